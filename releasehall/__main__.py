@@ -1,0 +1,5 @@
+"""`python -m releasehall` runs the command line."""
+
+from releasehall.cli import main
+
+raise SystemExit(main())

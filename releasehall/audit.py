@@ -1,0 +1,42 @@
+"""`check`'s inspection against the national rules for government sites and new media.
+
+政府网站与政务新媒体检查指标: a department silent for two weeks, a question unanswered for
+three months, a front page not updated for two weeks. Warnings, or errors with --strict.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from releasehall.errors import Problem
+from releasehall.index import Hall
+from releasehall.render import when
+
+SILENT_DAYS = 14
+UNANSWERED_DAYS = 90
+
+
+def audit(hall: Hall, *, strict: bool = False) -> list[Problem]:
+    problems: list[Problem] = []
+    now = hall.now
+    warning = not strict
+    for dept_id, dept in hall.departments.items():
+        last = hall.stats.departments[dept_id].last_release
+        if last is None or now - last > timedelta(days=SILENT_DAYS):
+            since = last.astimezone(hall.settings.tz).date().isoformat() if last else "—"
+            problems.append(Problem(
+                dept.rel, 1, f"{dept.name} 超过两周没有发布信息（最近：{since}），不符合政府网站与政务新媒体检查指标",
+                f"{dept.name} has published nothing for over two weeks (last: {since}), against the national "
+                "inspection rules", warning))
+    for question in hall.questions:
+        if question.replied is None and now - question.asked > timedelta(days=UNANSWERED_DAYS):
+            problems.append(Problem(
+                question.rel, question.lines.get(("asked",), 1),
+                "留言超过三个月未答复，请尽快答复（检查指标：留言办理）",
+                "question unanswered for over three months; reply now (inspection rule: replies)", warning))
+    latest = max((when(e) for e in (*hall.releases, *hall.replies())), default=None)
+    if latest is None or now - latest > timedelta(days=SILENT_DAYS):
+        problems.append(Problem(
+            "site.yaml", 1, "发布厅首页超过两周没有更新（检查指标：首页更新）",
+            "the hall's front page has not been updated for over two weeks (inspection rule: front page)", warning))
+    return problems

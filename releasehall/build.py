@@ -1,0 +1,91 @@
+"""Orchestrates a build: settings -> content -> hall -> pages and feeds -> output folder."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from releasehall import feeds, render
+from releasehall.config import Settings, load_settings
+from releasehall.errors import Problem, Report
+from releasehall.index import Hall, build_hall
+from releasehall.load import load_content
+from releasehall.opendata import render_stats
+from releasehall.schema import parse_datetime
+from releasehall.write import write_site
+
+
+@dataclass(slots=True)
+class Outcome:
+    problems: list[Problem] = field(default_factory=list)
+    hall: Hall | None = None
+    files: dict[str, bytes] = field(default_factory=dict)
+    copies: dict[str, Path] = field(default_factory=dict)
+    written: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if not p.warning]
+
+
+def default_now(tz: object) -> datetime:
+    """SOURCE_DATE_EPOCH when set (reproducible builds), otherwise the clock."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = datetime.fromtimestamp(int(epoch)) if epoch and epoch.isdigit() else datetime.now()
+    return moment.astimezone(tz)  # type: ignore[arg-type]
+
+
+def static_files(settings: Settings) -> dict[str, Path]:
+    """Theme static files, overridden by the site's layouts/static/."""
+    result: dict[str, Path] = {}
+    for folder in (render.THEME / "static", settings.root / "layouts" / "static"):
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file() and not path.name.startswith("."):
+                    result["static/" + path.relative_to(folder).as_posix()] = path
+    return result
+
+
+def generate(settings: Settings, now: datetime, drafts: bool, report: Report) -> Outcome:
+    """Everything but writing: the outputs in memory, or the problems that stop the build."""
+    outcome = Outcome()
+    content = load_content(settings, report)
+    hall = build_hall(settings, content, now, drafts, report)
+    outcome.hall = hall
+    if report.errors:
+        outcome.problems = report.errors + report.warnings
+        return outcome
+    env = render.environment(settings.root, settings.language, settings.tz)
+    files = render.render_pages(hall, env)
+    files.update(render_stats(hall, env))
+    files.update(feeds.render_feeds(hall))
+    files[hall.urls.output_path(hall.urls.file("sitemap.xml"))] = render.sitemap(hall, sorted(files))
+    files[hall.urls.output_path(hall.urls.file("robots.txt"))] = render.robots(hall)
+    copies = {hall.urls.output_path(hall.urls.asset(a.rel)): settings.root / "content" / a.rel for a in hall.assets}
+    for rel, path in static_files(settings).items():
+        copies[hall.urls.output_path(hall.urls.home() + rel)] = path
+    outcome.files = files
+    outcome.copies = {k: v for k, v in copies.items() if k not in files}
+    outcome.problems = report.errors + report.warnings
+    return outcome
+
+
+def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now: str | None = None,
+        drafts: bool = False, write: bool = True) -> Outcome:
+    report = Report()
+    settings = load_settings(site.resolve(), report, base_url=base_url, output=out)
+    if settings is None:
+        return Outcome(problems=report.errors + report.warnings)
+    root = settings.root
+    if settings.output == root or settings.output in (root / "content", root / "layouts") \
+            or root.is_relative_to(settings.output):
+        report.error("site.yaml", 1, f"输出目录 {settings.output} 不能是站点目录本身或其中的 content/、layouts/",
+                     f"the output folder {settings.output} must not be the site folder, content/ or layouts/")
+        return Outcome(problems=report.errors)
+    moment = parse_datetime(now, settings.tz) if now else default_now(settings.tz)
+    outcome = generate(settings, moment, drafts, report)
+    if write and not outcome.errors:
+        outcome.written = write_site(outcome.files, outcome.copies, settings.output)
+    return outcome

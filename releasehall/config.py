@@ -1,0 +1,171 @@
+"""site.yaml -> frozen `Settings`, validated against a declarative schema."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, tzinfo
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from releasehall import schema as s
+from releasehall.errors import Report
+from releasehall.sources import load_yaml, read_text
+
+SITE_FILE = "site.yaml"
+LANGUAGES = ("zh-CN", "zh-TW", "en")
+
+
+def _url(value: Any, ctx: s.Context) -> str:
+    result = s.text(value, ctx)
+    parts = urlsplit(result)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise s.Invalid(
+            f"“{result}” 不是绝对网址，应写成 https://域名/路径/",
+            f"'{result}' is not an absolute URL; write https://host/path/",
+        )
+    return result
+
+
+def _zone(value: Any, ctx: s.Context) -> str:
+    name = s.text(value, ctx)
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise s.Invalid(
+            f"未知时区 “{name}”，例如 Asia/Shanghai", f"unknown time zone '{name}', e.g. Asia/Shanghai"
+        ) from None
+    return name
+
+
+SCHEMA: s.Schema = {
+    "title": s.Field(s.text, required=True),
+    "base_url": s.Field(_url, required=True),
+    "language": s.Field(s.one_of(*LANGUAGES), default="zh-CN"),
+    "timezone": s.Field(_zone, default="Asia/Shanghai"),
+    "description": s.Field(s.text, default=""),
+    "owner": s.Field(s.text, default=""),
+    "footer": s.Field(
+        nested={
+            "site_code": s.Field(s.text, default=""),
+            "icp": s.Field(s.text, default=""),
+            "police": s.Field(s.text, default=""),
+            "contact": s.Field(s.text, default=""),
+        }
+    ),
+    "reply_limits": s.Field(
+        nested={
+            "normal": s.Field(s.positive_int, default=3),
+            "complex": s.Field(s.positive_int, default=7),
+        }
+    ),
+    "calendar": s.Field(
+        nested={
+            "holidays": s.Field(s.list_of(s.date_time), default=()),
+            "workdays": s.Field(s.list_of(s.date_time), default=()),
+        }
+    ),
+    "stale_after_days": s.Field(s.positive_int, default=14),
+    "paginate": s.Field(s.positive_int, default=20),
+    "feed_items": s.Field(s.positive_int, default=50),
+    "variants": s.Field(s.list_of(s.one_of("zh-Hant")), default=()),
+    "output": s.Field(s.text, default="public"),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Footer:
+    site_code: str = ""
+    icp: str = ""
+    police: str = ""
+    contact: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    root: Path
+    title: str
+    base_url: str  # always ends with "/"
+    language: str
+    timezone: str
+    description: str
+    owner: str
+    footer: Footer
+    reply_normal: int
+    reply_complex: int
+    extra_holidays: frozenset[date]
+    extra_workdays: frozenset[date]
+    stale_after_days: int
+    paginate: int
+    feed_items: int
+    variants: tuple[str, ...]
+    output: Path
+
+    @property
+    def tz(self) -> tzinfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def base_path(self) -> str:
+        """The path part of base_url, e.g. "/" or "/hall/"."""
+        return urlsplit(self.base_url).path or "/"
+
+    @property
+    def origin(self) -> str:
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+
+def load_settings(root: Path, report: Report, *, base_url: str | None = None,
+                  output: Path | None = None) -> Settings | None:
+    """Read `site.yaml` under `root`; None after reporting what is wrong."""
+    path = root / SITE_FILE
+    if not path.is_file():
+        report.error(SITE_FILE, 1, f"找不到 {path}，请在站点目录中创建 site.yaml",
+                     f"{path} not found; create site.yaml in the site folder")
+        return None
+    text = read_text(path, SITE_FILE, report)
+    if text is None:
+        return None
+    loaded = load_yaml(text, SITE_FILE, 1, report)
+    if loaded is None:
+        return None
+    data, lines = loaded
+    ctx = s.Context(ZoneInfo("Asia/Shanghai"))
+    if isinstance(data, dict) and isinstance(data.get("timezone"), str):
+        try:
+            ctx = s.Context(ZoneInfo(data["timezone"]))
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    if data is None:
+        data = {}
+    values = s.check(data, SCHEMA, lines, SITE_FILE, report, ctx)
+    if values is None:
+        return None
+    footer = values["footer"] or {}
+    limits = values["reply_limits"] or {"normal": 3, "complex": 7}
+    calendar = values["calendar"] or {"holidays": (), "workdays": ()}
+    url = base_url or values["base_url"]
+    if not url.endswith("/"):
+        url += "/"
+    out = output if output is not None else root / values["output"]
+    return Settings(
+        root=root,
+        title=values["title"],
+        base_url=url,
+        language=values["language"],
+        timezone=values["timezone"],
+        description=values["description"],
+        owner=values["owner"],
+        footer=Footer(**footer),
+        reply_normal=limits["normal"],
+        reply_complex=limits["complex"],
+        extra_holidays=frozenset(d.date() for d in calendar["holidays"]),
+        extra_workdays=frozenset(d.date() for d in calendar["workdays"]),
+        stale_after_days=values["stale_after_days"],
+        paginate=values["paginate"],
+        feed_items=values["feed_items"],
+        variants=tuple(values["variants"]),
+        output=out.resolve(),
+    )

@@ -1,0 +1,64 @@
+"""Problems found in a site's sources: where they are and what to do, in Chinese and English.
+
+Every stage collects problems into a `Report` instead of raising at the first one, so an
+editor sees every mistake in one run.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Problem:
+    path: str
+    line: int
+    zh: str
+    en: str
+    warning: bool = False
+
+    def __str__(self) -> str:
+        tag = "警告 warning: " if self.warning else ""
+        return f"{self.path}:{self.line}: {tag}{self.zh} / {self.en}"
+
+
+@dataclass(slots=True)
+class Report:
+    """Collects the problems of one build; `errors` decide the exit code."""
+
+    problems: list[Problem] = field(default_factory=list)
+
+    def error(self, path: str, line: int, zh: str, en: str) -> None:
+        self.problems.append(Problem(path, line, zh, en))
+
+    def warn(self, path: str, line: int, zh: str, en: str) -> None:
+        self.problems.append(Problem(path, line, zh, en, warning=True))
+
+    @property
+    def errors(self) -> list[Problem]:
+        return sorted({p for p in self.problems if not p.warning})
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return sorted({p for p in self.problems if p.warning})
+
+    def extend(self, problems: Iterable[Problem]) -> None:
+        self.problems.extend(problems)
+
+
+class BuildFailed(Exception):
+    """Raised by the pipeline once problems make a build impossible."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(f"{len(problems)} error(s)")
+        self.problems = problems
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> tuple[str, str]:
+    """A "did you mean" suffix in Chinese and English, or empty strings."""
+    close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)
+    if not close:
+        return "", ""
+    return f"，是否想写 “{close[0]}”？", f"; did you mean '{close[0]}'?"

@@ -1,0 +1,115 @@
+"""RSS 2.0 and Atom 1.0 feeds (feedgen) for the hall, each department and each topic, plus OPML.
+
+Pure: returns bytes by output path. Every date comes from content or the build's "now",
+never from the clock, so feeds are reproducible.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from datetime import datetime
+from html import escape
+
+from feedgen.feed import FeedGenerator
+
+from releasehall.i18n import strings
+from releasehall.index import Hall
+from releasehall.model import Question, Release
+from releasehall.render import newest_first, topic_entries, when
+
+_ROOTED = re.compile(r'(\s(?:href|src))="(/(?!/)[^"]*)"')
+
+
+def absolute_links(html: str, origin: str) -> str:
+    """Make root-relative href/src absolute, for readers that show content out of the site."""
+    return _ROOTED.sub(lambda m: f'{m.group(1)}="{origin}{m.group(2)}"', html)
+
+
+def _content(hall: Hall, entry: Release | Question) -> str:
+    words = strings(hall.settings.language)
+    body = hall.bodies[entry.id].html
+    if isinstance(entry, Question):
+        asked = "".join(f"<p>{escape(line)}</p>" for line in entry.question.split("\n") if line.strip())
+        body = (f"<h2>{words['question']}</h2><blockquote>{asked}</blockquote>"
+                f"<h2>{words['reply']}</h2>{body}")
+    elif entry.kind == "rumor":
+        body = f"<h2>{words['claim']}</h2><blockquote><p>{escape(entry.claim)}</p></blockquote>" \
+               f"<h2>{words['facts']}</h2>{body}"
+    return absolute_links(body, hall.urls.origin)
+
+
+def _feed(hall: Hall, scope: str, title: str, page_url: str, entries: Sequence[Release | Question]
+          ) -> dict[str, bytes]:
+    settings = hall.settings
+    urls = hall.urls
+    tz = settings.tz
+    entries = newest_first(entries)[: settings.feed_items]
+    latest: datetime = max((when(e) for e in entries), default=hall.now).astimezone(tz)
+    fg = FeedGenerator()
+    fg.id(urls.absolute(page_url))
+    fg.title(title)
+    fg.subtitle(settings.description or title)
+    fg.author({"name": settings.owner or settings.title})
+    fg.link(href=urls.absolute(page_url), rel="alternate")
+    fg.language(settings.language)
+    fg.generator("Release Hall")
+    fg.updated(latest)
+    fg.lastBuildDate(latest)
+    for entry in entries:
+        url = urls.absolute(urls.entry(entry))
+        dept = hall.departments[entry.dept]
+        moment = when(entry).astimezone(tz)
+        fe = fg.add_entry(order="append")
+        fe.id(url)
+        fe.guid(url, permalink=True)
+        fe.title(entry.title)
+        fe.link(href=url)
+        fe.author({"name": dept.name})
+        fe.published(moment)
+        updated = entry.updated if isinstance(entry, Release) and entry.updated else moment
+        fe.updated(updated.astimezone(tz))
+        summary = entry.question if isinstance(entry, Question) else (entry.summary or hall.bodies[entry.id].summary)
+        fe.summary(summary or entry.title)
+        fe.content(_content(hall, entry), type="CDATA")
+        kind = "qa" if isinstance(entry, Question) else entry.kind
+        fe.category([{"term": kind, "label": strings(settings.language)[f"v:{kind}"] if kind != "qa"
+                      else strings(settings.language)["qa"]}]
+                    + [{"term": name, "label": name} for name in entry.topics])
+    rss_url = urls.feed(scope, "rss")
+    atom_url = urls.feed(scope, "atom")
+    fg.link(href=urls.absolute(rss_url), rel="self")
+    rss = fg.rss_str(pretty=True)
+    fg.link(href=urls.absolute(atom_url), rel="self")
+    atom = fg.atom_str(pretty=True)
+    return {urls.output_path(rss_url): rss, urls.output_path(atom_url): atom}
+
+
+def render_feeds(hall: Hall) -> dict[str, bytes]:
+    out: dict[str, bytes] = {}
+    urls = hall.urls
+    out.update(_feed(hall, "", hall.settings.title, urls.home(), [*hall.releases, *hall.replies()]))
+    for dept in hall.departments.values():
+        entries = [*hall.dept_releases(dept.id), *(q for q in hall.dept_questions(dept.id) if q.replied)]
+        out.update(_feed(hall, dept.id, f"{dept.name} - {hall.settings.title}", urls.department(dept.id), entries))
+    for slug, entries in topic_entries(hall).items():
+        name = hall.topics[slug].name
+        out.update(_feed(hall, f"topics/{slug}", f"{name} - {hall.settings.title}", urls.topic(slug), entries))
+    out[urls.output_path(urls.file("feeds.opml"))] = opml(hall)
+    return out
+
+
+def opml(hall: Hall) -> bytes:
+    urls = hall.urls
+    title = escape(hall.settings.title)
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<opml version="2.0">',
+             f"<head><title>{title}</title><dateCreated>{hall.now.strftime('%a, %d %b %Y %H:%M:%S %z')}"
+             "</dateCreated></head>", "<body>"]
+    for dept in hall.departments.values():
+        lines.append(
+            f'<outline type="rss" text="{escape(dept.name)}" title="{escape(dept.name)}" '
+            f'xmlUrl="{escape(urls.absolute(urls.feed(dept.id, "rss")))}" '
+            f'htmlUrl="{escape(urls.absolute(urls.department(dept.id)))}"/>'
+        )
+    lines += ["</body>", "</opml>", ""]
+    return "\n".join(lines).encode("utf-8")

@@ -1,0 +1,108 @@
+"""Interface strings in the hall's language (zh-CN, zh-TW, en) and display helpers."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import opencc
+
+ZH: dict[str, str] = {
+    "home": "首页", "departments": "部门矩阵", "releases": "信息发布", "qa": "留言回复", "topics": "话题",
+    "kinds": "发布类别", "stats": "回复考核", "overdue": "督办：超期未复", "search": "搜索",
+    "skip": "跳到正文", "menu": "导航", "latest_releases": "最新发布", "latest_replies": "最新回复",
+    "emergencies": "突发事件", "pinned": "置顶", "all_releases": "全部发布", "all_questions": "全部留言",
+    "scoreboard": "回复榜", "spokesperson": "网络发言人", "accounts": "其他渠道", "feeds": "订阅",
+    "rss": "RSS 订阅", "atom": "Atom 订阅", "opml": "全部部门订阅（OPML）", "published": "发布时间",
+    "updated": "更新时间", "changes": "修改记录", "expired": "已过期", "expires": "有效期至",
+    "co_published": "联合发布", "claim": "网传说法", "facts": "事实真相", "backlinks": "引用本页的内容",
+    "related": "相关内容", "same_topic": "同话题内容", "question": "网友留言", "reply": "官方答复",
+    "asker": "网友", "channel": "来源渠道", "category": "类别", "complexity": "办理难度", "asked": "留言时间",
+    "due": "答复期限", "replied": "答复时间", "promised": "承诺办结", "resolved": "办结销号",
+    "satisfaction": "回访满意度", "transfers": "转办记录", "timeline": "办理进程", "status": "状态",
+    "on_time": "按时答复", "late": "超时答复", "not_replied": "尚未答复", "reply_days": "答复用时（工作日）",
+    "questions": "留言", "replied_count": "已答复", "reply_rate": "回复率", "on_time_rate": "按时率",
+    "mean_days": "平均用时", "median_days": "用时中位数", "overdue_now": "超期未复", "promises": "承诺办结",
+    "promises_kept": "按期办结", "satisfaction_rate": "满意率", "release_count": "发布数",
+    "last_release": "最近发布", "stale": "长期未更新", "level": "层级", "page": "第 {n} 页",
+    "prev": "上一页", "next": "下一页", "pagination": "分页", "none": "暂无", "days_overdue": "超期工作日",
+    "department": "部门", "month_report": "月度分析", "months": "月度报告", "not_found": "页面不存在",
+    "not_found_text": "您要找的页面不存在或已移除。", "back_home": "返回首页", "footer_owner": "主办单位",
+    "site_code": "网站标识码", "icp": "ICP备案", "police": "公安备案", "contact": "联系我们",
+    "feed_of": "{name} 的订阅", "children": "下级单位", "item_count": "共 {n} 条", "total": "合计",
+    "asked_in": "收到留言", "replied_out": "答复", "categories": "留言类别", "top_topics": "热点话题",
+    "overdue_at_end": "月末超期未复", "change": "环比", "charts": "图表", "unranked": "样本不足，不排名",
+    "rank": "排名", "data": "开放数据", "working_days": "{n} 个工作日", "answered_by": "答复部门",
+    "pages": "服务指南", "sort_by": "排序",
+}
+
+EN: dict[str, str] = {
+    "home": "Home", "departments": "Departments", "releases": "Releases", "qa": "Questions", "topics": "Topics",
+    "kinds": "Kinds", "stats": "Reply scoreboard", "overdue": "Overdue questions", "search": "Search",
+    "skip": "Skip to content", "menu": "Menu", "latest_releases": "Latest releases", "latest_replies": "Latest replies",
+    "emergencies": "Emergencies", "pinned": "Pinned", "all_releases": "All releases", "all_questions": "All questions",
+    "scoreboard": "Reply scoreboard", "spokesperson": "Network spokesperson", "accounts": "Other channels",
+    "feeds": "Subscribe", "rss": "RSS feed", "atom": "Atom feed", "opml": "All department feeds (OPML)",
+    "published": "Published", "updated": "Updated", "changes": "Changes", "expired": "Expired",
+    "expires": "Valid until", "co_published": "Published with", "claim": "The rumor", "facts": "The facts",
+    "backlinks": "Linked from", "related": "Related", "same_topic": "On the same topics", "question": "Question",
+    "reply": "Official reply", "asker": "Asked by", "channel": "Channel", "category": "Category",
+    "complexity": "Complexity", "asked": "Asked", "due": "Due", "replied": "Replied", "promised": "Promised by",
+    "resolved": "Resolved", "satisfaction": "Satisfaction", "transfers": "Transfers", "timeline": "Timeline",
+    "status": "Status", "on_time": "On time", "late": "Late", "not_replied": "Not replied yet",
+    "reply_days": "Working days to reply", "questions": "Questions", "replied_count": "Replied",
+    "reply_rate": "Reply rate", "on_time_rate": "On-time rate", "mean_days": "Mean days", "median_days": "Median days",
+    "overdue_now": "Overdue", "promises": "Promised", "promises_kept": "Promises kept",
+    "satisfaction_rate": "Satisfaction", "release_count": "Releases", "last_release": "Last release",
+    "stale": "Stale", "level": "Level", "page": "Page {n}", "prev": "Previous", "next": "Next",
+    "pagination": "Pagination", "none": "None yet", "days_overdue": "Working days overdue", "department": "Department",
+    "month_report": "Monthly report", "months": "Monthly reports", "not_found": "Page not found",
+    "not_found_text": "The page you are looking for does not exist or was removed.", "back_home": "Back to the hall",
+    "footer_owner": "Run by", "site_code": "Site code", "icp": "ICP licence", "police": "Public security record",
+    "contact": "Contact", "feed_of": "Feeds of {name}", "children": "Units", "item_count": "{n} items",
+    "total": "Total", "asked_in": "Questions in", "replied_out": "Replies out", "categories": "Categories",
+    "top_topics": "Top topics", "overdue_at_end": "Overdue at month end", "change": "Change", "charts": "Charts",
+    "unranked": "Too few questions to rank", "rank": "Rank", "data": "Open data", "working_days": "{n} working days",
+    "answered_by": "Answered by", "pages": "Guides", "sort_by": "Sort",
+}
+
+VALUES_ZH: dict[str, str] = {
+    "news": "工作动态", "notice": "通知公告", "policy": "政策解读", "emergency": "突发事件", "rumor": "辟谣",
+    "interview": "微访谈", "survey": "微调查", "event": "微活动",
+    "consultation": "咨询", "complaint": "投诉", "suggestion": "建议", "help": "求助",
+    "normal": "一般", "complex": "复杂",
+    "satisfied": "满意", "basically-satisfied": "基本满意", "unsatisfied": "不满意",
+    "municipal": "市级", "district": "区级", "street": "街道", "community": "社区",
+    "pending": "待答复", "overdue": "已超期", "replied": "已答复", "in-progress": "办理中", "resolved": "已办结",
+}
+
+VALUES_EN: dict[str, str] = {
+    "news": "News", "notice": "Notice", "policy": "Policy explained", "emergency": "Emergency", "rumor": "Rumor refuted",
+    "interview": "Interview", "survey": "Survey", "event": "Event",
+    "consultation": "Consultation", "complaint": "Complaint", "suggestion": "Suggestion", "help": "Help",
+    "normal": "Normal", "complex": "Complex",
+    "satisfied": "Satisfied", "basically-satisfied": "Basically satisfied", "unsatisfied": "Unsatisfied",
+    "municipal": "Municipal", "district": "District", "street": "Street", "community": "Community",
+    "pending": "Pending", "overdue": "Overdue", "replied": "Replied", "in-progress": "In progress",
+    "resolved": "Resolved",
+}
+
+
+@cache
+def _converter(config: str) -> opencc.OpenCC:
+    return opencc.OpenCC(config)
+
+
+def to_traditional(text: str) -> str:
+    """Simplified -> Traditional Chinese (Taiwan standard characters)."""
+    return _converter("s2tw").convert(text)
+
+
+@cache
+def strings(language: str) -> dict[str, str]:
+    """Interface words and enum labels for one language, in one mapping."""
+    if language == "en":
+        return {**EN, **{f"v:{k}": v for k, v in VALUES_EN.items()}}
+    base = {**ZH, **{f"v:{k}": v for k, v in VALUES_ZH.items()}}
+    if language == "zh-TW":
+        return {key: to_traditional(value) for key, value in base.items()}
+    return base

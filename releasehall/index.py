@@ -1,0 +1,213 @@
+"""The published hall: what is built as of "now", cross-referenced once and then only read.
+
+Filters drafts and future items, decides every entry's URL (collisions are errors),
+renders the Markdown bodies, resolves `related`, topics and backlinks, computes the figures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+
+from releasehall.config import Settings
+from releasehall.errors import Report
+from releasehall.load import Content
+from releasehall.markup import Body, Renderer, Targets
+from releasehall.model import Asset, Department, Entry, Page, Question, Release
+from releasehall.slugs import slugify
+from releasehall.stats import Stats, compute
+from releasehall.urls import Urls
+from releasehall.workdays import WorkCalendar, known_years
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    slug: str
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class Hall:
+    settings: Settings
+    now: datetime
+    urls: Urls
+    departments: Mapping[str, Department]  # in tree order
+    children: Mapping[str, tuple[str, ...]]  # "" -> top level
+    releases: tuple[Release, ...]  # newest first
+    questions: tuple[Question, ...]  # newest first by asked
+    pages: tuple[Page, ...]
+    assets: tuple[Asset, ...]
+    bodies: Mapping[str, Body]  # by entry id; departments by "dept:<id>"
+    by_id: Mapping[str, Entry]
+    topics: Mapping[str, Topic]  # by slug, sorted by slug
+    topic_of: Mapping[str, str]  # name -> slug
+    backlinks: Mapping[str, tuple[str, ...]]
+    related: Mapping[str, tuple[str, ...]]
+    stats: Stats
+
+    def entries(self) -> tuple[Entry, ...]:
+        return (*self.releases, *self.questions, *self.pages)
+
+    def dept_releases(self, dept: str) -> tuple[Release, ...]:
+        return tuple(r for r in self.releases if r.dept == dept or dept in r.co_publishers)
+
+    def dept_questions(self, dept: str) -> tuple[Question, ...]:
+        return tuple(q for q in self.questions if q.dept == dept)
+
+    def replies(self) -> tuple[Question, ...]:
+        """Answered questions, newest reply first."""
+        answered = [q for q in self.questions if q.replied is not None]
+        return tuple(sorted(answered, key=lambda q: (q.replied, q.id), reverse=True))
+
+    def ancestors(self, dept: str) -> tuple[Department, ...]:
+        chain: list[Department] = []
+        parent = self.departments[dept].parent
+        while parent:
+            chain.insert(0, self.departments[parent])
+            parent = self.departments[parent].parent
+        return tuple(chain)
+
+
+def _published(entry: Entry, now: datetime, drafts: bool) -> bool:
+    if entry.draft and not drafts:
+        return False
+    if isinstance(entry, Release):
+        return entry.date <= now
+    if isinstance(entry, Question):
+        return entry.asked <= now
+    return True
+
+
+def _tree(departments: Mapping[str, Department]) -> dict[str, tuple[str, ...]]:
+    children: dict[str, list[str]] = {}
+    for dept in departments.values():
+        parent = dept.parent if dept.parent in departments else ""
+        children.setdefault(parent or "", []).append(dept.id)
+    return {key: tuple(sorted(ids, key=lambda d: (departments[d].order, d))) for key, ids in children.items()}
+
+
+def _tree_order(children: Mapping[str, tuple[str, ...]]) -> list[str]:
+    order: list[str] = []
+    stack = list(reversed(children.get("", ())))
+    while stack:
+        dept = stack.pop()
+        if dept in order:
+            continue
+        order.append(dept)
+        stack.extend(reversed(children.get(dept, ())))
+    return order
+
+
+def _check_collisions(urls: Urls, content: Content, entries: list[Entry], report: Report) -> None:
+    owners: dict[str, str] = {}
+
+    def claim(url: str, rel: str) -> None:
+        path = urls.output_path(url)
+        if path in owners and owners[path] != rel:
+            report.error(rel, 1, f"与 {owners[path]} 生成同一个网址 {url}，请重命名其中一个文件",
+                         f"produces the same URL {url} as {owners[path]}; rename one of the files")
+        else:
+            owners.setdefault(path, rel)
+
+    for dept in content.departments.values():
+        claim(urls.department(dept.id), dept.rel)
+    for entry in sorted(entries, key=lambda e: e.rel):
+        claim(urls.entry(entry), entry.rel)
+    for asset in content.assets:
+        claim(urls.asset(asset.rel), f"content/{asset.rel}")
+
+
+def build_hall(settings: Settings, content: Content, now: datetime, drafts: bool, report: Report) -> Hall:
+    urls = Urls(settings.base_path, settings.origin)
+    every: list[Entry] = [*content.releases, *content.questions, *content.pages]
+    entries = [e for e in every if _published(e, now, drafts)]
+    _check_collisions(urls, content, entries, report)
+    published = frozenset(e.id for e in entries)
+    targets = Targets(
+        entries={e.rel: e for e in every},
+        published=published,
+        departments=frozenset(content.departments),
+        assets=frozenset(a.rel for a in content.assets),
+        urls=urls,
+    )
+    renderer = Renderer()
+    bodies: dict[str, Body] = {}
+    for entry in sorted(entries, key=lambda e: e.id):
+        bodies[entry.id] = renderer.render(entry.rel, entry.body, entry.body_line, targets, report)
+    for dept in content.departments.values():
+        line = dept.lines.get(("description",), 1)
+        bodies[f"dept:{dept.id}"] = renderer.render(dept.rel, dept.description, line, targets, report)
+
+    every_id = {e.id: e for e in every}
+    every_id.update({e.rel.removeprefix("content/").removesuffix(".md"): e for e in every})
+    by_id = {e.id: e for e in entries}
+    related: dict[str, list[str]] = {e.id: [] for e in entries}
+    for entry in entries:
+        for index, name in enumerate(entry.related):
+            target = every_id.get(name.strip("/").removesuffix(".md"))
+            line = entry.lines.get(("related", index), entry.lines.get(("related",), 1))
+            if target is None:
+                report.error(entry.rel, line, f"related 中的 “{name}” 不存在，应写成 部门/releases/文件名 或 部门/qa/文件名",
+                             f"related id '{name}' names nothing; write dept/releases/slug or dept/qa/slug")
+            elif target.id not in by_id:
+                report.warn(entry.rel, line, f"related 中的 “{name}” 尚未发布，已略去",
+                            f"related item '{name}' is not published; left out")
+            elif target.id != entry.id:
+                for a, b in ((entry.id, target.id), (target.id, entry.id)):
+                    if b not in related[a]:
+                        related[a].append(b)
+
+    topic_of: dict[str, str] = {}
+    topics: dict[str, Topic] = {}
+    for entry in sorted(entries, key=lambda e: e.rel):
+        for index, name in enumerate(entry.topics):
+            if name in topic_of:
+                continue
+            slug = slugify(name)
+            line = entry.lines.get(("topics", index), entry.lines.get(("topics",), 1))
+            if not slug:
+                report.error(entry.rel, line, f"话题 “{name}” 无法生成网址，请改用汉字、字母或数字",
+                             f"topic '{name}' gives no URL; use Chinese, letters or digits")
+                continue
+            if slug in topics:
+                report.error(entry.rel, line, f"话题 “{name}” 与 “{topics[slug].name}” 的网址相同（{slug}），请统一写法",
+                             f"topic '{name}' has the same URL ({slug}) as '{topics[slug].name}'; use one spelling")
+                continue
+            topic_of[name] = slug
+            topics[slug] = Topic(slug, name)
+
+    backlinks: dict[str, list[str]] = {}
+    for entry_id in sorted(bodies):
+        for target in bodies[entry_id].links:
+            if target != entry_id and not entry_id.startswith("dept:"):
+                backlinks.setdefault(target, []).append(entry_id)
+
+    releases = sorted((e for e in entries if isinstance(e, Release)), key=lambda r: (r.date, r.id), reverse=True)
+    questions = sorted((e for e in entries if isinstance(e, Question)), key=lambda q: (q.asked, q.id), reverse=True)
+    pages = sorted((e for e in entries if isinstance(e, Page)), key=lambda p: p.slug)
+    children = _tree(content.departments)
+    order = _tree_order(children)
+
+    calendar = WorkCalendar(settings.extra_holidays, settings.extra_workdays)
+    stats = compute(questions, releases, order, {"normal": settings.reply_normal, "complex": settings.reply_complex},
+                    calendar, now, settings.stale_after_days, settings.tz)
+    for year in sorted(calendar.unknown_years):
+        span = known_years()
+        report.warn("site.yaml", 1,
+                    f"{year} 年的法定节假日安排尚未收录（已收录 {span.start}–{span.stop - 1} 年），只按周末计算；"
+                    f"请在 site.yaml 的 calendar.holidays 和 calendar.workdays 中补充该年的放假和调休日期",
+                    f"no official holiday schedule for {year} (known: {span.start}-{span.stop - 1}); only weekends "
+                    f"are off. Add that year's days off and make-up days under calendar.holidays/workdays in site.yaml")
+
+    return Hall(
+        settings=settings, now=now, urls=urls,
+        departments={d: content.departments[d] for d in order},
+        children=children,
+        releases=tuple(releases), questions=tuple(questions), pages=tuple(pages),
+        assets=content.assets, bodies=bodies, by_id=by_id,
+        topics=dict(sorted(topics.items())), topic_of=topic_of,
+        backlinks={k: tuple(v) for k, v in backlinks.items()},
+        related={k: tuple(v) for k, v in related.items()},
+        stats=stats,
+    )

@@ -1,0 +1,371 @@
+"""content/ -> model records. Walks the folders, validates every file, collects every error.
+
+Only this module knows the front-matter tables of the SPEC; it produces `Content`, every
+record of the hall, published or not (drafts and future items are filtered by `index`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from releasehall import schema as s
+from releasehall.config import Settings
+from releasehall.errors import Report, did_you_mean
+from releasehall.model import (
+    CATEGORIES,
+    COMPLEXITIES,
+    KINDS,
+    LEVELS,
+    SATISFACTIONS,
+    Asset,
+    Change,
+    Department,
+    Page,
+    Question,
+    Release,
+    Spokesperson,
+    Transfer,
+)
+from releasehall.privacy import find_personal_data
+from releasehall.slugs import slugify
+from releasehall.sources import Document, load_yaml, read_text, split_front_matter
+
+CONTENT = "content"
+PAGES = "pages"
+RESERVED = ("releases", "qa", "topics", "kinds", "departments", "stats", "overdue", "search", "static",
+            "pages", "zh-hant", "feed.xml", "atom.xml", "feeds.opml", "sitemap.xml", "robots.txt", "404.html")
+
+DEPARTMENT_SCHEMA: s.Schema = {
+    "name": s.Field(s.text, required=True),
+    "short_name": s.Field(s.text, default=""),
+    "parent": s.Field(s.slug),
+    "level": s.Field(s.one_of(*LEVELS)),
+    "order": s.Field(s.integer, default=0),
+    "description": s.Field(s.text, default=""),
+    "spokesperson": s.Field(nested={
+        "name": s.Field(s.text, required=True),
+        "title": s.Field(s.text, default=""),
+        "email": s.Field(s.text, default=""),
+        "phone": s.Field(s.text, default=""),
+    }),
+    "accounts": s.Field(s.text_map, default=()),
+    "maintainers": s.Field(s.list_of(s.text), default=()),
+}
+
+_COMMON: s.Schema = {
+    "title": s.Field(s.text, required=True),
+    "topics": s.Field(s.list_of(s.text), default=()),
+    "related": s.Field(s.list_of(s.text), default=()),
+    "draft": s.Field(s.boolean, default=False),
+}
+
+RELEASE_SCHEMA: s.Schema = {
+    **_COMMON,
+    "date": s.Field(s.date_time, required=True),
+    "kind": s.Field(s.one_of(*KINDS), default="news"),
+    "claim": s.Field(s.text, default=""),
+    "with": s.Field(s.list_of(s.slug), default=()),
+    "summary": s.Field(s.text, default=""),
+    "pinned": s.Field(s.date_or_bool, default=False),
+    "expires": s.Field(s.date_time),
+    "updated": s.Field(s.date_time),
+    "changes": s.Field(nested={
+        "date": s.Field(s.date_time, required=True),
+        "note": s.Field(s.text, required=True),
+    }, many=True, default=()),
+}
+
+QUESTION_SCHEMA: s.Schema = {
+    **_COMMON,
+    "asked": s.Field(s.date_time, required=True),
+    "question": s.Field(s.text, required=True),
+    "asker": s.Field(s.text, default=""),
+    "channel": s.Field(s.text, default=""),
+    "category": s.Field(s.one_of(*CATEGORIES), default="consultation"),
+    "complexity": s.Field(s.one_of(*COMPLEXITIES), default="normal"),
+    "replied": s.Field(s.date_time),
+    "promised": s.Field(s.date_time),
+    "resolved": s.Field(s.date_time),
+    "satisfaction": s.Field(s.one_of(*SATISFACTIONS)),
+    "transfers": s.Field(nested={
+        "from": s.Field(s.slug, required=True),
+        "to": s.Field(s.slug, required=True),
+        "date": s.Field(s.date_time, required=True),
+        "note": s.Field(s.text, default=""),
+    }, many=True, default=()),
+}
+
+PAGE_SCHEMA: s.Schema = {
+    "title": s.Field(s.text, required=True),
+    "summary": s.Field(s.text, default=""),
+    "order": s.Field(s.integer, default=0),
+    "draft": s.Field(s.boolean, default=False),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    """Everything under content/, valid or not yet published."""
+
+    departments: dict[str, Department]
+    releases: tuple[Release, ...]
+    questions: tuple[Question, ...]
+    pages: tuple[Page, ...]
+    assets: tuple[Asset, ...]
+
+
+def load_content(settings: Settings, report: Report) -> Content:
+    root = settings.root / CONTENT
+    ctx = s.Context(settings.tz)
+    departments: dict[str, Department] = {}
+    releases: list[Release] = []
+    questions: list[Question] = []
+    pages: list[Page] = []
+    assets: list[Asset] = []
+    if not root.is_dir():
+        report.error(CONTENT, 1, "找不到 content 目录", "the content/ folder is missing")
+        return Content({}, (), (), (), ())
+    for folder in sorted(p for p in root.iterdir() if not p.name.startswith(".")):
+        rel_folder = f"{CONTENT}/{folder.name}"
+        if not folder.is_dir():
+            continue
+        if folder.name == PAGES:
+            _load_pages(folder, rel_folder, ctx, report, pages, assets)
+            continue
+        department = _load_department(folder, rel_folder, ctx, report)
+        if department is None:
+            continue
+        departments[department.id] = department
+        _load_items(folder, department.id, settings, ctx, report, releases, questions, assets)
+    _check_departments(departments, report)
+    _check_references(departments, releases, questions, report)
+    return Content(departments, tuple(releases), tuple(questions), tuple(pages), tuple(assets))
+
+
+def _files(folder: Path) -> list[Path]:
+    return sorted(
+        p for p in folder.rglob("*")
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    )
+
+
+def _rel(settings_root: Path, path: Path) -> str:
+    return path.relative_to(settings_root).as_posix()
+
+
+def _load_department(folder: Path, rel_folder: str, ctx: s.Context, report: Report) -> Department | None:
+    dept_id = folder.name
+    rel = f"{rel_folder}/department.yaml"
+    ok = True
+    if not s.SLUG_RE.fullmatch(dept_id):
+        report.error(rel, 1, f"部门目录名 “{dept_id}” 无效：只能用小写字母、数字和连字符，请重命名目录",
+                     f"department folder '{dept_id}' is not a valid id: use a-z, 0-9 and '-'; rename the folder")
+        ok = False
+    elif dept_id in RESERVED:
+        report.error(rel, 1, f"部门目录名 “{dept_id}” 与发布厅自身的路径冲突，请换一个名字",
+                     f"department folder '{dept_id}' collides with the hall's own path /{dept_id}/; rename it")
+        ok = False
+    path = folder / "department.yaml"
+    if not path.is_file():
+        report.error(rel, 1, "缺少 department.yaml：每个部门目录都需要写明部门名称 name",
+                     "department.yaml is missing: every department folder needs one with its name")
+        return None
+    text = read_text(path, rel, report)
+    if text is None:
+        return None
+    loaded = load_yaml(text, rel, 1, report)
+    if loaded is None:
+        return None
+    data, lines = loaded
+    values = s.check(data if data is not None else {}, DEPARTMENT_SCHEMA, lines, rel, report, ctx)
+    if values is None or not ok:
+        return None
+    speaker = values["spokesperson"]
+    return Department(
+        id=dept_id, rel=rel, name=values["name"], short_name=values["short_name"],
+        parent=values["parent"], level=values["level"], order=values["order"],
+        description=values["description"],
+        spokesperson=Spokesperson(**speaker) if speaker else None,
+        accounts=values["accounts"], maintainers=values["maintainers"], lines=lines,
+    )
+
+
+def _document(path: Path, rel: str, report: Report) -> Document | None:
+    text = read_text(path, rel, report)
+    if text is None:
+        return None
+    return split_front_matter(text, rel, report)
+
+
+def _slug_for(path: Path, rel: str, report: Report) -> str | None:
+    slug = slugify(path.stem)
+    if not slug:
+        report.error(rel, 1, f"无法从文件名 “{path.name}” 生成网址，请改用字母、数字或汉字命名",
+                     f"cannot make a URL from the file name '{path.name}'; rename it with letters, digits or Chinese")
+        return None
+    return slug
+
+
+def _load_items(folder: Path, dept: str, settings: Settings, ctx: s.Context, report: Report,
+                releases: list[Release], questions: list[Question], assets: list[Asset]) -> None:
+    root = settings.root
+    for path in _files(folder):
+        rel = _rel(root, path)
+        inner = path.relative_to(folder).parts
+        if path.suffix.lower() == ".md":
+            if len(inner) == 2 and inner[0] == "releases":
+                release = _load_release(path, rel, dept, ctx, report)
+                if release is not None:
+                    releases.append(release)
+            elif len(inner) == 2 and inner[0] == "qa":
+                question = _load_question(path, rel, dept, ctx, report)
+                if question is not None:
+                    questions.append(question)
+            else:
+                report.error(rel, 1, "Markdown 文件位置不对：发布放在 releases/，留言回复放在 qa/",
+                             "Markdown file in the wrong place: releases go in releases/, questions in qa/")
+        elif inner != ("department.yaml",):
+            assets.append(Asset(_rel(root / CONTENT, path)))
+
+
+def _load_release(path: Path, rel: str, dept: str, ctx: s.Context, report: Report) -> Release | None:
+    doc = _document(path, rel, report)
+    slug = _slug_for(path, rel, report)
+    if doc is None or slug is None:
+        return None
+    v = s.check(doc.data, RELEASE_SCHEMA, doc.lines, rel, report, ctx)
+    if v is None:
+        return None
+    if v["kind"] == "rumor" and not v["claim"]:
+        report.error(rel, doc.lines.get(("kind",), 1), "辟谣（rumor）必须用 claim 写明被辟谣的说法",
+                     "a rumor refutation needs 'claim': the rumor being refuted")
+        return None
+    return Release(
+        id=f"{dept}/releases/{slug}", dept=dept, slug=slug, rel=rel, title=v["title"], date=v["date"],
+        kind=v["kind"], claim=v["claim"], topics=_unique(v["topics"]),
+        co_publishers=tuple(d for d in _unique(v["with"]) if d != dept), summary=v["summary"],
+        related=v["related"], pinned=v["pinned"], expires=v["expires"], updated=v["updated"],
+        changes=tuple(Change(c["date"], c["note"]) for c in v["changes"]), draft=v["draft"],
+        body=doc.body, body_line=doc.body_line, lines=doc.lines,
+    )
+
+
+def _load_question(path: Path, rel: str, dept: str, ctx: s.Context, report: Report) -> Question | None:
+    doc = _document(path, rel, report)
+    slug = _slug_for(path, rel, report)
+    if doc is None or slug is None:
+        return None
+    v = s.check(doc.data, QUESTION_SCHEMA, doc.lines, rel, report, ctx)
+    if v is None:
+        return None
+    ok = _check_personal_data(doc, v, rel, report)
+    has_body = bool(doc.body.strip())
+    if has_body and v["replied"] is None:
+        first = doc.body_line + next(i for i, line in enumerate(doc.body.split("\n")) if line.strip())
+        report.error(rel, first, "正文（答复）已写但缺少 replied：请写明答复发布时间",
+                     "the body (the reply) is written but 'replied' is missing: add when it was published")
+        ok = False
+    if not has_body and v["replied"] is not None:
+        report.error(rel, doc.lines[("replied",)], "写了 replied 但正文（答复）为空：请在文件头之后写答复",
+                     "'replied' is set but the body (the reply) is empty: write the reply after the front matter")
+        ok = False
+    for key in ("replied", "resolved"):
+        if v[key] is not None and v[key] < v["asked"]:
+            report.error(rel, doc.lines[(key,)], f"{key} 早于留言时间 asked，请核对日期",
+                         f"'{key}' is before 'asked'; check the dates")
+            ok = False
+    if not ok:
+        return None
+    return Question(
+        id=f"{dept}/qa/{slug}", dept=dept, slug=slug, rel=rel, title=v["title"], asked=v["asked"],
+        question=v["question"], asker=v["asker"], channel=v["channel"], category=v["category"],
+        complexity=v["complexity"], replied=v["replied"], promised=v["promised"], resolved=v["resolved"],
+        satisfaction=v["satisfaction"],
+        transfers=tuple(Transfer(t["from"], t["to"], t["date"], t["note"]) for t in v["transfers"]),
+        topics=_unique(v["topics"]), related=v["related"], draft=v["draft"], body=doc.body,
+        body_line=doc.body_line, lines=doc.lines,
+    )
+
+
+def _check_personal_data(doc: Document, values: dict[str, Any], rel: str, report: Report) -> bool:
+    ok = True
+    for key in ("title", "question", "asker"):
+        start = doc.lines.get((key,), 1)
+        for _offset, zh, en in find_personal_data(values[key] or ""):
+            report.error(rel, start, f"{key} {zh}", f"'{key}' {en}")
+            ok = False
+    for offset, zh, en in find_personal_data(doc.body):
+        report.error(rel, doc.body_line + offset, f"答复正文{zh}", f"the reply {en}")
+        ok = False
+    return ok
+
+
+def _load_pages(folder: Path, rel_folder: str, ctx: s.Context, report: Report,
+                pages: list[Page], assets: list[Asset]) -> None:
+    for path in _files(folder):
+        rel = f"{rel_folder}/{path.relative_to(folder).as_posix()}"
+        if path.suffix.lower() != ".md":
+            assets.append(Asset(rel.removeprefix(f"{CONTENT}/")))
+            continue
+        if path.parent != folder:
+            report.error(rel, 1, "独立页面请直接放在 content/pages/ 下", "put standalone pages directly in content/pages/")
+            continue
+        doc = _document(path, rel, report)
+        slug = _slug_for(path, rel, report)
+        if doc is None or slug is None:
+            continue
+        v = s.check(doc.data, PAGE_SCHEMA, doc.lines, rel, report, ctx)
+        if v is None:
+            continue
+        if slug in RESERVED:
+            report.error(rel, 1, f"页面名 “{slug}” 与发布厅自身的路径冲突，请重命名文件",
+                         f"page name '{slug}' collides with the hall's own path /{slug}/; rename the file")
+            continue
+        pages.append(Page(id=f"pages/{slug}", slug=slug, rel=rel, title=v["title"], summary=v["summary"],
+                          draft=v["draft"], body=doc.body, body_line=doc.body_line, lines=doc.lines))
+
+
+def _check_departments(departments: dict[str, Department], report: Report) -> None:
+    for dept in departments.values():
+        if dept.parent is None:
+            continue
+        if dept.parent not in departments:
+            _unknown(dept.rel, dept.lines[("parent",)], "parent", dept.parent, departments, report)
+            continue
+        seen = [dept.id]
+        current: str | None = dept.parent
+        while current is not None and current in departments:
+            if current in seen:
+                chain = " → ".join([*seen, current])
+                report.error(dept.rel, dept.lines[("parent",)], f"上级部门形成循环：{chain}，请修改 parent",
+                             f"parent departments form a cycle: {chain}; fix 'parent'")
+                break
+            seen.append(current)
+            current = departments[current].parent
+
+
+def _unknown(rel: str, line: int, key: str, value: str, departments: dict[str, Department], report: Report) -> None:
+    zh_hint, en_hint = did_you_mean(value, departments)
+    report.error(rel, line, f"{key}：没有名为 “{value}” 的部门（content/ 下没有该目录）{zh_hint}",
+                 f"'{key}': no department '{value}' (no such folder under content/){en_hint}")
+
+
+def _check_references(departments: dict[str, Department], releases: list[Release],
+                      questions: list[Question], report: Report) -> None:
+    for release in releases:
+        for index, dept in enumerate(release.co_publishers):
+            if dept not in departments:
+                line = release.lines.get(("with", index), release.lines.get(("with",), 1))
+                _unknown(release.rel, line, "with", dept, departments, report)
+    for question in questions:
+        for index, transfer in enumerate(question.transfers):
+            for key, dept in (("from", transfer.source), ("to", transfer.target)):
+                if dept not in departments:
+                    _unknown(question.rel, question.lines[("transfers", index, key)], f"transfers.{key}",
+                             dept, departments, report)
+
+
+def _unique(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(values))

@@ -1,0 +1,173 @@
+"""Markdown bodies -> sanitized HTML, with links between sources rewritten to URLs.
+
+Links name sources: relative (`../../police/releases/x.md`), rooted at content/
+(`/police/releases/x.md`), or a department (`/police/`). A link or image that names
+nothing, or climbs out of content/, is an error at its line.
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+import xml.etree.ElementTree as etree
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from html import unescape
+from urllib.parse import unquote, urlsplit
+
+import markdown
+import nh3
+from markdown.extensions.toc import slugify_unicode
+from markdown.treeprocessors import Treeprocessor
+
+from releasehall.errors import Report
+from releasehall.model import Entry
+from releasehall.urls import Urls
+
+HALL_PATHS = ("releases", "qa", "topics", "kinds", "departments", "stats", "overdue", "search", "static")
+
+_TAGS = set(nh3.ALLOWED_TAGS) | {"img", "section", "figure", "figcaption"}
+_ATTRIBUTES: dict[str, set[str]] = {tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()}
+_ATTRIBUTES["*"] = {"id", "class", "title", "lang", "dir"}
+_ATTRIBUTES["a"] = _ATTRIBUTES.get("a", set()) | {"href", "rel"}
+_ATTRIBUTES["img"] = _ATTRIBUTES.get("img", set()) | {"loading"}
+_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+
+def sanitize(html: str) -> str:
+    """Allowlist sanitizer for editors' HTML: no scripts, handlers, frames, forms or javascript: URLs."""
+    return nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_URL_SCHEMES, link_rel=None,
+                     strip_comments=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Targets:
+    """What a link may point at."""
+
+    entries: Mapping[str, Entry]  # by source path, "content/police/releases/x.md"
+    published: frozenset[str]  # ids of entries that are built
+    departments: frozenset[str]
+    assets: frozenset[str]  # paths under content/
+    urls: Urls
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    html: str
+    summary: str
+    links: tuple[str, ...] = ()
+    assets: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class _Job:
+    rel: str
+    source: str
+    first_line: int
+    targets: Targets
+    report: Report
+    links: list[str] = field(default_factory=list)
+    assets: list[str] = field(default_factory=list)
+
+    def line_of(self, needle: str) -> int:
+        for offset, line in enumerate(self.source.split("\n")):
+            if needle in line:
+                return self.first_line + offset
+        return self.first_line
+
+
+class _LinkRewriter(Treeprocessor):
+    job: _Job | None = None
+
+    def run(self, root: etree.Element) -> None:
+        job = self.job
+        assert job is not None
+        for element in root.iter():
+            attribute = {"a": "href", "img": "src"}.get(element.tag)
+            if attribute is None or element.get(attribute) is None:
+                continue
+            target = element.get(attribute, "")
+            resolved = _resolve(target, job, element.tag == "img")
+            if resolved is None:
+                element.attrib.pop(attribute, None)
+            else:
+                element.set(attribute, resolved)
+
+
+def _resolve(target: str, job: _Job, is_image: bool) -> str | None:
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or target.startswith("#") or not parts.path:
+        return target
+    suffix = (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
+    path = unquote(parts.path)
+    here = posixpath.dirname(job.rel.removeprefix("content/"))
+    joined = path.lstrip("/") if path.startswith("/") else posixpath.join(here, path)
+    normal = posixpath.normpath(joined)
+    line = job.line_of(target)
+    urls = job.targets.urls
+    if normal == ".." or normal.startswith("../"):
+        job.report.error(job.rel, line, f"链接 “{target}” 指向 content/ 目录之外，只能链接站内内容",
+                         f"link '{target}' climbs out of content/; link only to the hall's own sources")
+        return None
+    first = normal.split("/")[0]
+    if path.startswith("/") and first in HALL_PATHS and not is_image:
+        return urls.home() + normal.rstrip("/") + ("/" if path.endswith("/") else "") + suffix
+    if normal in job.targets.departments:
+        return urls.department(normal) + suffix
+    source = f"content/{normal}"
+    if normal.endswith(".md"):
+        entry = job.targets.entries.get(source)
+        if entry is None:
+            job.report.error(job.rel, line, f"链接 “{target}” 指向的文件不存在（{source}），请检查路径",
+                             f"link '{target}' names no file ({source}); check the path")
+            return None
+        if entry.id not in job.targets.published:
+            job.report.warn(job.rel, line, f"链接 “{target}” 指向尚未发布的内容（草稿或未来日期），已去掉链接",
+                            f"link '{target}' points at an unpublished item (draft or future); the link is dropped")
+            return None
+        job.links.append(entry.id)
+        return urls.entry(entry) + suffix
+    if normal in job.targets.assets:
+        job.assets.append(normal)
+        return urls.asset(normal) + suffix
+    what = ("图片", "image") if is_image else ("链接", "link")
+    job.report.error(job.rel, line, f"{what[0]} “{target}” 指向的文件不存在（{source}），请检查路径",
+                     f"{what[1]} '{target}' names no file ({source}); check the path")
+    return None
+
+
+_PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def first_paragraph(html: str) -> str:
+    """The first paragraph of rendered HTML as plain text (the default summary)."""
+    match = _PARAGRAPH.search(html)
+    return unescape(_TAG.sub("", match.group(1))).strip() if match else ""
+
+
+class Renderer:
+    """One Markdown converter, reused for every body of a build."""
+
+    def __init__(self) -> None:
+        self._md = markdown.Markdown(
+            extensions=["tables", "footnotes", "fenced_code", "sane_lists", "toc"],
+            extension_configs={
+                "toc": {"slugify": slugify_unicode, "permalink": False},
+                "footnotes": {"BACKLINK_TITLE": "返回正文 / back to text %d"},
+            },
+            output_format="html",
+        )
+        self._rewriter = _LinkRewriter(self._md)
+        self._md.treeprocessors.register(self._rewriter, "releasehall-links", 1)
+
+    def render(self, rel: str, source: str, first_line: int, targets: Targets, report: Report) -> Body:
+        job = _Job(rel, source, first_line, targets, report)
+        self._rewriter.job = job
+        try:
+            html = self._md.reset().convert(source)
+        finally:
+            self._rewriter.job = None
+        clean = sanitize(html)
+        return Body(clean, first_paragraph(clean), tuple(dict.fromkeys(job.links)),
+                    tuple(dict.fromkeys(job.assets)))

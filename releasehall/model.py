@@ -1,0 +1,152 @@
+"""The hall's model: frozen records for departments, releases, questions and pages.
+
+Records are built once by `load` and never changed; `index.Hall` cross-references them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from releasehall.sources import Lines
+
+KINDS = ("news", "notice", "policy", "emergency", "rumor", "interview", "survey", "event")
+CATEGORIES = ("consultation", "complaint", "suggestion", "help")
+COMPLEXITIES = ("normal", "complex")
+SATISFACTIONS = ("satisfied", "basically-satisfied", "unsatisfied")
+LEVELS = ("municipal", "district", "street", "community")
+STATUSES = ("pending", "overdue", "replied", "in-progress", "resolved")
+
+
+@dataclass(frozen=True, slots=True)
+class Spokesperson:
+    name: str
+    title: str = ""
+    email: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Department:
+    id: str
+    rel: str
+    name: str
+    short_name: str
+    parent: str | None
+    level: str | None
+    order: int
+    description: str
+    spokesperson: Spokesperson | None
+    accounts: tuple[tuple[str, str], ...]
+    maintainers: tuple[str, ...]
+    lines: Lines
+
+    @property
+    def label(self) -> str:
+        return self.short_name or self.name
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    date: datetime
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class Transfer:
+    source: str
+    target: str
+    date: datetime
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class Release:
+    id: str
+    dept: str
+    slug: str
+    rel: str
+    title: str
+    date: datetime
+    kind: str
+    claim: str
+    topics: tuple[str, ...]
+    co_publishers: tuple[str, ...]
+    summary: str
+    related: tuple[str, ...]
+    pinned: bool | datetime
+    expires: datetime | None
+    updated: datetime | None
+    changes: tuple[Change, ...]
+    draft: bool
+    body: str
+    body_line: int
+    lines: Lines
+
+    section = "releases"
+
+    @property
+    def when(self) -> datetime:
+        return self.date
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    id: str
+    dept: str
+    slug: str
+    rel: str
+    title: str
+    asked: datetime
+    question: str
+    asker: str
+    channel: str
+    category: str
+    complexity: str
+    replied: datetime | None
+    promised: datetime | None
+    resolved: datetime | None
+    satisfaction: str | None
+    transfers: tuple[Transfer, ...]
+    topics: tuple[str, ...]
+    related: tuple[str, ...]
+    draft: bool
+    body: str
+    body_line: int
+    lines: Lines
+
+    section = "qa"
+    summary = ""
+
+    @property
+    def when(self) -> datetime:
+        return self.asked
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    id: str
+    slug: str
+    rel: str
+    title: str
+    summary: str
+    draft: bool
+    body: str
+    body_line: int
+    lines: Lines
+
+    section = "pages"
+    dept = ""
+    topics: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Asset:
+    """A file next to the Markdown (image, attachment), copied as is."""
+
+    rel: str  # path under content/, posix
+
+
+Item = Release | Question
+Entry = Release | Question | Page

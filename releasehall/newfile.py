@@ -1,0 +1,71 @@
+"""`new release DEPT TITLE` / `new qa DEPT TITLE`: a file from a template that builds as is."""
+
+from __future__ import annotations
+
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import yaml
+
+from releasehall.schema import SLUG_RE, Invalid, parse_datetime
+from releasehall.slugs import slugify
+
+RELEASE = """---
+title: {title}
+date: {date}
+kind: news
+topics: []
+# summary: 一两句话的摘要 / one or two sentences
+---
+
+在此撰写正文。链接其他发布时写源文件路径，例如 `[相关发布](../../部门/releases/文件名.md)`。
+"""
+
+QUESTION = """---
+title: {title}
+asked: {date}
+question: 在此粘贴网友留言原文（纯文本，手机号、身份证号须遮盖，如 138****1234）
+asker: 网友
+channel: 留言板
+category: consultation
+complexity: normal
+# replied: {date}
+---
+"""
+
+
+def new_file(site: Path, what: str, dept: str, title: str, now: str | None) -> int:
+    zone_name = "Asia/Shanghai"
+    try:
+        data = yaml.safe_load((site / "site.yaml").read_text(encoding="utf-8-sig"))
+        if isinstance(data, dict) and isinstance(data.get("timezone"), str):
+            zone_name = data["timezone"]
+    except (OSError, yaml.YAMLError):
+        pass
+    from zoneinfo import ZoneInfo
+
+    tz = ZoneInfo(zone_name)
+    try:
+        moment = parse_datetime(now, tz) if now else datetime.now(tz)
+    except Invalid as exc:
+        print(f"--now: {exc.zh} / {exc.en}", file=sys.stderr)
+        return 2
+    folder = site / "content" / dept
+    if not SLUG_RE.fullmatch(dept) or not (folder / "department.yaml").is_file():
+        print(f"没有部门 “{dept}”（content/{dept}/department.yaml 不存在），请先创建部门目录 / "
+              f"no department '{dept}' (content/{dept}/department.yaml is missing); create it first", file=sys.stderr)
+        return 2
+    slug = slugify(title)[:60].strip("-") or "untitled"
+    section = "releases" if what == "release" else "qa"
+    name = f"{moment:%Y-%m-%d}-{slug}.md"
+    path = folder / section / name
+    if path.exists():
+        print(f"{path} 已存在，未覆盖 / {path} exists; not overwritten", file=sys.stderr)
+        return 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    quoted = yaml.safe_dump(title, allow_unicode=True, default_style='"').strip()
+    template = RELEASE if what == "release" else QUESTION
+    path.write_text(template.format(title=quoted, date=f"{moment:%Y-%m-%d %H:%M}"), encoding="utf-8")
+    print(f"已创建 / created {path}")
+    return 0

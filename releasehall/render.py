@@ -1,0 +1,209 @@
+"""Hall -> HTML pages and the small text files (sitemap, robots). Pure: returns bytes by path.
+
+Templates come from the site's `layouts/` first, then the built-in theme, so an operator
+overrides a page by writing a template of the same name.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
+
+from releasehall.i18n import strings
+from releasehall.index import Hall
+from releasehall.model import KINDS, Entry, Question, Release
+
+THEME = Path(__file__).parent / "theme"
+FRONT_PAGE_ITEMS = 10
+ON_TOPIC_ITEMS = 5
+
+
+def environment(site_root: Path, language: str, tz: Any) -> Environment:
+    env = Environment(
+        loader=ChoiceLoader([FileSystemLoader(str(site_root / "layouts")), PackageLoader("releasehall", "theme")]),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    words = strings(language)
+    env.globals["t"] = words
+    env.globals["lang"] = language
+    env.filters["v"] = lambda key: words.get(f"v:{key}", key)
+    env.filters["iso"] = lambda value: value.astimezone(tz).isoformat() if isinstance(value, datetime) else str(value)
+    env.filters["dt"] = lambda value: value.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+    env.filters["d"] = lambda value: (value.astimezone(tz).date() if isinstance(value, datetime) else value).isoformat()
+    env.filters["pct"] = lambda value: "—" if value is None else f"{value * 100:.1f}%"
+    env.filters["num"] = lambda value: "—" if value is None else f"{value:.1f}"
+    return env
+
+
+def when(entry: Entry) -> datetime:
+    """The date an entry is listed under: a release's date, a question's reply (or ask) time."""
+    if isinstance(entry, Question):
+        return entry.replied or entry.asked
+    if isinstance(entry, Release):
+        return entry.date
+    return datetime.min
+
+
+def newest_first(entries: Sequence[Entry]) -> list[Entry]:
+    return sorted(entries, key=lambda e: (when(e), e.id), reverse=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Pagination:
+    number: int
+    count: int
+    prev: str | None
+    next: str | None
+    links: tuple[tuple[int, str], ...]
+
+
+def paginate(entries: Sequence[Entry], per_page: int, url: Callable[[int], str]
+             ) -> list[tuple[str, Pagination, Sequence[Entry]]]:
+    count = max(1, -(-len(entries) // per_page))
+    links = tuple((n, url(n)) for n in range(1, count + 1))
+    return [
+        (url(n), Pagination(n, count, url(n - 1) if n > 1 else None, url(n + 1) if n < count else None, links),
+         entries[(n - 1) * per_page: n * per_page])
+        for n in range(1, count + 1)
+    ]
+
+
+class _Pages:
+    """Collects rendered pages; every page gets the same base context."""
+
+    def __init__(self, hall: Hall, env: Environment) -> None:
+        self.hall = hall
+        self.env = env
+        self.out: dict[str, bytes] = {}
+
+    def add(self, url: str, template: str, title: str, feeds: Sequence[dict[str, str]] = (),
+            description: str = "", **context: Any) -> None:
+        html = self.env.get_template(template).render(
+            hall=self.hall, urls=self.hall.urls, url=url, title=title, feeds=feeds,
+            description=description, **context,
+        )
+        self.out[self.hall.urls.output_path(url)] = html.encode("utf-8")
+
+
+def feed_links(hall: Hall, scope: str, name: str) -> list[dict[str, str]]:
+    words = strings(hall.settings.language)
+    return [
+        {"type": "application/rss+xml", "title": f"{name} - {words['rss']}", "href": hall.urls.feed(scope, "rss")},
+        {"type": "application/atom+xml", "title": f"{name} - {words['atom']}", "href": hall.urls.feed(scope, "atom")},
+    ]
+
+
+def topic_entries(hall: Hall) -> dict[str, list[Entry]]:
+    """Releases and replied questions by topic slug, newest first."""
+    result: dict[str, list[Entry]] = {slug: [] for slug in hall.topics}
+    for entry in (*hall.releases, *(q for q in hall.questions if q.replied is not None)):
+        for name in entry.topics:
+            if name in hall.topic_of:
+                result[hall.topic_of[name]].append(entry)
+    return {slug: newest_first(entries) for slug, entries in result.items()}
+
+
+def render_pages(hall: Hall, env: Environment) -> dict[str, bytes]:
+    words = strings(hall.settings.language)
+    urls = hall.urls
+    pages = _Pages(hall, env)
+    per_page = hall.settings.paginate
+    by_topic = topic_entries(hall)
+    hall_feeds = feed_links(hall, "", hall.settings.title)
+
+    now = hall.now
+    emergencies = [r for r in hall.releases if r.kind == "emergency" and not (r.expires and r.expires < now)]
+    pinned = [r for r in hall.releases if r.kind != "emergency" and (
+        r.pinned is True or (isinstance(r.pinned, datetime) and r.pinned >= now))]
+    scoreboard = sorted(hall.stats.departments.items(),
+                        key=lambda kv: (-(kv[1].reply_rate or 0), -(kv[1].on_time_rate or 0), kv[0]))
+    pages.add(urls.home(), "index.html", "", hall_feeds, hall.settings.description,
+              emergencies=emergencies[:FRONT_PAGE_ITEMS], pinned=pinned,
+              latest_releases=[r for r in hall.releases if r not in emergencies and r not in pinned][:FRONT_PAGE_ITEMS],
+              latest_replies=list(hall.replies()[:FRONT_PAGE_ITEMS]), scoreboard=scoreboard)
+    pages.add(urls.departments(), "departments.html", words["departments"])
+
+    for dept in hall.departments.values():
+        pages.add(urls.department(dept.id), "department.html", dept.name, feed_links(hall, dept.id, dept.name),
+                  hall.bodies[f"dept:{dept.id}"].summary, dept=dept,
+                  profile=hall.bodies[f"dept:{dept.id}"].html, f=hall.stats.departments[dept.id],
+                  releases=hall.dept_releases(dept.id), questions=hall.dept_questions(dept.id))
+
+    for entry in hall.entries():
+        body = hall.bodies[entry.id]
+        on_topics = []
+        for name in entry.topics:
+            slug = hall.topic_of.get(name)
+            if slug:
+                others = [e for e in by_topic[slug] if e.id != entry.id][:ON_TOPIC_ITEMS]
+                if others:
+                    on_topics.append((hall.topics[slug], others))
+        context: dict[str, Any] = {
+            "item": entry, "body": body.html,
+            "backlinks": [hall.by_id[i] for i in hall.backlinks.get(entry.id, ())],
+            "related": [hall.by_id[i] for i in hall.related.get(entry.id, ())],
+            "on_topics": on_topics,
+        }
+        summary = entry.summary or body.summary
+        if isinstance(entry, Question):
+            context["rec"] = hall.stats.records[entry.id]
+            context["limit"] = hall.settings.reply_complex if entry.complexity == "complex" else hall.settings.reply_normal
+            pages.add(urls.entry(entry), "question.html", entry.title, description=entry.question[:120], **context)
+        elif isinstance(entry, Release):
+            pages.add(urls.entry(entry), "release.html", entry.title, description=summary, **context)
+        else:
+            pages.add(urls.entry(entry), "page.html", entry.title, description=summary, **context)
+
+    def listing(entries: Sequence[Entry], section: str, heading: str, feeds: Sequence[dict[str, str]] = (),
+                feed_scope: str | None = None) -> None:
+        for url, pagination, chunk in paginate(entries, per_page, lambda n: urls.listing(section, n)):
+            title = heading if pagination.number == 1 else f"{heading} - {words['page'].format(n=pagination.number)}"
+            pages.add(url, "listing.html", title, feeds, heading=heading, intro="", entries=chunk,
+                      pagination=pagination, feed_scope=feed_scope)
+
+    listing(hall.releases, "releases", words["releases"], hall_feeds, "")
+    listing(hall.questions, "qa", words["qa"])
+    for slug, topic in hall.topics.items():
+        scope = f"topics/{slug}"
+        listing(by_topic[slug], scope, topic.name, feed_links(hall, scope, topic.name), scope)
+    pages.add(urls.topics(), "topics.html", words["topics"], counts={s: len(e) for s, e in by_topic.items()})
+    for kind in KINDS:
+        listing([r for r in hall.releases if r.kind == kind], f"kinds/{kind}", words[f"v:{kind}"])
+    pages.add(urls.kinds(), "kinds.html", words["kinds"],
+              counts=[(k, sum(1 for r in hall.releases if r.kind == k)) for k in KINDS])
+    pages.add(urls.file("404.html"), "404.html", words["not_found"])
+    return pages.out
+
+
+def sitemap(hall: Hall, html_paths: Sequence[str]) -> bytes:
+    urls = hall.urls
+    lastmod: dict[str, date] = {}
+    for entry in hall.entries():
+        moment = when(entry)
+        if isinstance(entry, Release) and entry.updated:
+            moment = max(moment, entry.updated)
+        if moment != datetime.min:
+            lastmod[urls.output_path(urls.entry(entry))] = moment.astimezone(hall.settings.tz).date()
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    for path in sorted(p for p in html_paths if p.endswith("index.html")):
+        loc = urls.absolute(urls.home() + path.removesuffix("index.html"))
+        mod = f"<lastmod>{lastmod[path].isoformat()}</lastmod>" if path in lastmod else ""
+        lines.append(f"<url><loc>{escape(loc)}</loc>{mod}</url>")
+    lines.append("</urlset>\n")
+    return "\n".join(lines).encode("utf-8")
+
+
+def robots(hall: Hall) -> bytes:
+    sitemap_url = hall.urls.absolute(hall.urls.file("sitemap.xml"))
+    return f"User-agent: *\nAllow: /\nSitemap: {sitemap_url}\n".encode()
