@@ -185,7 +185,7 @@ def build_hall(settings: Settings, content: Content, now: datetime, drafts: bool
 
     releases = sorted((e for e in entries if isinstance(e, Release)), key=lambda r: (r.date, r.id), reverse=True)
     questions = sorted((e for e in entries if isinstance(e, Question)), key=lambda q: (q.asked, q.id), reverse=True)
-    pages = sorted((e for e in entries if isinstance(e, Page)), key=lambda p: p.slug)
+    pages = sorted((e for e in entries if isinstance(e, Page)), key=lambda p: (p.order, p.slug))
     children = _tree(content.departments)
     order = _tree_order(children)
 

@@ -324,7 +324,7 @@ def _load_pages(folder: Path, rel_folder: str, ctx: s.Context, report: Report,
                          f"page name '{slug}' collides with the hall's own path /{slug}/; rename the file")
             continue
         pages.append(Page(id=f"pages/{slug}", slug=slug, rel=rel, title=v["title"], summary=v["summary"],
-                          draft=v["draft"], body=doc.body, body_line=doc.body_line, lines=doc.lines))
+                          order=v["order"], draft=v["draft"], body=doc.body, body_line=doc.body_line, lines=doc.lines))
 
 
 def _check_departments(departments: dict[str, Department], report: Report) -> None:

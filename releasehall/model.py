@@ -130,6 +130,7 @@ class Page:
     rel: str
     title: str
     summary: str
+    order: int
     draft: bool
     body: str
     body_line: int
