@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from datetime import date, tzinfo
 from pathlib import Path
@@ -134,10 +135,8 @@ def load_settings(root: Path, report: Report, *, base_url: str | None = None,
     data, lines = loaded
     ctx = s.Context(ZoneInfo("Asia/Shanghai"))
     if isinstance(data, dict) and isinstance(data.get("timezone"), str):
-        try:
+        with contextlib.suppress(ZoneInfoNotFoundError, ValueError):
             ctx = s.Context(ZoneInfo(data["timezone"]))
-        except (ZoneInfoNotFoundError, ValueError):
-            pass
     if data is None:
         data = {}
     values = s.check(data, SCHEMA, lines, SITE_FILE, report, ctx)

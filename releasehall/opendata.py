@@ -93,7 +93,7 @@ def bar_chart(title: str, bars: Sequence[tuple[str, float | None]], unit: str = 
     """A horizontal bar chart as inline SVG, titled for screen readers; values 0..1 for "%"."""
     width, label_w, row_h = 640, 180, 22
     height = row_h * len(bars) + 10
-    scale = max((v or 0) for _, v in bars) if unit != "%" else 1.0
+    scale = max((v or 0 for _, v in bars), default=0) if unit != "%" else 1.0
     scale = scale or 1.0
     parts = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="100%" '
              f'aria-label="{_attr(title)}" xmlns="http://www.w3.org/2000/svg"><title>{_attr(title)}</title>']

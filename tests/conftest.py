@@ -1,0 +1,65 @@
+"""Small sites built in tmp_path from inline dicts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from releasehall.cli import main
+
+SITE = {"title": "测试发布厅", "base_url": "https://hall.example.gov.cn/"}
+
+
+def front(data: dict[str, Any], body: str = "") -> str:
+    text = yaml.safe_dump(data, allow_unicode=True, sort_keys=False)
+    return f"---\n{text}---\n{body}"
+
+
+def write_site(root: Path, files: dict[str, Any], site: dict[str, Any] | None = None) -> Path:
+    """Write `files` (path -> text, or dict for YAML) under `root`; site.yaml unless given in files."""
+    all_files: dict[str, Any] = {"site.yaml": site or SITE, **files}
+    for rel, value in all_files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(value, bytes):
+            path.write_bytes(value)
+        elif isinstance(value, dict):
+            path.write_text(yaml.safe_dump(value, allow_unicode=True, sort_keys=False), encoding="utf-8")
+        else:
+            path.write_text(value, encoding="utf-8")
+    return root
+
+
+def dept(name: str, **extra: Any) -> dict[str, Any]:
+    return {"name": name, **extra}
+
+
+@pytest.fixture
+def run_cli(capsys: pytest.CaptureFixture[str]):
+    def run(*args: str) -> tuple[int, str, str]:
+        code = main(list(args))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run
+
+
+BASIC: dict[str, Any] = {
+    "content/police/department.yaml": dept("测试市公安局", short_name="测试公安", level="municipal",
+                                           spokesperson={"name": "张三", "title": "新闻发言人"}),
+    "content/traffic/department.yaml": dept("测试区交警大队", parent="police", level="district"),
+    "content/police/releases/a.md": front(
+        {"title": "国庆交通管制", "date": "2024-09-20 09:00", "kind": "notice", "topics": ["公共交通"],
+         "with": ["traffic"]},
+        "\n国庆期间实行交通管制，详见[说明](../../traffic/releases/说明.md)。\n"),
+    "content/traffic/releases/说明.md": front(
+        {"title": "管制说明", "date": "2024-09-21", "topics": ["公共交通"], "related": ["police/releases/a"]},
+        "\n![地图](img/map.png)\n"),
+    "content/traffic/releases/img/map.png": b"\x89PNG fake",
+    "content/police/qa/q1.md": front(
+        {"title": "能否办证", "asked": "2024-09-27 10:00", "question": "国庆能否办理身份证？",
+         "replied": "2024-10-08 09:00", "topics": ["户政"]}, "\n可以。\n"),
+}

@@ -1,0 +1,154 @@
+"""A small hall built end to end: pages, URLs, cross-links, drafts and future items."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import BASIC, dept, front, write_site
+
+NOW = "2024-10-20 12:00"
+
+
+def build(run_cli, site: Path, *extra: str) -> Path:
+    out = site / "out"
+    code, _out, err = run_cli("build", "--site", str(site), "--out", str(out), "--now", NOW, *extra)
+    assert code == 0, err
+    return out
+
+
+def read(out: Path, rel: str) -> str:
+    return (out / rel).read_text(encoding="utf-8")
+
+
+def test_every_page_of_the_output_table(tmp_path, run_cli):
+    out = build(run_cli, write_site(tmp_path, BASIC))
+    for rel in ("index.html", "departments/index.html", "police/index.html", "traffic/index.html",
+                "police/releases/a/index.html", "traffic/releases/shuo-ming/index.html", "police/qa/q1/index.html",
+                "releases/index.html", "qa/index.html", "topics/index.html", "topics/gong-gong-jiao-tong/index.html",
+                "topics/gong-gong-jiao-tong/feed.xml", "kinds/notice/index.html", "kinds/rumor/index.html",
+                "feed.xml", "atom.xml", "police/feed.xml", "police/atom.xml", "feeds.opml", "sitemap.xml",
+                "robots.txt", "404.html", "static/hall.css", "traffic/releases/img/map.png"):
+        assert (out / rel).is_file(), rel
+
+
+def test_links_between_sources_become_urls_and_backlinks(tmp_path, run_cli):
+    out = build(run_cli, write_site(tmp_path, BASIC))
+    a = read(out, "police/releases/a/index.html")
+    assert '<a href="/traffic/releases/shuo-ming/">说明</a>' in a
+    target = read(out, "traffic/releases/shuo-ming/index.html")
+    assert '<img alt="地图" src="/traffic/releases/img/map.png">' in target
+    # backlink from a, and related declared by the target shows on both sides
+    assert 'id="backlinks"' in target and 'href="/police/releases/a/">国庆交通管制</a>' in target
+    assert 'id="related"' in a and 'href="/traffic/releases/shuo-ming/">管制说明</a>' in a
+    # other items on the same topic
+    assert "同话题内容" in a
+
+
+def test_co_published_release_appears_under_each_department(tmp_path, run_cli):
+    out = build(run_cli, write_site(tmp_path, BASIC))
+    assert 'href="/police/releases/a/"' in read(out, "traffic/index.html")
+    assert "/police/releases/a/" in read(out, "traffic/feed.xml")
+
+
+def test_department_tree_and_feeds_advertised(tmp_path, run_cli):
+    out = build(run_cli, write_site(tmp_path, BASIC))
+    matrix = read(out, "departments/index.html")
+    police_at = matrix.index('href="/police/"')
+    traffic_at = matrix.index('href="/traffic/"')
+    assert police_at < traffic_at
+    assert matrix.count('<ul class="tree">') == 2  # traffic nested under police
+    page = read(out, "police/index.html")
+    assert '<link rel="alternate" type="application/rss+xml"' in page and 'href="/police/feed.xml"' in page
+    assert '<link rel="alternate" type="application/atom+xml"' in page and 'href="/police/atom.xml"' in page
+    assert "张三" in page
+
+
+def test_drafts_and_future_items_appear_nowhere(tmp_path, run_cli):
+    files = {
+        **BASIC,
+        "content/police/releases/draft.md": front({"title": "草稿标题", "date": "2024-09-01", "draft": True}, "x\n"),
+        "content/police/releases/future.md": front({"title": "未来标题", "date": "2024-12-01"}, "x\n"),
+    }
+    site = write_site(tmp_path, files)
+    out = build(run_cli, site)
+    for path in out.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".xml", ".json", ".opml", ".csv"):
+            text = path.read_text(encoding="utf-8-sig")
+            assert "草稿标题" not in text and "未来标题" not in text, path
+            assert "/police/releases/draft/" not in text and "/police/releases/future/" not in text, path
+    assert not (out / "police/releases/draft").exists()
+    with_drafts = site / "out2"
+    code = run_cli("build", "--site", str(site), "--out", str(with_drafts), "--now", NOW, "--drafts")[0]
+    assert code == 0
+    assert (with_drafts / "police/releases/draft/index.html").is_file()
+    assert not (with_drafts / "police/releases/future").exists()
+
+
+def test_rumor_shows_claim_and_changes_are_listed(tmp_path, run_cli):
+    files = {
+        **BASIC,
+        "content/police/releases/r.md": front(
+            {"title": "辟谣", "date": "2024-10-01", "kind": "rumor", "claim": "网传<某事>",
+             "changes": [{"date": "2024-10-02", "note": "补充细节"}]}, "事实如下。\n"),
+    }
+    out = build(run_cli, write_site(tmp_path, files))
+    page = read(out, "police/releases/r/index.html")
+    assert '<section class="claim" aria-labelledby="claim"><h2 id="claim">网传说法</h2><p>网传&lt;某事&gt;</p>' in page
+    assert "补充细节" in page
+    assert 'href="/police/releases/r/"' in read(out, "kinds/rumor/index.html")
+
+
+def test_front_page_puts_emergencies_and_pinned_first(tmp_path, run_cli):
+    files = {
+        **BASIC,
+        "content/police/releases/e.md": front({"title": "突发警情", "date": "2024-09-01", "kind": "emergency"}, "x\n"),
+        "content/police/releases/p.md": front({"title": "置顶公告", "date": "2024-08-01", "pinned": True}, "x\n"),
+    }
+    home = read(build(run_cli, write_site(tmp_path, files)), "index.html")
+    assert home.index("突发警情") < home.index("置顶公告") < home.index("国庆交通管制")
+
+
+def test_pagination(tmp_path, run_cli):
+    files = {"content/police/department.yaml": dept("公安")}
+    for n in range(5):
+        files[f"content/police/releases/r{n}.md"] = front({"title": f"发布{n}", "date": f"2024-09-0{n + 1}"}, "x\n")
+    site = write_site(tmp_path, files, {**__import__("conftest").SITE, "paginate": 2})
+    out = build(run_cli, site)
+    assert (out / "releases/page/3/index.html").is_file()
+    assert not (out / "releases/page/4").exists()
+    first = read(out, "releases/index.html")
+    assert first.index("发布4") < first.index("发布3") and "发布2" not in first
+    assert 'href="/releases/page/2/"' in first
+
+
+def test_footer_identifiers_and_standalone_pages(tmp_path, run_cli):
+    site_yaml = {**__import__("conftest").SITE, "owner": "测试市网信办",
+                 "footer": {"site_code": "4403000001", "icp": "粤ICP备1号", "police": "粤公网安备2号"}}
+    files = {**BASIC, "content/pages/about.md": front({"title": "关于"}, "本厅简介，见[公安](/police/)。\n")}
+    out = build(run_cli, write_site(tmp_path, files, site_yaml))
+    home = read(out, "index.html")
+    for text in ("测试市网信办", "4403000001", "粤ICP备1号", "粤公网安备2号"):
+        assert text in home
+    assert '<a href="/police/">公安</a>' in read(out, "about/index.html")
+
+
+def test_base_url_with_a_path_prefixes_every_url(tmp_path, run_cli):
+    out = build(run_cli, write_site(tmp_path, BASIC), "--base-url", "https://x.gov.cn/hall/")
+    page = read(out, "police/releases/a/index.html")
+    assert 'href="/hall/traffic/releases/shuo-ming/"' in page
+    assert "<loc>https://x.gov.cn/hall/police/</loc>" in read(out, "sitemap.xml")
+
+
+def test_sitemap_lists_pages_and_robots_points_at_it(tmp_path, run_cli):
+    out = build(run_cli, write_site(tmp_path, BASIC))
+    sitemap = read(out, "sitemap.xml")
+    assert "<url><loc>https://hall.example.gov.cn/police/qa/q1/</loc><lastmod>2024-10-08</lastmod></url>" in sitemap
+    assert read(out, "robots.txt") == (
+        "User-agent: *\nAllow: /\nSitemap: https://hall.example.gov.cn/sitemap.xml\n")
+
+
+def test_operator_template_overrides_theme(tmp_path, run_cli):
+    files = {**BASIC, "layouts/404.html": "<p>自定义 404</p>\n", "layouts/static/logo.svg": "<svg/>"}
+    out = build(run_cli, write_site(tmp_path, files))
+    assert read(out, "404.html") == "<p>自定义 404</p>\n"
+    assert (out / "static/logo.svg").is_file() and (out / "static/hall.css").is_file()
