@@ -1,0 +1,204 @@
+"""Bad content: every error as `path:line: 中文 / English`, all at once, exit 1, old output intact."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import BASIC, SITE, dept, front, write_site
+
+NOW = "2024-10-20 12:00"
+
+
+def errors_of(run_cli, site: Path) -> list[str]:
+    code, _out, err = run_cli("build", "--site", str(site), "--out", str(site / "out"), "--now", NOW)
+    assert code == 1, err
+    assert "Traceback" not in err
+    return [line for line in err.splitlines() if ": " in line and not line.startswith("构建失败")]
+
+
+def locations(lines: list[str]) -> list[str]:
+    return [":".join(line.split(":")[:2]) for line in lines if "warning" not in line]
+
+
+RELEASE = {"title": "标题", "date": "2024-09-01"}
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "fragment"),
+    [
+        ("---\ntitle: 标题\ndate: 2024-09-01\ntitel: x\n---\n", 4, "unknown key 'titel'; did you mean 'title'?"),
+        ("---\ndate: 2024-09-01\n---\n", 2, "missing required key 'title'"),
+        ("---\ntitle: 标题\ndate: 2024-13-01\n---\n", 3, "'date': no such date '2024-13-01'"),
+        ("---\ntitle: 标题\ndate: 九月一日\n---\n", 3, "'date': bad date '九月一日'"),
+        ("---\ntitle: 标题\ndate: 2024-09-01\nkind: rumour\n---\n", 4,
+         "'kind': 'rumour' is not allowed; choose one of: news, notice, policy, emergency, rumor, interview, survey, event; did you mean 'rumor'?"),
+        ("---\ntitle: 标题\ndate: 2024-09-01\ntopics: {a: 1}\n---\n", 4, "'topics': expected a list, not 映射 mapping"),
+        ("---\ntitle: 标题\ndate: 2024-09-01\ndraft: maybe\n---\n", 4, "'draft': expected true or false"),
+        ("---\ntitle: [标题\ndate: 2024-09-01\n---\n", 3, "YAML syntax error"),
+        ("no front matter\n", 1, "missing front matter"),
+        ("---\ntitle: 标题\n", 1, "front matter is not closed"),
+        ("---\n---\nbody\n", 1, "front matter is empty"),
+        ("---\n- a\n- b\n---\n", 2, "front matter must be a mapping"),
+        ("---\ntitle: 标题\ndate: 2024-09-01\nkind: rumor\n---\n", 4, "a rumor refutation needs 'claim'"),
+        ("---\ntitle: 标题\ndate: 2024-09-01\nwith: [polise]\n---\n", 4,
+         "'with': no department 'polise' (no such folder under content/); did you mean 'police'?"),
+        ("---\ntitle: 标题\ndate: 2024-09-01\nrelated: [police/releases/nothing]\n---\n", 4,
+         "related id 'police/releases/nothing' names nothing"),
+        ("---\ntitle: 标题\ndate: 2024-09-01\n---\n\n第一段\n\n见[此处](../../police/releases/none.md)\n", 8,
+         "link '../../police/releases/none.md' names no file (content/police/releases/none.md)"),
+        ("---\ntitle: 标题\ndate: 2024-09-01\n---\n![图](missing.png)\n", 5, "image 'missing.png' names no file"),
+        ("---\ntitle: 标题\ndate: 2024-09-01\n---\n[x](../../../../etc/passwd)\n", 5, "climbs out of content/"),
+        ("---\ntitle: 标题\ndate: 2024-09-01\ntitle: again\n---\n", 4, "key 'title' appears twice"),
+    ],
+)
+def test_release_errors_name_file_and_line(tmp_path, run_cli, text, where, fragment):
+    site = write_site(tmp_path, {**BASIC, "content/police/releases/bad.md": text})
+    lines = errors_of(run_cli, site)
+    matching = [line for line in lines if line.startswith(f"content/police/releases/bad.md:{where}: ")]
+    assert any(fragment in line for line in matching), lines
+
+
+@pytest.mark.parametrize(
+    ("data", "body", "where", "fragment"),
+    [
+        ({"title": "t", "asked": "2024-09-01", "question": "q"}, "\n答复。\n", 7,
+         "the body (the reply) is written but 'replied' is missing"),
+        ({"title": "t", "asked": "2024-09-01", "question": "q", "replied": "2024-09-02"}, "", 5,
+         "'replied' is set but the body (the reply) is empty"),
+        ({"title": "t", "asked": "2024-09-01", "question": "q", "category": "complain"}, "", 5,
+         "did you mean 'complaint'?"),
+        ({"title": "t", "asked": "2024-09-01", "question": "我的电话 13812345678"}, "", 4,
+         "contains an unmasked mobile number; mask it, e.g. 138****1234"),
+        ({"title": "t", "asked": "2024-09-01", "question": "身份证 11010519491231002X 请核实"}, "", 4,
+         "contains an unmasked ID-card number"),
+        ({"title": "t", "asked": "2024-09-01", "question": "q",
+          "transfers": [{"from": "police", "to": "nobody", "date": "2024-09-02"}]}, "", 7,
+         "'transfers.to': no department 'nobody'"),
+        ({"title": "t", "asked": "2024-09-05", "question": "q", "replied": "2024-09-01"}, "\n答复\n", 5,
+         "'replied' is before 'asked'"),
+    ],
+)
+def test_question_errors_name_file_and_line(tmp_path, run_cli, data, body, where, fragment):
+    site = write_site(tmp_path, {**BASIC, "content/police/qa/bad.md": front(data, body)})
+    lines = errors_of(run_cli, site)
+    matching = [line for line in lines if line.startswith(f"content/police/qa/bad.md:{where}: ")]
+    assert any(fragment in line for line in matching), lines
+
+
+def test_masked_numbers_pass(tmp_path, run_cli):
+    data = {"title": "t", "asked": "2024-09-01", "question": "电话 138****1234，身份证 110105********002X"}
+    site = write_site(tmp_path, {**BASIC, "content/police/qa/ok.md": front(data)})
+    assert run_cli("build", "--site", str(site), "--out", str(site / "out"), "--now", NOW)[0] == 0
+
+
+def test_reply_with_personal_data_is_an_error_at_its_line(tmp_path, run_cli):
+    data = {"title": "t", "asked": "2024-09-01", "question": "q", "replied": "2024-09-02"}
+    site = write_site(tmp_path, {**BASIC, "content/police/qa/bad.md": front(data, "\n您好！\n请致电 139-1234-5678 联系。\n")})
+    assert locations(errors_of(run_cli, site)) == ["content/police/qa/bad.md:9"]
+
+
+def test_department_errors(tmp_path, run_cli):
+    files = {
+        **BASIC,
+        "content/a/department.yaml": dept("甲", parent="b"),
+        "content/b/department.yaml": dept("乙", parent="a"),
+        "content/c/department.yaml": {"name": "丙", "parent": "nowhere", "levle": "street"},
+        "content/stats/department.yaml": dept("统计"),
+        "content/Bad_Name/department.yaml": dept("坏"),
+        "content/d/department.yaml": {"short_name": "无名"},
+        "content/e/readme.txt": "x",
+    }
+    lines = errors_of(run_cli, write_site(tmp_path, files))
+    assert locations(lines) == [
+        "content/Bad_Name/department.yaml:1",
+        "content/a/department.yaml:2",
+        "content/b/department.yaml:2",
+        "content/c/department.yaml:3",
+        "content/d/department.yaml:1",
+        "content/e/department.yaml:1",
+        "content/stats/department.yaml:1",
+    ]
+    text = "\n".join(lines)
+    assert "parent departments form a cycle: a → b → a" in text
+    assert "unknown key 'levle'; did you mean 'level'?" in text
+    assert "collides with the hall's own path /stats/" in text
+    assert "missing required key 'name'" in text
+
+
+def test_site_yaml_errors(tmp_path, run_cli):
+    site = write_site(tmp_path, BASIC, {"titel": "x", "language": "fr"})
+    lines = errors_of(run_cli, site)
+    assert lines[:3] == [
+        "site.yaml:1: 未知字段 “titel”，是否想写 “title”？ / unknown key 'titel'; did you mean 'title'?",
+        "site.yaml:1: 缺少必填字段 “title” / missing required key 'title'",
+        "site.yaml:1: 缺少必填字段 “base_url” / missing required key 'base_url'",
+    ] or any("language" in line for line in lines)
+    assert any(line.startswith("site.yaml:2: ") and "'language'" in line for line in lines)
+
+
+def test_two_sources_at_one_url_name_both(tmp_path, run_cli):
+    files = {**BASIC, "content/police/releases/公告.md": front(RELEASE),
+             "content/police/releases/gong-gao.md": front(RELEASE)}
+    lines = errors_of(run_cli, write_site(tmp_path, files))
+    assert any(line.startswith("content/police/releases/公告.md:1: ") and "content/police/releases/gong-gao.md" in line
+               and "/police/releases/gong-gao/" in line for line in lines), lines
+
+
+def test_gbk_file_is_an_error_that_says_save_as_utf8(tmp_path, run_cli):
+    text = "---\ntitle: 标题\ndate: 2024-09-01\n---\n正文\n".encode("gbk")
+    lines = errors_of(run_cli, write_site(tmp_path, {**BASIC, "content/police/releases/gbk.md": text}))
+    assert lines == ["content/police/releases/gbk.md:2: 文件不是 UTF-8 编码（可能是 GBK），请用 UTF-8 编码重新保存 / "
+                     "the file is not UTF-8 (perhaps GBK); save it again as UTF-8"]
+
+
+def test_bom_and_crlf_are_accepted(tmp_path, run_cli):
+    text = "\ufeff---\r\ntitle: 标题\r\ndate: 2024-09-01\r\n---\r\n正文\r\n"
+    site = write_site(tmp_path, {**BASIC, "content/police/releases/win.md": text.encode("utf-8")})
+    code, _out, err = run_cli("build", "--site", str(site), "--out", str(site / "out"), "--now", NOW)
+    assert code == 0, err
+    assert "<p>正文</p>" in (site / "out/police/releases/win/index.html").read_text(encoding="utf-8")
+
+
+def test_all_errors_are_listed_and_old_output_is_untouched(tmp_path, run_cli):
+    site = write_site(tmp_path, BASIC)
+    out = site / "out"
+    assert run_cli("build", "--site", str(site), "--out", str(out), "--now", NOW)[0] == 0
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    (site / "content/police/releases/b1.md").write_text("---\ntitle: x\n---\n", encoding="utf-8")
+    (site / "content/police/releases/b2.md").write_text("---\ndate: 2024-01-01\n---\n", encoding="utf-8")
+    lines = errors_of(run_cli, site)
+    assert locations(lines) == ["content/police/releases/b1.md:2", "content/police/releases/b2.md:2"]
+    after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in site.iterdir()) == ["content", "out", "site.yaml"]
+
+
+def test_usage_errors_exit_2(run_cli, tmp_path):
+    with pytest.raises(SystemExit) as exc:
+        run_cli("build", "--now", "tomorrow")
+    assert exc.value.code == 2
+    with pytest.raises(SystemExit) as exc:
+        run_cli("new", "bogus", "x", "y")
+    assert exc.value.code == 2
+
+
+def test_missing_site_yaml(tmp_path, run_cli):
+    code, _out, err = run_cli("build", "--site", str(tmp_path), "--now", NOW)
+    assert code == 1
+    assert err.startswith("site.yaml:1: 找不到")
+
+
+def test_unpublished_link_is_a_warning_and_dropped(tmp_path, run_cli):
+    files = {**BASIC,
+             "content/police/releases/later.md": front({"title": "以后", "date": "2025-01-01"}, "x\n"),
+             "content/police/releases/now.md": front(RELEASE, "\n见[以后](later.md)\n")}
+    site = write_site(tmp_path, files)
+    code, _out, err = run_cli("build", "--site", str(site), "--out", str(site / "out"), "--now", NOW)
+    assert code == 0
+    assert "content/police/releases/now.md:6: 警告 warning: " in err
+    assert "<p>见<a>以后</a></p>" in (site / "out/police/releases/now/index.html").read_text(encoding="utf-8")
+
+
+assert SITE
