@@ -51,7 +51,6 @@ def _feed(hall: Hall, scope: str, title: str, page_url: str, entries: Sequence[R
     fg.title(title)
     fg.subtitle(settings.description or title)
     fg.author({"name": settings.owner or settings.title})
-    fg.link(href=urls.absolute(page_url), rel="alternate")
     fg.language(settings.language)
     fg.generator("Release Hall")
     fg.updated(latest)
@@ -78,9 +77,11 @@ def _feed(hall: Hall, scope: str, title: str, page_url: str, entries: Sequence[R
                     + [{"term": name, "label": name} for name in entry.topics])
     rss_url = urls.feed(scope, "rss")
     atom_url = urls.feed(scope, "atom")
-    fg.link(href=urls.absolute(rss_url), rel="self")
+    page = {"href": urls.absolute(page_url), "rel": "alternate"}
+    # feedgen gives RSS's <link> the last link, so the page goes after the feed's own.
+    fg.link([{"href": urls.absolute(rss_url), "rel": "self"}, page], replace=True)
     rss = fg.rss_str(pretty=True)
-    fg.link(href=urls.absolute(atom_url), rel="self")
+    fg.link([{"href": urls.absolute(atom_url), "rel": "self"}, page], replace=True)
     atom = fg.atom_str(pretty=True)
     return {urls.output_path(rss_url): rss, urls.output_path(atom_url): atom}
 
