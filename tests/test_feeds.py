@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import feedparser
-
 from conftest import BASIC, SITE, front, write_site
 
 NOW = "2024-10-20 12:00"

@@ -6,8 +6,8 @@ import json
 from datetime import date
 
 import pytest
-
 from conftest import SITE, dept, front, write_site
+
 from releasehall.workdays import WorkCalendar
 
 NOW = "2024-10-20T12:00:00+08:00"
@@ -138,8 +138,8 @@ def test_question_page_timeline(hall_out):
     page = (hall_out / "a/qa/q2/index.html").read_text(encoding="utf-8")
     assert '<time datetime="2024-10-12">2024-10-12</time>（3 个工作日）' in page
     assert '<strong class="late">超时答复</strong>，答复用时（工作日） 4' in page
-    transfers = write_free = (hall_out / "b/qa/q6/index.html").read_text(encoding="utf-8")
-    assert "办结销号" in transfers and "基本满意" in write_free
+    resolved_page = (hall_out / "b/qa/q6/index.html").read_text(encoding="utf-8")
+    assert "办结销号" in resolved_page and "基本满意" in resolved_page
 
 
 def test_scoreboard_and_monthly_report_pages(hall_out):
