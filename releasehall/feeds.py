@@ -69,8 +69,9 @@ def _feed(hall: Hall, scope: str, title: str, page_url: str, entries: Sequence[R
         updated = entry.updated if isinstance(entry, Release) and entry.updated else moment
         fe.updated(updated.astimezone(tz))
         summary = entry.question if isinstance(entry, Question) else (entry.summary or hall.bodies[entry.id].summary)
-        fe.summary(summary or entry.title)
-        fe.content(_content(hall, entry), type="CDATA")
+        # Readers render RSS descriptions as HTML: escape the plain text once more so it stays text.
+        fe.summary(escape(summary or entry.title), type="html")
+        fe.content(_content(hall, entry), type="html")
         kind = "qa" if isinstance(entry, Question) else entry.kind
         fe.category([{"term": kind, "label": strings(settings.language)[f"v:{kind}"] if kind != "qa"
                       else strings(settings.language)["qa"]}]

@@ -208,11 +208,22 @@ def _slug_for(path: Path, rel: str, report: Report) -> str | None:
     return slug
 
 
+def _outside(path: Path, root: Path, rel: str, report: Report) -> bool:
+    """A symbolic link that leads out of the site folder is refused, never read."""
+    if path.resolve().is_relative_to(root.resolve()):
+        return False
+    report.error(rel, 1, "此文件是指向站点目录之外的链接，已拒绝读取；请把文件本身放进 content/",
+                 "this file links outside the site folder and was not read; put the file itself in content/")
+    return True
+
+
 def _load_items(folder: Path, dept: str, settings: Settings, ctx: s.Context, report: Report,
                 releases: list[Release], questions: list[Question], assets: list[Asset]) -> None:
     root = settings.root
     for path in _files(folder):
         rel = _rel(root, path)
+        if _outside(path, root, rel, report):
+            continue
         inner = path.relative_to(folder).parts
         if path.suffix.lower() == ".md":
             if len(inner) == 2 and inner[0] == "releases":
@@ -306,6 +317,8 @@ def _load_pages(folder: Path, rel_folder: str, ctx: s.Context, report: Report,
                 pages: list[Page], assets: list[Asset]) -> None:
     for path in _files(folder):
         rel = f"{rel_folder}/{path.relative_to(folder).as_posix()}"
+        if _outside(path, folder.parent.parent, rel, report):
+            continue
         if path.suffix.lower() != ".md":
             assets.append(Asset(rel.removeprefix(f"{CONTENT}/")))
             continue

@@ -1,0 +1,59 @@
+"""`new`, `check`, the default command and the thin build.py entry."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from conftest import BASIC, write_site
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_new_release_and_qa_build_as_is(tmp_path, run_cli):
+    site = write_site(tmp_path, BASIC)
+    code, out, _err = run_cli("new", "release", "police", "公交线路调整", "--site", str(site), "--now", "2024-10-01 09:30")
+    assert code == 0
+    path = site / "content/police/releases/2024-10-01-gong-jiao-xian-lu-tiao-zheng.md"
+    assert path.is_file() and str(path) in out
+    assert 'title: "公交线路调整"' in path.read_text(encoding="utf-8")
+    code, _out, _err = run_cli("new", "qa", "police", "能否办证？", "--site", str(site), "--now", "2024-10-01 09:30")
+    assert code == 0
+    qa = site / "content/police/qa/2024-10-01-neng-fou-ban-zheng.md"
+    assert qa.is_file()
+    code, _out, err = run_cli("build", "--site", str(site), "--out", str(site / "out"), "--now", "2024-10-02")
+    assert code == 0, err
+    assert (site / "out/police/releases/2024-10-01-gong-jiao-xian-lu-tiao-zheng/index.html").is_file()
+    assert (site / "out/police/qa/2024-10-01-neng-fou-ban-zheng/index.html").is_file()
+    again = run_cli("new", "release", "police", "公交线路调整", "--site", str(site), "--now", "2024-10-01 09:30")
+    assert again[0] == 1 and "exists" in again[2]
+
+
+def test_new_for_unknown_department_is_a_usage_error(tmp_path, run_cli):
+    site = write_site(tmp_path, BASIC)
+    code, _out, err = run_cli("new", "release", "nobody", "标题", "--site", str(site))
+    assert code == 2 and "no department 'nobody'" in err
+
+
+def test_check_writes_nothing(tmp_path, run_cli):
+    site = write_site(tmp_path, BASIC)
+    code, out, _err = run_cli("check", "--site", str(site), "--now", "2024-10-20")
+    assert code == 0 and "check passed" in out
+    assert sorted(p.name for p in site.iterdir()) == ["content", "site.yaml"]
+
+
+def test_build_is_the_default_command_and_uses_output_setting(tmp_path, run_cli):
+    site = write_site(tmp_path, BASIC)
+    code, _out, err = run_cli("--site", str(site), "--now", "2024-10-20")
+    assert code == 0, err
+    assert (site / "public/index.html").is_file()
+
+
+def test_build_py_entry_point_builds_the_sample_hall(tmp_path):
+    out = tmp_path / "public"
+    result = subprocess.run([sys.executable, "build.py", "build", "--out", str(out), "--now", "2026-11-20 18:00"],
+                            cwd=REPO, capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert (out / "index.html").is_file() and (out / "jiaotong/feed.xml").is_file()
+    assert "warning" not in result.stderr

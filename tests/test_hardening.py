@@ -1,0 +1,181 @@
+"""Hostile text is inert, builds are reproducible, atomic, and never read outside the site."""
+
+from __future__ import annotations
+
+import html
+import os
+import re
+import shutil
+import string
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from conftest import BASIC, dept, front, write_site
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from releasehall.build import run
+
+NOW = "2024-10-20 12:00"
+
+HOSTILE = """
+<script>alert(1)</script>
+<img src=x onerror="alert(2)">
+<a href="javascript:alert(3)">点我</a>
+<iframe src="https://evil.example"></iframe>
+<form action="https://evil.example"><input name=x></form>
+<p onclick="alert(4)" style="x">段落</p>
+<svg onload=alert(5)></svg>
+[链接](javascript:alert(6))
+"""
+
+
+class _Markup(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.found: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "iframe", "form", "input", "object", "embed", "style"):
+            self.found.append(tag)
+        for name, value in attrs:
+            if name.startswith("on") or (value or "").strip().lower().startswith("javascript:"):
+                self.found.append(f"{tag} {name}={value}")
+
+
+def dangerous_markup(text: str) -> list[str]:
+    parser = _Markup()
+    parser.feed(text)
+    return parser.found
+
+
+def snapshot(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+
+
+def test_hostile_markup_survives_nowhere(tmp_path, run_cli):
+    files = {
+        **BASIC,
+        "content/police/releases/h.md": front({"title": "<script>t()</script>", "date": "2024-10-01",
+                                               "summary": "<b onmouseover=x>s</b>"}, HOSTILE),
+        "content/police/qa/h.md": front({"title": "问", "asked": "2024-10-01", "question": "<script>q()</script>",
+                                         "asker": "<img src=x onerror=y>", "replied": "2024-10-02"}, HOSTILE),
+    }
+    site = write_site(tmp_path, files)
+    assert run_cli("build", "--site", str(site), "--out", str(site / "out"), "--now", NOW)[0] == 0
+    for rel, data in snapshot(site / "out").items():
+        if not rel.endswith((".html", ".xml", ".json", ".opml")):
+            continue
+        text = data.decode("utf-8")
+        if rel.endswith(".xml"):
+            # what a feed reader renders as HTML: the XML text unescaped once (titles are plain text)
+            text = html.unescape(re.sub(r"<title>.*?</title>", "", text, flags=re.S))
+        assert dangerous_markup(text) == [], rel
+    page = (site / "out/police/qa/h/index.html").read_text(encoding="utf-8")
+    assert "&lt;script&gt;q()&lt;/script&gt;" in page
+    assert "&lt;img src=x onerror=y&gt;" in page
+
+
+def test_same_sources_in_two_folders_give_identical_output(tmp_path, run_cli):
+    first = write_site(tmp_path / "one" / "site", BASIC)
+    second = tmp_path / "two" / "deeper" / "copy"
+    shutil.copytree(first, second)
+    os.utime(second / "content/police/qa/q1.md", (0, 0))
+    for site in (first, second):
+        assert run_cli("build", "--site", str(site), "--out", str(site / "out"), "--now", NOW)[0] == 0
+    assert snapshot(first / "out") == snapshot(second / "out")
+
+
+def test_source_date_epoch_is_the_default_now(tmp_path, monkeypatch):
+    site = write_site(tmp_path, BASIC)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1729396800")  # 2024-10-20T12:00:00+08:00
+    a = run(site, out=tmp_path / "a")
+    b = run(site, out=tmp_path / "b", now="2024-10-20T12:00:00+08:00")
+    assert not a.errors and not b.errors
+    assert snapshot(tmp_path / "a") == snapshot(tmp_path / "b")
+
+
+def test_sample_hall_is_reproducible(tmp_path):
+    repo = Path(__file__).resolve().parents[1]
+    a = run(repo, out=tmp_path / "a", now="2026-11-20 18:00")
+    b = run(repo, out=tmp_path / "b", now="2026-11-20 18:00")
+    assert not a.errors and not b.errors
+    assert snapshot(tmp_path / "a") == snapshot(tmp_path / "b")
+
+
+def test_failed_write_leaves_old_output_and_no_temporary_folders(tmp_path, monkeypatch):
+    site = write_site(tmp_path, BASIC)
+    out = tmp_path / "out"
+    assert not run(site, out=out, now=NOW).errors
+    before = snapshot(out)
+    import releasehall.write as write
+
+    def broken(*_args, **_kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(write.shutil, "copyfile", broken)
+    with pytest.raises(OSError):
+        run(site, out=out, now=NOW)
+    assert snapshot(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "out", "site.yaml"]
+
+
+def test_symlinked_asset_outside_the_site_is_not_copied(tmp_path, run_cli):
+    secret = tmp_path / "secret.txt"
+    secret.write_text("top secret", encoding="utf-8")
+    site = write_site(tmp_path / "site", BASIC)
+    (site / "content/police/leak.txt").symlink_to(secret)
+    code, _out, err = run_cli("build", "--site", str(site), "--out", str(site / "out"), "--now", NOW)
+    assert code == 1
+    assert "content/police/leak.txt:1: " in err
+    assert not (site / "out").exists()
+
+
+KEYS = st.sampled_from(["title", "date", "kind", "topics", "with", "related", "pinned", "claim", "draft",
+                        "expires", "changes", "bogus", "asked", "question", "replied"])
+VALUES = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 3000) | st.text(max_size=12)
+    | st.sampled_from(["2024-10-01", "2024-10-01 09:00", "2024-02-30", "rumor", "police", "../x.md"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(string.ascii_letters, max_size=5), inner,
+                                                                 max_size=3),
+    max_leaves=6,
+)
+MARKDOWN = st.lists(st.sampled_from([*"[]()!#*-|`<>/.:_ \n中文ab1", "../", ".md", "](", "http://", "<script>"]),
+                   max_size=40).map("".join)
+
+
+def _assert_clean(outcome, rel: str) -> None:
+    for problem in outcome.problems:
+        assert problem.path and problem.line >= 1
+    if outcome.errors:
+        assert any(p.path == rel for p in outcome.errors), outcome.errors
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.dictionaries(KEYS, VALUES, max_size=6), body=MARKDOWN, section=st.sampled_from(["releases", "qa"]))
+def test_random_front_matter_builds_or_reports_path_line(tmp_path_factory, data, body, section):
+    root = tmp_path_factory.mktemp("fuzz")
+    rel = f"content/police/{section}/x.md"
+    import yaml
+
+    text = "---\n" + yaml.safe_dump(data, allow_unicode=True) + "---\n" + body
+    write_site(root, {"content/police/department.yaml": dept("公安"), rel: text})
+    _assert_clean(run(root, out=root / "out", now=NOW), rel)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(raw=st.binary(max_size=200))
+def test_random_bytes_build_or_report_path_line(tmp_path_factory, raw):
+    root = tmp_path_factory.mktemp("bytes")
+    rel = "content/police/releases/x.md"
+    write_site(root, {"content/police/department.yaml": dept("公安"), rel: raw})
+    _assert_clean(run(root, out=root / "out", now=NOW), rel)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(raw=st.binary(max_size=120))
+def test_random_department_yaml_reports_path_line(tmp_path_factory, raw):
+    root = tmp_path_factory.mktemp("dept")
+    write_site(root, {"content/police/department.yaml": raw})
+    _assert_clean(run(root, out=root / "out", now=NOW), "content/police/department.yaml")
