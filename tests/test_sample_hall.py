@@ -1,0 +1,90 @@
+"""The sample hall in this repository: it builds cleanly and every internal link and image resolves."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import feedparser
+import pytest
+
+from releasehall.build import run
+
+REPO = Path(__file__).resolve().parents[1]
+NOW = "2026-11-20 18:00"
+
+
+class _Refs(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.refs: list[str] = []
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        for name, value in attrs:
+            if name in ("href", "src") and value:
+                self.refs.append(value)
+            if name == "id" and value:
+                self.ids.add(value)
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("sample") / "public"
+    outcome = run(REPO, out=out, now=NOW)
+    assert [str(p) for p in outcome.problems] == []
+    return out
+
+
+def test_every_internal_link_and_fragment_resolves(sample):
+    pages = {p: p.read_text(encoding="utf-8") for p in sample.rglob("*.html")}
+    parsed = {}
+    for path, text in pages.items():
+        parser = _Refs()
+        parser.feed(text)
+        parsed[path] = parser
+    broken = []
+    for path, parser in parsed.items():
+        for ref in parser.refs:
+            parts = urlsplit(ref)
+            if parts.scheme or parts.netloc or ref.startswith("mailto:"):
+                continue
+            target = path if not parts.path else sample / unquote(parts.path).lstrip("/")
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file():
+                broken.append(f"{path.relative_to(sample)} -> {ref}")
+            elif parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in parsed[target].ids:
+                broken.append(f"{path.relative_to(sample)} -> {ref} (no such id)")
+    assert broken == []
+
+
+def test_sample_meets_the_issue_minimums(sample):
+    data = json.loads((sample / "stats/stats.json").read_text(encoding="utf-8"))
+    assert len(data["departments"]) >= 8
+    statuses = Counter(q["status"] for q in data["questions"])
+    assert set(statuses) == {"pending", "overdue", "replied", "in-progress", "resolved"}
+    assert len(data["questions"]) >= 30
+    assert data["hall"]["releases"] >= 40
+    for kind in ("news", "notice", "policy", "emergency", "rumor", "interview", "survey", "event"):
+        assert any((sample / f"kinds/{kind}").rglob("index.html"))
+        assert '<li class="item item-release' in (sample / f"kinds/{kind}/index.html").read_text(encoding="utf-8")
+    levels = {"municipal", "district", "street", "community"}
+    for level in levels:
+        assert f'<span class="badge">{ {"municipal": "市级", "district": "区级", "street": "街道", "community": "社区"}[level] }</span>' \
+            in (sample / "departments/index.html").read_text(encoding="utf-8")
+
+
+def test_every_feed_parses_with_absolute_links(sample):
+    feeds = sorted(sample.rglob("feed.xml")) + sorted(sample.rglob("atom.xml"))
+    assert len(feeds) > 20
+    for path in feeds:
+        feed = feedparser.parse(path.read_bytes())
+        assert not feed.bozo, (path, feed.bozo_exception)
+        links = [e.link for e in feed.entries]
+        assert all(link.startswith("https://fabu.example.gov.cn/") for link in links), path
+        dates = [e.published_parsed for e in feed.entries]
+        assert dates == sorted(dates, reverse=True), path
