@@ -125,7 +125,7 @@ def render_stats(hall: Hall, env: Environment) -> dict[str, bytes]:
 
     def page(url: str, template: str, title: str, **context: Any) -> None:
         html = env.get_template(template).render(hall=hall, urls=urls, url=url, title=title, feeds=(),
-                                                 description="", **context)
+                                                 description="", row=None, **context)
         out[urls.output_path(url)] = html.encode("utf-8")
 
     months = hall.stats.months

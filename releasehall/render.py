@@ -14,6 +14,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 
 from releasehall.i18n import strings
 from releasehall.index import Hall
@@ -85,12 +86,21 @@ class _Pages:
         self.hall = hall
         self.env = env
         self.out: dict[str, bytes] = {}
+        self._macros = env.get_template("macros.html").make_module({"hall": hall, "urls": hall.urls})
+        self._rows: dict[str, Markup] = {}
+
+    def row(self, entry: Entry) -> Markup:
+        """An entry's list row, rendered once and shared by every listing that shows it."""
+        cached = self._rows.get(entry.id)
+        if cached is None:
+            cached = self._rows[entry.id] = Markup(self._macros.entry_row(entry))
+        return cached
 
     def add(self, url: str, template: str, title: str, feeds: Sequence[dict[str, str]] = (),
             description: str = "", **context: Any) -> None:
         html = self.env.get_template(template).render(
             hall=self.hall, urls=self.hall.urls, url=url, title=title, feeds=feeds,
-            description=description, **context,
+            description=description, row=self.row, **context,
         )
         self.out[self.hall.urls.output_path(url)] = html.encode("utf-8")
 
@@ -125,11 +135,12 @@ def render_pages(hall: Hall, env: Environment) -> dict[str, bytes]:
     emergencies = [r for r in hall.releases if r.kind == "emergency" and not (r.expires and r.expires < now)]
     pinned = [r for r in hall.releases if r.kind != "emergency" and (
         r.pinned is True or (isinstance(r.pinned, datetime) and r.pinned >= now))]
+    first_ids = {r.id for r in (*emergencies, *pinned)}
     scoreboard = sorted(hall.stats.departments.items(),
                         key=lambda kv: (-(kv[1].reply_rate or 0), -(kv[1].on_time_rate or 0), kv[0]))
     pages.add(urls.home(), "index.html", "", hall_feeds, hall.settings.description,
               emergencies=emergencies[:FRONT_PAGE_ITEMS], pinned=pinned,
-              latest_releases=[r for r in hall.releases if r not in emergencies and r not in pinned][:FRONT_PAGE_ITEMS],
+              latest_releases=[r for r in hall.releases if r.id not in first_ids][:FRONT_PAGE_ITEMS],
               latest_replies=list(hall.replies()[:FRONT_PAGE_ITEMS]), scoreboard=scoreboard)
     pages.add(urls.departments(), "departments.html", words["departments"])
 

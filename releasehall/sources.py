@@ -18,14 +18,21 @@ from releasehall.errors import Report
 Lines = dict[tuple[Any, ...], int]
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that leaves timestamps as strings, so every date goes through one parser."""
+_BASE_LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present
+
+
+class _Loader(_BASE_LOADER):  # type: ignore[misc, valid-type]
+    """Safe loader that leaves timestamps as strings, so every date goes through one parser."""
 
 
 _Loader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+
+
+class _Constructor(yaml.constructor.SafeConstructor):
+    """Builds values from an already composed node tree."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,14 +86,12 @@ def load_yaml(text: str, rel: str, first_line: int, report: Report) -> tuple[Any
     lines: Lines = {}
     if not _collect_lines(node, (), first_line, lines, rel, report):
         return None
-    loader = _Loader("")
+    constructor = _Constructor()
     try:
-        value = loader.construct_document(node)
+        value = constructor.construct_document(node)
     except yaml.YAMLError as exc:
         report.error(rel, first_line, f"YAML 无法读取：{exc}", f"YAML cannot be read: {exc}")
         return None
-    finally:
-        loader.dispose()
     return value, lines
 
 
