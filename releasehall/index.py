@@ -13,7 +13,7 @@ from datetime import datetime
 from releasehall.config import Settings
 from releasehall.errors import Report
 from releasehall.load import Content
-from releasehall.markup import Body, Renderer, Targets
+from releasehall.markup import Body, Job, Targets, render_all
 from releasehall.model import Asset, Department, Entry, Page, Question, Release
 from releasehall.slugs import slugify
 from releasehall.stats import Stats, compute
@@ -131,13 +131,10 @@ def build_hall(settings: Settings, content: Content, now: datetime, drafts: bool
         assets=frozenset(a.rel for a in content.assets),
         urls=urls,
     )
-    renderer = Renderer()
-    bodies: dict[str, Body] = {}
-    for entry in sorted(entries, key=lambda e: e.id):
-        bodies[entry.id] = renderer.render(entry.rel, entry.body, entry.body_line, targets, report)
-    for dept in content.departments.values():
-        line = dept.lines.get(("description",), 1)
-        bodies[f"dept:{dept.id}"] = renderer.render(dept.rel, dept.description, line, targets, report)
+    jobs = [Job(e.id, e.rel, e.body, e.body_line) for e in sorted(entries, key=lambda e: e.id)]
+    jobs += [Job(f"dept:{d.id}", d.rel, d.description, d.lines.get(("description",), 1))
+             for d in content.departments.values()]
+    bodies = render_all(jobs, targets, report)
 
     every_id = {e.id: e for e in every}
     every_id.update({e.rel.removeprefix("content/").removesuffix(".md"): e for e in every})

@@ -7,10 +7,13 @@ nothing, or climbs out of content/, is an error at its line.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import posixpath
 import re
 import xml.etree.ElementTree as etree
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from html import unescape
 from urllib.parse import unquote, urlsplit
@@ -20,7 +23,7 @@ import nh3
 from markdown.extensions.toc import slugify_unicode
 from markdown.treeprocessors import Treeprocessor
 
-from releasehall.errors import Report
+from releasehall.errors import Problem, Report
 from releasehall.model import Entry
 from releasehall.urls import Urls
 
@@ -171,3 +174,50 @@ class Renderer:
         clean = sanitize(html)
         return Body(clean, first_paragraph(clean), tuple(dict.fromkeys(job.links)),
                     tuple(dict.fromkeys(job.assets)))
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    """One body to render: its key (entry id or "dept:<id>"), source path, text and first line."""
+
+    key: str
+    rel: str
+    source: str
+    first_line: int
+
+
+_WORKER: tuple[Renderer, Targets] | None = None  # per worker process, set by _start_worker
+PARALLEL_FROM = 400  # below this many bodies a pool costs more than it saves
+
+
+def _start_worker(targets: Targets) -> None:
+    global _WORKER
+    _WORKER = (Renderer(), targets)
+
+
+def _render_chunk(jobs: list[Job]) -> list[tuple[Body, list[Problem]]]:
+    assert _WORKER is not None
+    renderer, targets = _WORKER
+    results = []
+    for job in jobs:
+        report = Report()
+        results.append((renderer.render(job.rel, job.source, job.first_line, targets, report), report.problems))
+    return results
+
+
+def render_all(jobs: Sequence[Job], targets: Targets, report: Report, workers: int | None = None) -> dict[str, Body]:
+    """Render every body, on all cores for large builds; results and problems keep the jobs' order."""
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if workers < 2 or len(jobs) < PARALLEL_FROM:
+        renderer = Renderer()
+        return {job.key: renderer.render(job.rel, job.source, job.first_line, targets, report) for job in jobs}
+    size = max(50, len(jobs) // (workers * 8))
+    chunks = [list(jobs[i:i + size]) for i in range(0, len(jobs), size)]
+    context = multiprocessing.get_context("fork")
+    bodies: dict[str, Body] = {}
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(targets,)) as pool:
+        for chunk, results in zip(chunks, pool.map(_render_chunk, chunks), strict=True):
+            for job, (body, problems) in zip(chunk, results, strict=True):
+                bodies[job.key] = body
+                report.extend(problems)
+    return bodies

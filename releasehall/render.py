@@ -156,7 +156,7 @@ def render_pages(hall: Hall, env: Environment) -> dict[str, bytes]:
         for name in entry.topics:
             slug = hall.topic_of.get(name)
             if slug:
-                others = [e for e in by_topic[slug] if e.id != entry.id][:ON_TOPIC_ITEMS]
+                others = [e for e in by_topic[slug][:ON_TOPIC_ITEMS + 1] if e.id != entry.id][:ON_TOPIC_ITEMS]
                 if others:
                     on_topics.append((hall.topics[slug], others))
         context: dict[str, Any] = {

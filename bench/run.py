@@ -1,0 +1,184 @@
+"""Side-by-side build benchmark: Release Hall vs Pelican vs Hugo on the same synthetic hall.
+
+    python -m bench.run --sizes 1000 10000 50000 [--skip-pelican] [--skip-hugo]
+
+For each size: generates a hall (bench/generate.py), converts it for Pelican (categories =
+departments, tags = topics, per-category RSS and Atom, full-content feeds) and Hugo
+(sections = departments, tags = topics, RSS per section), then times cold builds, a
+rebuild after a one-file edit and a no-op rebuild, and the peak memory of each process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from bench.generate import generate
+
+NOW = "2024-11-01 12:00"
+PELICAN_CONF = """\
+SITENAME = "基准测试发布厅"
+SITEURL = "https://bench.example.gov.cn"
+PATH = "content"
+TIMEZONE = "Asia/Shanghai"
+DEFAULT_LANG = "zh"
+DEFAULT_PAGINATION = 20
+FEED_DOMAIN = SITEURL
+FEED_ALL_ATOM = "feeds/all.atom.xml"
+FEED_ALL_RSS = "feeds/all.rss.xml"
+CATEGORY_FEED_ATOM = "feeds/{slug}.atom.xml"
+CATEGORY_FEED_RSS = "feeds/{slug}.rss.xml"
+RSS_FEED_SUMMARY_ONLY = False
+FEED_MAX_ITEMS = 50
+USE_FOLDER_AS_CATEGORY = True
+LOAD_CONTENT_CACHE = False
+"""
+HUGO_CONF = """\
+baseURL = "https://bench.example.gov.cn/"
+languageCode = "zh-cn"
+title = "基准测试发布厅"
+[pagination]
+  pagerSize = 20
+[taxonomies]
+  tag = "tags"
+[outputs]
+  home = ["HTML", "RSS"]
+  section = ["HTML", "RSS"]
+  taxonomy = ["HTML"]
+  term = ["HTML", "RSS"]
+[services.rss]
+  limit = 50
+"""
+HUGO_LAYOUTS = {
+    "baseof.html": '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{{ .Title }}</title></head>'
+                   "<body><main>{{ block \"main\" . }}{{ end }}</main></body></html>\n",
+    "single.html": '{{ define "main" }}<h1>{{ .Title }}</h1><p>{{ .Date.Format "2006-01-02" }}</p>{{ .Content }}'
+                   '{{ range .GetTerms "tags" }}<a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a>{{ end }}{{ end }}\n',
+    "list.html": '{{ define "main" }}<h1>{{ .Title }}</h1>{{ $p := .Paginate .Pages }}{{ range $p.Pages }}'
+                 '<li><a href="{{ .RelPermalink }}">{{ .Title }}</a> {{ .Date.Format "2006-01-02" }}</li>{{ end }}'
+                 '{{ template "_internal/pagination.html" . }}{{ end }}\n',
+}
+
+
+@dataclass
+class Timing:
+    seconds: float
+    peak_mib: float
+
+
+def measure(cmd: list[str], cwd: Path) -> Timing:
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - start
+    stderr = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{stderr[-2000:]}")
+    return Timing(seconds, usage.ru_maxrss / 1024)
+
+
+def split(path: Path) -> tuple[dict, str]:
+    text = path.read_text(encoding="utf-8")
+    _, front, body = text.split("---\n", 2)
+    return yaml.safe_load(front), body
+
+
+def to_pelican(hall: Path, target: Path) -> None:
+    for path in sorted((hall / "content").glob("*/*/*.md")):
+        data, body = split(path)
+        dept, section = path.parts[-3], path.parts[-2]
+        if section == "qa":
+            body = f"{data['question']}\n\n{body}"
+        date = data.get("date") or data.get("asked")
+        tags = ", ".join(data.get("topics", []))
+        out = target / "content" / dept / f"{section}-{path.name}"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(f"Title: {data['title']}\nDate: {date}\nTags: {tags}\nSlug: {dept}-{section}-{path.stem}\n\n{body}",
+                       encoding="utf-8")
+    (target / "pelicanconf.py").write_text(PELICAN_CONF, encoding="utf-8")
+
+
+def to_hugo(hall: Path, target: Path) -> None:
+    for path in sorted((hall / "content").glob("*/*/*.md")):
+        data, body = split(path)
+        dept, section = path.parts[-3], path.parts[-2]
+        if section == "qa":
+            body = f"{data['question']}\n\n{body}"
+        date = str(data.get("date") or data.get("asked")).replace(" ", "T") + ":00+08:00"
+        front = {"title": data["title"], "date": date, "tags": data.get("topics", [])}
+        out = target / "content" / dept / f"{section}-{path.name}"
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(f"---\n{yaml.safe_dump(front, allow_unicode=True)}---\n{body}", encoding="utf-8")
+    for dept in (hall / "content").iterdir():
+        if dept.is_dir():
+            (target / "content" / dept.name / "_index.md").write_text(
+                f"---\ntitle: {dept.name}\n---\n", encoding="utf-8")
+    (target / "hugo.toml").write_text(HUGO_CONF, encoding="utf-8")
+    for name, text in HUGO_LAYOUTS.items():
+        (target / "layouts" / "_default").mkdir(parents=True, exist_ok=True)
+        (target / "layouts" / "_default" / name).write_text(text, encoding="utf-8")
+
+
+def edit_one(hall: Path) -> None:
+    path = sorted((hall / "content").glob("*/releases/*.md"))[len(list((hall / "content").iterdir())) // 2]
+    path.write_text(path.read_text(encoding="utf-8") + "\n补充说明：本条已更新。\n", encoding="utf-8")
+
+
+def bench(size: int, work: Path, pelican: bool, hugo: bool) -> dict[str, Timing]:
+    departments = max(1, size // 50)
+    hall = work / f"hall-{size}"
+    shutil.rmtree(hall, ignore_errors=True)
+    generate(hall, departments, 30, 20)
+    ours = [sys.executable, "-m", "releasehall", "build", "--site", str(hall), "--out", str(hall / "public"),
+            "--now", NOW]
+    results = {"releasehall cold": measure(ours + ["--no-cache"], work)}
+    results["releasehall cold (with cache write)"] = measure(ours, work)
+    edit_one(hall)
+    results["releasehall one-file edit"] = measure(ours, work)
+    results["releasehall no-op"] = measure(ours, work)
+    if pelican:
+        site = work / f"pelican-{size}"
+        shutil.rmtree(site, ignore_errors=True)
+        to_pelican(hall, site)
+        results["pelican cold"] = measure(["pelican", "content", "-s", "pelicanconf.py", "-o", "output", "-q"], site)
+    if hugo:
+        site = work / f"hugo-{size}"
+        shutil.rmtree(site, ignore_errors=True)
+        to_hugo(hall, site)
+        results["hugo cold"] = measure(["hugo", "--quiet", "--destination", "public"], site)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 50000])
+    parser.add_argument("--work", type=Path, default=Path("bench/out"))
+    parser.add_argument("--skip-pelican", action="store_true")
+    parser.add_argument("--skip-hugo", action="store_true")
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    for size in args.sizes:
+        results = bench(size, args.work.resolve(), not args.skip_pelican, not args.skip_hugo)
+        print(f"\n## {size} items")
+        for name, timing in results.items():
+            print(f"{name:40s} {timing.seconds:8.2f} s  {timing.peak_mib:8.0f} MiB")
+        if "pelican cold" in results:
+            ratio = results["pelican cold"].seconds / results["releasehall cold"].seconds
+            print(f"{'pelican / releasehall cold':40s} {ratio:8.1f} x")
+        if "hugo cold" in results:
+            ratio = results["releasehall one-file edit"].seconds / results["hugo cold"].seconds
+            print(f"{'releasehall edit / hugo cold':40s} {ratio:8.2f} x")
+        sys.stdout.flush()
+
+
+if __name__ == "__main__":
+    main()
