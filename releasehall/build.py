@@ -14,6 +14,7 @@ from releasehall.index import Hall, build_hall
 from releasehall.load import load_content
 from releasehall.opendata import render_stats
 from releasehall.schema import parse_datetime
+from releasehall.variants import mirror
 from releasehall.write import write_site
 
 
@@ -61,6 +62,8 @@ def generate(settings: Settings, now: datetime, drafts: bool, report: Report) ->
     files = render.render_pages(hall, env)
     files.update(render_stats(hall, env))
     files.update(feeds.render_feeds(hall))
+    if "zh-Hant" in settings.variants:
+        files.update(mirror(files, hall.urls))
     files[hall.urls.output_path(hall.urls.file("sitemap.xml"))] = render.sitemap(hall, sorted(files))
     files[hall.urls.output_path(hall.urls.file("robots.txt"))] = render.robots(hall)
     copies = {hall.urls.output_path(hall.urls.asset(a.rel)): settings.root / "content" / a.rel for a in hall.assets}

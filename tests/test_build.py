@@ -152,3 +152,20 @@ def test_operator_template_overrides_theme(tmp_path, run_cli):
     out = build(run_cli, write_site(tmp_path, files))
     assert read(out, "404.html") == "<p>自定义 404</p>\n"
     assert (out / "static/logo.svg").is_file() and (out / "static/hall.css").is_file()
+
+
+def test_traditional_chinese_mirror(tmp_path, run_cli):
+    site_yaml = {**__import__("conftest").SITE, "variants": ["zh-Hant"]}
+    out = build(run_cli, write_site(tmp_path, BASIC, site_yaml))
+    page = read(out, "zh-hant/police/releases/a/index.html")
+    assert '<html lang="zh-Hant">' in page
+    assert "國慶交通管制" in page and "国庆" not in page
+    assert '<a href="/zh-hant/traffic/releases/shuo-ming/">說明</a>' in page
+    assert 'href="/static/hall.css"' in page  # shared, not copied
+    assert '<a class="variant" hreflang="zh-CN" lang="zh-CN" href="/police/releases/a/">简体中文</a>' in page
+    simplified = read(out, "police/releases/a/index.html")
+    assert '<a class="variant" hreflang="zh-Hant" lang="zh-Hant" href="/zh-hant/police/releases/a/">繁體中文</a>' in simplified
+    feed = read(out, "zh-hant/police/feed.xml")
+    assert "<link>https://hall.example.gov.cn/zh-hant/police/</link>" in feed
+    assert "https://hall.example.gov.cn/zh-hant/sitemap.xml" not in read(out, "robots.txt")
+    assert "<loc>https://hall.example.gov.cn/zh-hant/police/</loc>" in read(out, "sitemap.xml")

@@ -1,0 +1,61 @@
+"""The Traditional-Chinese mirror (`variants: [zh-Hant]`): every page and feed again under /zh-hant/.
+
+The mirror is made from the finished output, so it can never drift from the simplified
+site: text is converted with OpenCC, and links between pages and feeds are moved into the
+mirror. Static files and attachments are shared, not copied.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+
+from releasehall.i18n import to_traditional
+from releasehall.urls import Urls
+
+PREFIX = "zh-hant/"
+_PAGE_ENDINGS = (".xml", ".opml", ".json", ".csv", ".html")
+_SKIP = ("sitemap.xml", "robots.txt")
+
+
+def _eligible(path: str) -> bool:
+    """A page or feed path (relative to the base path) that has a mirrored twin."""
+    bare = path.split("#", 1)[0].split("?", 1)[0]
+    if bare.startswith(("static/", PREFIX)):
+        return False
+    return bare == "" or bare.endswith("/") or bare.endswith(_PAGE_ENDINGS)
+
+
+def _rewriter(urls: Urls) -> tuple[re.Pattern[str], re.Pattern[str]]:
+    base = re.escape(urls.home())
+    absolute = re.compile(re.escape(urls.origin) + base + r"([^\"'<>\s]*)")
+    rooted = re.compile(r'((?:href|src)=")' + base + r'([^"]*)"')
+    return absolute, rooted
+
+
+def mirror_text(text: str, urls: Urls) -> str:
+    absolute, rooted = _rewriter(urls)
+    home = urls.home()
+
+    def move_absolute(match: re.Match[str]) -> str:
+        path = match.group(1)
+        return urls.origin + home + (PREFIX + path if _eligible(path) else path)
+
+    def move_rooted(match: re.Match[str]) -> str:
+        path = match.group(2)
+        return f'{match.group(1)}{home}{PREFIX + path if _eligible(path) else path}"'
+
+    text = absolute.sub(move_absolute, text)
+    text = rooted.sub(move_rooted, text)
+    text = to_traditional(text).replace('lang="zh-CN"', 'lang="zh-Hant"')
+    text = text.replace("<language>zh-CN</language>", "<language>zh-Hant</language>")
+    switch = re.compile(r'<a class="variant" hreflang="zh-Hant" lang="zh-Hant" href="' + re.escape(home + PREFIX)
+                        + r'([^"]*)">[^<]*</a>')
+    return switch.sub(lambda m: f'<a class="variant" hreflang="zh-CN" lang="zh-CN" href="{home}{m.group(1)}">简体中文</a>',
+                      text)
+
+
+def mirror(files: Mapping[str, bytes], urls: Urls) -> dict[str, bytes]:
+    """The zh-Hant twin of every generated page, feed and data file."""
+    return {PREFIX + rel: mirror_text(data.decode("utf-8"), urls).encode("utf-8")
+            for rel, data in sorted(files.items()) if rel not in _SKIP}
