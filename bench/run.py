@@ -139,7 +139,7 @@ def bench(size: int, work: Path, pelican: bool, hugo: bool) -> dict[str, Timing]
     generate(hall, departments, 30, 20)
     ours = [sys.executable, "-m", "releasehall", "build", "--site", str(hall), "--out", str(hall / "public"),
             "--now", NOW]
-    results = {"releasehall cold": measure(ours + ["--no-cache"], work)}
+    results = {"releasehall cold": measure([*ours, "--no-cache"], work)}
     results["releasehall cold (with cache write)"] = measure(ours, work)
     edit_one(hall)
     results["releasehall one-file edit"] = measure(ours, work)
