@@ -117,6 +117,10 @@ def _resolve(target: str, job: _Job, is_image: bool) -> str | None:
         return urls.home() + normal.rstrip("/") + ("/" if path.endswith("/") else "") + suffix
     if normal in job.targets.departments:
         return urls.department(normal) + suffix
+    page = job.targets.entries.get(f"content/pages/{normal}.md")
+    if path.startswith("/") and page is not None and page.id in job.targets.published:
+        job.links.append(page.id)
+        return urls.entry(page) + suffix
     source = f"content/{normal}"
     if normal.endswith(".md"):
         entry = job.targets.entries.get(source)

@@ -169,3 +169,11 @@ def test_traditional_chinese_mirror(tmp_path, run_cli):
     assert "<link>https://hall.example.gov.cn/zh-hant/police/</link>" in feed
     assert "https://hall.example.gov.cn/zh-hant/sitemap.xml" not in read(out, "robots.txt")
     assert "<loc>https://hall.example.gov.cn/zh-hant/police/</loc>" in read(out, "sitemap.xml")
+
+
+def test_standalone_page_linked_by_url_or_source(tmp_path, run_cli):
+    files = {**BASIC, "content/pages/about.md": front({"title": "关于"}, "x\n"),
+             "content/police/releases/b.md": front({"title": "b", "date": "2024-09-01"},
+                                                   "[一](/about/) [二](/pages/about.md)\n")}
+    page = read(build(run_cli, write_site(tmp_path, files)), "police/releases/b/index.html")
+    assert '<a href="/about/">一</a> <a href="/about/">二</a>' in page
