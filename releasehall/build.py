@@ -1,4 +1,9 @@
-"""Orchestrates a build: settings -> content -> hall -> pages and feeds -> output folder."""
+"""Orchestrates a build: settings -> content -> hall -> pages and feeds -> output folder.
+
+With the cache in `.cache/releasehall/` a rebuild re-reads only changed sources,
+re-renders only bodies whose text or link targets changed and only outputs whose key
+(what they show) changed, and links every other file from the previous output.
+"""
 
 from __future__ import annotations
 
@@ -6,12 +11,15 @@ import os
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from releasehall import feeds, render
+from releasehall.cache import BuildCache, code_signature, load_cache, save_cache, stamp_of
 from releasehall.config import Settings, load_settings
 from releasehall.errors import Problem, Report
 from releasehall.index import Hall, build_hall
 from releasehall.load import load_content
+from releasehall.memo import Fingerprints, Memo
 from releasehall.opendata import render_stats
 from releasehall.schema import parse_datetime
 from releasehall.variants import mirror
@@ -24,18 +32,21 @@ class Outcome:
     hall: Hall | None = None
     files: dict[str, bytes] = field(default_factory=dict)
     copies: dict[str, Path] = field(default_factory=dict)
+    reused: dict[str, Path] = field(default_factory=dict)
+    rendered: list[str] = field(default_factory=list)  # outputs rendered this time (pages, feeds, figures)
     written: int = 0
+    kept: int = 0
 
     @property
     def errors(self) -> list[Problem]:
         return [p for p in self.problems if not p.warning]
 
 
-def default_now(tz: object) -> datetime:
+def default_now(tz: Any) -> datetime:
     """SOURCE_DATE_EPOCH when set (reproducible builds), otherwise the clock."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     moment = datetime.fromtimestamp(int(epoch)) if epoch and epoch.isdigit() else datetime.now()
-    return moment.astimezone(tz)  # type: ignore[arg-type]
+    return moment.astimezone(tz)
 
 
 def static_files(settings: Settings) -> dict[str, Path]:
@@ -49,34 +60,48 @@ def static_files(settings: Settings) -> dict[str, Path]:
     return result
 
 
-def generate(settings: Settings, now: datetime, drafts: bool, report: Report) -> Outcome:
-    """Everything but writing: the outputs in memory, or the problems that stop the build."""
+def generate(settings: Settings, now: datetime, drafts: bool, report: Report, cache: BuildCache) -> Outcome:
+    """Everything but writing: the outputs in memory, or the problems that stop the build.
+
+    `cache` is read for what can be reused and updated for the next build.
+    """
     outcome = Outcome()
-    content = load_content(settings, report)
-    hall = build_hall(settings, content, now, drafts, report)
+    content, cache.sources = load_content(settings, report, cache.sources)
+    hall, cache.bodies = build_hall(settings, content, now, drafts, report, cache.bodies)
     outcome.hall = hall
     if report.errors:
         outcome.problems = report.errors + report.warnings
         return outcome
+    out = settings.output
+    same_output = cache.output == str(out)
+    memo = Memo(previous=cache.keys if same_output else {},
+                intact=lambda rel: same_output and cache.stamps.get(rel) == stamp_of(out / rel))
+    fp = Fingerprints(hall)
     env = render.environment(settings.root, settings.language, settings.tz)
-    files = render.render_pages(hall, env)
-    files.update(render_stats(hall, env))
-    files.update(feeds.render_feeds(hall))
+    files = render.render_pages(hall, env, memo, fp)
+    files.update(render_stats(hall, env, memo, fp))
+    files.update(feeds.render_feeds(hall, memo, fp))
     if "zh-Hant" in settings.variants:
-        files.update(mirror(files, hall.urls))
-    files[hall.urls.output_path(hall.urls.file("sitemap.xml"))] = render.sitemap(hall, sorted(files))
-    files[hall.urls.output_path(hall.urls.file("robots.txt"))] = render.robots(hall)
-    copies = {hall.urls.output_path(hall.urls.asset(a.rel)): settings.root / "content" / a.rel for a in hall.assets}
+        files.update(mirror(files, hall.urls, memo, out))
+    urls = hall.urls
+    pages = sorted({*files, *memo.reused})
+    files[urls.output_path(urls.file("sitemap.xml"))] = render.sitemap(hall, pages)
+    files[urls.output_path(urls.file("robots.txt"))] = render.robots(hall)
+    copies = {urls.output_path(urls.asset(a.rel)): settings.root / "content" / a.rel for a in hall.assets}
     for rel, path in static_files(settings).items():
-        copies[hall.urls.output_path(hall.urls.home() + rel)] = path
+        copies[urls.output_path(urls.home() + rel)] = path
     outcome.files = files
     outcome.copies = {k: v for k, v in copies.items() if k not in files}
+    outcome.reused = {rel: out / rel for rel in sorted(memo.reused)}
+    outcome.rendered = memo.rendered
+    cache.keys = memo.keys
     outcome.problems = report.errors + report.warnings
     return outcome
 
 
 def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now: str | None = None,
-        drafts: bool = False, write: bool = True) -> Outcome:
+        drafts: bool = False, write: bool = True, use_cache: bool = True) -> Outcome:
+    """One build (or, with write=False, one check) of the site in `site`."""
     report = Report()
     settings = load_settings(site.resolve(), report, base_url=base_url, output=out)
     if settings is None:
@@ -88,7 +113,13 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
                      f"the output folder {settings.output} must not be the site folder, content/ or layouts/")
         return Outcome(problems=report.errors)
     moment = parse_datetime(now, settings.tz) if now else default_now(settings.tz)
-    outcome = generate(settings, moment, drafts, report)
+    signature = code_signature(settings.timezone)
+    cache = load_cache(root, signature) if use_cache and write else BuildCache(signature)
+    outcome = generate(settings, moment, drafts, report, cache)
     if write and not outcome.errors:
-        outcome.written = write_site(outcome.files, outcome.copies, settings.output)
+        written = write_site(outcome.files, outcome.copies, settings.output, outcome.reused)
+        outcome.written, outcome.kept = written.written, written.kept
+        cache.output = str(settings.output)
+        cache.stamps = written.stamps
+        save_cache(root, cache)
     return outcome

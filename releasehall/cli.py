@@ -71,7 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     now = getattr(args, "now", None)
     if args.command in ("build", "check"):
         outcome = pipeline.run(args.site, out=getattr(args, "out", None), base_url=getattr(args, "base_url", None),
-                               now=now, drafts=args.drafts, write=args.command == "build")
+                               now=now, drafts=args.drafts, write=args.command == "build",
+                               use_cache=not getattr(args, "no_cache", False))
         problems = outcome.problems
         if args.command == "check" and outcome.hall is not None:
             from releasehall.audit import audit
@@ -86,7 +87,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "build":
             hall = outcome.hall
             assert hall is not None
-            print(f"已生成 / built {outcome.written} files -> {hall.settings.output}")
+            print(f"已生成 / built {hall.settings.output}: {len(outcome.rendered)} rendered, "
+                  f"{outcome.written} files written, {outcome.kept} unchanged")
         else:
             print("检查通过 / check passed")
         return 0

@@ -15,6 +15,7 @@ from feedgen.feed import FeedGenerator
 
 from releasehall.i18n import strings
 from releasehall.index import Hall
+from releasehall.memo import Fingerprints, Memo, digest
 from releasehall.model import Question, Release
 from releasehall.render import newest_first, topic_entries, when
 
@@ -39,12 +40,19 @@ def _content(hall: Hall, entry: Release | Question) -> str:
     return absolute_links(body, hall.urls.origin)
 
 
-def _feed(hall: Hall, scope: str, title: str, page_url: str, entries: Sequence[Release | Question]
-          ) -> dict[str, bytes]:
+def _feed(hall: Hall, scope: str, title: str, page_url: str, entries: Sequence[Release | Question],
+          memo: Memo, fp: Fingerprints) -> dict[str, bytes]:
     settings = hall.settings
     urls = hall.urls
     tz = settings.tz
     entries = newest_first(entries)[: settings.feed_items]
+    rss_url = urls.feed(scope, "rss")
+    atom_url = urls.feed(scope, "atom")
+    rss_path, atom_path = urls.output_path(rss_url), urls.output_path(atom_url)
+    key = digest(fp.whole, scope, title, page_url, hall.now if not entries else None,
+                 tuple(fp.entry(e) for e in entries))
+    if memo.reuse_all((rss_path, atom_path), key):
+        return {}
     latest: datetime = max((when(e) for e in entries), default=hall.now).astimezone(tz)
     fg = FeedGenerator()
     fg.id(urls.absolute(page_url))
@@ -76,27 +84,28 @@ def _feed(hall: Hall, scope: str, title: str, page_url: str, entries: Sequence[R
         fe.category([{"term": kind, "label": strings(settings.language)[f"v:{kind}"] if kind != "qa"
                       else strings(settings.language)["qa"]}]
                     + [{"term": name, "label": name} for name in entry.topics])
-    rss_url = urls.feed(scope, "rss")
-    atom_url = urls.feed(scope, "atom")
     page = {"href": urls.absolute(page_url), "rel": "alternate"}
     # feedgen gives RSS's <link> the last link, so the page goes after the feed's own.
     fg.link([{"href": urls.absolute(rss_url), "rel": "self"}, page], replace=True)
     rss = fg.rss_str(pretty=True)
     fg.link([{"href": urls.absolute(atom_url), "rel": "self"}, page], replace=True)
     atom = fg.atom_str(pretty=True)
-    return {urls.output_path(rss_url): rss, urls.output_path(atom_url): atom}
+    return {rss_path: rss, atom_path: atom}
 
 
-def render_feeds(hall: Hall) -> dict[str, bytes]:
+def render_feeds(hall: Hall, memo: Memo, fp: Fingerprints) -> dict[str, bytes]:
+    """RSS and Atom for the hall, each department and each topic (those whose entries changed), and OPML."""
     out: dict[str, bytes] = {}
     urls = hall.urls
-    out.update(_feed(hall, "", hall.settings.title, urls.home(), [*hall.releases, *hall.replies()]))
+    out.update(_feed(hall, "", hall.settings.title, urls.home(), [*hall.releases, *hall.replies()], memo, fp))
     for dept in hall.departments.values():
         entries = [*hall.dept_releases(dept.id), *(q for q in hall.dept_questions(dept.id) if q.replied)]
-        out.update(_feed(hall, dept.id, f"{dept.name} - {hall.settings.title}", urls.department(dept.id), entries))
+        out.update(_feed(hall, dept.id, f"{dept.name} - {hall.settings.title}", urls.department(dept.id), entries,
+                         memo, fp))
     for slug, entries in topic_entries(hall).items():
         name = hall.topics[slug].name
-        out.update(_feed(hall, f"topics/{slug}", f"{name} - {hall.settings.title}", urls.topic(slug), entries))
+        out.update(_feed(hall, f"topics/{slug}", f"{name} - {hall.settings.title}", urls.topic(slug), entries,
+                         memo, fp))
     out[urls.output_path(urls.file("feeds.opml"))] = opml(hall)
     return out
 

@@ -13,7 +13,7 @@ from datetime import datetime
 from releasehall.config import Settings
 from releasehall.errors import Report
 from releasehall.load import Content
-from releasehall.markup import Body, Job, Targets, render_all
+from releasehall.markup import Body, BodyCache, Job, Targets, render_all
 from releasehall.model import Asset, Department, Entry, Page, Question, Release
 from releasehall.slugs import slugify
 from releasehall.stats import Stats, compute
@@ -118,7 +118,9 @@ def _check_collisions(urls: Urls, content: Content, entries: list[Entry], report
         claim(urls.asset(asset.rel), f"content/{asset.rel}")
 
 
-def build_hall(settings: Settings, content: Content, now: datetime, drafts: bool, report: Report) -> Hall:
+def build_hall(settings: Settings, content: Content, now: datetime, drafts: bool, report: Report,
+               body_cache: BodyCache | None = None) -> tuple[Hall, BodyCache]:
+    """The published hall, and the rendered-body cache for the next build."""
     urls = Urls(settings.base_path, settings.origin)
     every: list[Entry] = [*content.releases, *content.questions, *content.pages]
     entries = [e for e in every if _published(e, now, drafts)]
@@ -134,7 +136,7 @@ def build_hall(settings: Settings, content: Content, now: datetime, drafts: bool
     jobs = [Job(e.id, e.rel, e.body, e.body_line) for e in sorted(entries, key=lambda e: e.id)]
     jobs += [Job(f"dept:{d.id}", d.rel, d.description, d.lines.get(("description",), 1))
              for d in content.departments.values()]
-    bodies = render_all(jobs, targets, report)
+    bodies, new_body_cache = render_all(jobs, targets, report, body_cache)
 
     every_id = {e.id: e for e in every}
     every_id.update({e.rel.removeprefix("content/").removesuffix(".md"): e for e in every})
@@ -207,4 +209,4 @@ def build_hall(settings: Settings, content: Content, now: datetime, drafts: bool
         backlinks={k: tuple(v) for k, v in backlinks.items()},
         related={k: tuple(v) for k, v in related.items()},
         stats=stats,
-    )
+    ), new_body_cache

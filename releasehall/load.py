@@ -6,13 +6,14 @@ record of the hall, published or not (drafts and future items are filtered by `i
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from releasehall import schema as s
 from releasehall.config import Settings
-from releasehall.errors import Report, did_you_mean
+from releasehall.errors import Problem, Report, did_you_mean
 from releasehall.model import (
     CATEGORIES,
     COMPLEXITIES,
@@ -116,7 +117,38 @@ class Content:
     assets: tuple[Asset, ...]
 
 
-def load_content(settings: Settings, report: Report) -> Content:
+# source path -> ((mtime_ns, size), the record or None, the problems found reading it)
+SourceCache = dict[str, tuple[tuple[int, int], Any, list[Problem]]]
+T = TypeVar("T")
+
+
+@dataclass(slots=True)
+class _Reader:
+    """Reads each file once per change: a file whose stamp is unchanged reuses its cached record."""
+
+    report: Report
+    old: SourceCache
+    new: SourceCache = field(default_factory=dict)
+
+    def read(self, path: Path, rel: str, parse: Callable[[Report], T | None]) -> T | None:
+        stat = path.stat()
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        hit = self.old.get(rel)
+        if hit is not None and hit[0] == stamp:
+            record, problems = hit[1], hit[2]
+        else:
+            sub = Report()
+            record = parse(sub)
+            problems = sub.problems
+        self.new[rel] = (stamp, record, problems)
+        self.report.extend(problems)
+        return record
+
+
+def load_content(settings: Settings, report: Report, cache: SourceCache | None = None
+                 ) -> tuple[Content, SourceCache]:
+    """Every record under content/, and the cache for the next build."""
+    reader = _Reader(report, cache or {})
     root = settings.root / CONTENT
     ctx = s.Context(settings.tz)
     departments: dict[str, Department] = {}
@@ -126,22 +158,28 @@ def load_content(settings: Settings, report: Report) -> Content:
     assets: list[Asset] = []
     if not root.is_dir():
         report.error(CONTENT, 1, "找不到 content 目录", "the content/ folder is missing")
-        return Content({}, (), (), (), ())
+        return Content({}, (), (), (), ()), {}
     for folder in sorted(p for p in root.iterdir() if not p.name.startswith(".")):
         rel_folder = f"{CONTENT}/{folder.name}"
         if not folder.is_dir():
             continue
         if folder.name == PAGES:
-            _load_pages(folder, rel_folder, ctx, report, pages, assets)
+            _load_pages(folder, rel_folder, ctx, reader, pages, assets)
             continue
-        department = _load_department(folder, rel_folder, ctx, report)
+        yaml_path = folder / "department.yaml"
+        if yaml_path.is_file():
+            department = reader.read(yaml_path, f"{rel_folder}/department.yaml",
+                                     lambda sub, f=folder, r=rel_folder: _load_department(f, r, ctx, sub))
+        else:
+            department = _load_department(folder, rel_folder, ctx, report)
         if department is None:
             continue
         departments[department.id] = department
-        _load_items(folder, department.id, settings, ctx, report, releases, questions, assets)
+        _load_items(folder, department.id, settings, ctx, reader, releases, questions, assets)
     _check_departments(departments, report)
     _check_references(departments, releases, questions, report)
-    return Content(departments, tuple(releases), tuple(questions), tuple(pages), tuple(assets))
+    content = Content(departments, tuple(releases), tuple(questions), tuple(pages), tuple(assets))
+    return content, reader.new
 
 
 def _files(folder: Path) -> list[Path]:
@@ -217,9 +255,10 @@ def _outside(path: Path, root: Path, rel: str, report: Report) -> bool:
     return True
 
 
-def _load_items(folder: Path, dept: str, settings: Settings, ctx: s.Context, report: Report,
+def _load_items(folder: Path, dept: str, settings: Settings, ctx: s.Context, reader: _Reader,
                 releases: list[Release], questions: list[Question], assets: list[Asset]) -> None:
     root = settings.root
+    report = reader.report
     for path in _files(folder):
         rel = _rel(root, path)
         if _outside(path, root, rel, report):
@@ -227,11 +266,11 @@ def _load_items(folder: Path, dept: str, settings: Settings, ctx: s.Context, rep
         inner = path.relative_to(folder).parts
         if path.suffix.lower() == ".md":
             if len(inner) == 2 and inner[0] == "releases":
-                release = _load_release(path, rel, dept, ctx, report)
+                release = reader.read(path, rel, lambda sub, p=path, r=rel: _load_release(p, r, dept, ctx, sub))
                 if release is not None:
                     releases.append(release)
             elif len(inner) == 2 and inner[0] == "qa":
-                question = _load_question(path, rel, dept, ctx, report)
+                question = reader.read(path, rel, lambda sub, p=path, r=rel: _load_question(p, r, dept, ctx, sub))
                 if question is not None:
                     questions.append(question)
             else:
@@ -313,8 +352,9 @@ def _check_personal_data(doc: Document, values: dict[str, Any], rel: str, report
     return ok
 
 
-def _load_pages(folder: Path, rel_folder: str, ctx: s.Context, report: Report,
+def _load_pages(folder: Path, rel_folder: str, ctx: s.Context, reader: _Reader,
                 pages: list[Page], assets: list[Asset]) -> None:
+    report = reader.report
     for path in _files(folder):
         rel = f"{rel_folder}/{path.relative_to(folder).as_posix()}"
         if _outside(path, folder.parent.parent, rel, report):
@@ -325,19 +365,25 @@ def _load_pages(folder: Path, rel_folder: str, ctx: s.Context, report: Report,
         if path.parent != folder:
             report.error(rel, 1, "独立页面请直接放在 content/pages/ 下", "put standalone pages directly in content/pages/")
             continue
-        doc = _document(path, rel, report)
-        slug = _slug_for(path, rel, report)
-        if doc is None or slug is None:
-            continue
-        v = s.check(doc.data, PAGE_SCHEMA, doc.lines, rel, report, ctx)
-        if v is None:
-            continue
-        if slug in RESERVED:
-            report.error(rel, 1, f"页面名 “{slug}” 与发布厅自身的路径冲突，请重命名文件",
-                         f"page name '{slug}' collides with the hall's own path /{slug}/; rename the file")
-            continue
-        pages.append(Page(id=f"pages/{slug}", slug=slug, rel=rel, title=v["title"], summary=v["summary"],
-                          order=v["order"], draft=v["draft"], body=doc.body, body_line=doc.body_line, lines=doc.lines))
+        page = reader.read(path, rel, lambda sub, p=path, r=rel: _load_page(p, r, ctx, sub))
+        if page is not None:
+            pages.append(page)
+
+
+def _load_page(path: Path, rel: str, ctx: s.Context, report: Report) -> Page | None:
+    doc = _document(path, rel, report)
+    slug = _slug_for(path, rel, report)
+    if doc is None or slug is None:
+        return None
+    v = s.check(doc.data, PAGE_SCHEMA, doc.lines, rel, report, ctx)
+    if v is None:
+        return None
+    if slug in RESERVED:
+        report.error(rel, 1, f"页面名 “{slug}” 与发布厅自身的路径冲突，请重命名文件",
+                     f"page name '{slug}' collides with the hall's own path /{slug}/; rename the file")
+        return None
+    return Page(id=f"pages/{slug}", slug=slug, rel=rel, title=v["title"], summary=v["summary"],
+                order=v["order"], draft=v["draft"], body=doc.body, body_line=doc.body_line, lines=doc.lines)
 
 
 def _check_departments(departments: dict[str, Department], report: Report) -> None:

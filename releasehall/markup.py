@@ -7,6 +7,7 @@ nothing, or climbs out of content/, is an error at its line.
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 import posixpath
@@ -55,11 +56,23 @@ class Targets:
 
 
 @dataclass(frozen=True, slots=True)
+class Resolution:
+    """What one link target became: its URL (None: dropped), what it names, and any problem."""
+
+    url: str | None
+    entry: str = ""  # id of a linked entry, for backlinks
+    asset: str = ""
+    problem: tuple[bool, str, str] | None = None  # (is warning, zh, en)
+
+
+@dataclass(frozen=True, slots=True)
 class Body:
     html: str
     summary: str
     links: tuple[str, ...] = ()
     assets: tuple[str, ...] = ()
+    # every link target with what it resolved to: a cached body is reused only while these still hold
+    deps: tuple[tuple[str, bool, Resolution], ...] = ()
 
 
 @dataclass(slots=True)
@@ -71,6 +84,7 @@ class _Job:
     report: Report
     links: list[str] = field(default_factory=list)
     assets: list[str] = field(default_factory=list)
+    resolved: list[tuple[str, bool, Resolution]] = field(default_factory=list)
 
     def line_of(self, needle: str) -> int:
         for offset, line in enumerate(self.source.split("\n")):
@@ -97,50 +111,57 @@ class _LinkRewriter(Treeprocessor):
                 element.set(attribute, resolved)
 
 
-def _resolve(target: str, job: _Job, is_image: bool) -> str | None:
+def resolve(target: str, rel: str, is_image: bool, targets: Targets) -> Resolution:
+    """Pure: a link or image target in the source at `rel`, resolved against the hall's sources."""
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or target.startswith("#") or not parts.path:
-        return target
+        return Resolution(target)
     suffix = (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
     path = unquote(parts.path)
-    here = posixpath.dirname(job.rel.removeprefix("content/"))
+    here = posixpath.dirname(rel.removeprefix("content/"))
     joined = path.lstrip("/") if path.startswith("/") else posixpath.join(here, path)
     normal = posixpath.normpath(joined)
-    line = job.line_of(target)
-    urls = job.targets.urls
+    urls = targets.urls
     if normal == ".." or normal.startswith("../"):
-        job.report.error(job.rel, line, f"链接 “{target}” 指向 content/ 目录之外，只能链接站内内容",
-                         f"link '{target}' climbs out of content/; link only to the hall's own sources")
-        return None
+        return Resolution(None, problem=(False, f"链接 “{target}” 指向 content/ 目录之外，只能链接站内内容",
+                                         f"link '{target}' climbs out of content/; link only to the hall's own sources"))
     first = normal.split("/")[0]
     if path.startswith("/") and first in HALL_PATHS and not is_image:
-        return urls.home() + normal.rstrip("/") + ("/" if path.endswith("/") else "") + suffix
-    if normal in job.targets.departments:
-        return urls.department(normal) + suffix
-    page = job.targets.entries.get(f"content/pages/{normal}.md")
-    if path.startswith("/") and page is not None and page.id in job.targets.published:
-        job.links.append(page.id)
-        return urls.entry(page) + suffix
+        return Resolution(urls.home() + normal.rstrip("/") + ("/" if path.endswith("/") else "") + suffix)
+    if normal in targets.departments:
+        return Resolution(urls.department(normal) + suffix)
+    page = targets.entries.get(f"content/pages/{normal}.md")
+    if path.startswith("/") and page is not None and page.id in targets.published:
+        return Resolution(urls.entry(page) + suffix, entry=page.id)
     source = f"content/{normal}"
     if normal.endswith(".md"):
-        entry = job.targets.entries.get(source)
+        entry = targets.entries.get(source)
         if entry is None:
-            job.report.error(job.rel, line, f"链接 “{target}” 指向的文件不存在（{source}），请检查路径",
-                             f"link '{target}' names no file ({source}); check the path")
-            return None
-        if entry.id not in job.targets.published:
-            job.report.warn(job.rel, line, f"链接 “{target}” 指向尚未发布的内容（草稿或未来日期），已去掉链接",
-                            f"link '{target}' points at an unpublished item (draft or future); the link is dropped")
-            return None
-        job.links.append(entry.id)
-        return urls.entry(entry) + suffix
-    if normal in job.targets.assets:
-        job.assets.append(normal)
-        return urls.asset(normal) + suffix
+            return Resolution(None, problem=(False, f"链接 “{target}” 指向的文件不存在（{source}），请检查路径",
+                                             f"link '{target}' names no file ({source}); check the path"))
+        if entry.id not in targets.published:
+            return Resolution(None, problem=(
+                True, f"链接 “{target}” 指向尚未发布的内容（草稿或未来日期），已去掉链接",
+                f"link '{target}' points at an unpublished item (draft or future); the link is dropped"))
+        return Resolution(urls.entry(entry) + suffix, entry=entry.id)
+    if normal in targets.assets:
+        return Resolution(urls.asset(normal) + suffix, asset=normal)
     what = ("图片", "image") if is_image else ("链接", "link")
-    job.report.error(job.rel, line, f"{what[0]} “{target}” 指向的文件不存在（{source}），请检查路径",
-                     f"{what[1]} '{target}' names no file ({source}); check the path")
-    return None
+    return Resolution(None, problem=(False, f"{what[0]} “{target}” 指向的文件不存在（{source}），请检查路径",
+                                     f"{what[1]} '{target}' names no file ({source}); check the path"))
+
+
+def _resolve(target: str, job: _Job, is_image: bool) -> str | None:
+    result = resolve(target, job.rel, is_image, job.targets)
+    job.resolved.append((target, is_image, result))
+    if result.problem is not None:
+        warning, zh, en = result.problem
+        (job.report.warn if warning else job.report.error)(job.rel, job.line_of(target), zh, en)
+    if result.entry:
+        job.links.append(result.entry)
+    if result.asset:
+        job.assets.append(result.asset)
+    return result.url
 
 
 _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
@@ -177,7 +198,7 @@ class Renderer:
             self._rewriter.job = None
         clean = sanitize(html)
         return Body(clean, first_paragraph(clean), tuple(dict.fromkeys(job.links)),
-                    tuple(dict.fromkeys(job.assets)))
+                    tuple(dict.fromkeys(job.assets)), tuple(job.resolved))
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,7 +222,10 @@ def _start_worker(targets: Targets) -> None:
 
 def _render_chunk(jobs: list[Job]) -> list[tuple[Body, list[Problem]]]:
     assert _WORKER is not None
-    renderer, targets = _WORKER
+    return _render_with(*_WORKER, jobs)
+
+
+def _render_with(renderer: Renderer, targets: Targets, jobs: list[Job]) -> list[tuple[Body, list[Problem]]]:
     results = []
     for job in jobs:
         report = Report()
@@ -209,19 +233,41 @@ def _render_chunk(jobs: list[Job]) -> list[tuple[Body, list[Problem]]]:
     return results
 
 
-def render_all(jobs: Sequence[Job], targets: Targets, report: Report, workers: int | None = None) -> dict[str, Body]:
-    """Render every body, on all cores for large builds; results and problems keep the jobs' order."""
-    workers = workers if workers is not None else (os.cpu_count() or 1)
-    if workers < 2 or len(jobs) < PARALLEL_FROM:
-        renderer = Renderer()
-        return {job.key: renderer.render(job.rel, job.source, job.first_line, targets, report) for job in jobs}
-    size = max(50, len(jobs) // (workers * 8))
-    chunks = [list(jobs[i:i + size]) for i in range(0, len(jobs), size)]
-    context = multiprocessing.get_context("fork")
+# (source path, digest of the text, first line) -> the body and the problems found rendering it
+BodyCache = dict[tuple[str, str, int], tuple[Body, list[Problem]]]
+
+
+def _cache_key(job: Job) -> tuple[str, str, int]:
+    return job.rel, hashlib.blake2b(job.source.encode("utf-8"), digest_size=16).hexdigest(), job.first_line
+
+
+def render_all(jobs: Sequence[Job], targets: Targets, report: Report, cache: BodyCache | None = None,
+               workers: int | None = None) -> tuple[dict[str, Body], BodyCache]:
+    """Render every body, reusing cached ones whose links still resolve the same; new ones on all cores."""
     bodies: dict[str, Body] = {}
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(targets,)) as pool:
-        for chunk, results in zip(chunks, pool.map(_render_chunk, chunks), strict=True):
-            for job, (body, problems) in zip(chunk, results, strict=True):
-                bodies[job.key] = body
-                report.extend(problems)
-    return bodies
+    kept: BodyCache = {}
+    todo: list[Job] = []
+    for job in jobs:
+        key = _cache_key(job)
+        hit = cache.get(key) if cache else None
+        if hit is not None and all(resolve(t, job.rel, image, targets) == was for t, image, was in hit[0].deps):
+            bodies[job.key] = hit[0]
+            report.extend(hit[1])
+            kept[key] = hit
+        else:
+            todo.append(job)
+    workers = workers if workers is not None else (os.cpu_count() or 1)
+    if workers < 2 or len(todo) < PARALLEL_FROM:
+        results = _render_with(Renderer(), targets, todo)
+    else:
+        size = max(50, len(todo) // (workers * 8))
+        chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
+                                 initargs=(targets,)) as pool:
+            results = [result for chunk_results in pool.map(_render_chunk, chunks) for result in chunk_results]
+    for job, (body, problems) in zip(todo, results, strict=True):
+        bodies[job.key] = body
+        report.extend(problems)
+        kept[_cache_key(job)] = (body, problems)
+    return bodies, kept

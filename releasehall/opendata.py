@@ -14,6 +14,7 @@ from jinja2 import Environment
 
 from releasehall.i18n import strings
 from releasehall.index import Hall
+from releasehall.memo import Fingerprints, Memo, digest
 from releasehall.stats import Figures, Month
 
 MIN_RANKED = 5  # fewer questions than this: shown, not ranked
@@ -118,12 +119,18 @@ def _change(current: Month, previous: Month | None) -> dict[str, int | None]:
     return {"asked": current.asked - previous.asked, "replied": current.replied - previous.replied}
 
 
-def render_stats(hall: Hall, env: Environment) -> dict[str, bytes]:
+def render_stats(hall: Hall, env: Environment, memo: Memo, fp: Fingerprints) -> dict[str, bytes]:
+    """The scoreboard, monthly reports, overdue list and open data, when the figures changed."""
     words = strings(hall.settings.language)
     urls = hall.urls
     out: dict[str, bytes] = {}
+    overdue = sorted((r for r in hall.stats.records.values() if r.status == "overdue"), key=lambda r: (r.asked, r.id))
+    key = digest(fp.whole, hall.stats.as_of, hall.stats.hall, hall.stats.departments, hall.stats.months,
+                 hall.stats.records, tuple((r, hall.by_id[r.id].title) for r in overdue))
 
     def page(url: str, template: str, title: str, **context: Any) -> None:
+        if memo.reuse(urls.output_path(url), key):
+            return
         html = env.get_template(template).render(hall=hall, urls=urls, url=url, title=title, feeds=(),
                                                  description="", row=None, **context)
         out[urls.output_path(url)] = html.encode("utf-8")
@@ -145,10 +152,11 @@ def render_stats(hall: Hall, env: Environment) -> dict[str, bytes]:
              chart=bar_chart(f"{words['categories']} {month.month}",
                              [(words[f"v:{c}"], n) for c, n in month.categories], ""))
         previous = month
-    overdue = sorted((r for r in hall.stats.records.values() if r.status == "overdue"), key=lambda r: (r.asked, r.id))
     page(urls.overdue(), "overdue.html", words["overdue"], records=overdue)
-    out[urls.output_path(urls.stats_file("stats.json"))] = stats_json(hall)
-    out[urls.output_path(urls.stats_file("stats.csv"))] = stats_csv(hall)
+    for name, make in (("stats.json", stats_json), ("stats.csv", stats_csv)):
+        path = urls.output_path(urls.stats_file(name))
+        if not memo.reuse(path, key):
+            out[path] = make(hall)
     return out
 
 

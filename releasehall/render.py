@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from releasehall.i18n import strings
 from releasehall.index import Hall
+from releasehall.memo import Fingerprints, Memo, digest
 from releasehall.model import KINDS, Entry, Question, Release
 
 THEME = Path(__file__).parent / "theme"
@@ -82,9 +83,11 @@ def paginate(entries: Sequence[Entry], per_page: int, url: Callable[[int], str]
 class _Pages:
     """Collects rendered pages; every page gets the same base context."""
 
-    def __init__(self, hall: Hall, env: Environment) -> None:
+    def __init__(self, hall: Hall, env: Environment, memo: Memo, fp: Fingerprints) -> None:
         self.hall = hall
         self.env = env
+        self.memo = memo
+        self.fp = fp
         self.out: dict[str, bytes] = {}
         self._macros = env.get_template("macros.html").make_module({"hall": hall, "urls": hall.urls})
         self._rows: dict[str, Markup] = {}
@@ -97,12 +100,16 @@ class _Pages:
         return cached
 
     def add(self, url: str, template: str, title: str, feeds: Sequence[dict[str, str]] = (),
-            description: str = "", **context: Any) -> None:
+            description: str = "", *, key: Any, **context: Any) -> None:
+        """Render a page, unless its key (what it shows) is unchanged since the last build."""
+        path = self.hall.urls.output_path(url)
+        if self.memo.reuse(path, digest(self.fp.whole, template, url, title, feeds, description, key)):
+            return
         html = self.env.get_template(template).render(
             hall=self.hall, urls=self.hall.urls, url=url, title=title, feeds=feeds,
             description=description, row=self.row, **context,
         )
-        self.out[self.hall.urls.output_path(url)] = html.encode("utf-8")
+        self.out[path] = html.encode("utf-8")
 
 
 def feed_links(hall: Hall, scope: str, name: str) -> list[dict[str, str]]:
@@ -123,10 +130,12 @@ def topic_entries(hall: Hall) -> dict[str, list[Entry]]:
     return {slug: newest_first(entries) for slug, entries in result.items()}
 
 
-def render_pages(hall: Hall, env: Environment) -> dict[str, bytes]:
+def render_pages(hall: Hall, env: Environment, memo: Memo, fp: Fingerprints) -> dict[str, bytes]:
+    """Every HTML page whose key changed since the last build (all of them on a cold build)."""
     words = strings(hall.settings.language)
     urls = hall.urls
-    pages = _Pages(hall, env)
+    pages = _Pages(hall, env, memo, fp)
+    figures = repr(hall.stats.departments)
     per_page = hall.settings.paginate
     by_topic = topic_entries(hall)
     hall_feeds = feed_links(hall, "", hall.settings.title)
@@ -138,17 +147,22 @@ def render_pages(hall: Hall, env: Environment) -> dict[str, bytes]:
     first_ids = {r.id for r in (*emergencies, *pinned)}
     scoreboard = sorted(hall.stats.departments.items(),
                         key=lambda kv: (-(kv[1].reply_rate or 0), -(kv[1].on_time_rate or 0), kv[0]))
+    latest_releases = [r for r in hall.releases if r.id not in first_ids][:FRONT_PAGE_ITEMS]
+    latest_replies = list(hall.replies()[:FRONT_PAGE_ITEMS])
     pages.add(urls.home(), "index.html", "", hall_feeds, hall.settings.description,
+              key=(fp.rows(emergencies[:FRONT_PAGE_ITEMS]), fp.rows(pinned), fp.rows(latest_releases),
+                   fp.rows(latest_replies), figures),
               emergencies=emergencies[:FRONT_PAGE_ITEMS], pinned=pinned,
-              latest_releases=[r for r in hall.releases if r.id not in first_ids][:FRONT_PAGE_ITEMS],
-              latest_replies=list(hall.replies()[:FRONT_PAGE_ITEMS]), scoreboard=scoreboard)
-    pages.add(urls.departments(), "departments.html", words["departments"])
+              latest_releases=latest_releases, latest_replies=latest_replies, scoreboard=scoreboard)
+    pages.add(urls.departments(), "departments.html", words["departments"], key=figures)
 
     for dept in hall.departments.values():
+        profile = hall.bodies[f"dept:{dept.id}"]
+        figures_of = hall.stats.departments[dept.id]
+        releases, questions = hall.dept_releases(dept.id), hall.dept_questions(dept.id)
         pages.add(urls.department(dept.id), "department.html", dept.name, feed_links(hall, dept.id, dept.name),
-                  hall.bodies[f"dept:{dept.id}"].summary, dept=dept,
-                  profile=hall.bodies[f"dept:{dept.id}"].html, f=hall.stats.departments[dept.id],
-                  releases=hall.dept_releases(dept.id), questions=hall.dept_questions(dept.id))
+                  profile.summary, key=(profile.html, figures_of, fp.rows(releases), fp.rows(questions)),
+                  dept=dept, profile=profile.html, f=figures_of, releases=releases, questions=questions)
 
     for entry in hall.entries():
         body = hall.bodies[entry.id]
@@ -166,6 +180,8 @@ def render_pages(hall: Hall, env: Environment) -> dict[str, bytes]:
             "on_topics": on_topics,
         }
         summary = entry.summary or body.summary
+        context["key"] = (fp.entry(entry), fp.row(entry), fp.rows(context["backlinks"]), fp.rows(context["related"]),
+                          tuple((topic.slug, fp.rows(others)) for topic, others in on_topics))
         if isinstance(entry, Question):
             context["rec"] = hall.stats.records[entry.id]
             context["limit"] = hall.settings.reply_complex if entry.complexity == "complex" else hall.settings.reply_normal
@@ -179,20 +195,21 @@ def render_pages(hall: Hall, env: Environment) -> dict[str, bytes]:
                 feed_scope: str | None = None) -> None:
         for url, pagination, chunk in paginate(entries, per_page, lambda n: urls.listing(section, n)):
             title = heading if pagination.number == 1 else f"{heading} - {words['page'].format(n=pagination.number)}"
-            pages.add(url, "listing.html", title, feeds, heading=heading, intro="", entries=chunk,
-                      pagination=pagination, feed_scope=feed_scope)
+            pages.add(url, "listing.html", title, feeds, key=(fp.rows(chunk), pagination, heading, feed_scope),
+                      heading=heading, intro="", entries=chunk, pagination=pagination, feed_scope=feed_scope)
 
     listing(hall.releases, "releases", words["releases"], hall_feeds, "")
     listing(hall.questions, "qa", words["qa"])
     for slug, topic in hall.topics.items():
         scope = f"topics/{slug}"
         listing(by_topic[slug], scope, topic.name, feed_links(hall, scope, topic.name), scope)
-    pages.add(urls.topics(), "topics.html", words["topics"], counts={s: len(e) for s, e in by_topic.items()})
+    topic_counts = {s: len(e) for s, e in by_topic.items()}
+    pages.add(urls.topics(), "topics.html", words["topics"], key=topic_counts, counts=topic_counts)
     for kind in KINDS:
         listing([r for r in hall.releases if r.kind == kind], f"kinds/{kind}", words[f"v:{kind}"])
-    pages.add(urls.kinds(), "kinds.html", words["kinds"],
-              counts=[(k, sum(1 for r in hall.releases if r.kind == k)) for k in KINDS])
-    pages.add(urls.file("404.html"), "404.html", words["not_found"])
+    kind_counts = [(k, sum(1 for r in hall.releases if r.kind == k)) for k in KINDS]
+    pages.add(urls.kinds(), "kinds.html", words["kinds"], key=kind_counts, counts=kind_counts)
+    pages.add(urls.file("404.html"), "404.html", words["not_found"], key=())
     return pages.out
 
 

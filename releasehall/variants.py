@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
+from pathlib import Path
 
 from releasehall.i18n import to_traditional
+from releasehall.memo import Memo, digest
 from releasehall.urls import Urls
 
 PREFIX = "zh-hant/"
@@ -55,7 +57,12 @@ def mirror_text(text: str, urls: Urls) -> str:
                       text)
 
 
-def mirror(files: Mapping[str, bytes], urls: Urls) -> dict[str, bytes]:
-    """The zh-Hant twin of every generated page, feed and data file."""
-    return {PREFIX + rel: mirror_text(data.decode("utf-8"), urls).encode("utf-8")
-            for rel, data in sorted(files.items()) if rel not in _SKIP}
+def mirror(files: Mapping[str, bytes], urls: Urls, memo: Memo, previous_output: Path) -> dict[str, bytes]:
+    """The zh-Hant twin of every page, feed and data file whose simplified original changed."""
+    result: dict[str, bytes] = {}
+    for rel, key in sorted(memo.keys.items()):
+        if rel in _SKIP or rel.startswith(PREFIX) or memo.reuse(PREFIX + rel, digest("zh-Hant", key)):
+            continue
+        data = files[rel] if rel in files else (previous_output / rel).read_bytes()
+        result[PREFIX + rel] = mirror_text(data.decode("utf-8"), urls).encode("utf-8")
+    return result

@@ -171,7 +171,7 @@ def test_all_errors_are_listed_and_old_output_is_untouched(tmp_path, run_cli):
     assert locations(lines) == ["content/police/releases/b1.md:2", "content/police/releases/b2.md:2"]
     after = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
     assert after == before
-    assert sorted(p.name for p in site.iterdir()) == ["content", "out", "site.yaml"]
+    assert sorted(p.name for p in site.iterdir()) == [".cache", "content", "out", "site.yaml"]
 
 
 def test_usage_errors_exit_2(run_cli, tmp_path):

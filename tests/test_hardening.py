@@ -114,11 +114,11 @@ def test_failed_write_leaves_old_output_and_no_temporary_folders(tmp_path, monke
     def broken(*_args, **_kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(write.shutil, "copyfile", broken)
+    monkeypatch.setattr(write, "_link_or_copy", broken)
     with pytest.raises(OSError):
         run(site, out=out, now=NOW)
     assert snapshot(out) == before
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "out", "site.yaml"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".cache", "content", "out", "site.yaml"]
 
 
 def test_symlinked_asset_outside_the_site_is_not_copied(tmp_path, run_cli):

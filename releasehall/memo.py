@@ -1,0 +1,109 @@
+"""Fingerprints of what each output is made from, so a rebuild renders only what changed.
+
+Every rendered output gets a key: a digest of the data it shows. An output whose key is
+the same as in the last build, and whose file in the last output is untouched, is not
+rendered again; `write` links the old file into the new output instead.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from releasehall.index import Hall
+from releasehall.model import Entry, Question, Release
+
+THEME = Path(__file__).parent / "theme"
+
+
+def digest(*parts: Any) -> str:
+    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
+
+
+def _files_digest(folder: Path) -> tuple[tuple[str, str], ...]:
+    if not folder.is_dir():
+        return ()
+    return tuple((p.relative_to(folder).as_posix(), hashlib.blake2b(p.read_bytes(), digest_size=16).hexdigest())
+                 for p in sorted(folder.rglob("*")) if p.is_file())
+
+
+def settings_digest(hall: Hall) -> str:
+    settings = hall.settings
+    plain = dataclasses.replace(settings, extra_holidays=tuple(sorted(settings.extra_holidays)),  # type: ignore[arg-type]
+                                extra_workdays=tuple(sorted(settings.extra_workdays)))  # type: ignore[arg-type]
+    return digest(plain)
+
+
+@dataclass(slots=True)
+class Memo:
+    """The keys of the last build and of this one; says which outputs can be reused."""
+
+    previous: Mapping[str, str] = field(default_factory=dict)
+    intact: Callable[[str], bool] = lambda _path: False
+    keys: dict[str, str] = field(default_factory=dict)
+    reused: set[str] = field(default_factory=set)
+    rendered: list[str] = field(default_factory=list)
+
+    def reuse_all(self, paths: tuple[str, ...], key: str) -> bool:
+        """Outputs made together (RSS and Atom): reusable only when all of them are."""
+        for path in paths:
+            self.keys[path] = key
+        if all(self.previous.get(p) == key and self.intact(p) for p in paths):
+            self.reused.update(paths)
+            return True
+        self.rendered.extend(paths)
+        return False
+
+    def reuse(self, path: str, key: str) -> bool:
+        """Record `path`'s key; True when the last build's file can stand for it."""
+        self.keys[path] = key
+        if self.previous.get(path) == key and self.intact(path):
+            self.reused.add(path)
+            return True
+        self.rendered.append(path)
+        return False
+
+
+@dataclass(slots=True)
+class Fingerprints:
+    """Digests of the hall's parts, computed once per build and combined into output keys."""
+
+    hall: Hall
+    whole: str = ""  # what every page shows: settings, templates, departments, topics, pages
+    _entries: dict[str, str] = field(default_factory=dict)
+    _rows: dict[str, str] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        hall = self.hall
+        self.whole = digest(
+            settings_digest(hall), _files_digest(THEME), _files_digest(hall.settings.root / "layouts"),
+            tuple(hall.departments.values()), hall.children, tuple(hall.topics.items()),
+            tuple((p.slug, p.title, p.order) for p in hall.pages),
+        )
+
+    def entry(self, entry: Entry) -> str:
+        """The entry's record and rendered body."""
+        key = self._entries.get(entry.id)
+        if key is None:
+            body = self.hall.bodies[entry.id]
+            key = self._entries[entry.id] = digest(entry, body.html)
+        return key
+
+    def row(self, entry: Entry) -> str:
+        """What the entry's list row shows: the record, its status, whether it expired."""
+        key = self._rows.get(entry.id)
+        if key is None:
+            state: Any = None
+            if isinstance(entry, Question):
+                state = self.hall.stats.records[entry.id]
+            elif isinstance(entry, Release):
+                state = bool(entry.expires and entry.expires < self.hall.now)
+            key = self._rows[entry.id] = digest(entry, state)
+        return key
+
+    def rows(self, entries: Any) -> tuple[str, ...]:
+        return tuple(self.row(e) for e in entries)
