@@ -94,7 +94,7 @@ class Fingerprints:
         return key
 
     def row(self, entry: Entry) -> str:
-        """What the entry's list row shows: the record, its status, whether it expired."""
+        """What a list row may show: the record but its body, the summary, its status, whether it expired."""
         key = self._rows.get(entry.id)
         if key is None:
             state: Any = None
@@ -102,7 +102,8 @@ class Fingerprints:
                 state = self.hall.stats.records[entry.id]
             elif isinstance(entry, Release):
                 state = bool(entry.expires and entry.expires < self.hall.now)
-            key = self._rows[entry.id] = digest(entry, state)
+            bare = dataclasses.replace(entry, body="", body_line=0, lines={})
+            key = self._rows[entry.id] = digest(bare, self.hall.bodies[entry.id].summary, state)
         return key
 
     def rows(self, entries: Any) -> tuple[str, ...]:
