@@ -248,7 +248,7 @@ def _slug_for(path: Path, rel: str, report: Report) -> str | None:
 
 def _outside(path: Path, root: Path, rel: str, report: Report) -> bool:
     """A symbolic link that leads out of the site folder is refused, never read."""
-    if path.resolve().is_relative_to(root.resolve()):
+    if not path.is_symlink() or path.resolve().is_relative_to(root.resolve()):
         return False
     report.error(rel, 1, "此文件是指向站点目录之外的链接，已拒绝读取；请把文件本身放进 content/",
                  "this file links outside the site folder and was not read; put the file itself in content/")

@@ -142,29 +142,34 @@ def _month_end(month: str) -> date:
 
 def months(questions: list[Question], records: Mapping[str, Record], releases: list[Release],
            today: date, tz: tzinfo) -> tuple[Month, ...]:
-    keys = {_month_key(q.asked, tz) for q in questions}
-    keys |= {_month_key(q.replied, tz) for q in questions if q.replied is not None}
-    keys |= {_month_key(r.date, tz) for r in releases}
+    asked_in: dict[str, list[Question]] = {}
+    replied_in: dict[str, list[Record]] = {}
+    released_in: dict[str, list[Release]] = {}
+    for q in questions:
+        asked_in.setdefault(_month_key(q.asked, tz), []).append(q)
+        if q.replied is not None:
+            replied_in.setdefault(_month_key(q.replied, tz), []).append(records[q.id])
+    for r in releases:
+        released_in.setdefault(_month_key(r.date, tz), []).append(r)
+    # (asked day, due, replied day or None) once, for the "overdue at month end" count of every month
+    timeline = [(_day(q.asked, tz), records[q.id].due, _day(q.replied, tz) if q.replied else None) for q in questions]
     result = []
-    for key in sorted(keys):
+    for key in sorted({*asked_in, *replied_in, *released_in}):
         end = min(_month_end(key), today)
-        asked = [q for q in questions if _month_key(q.asked, tz) == key]
-        out = [records[q.id] for q in questions if q.replied is not None and _month_key(q.replied, tz) == key]
+        asked = asked_in.get(key, [])
+        out = replied_in.get(key, [])
         on_time = sum(1 for r in out if r.on_time)
         topics = Counter(t for q in asked for t in q.topics)
-        topics.update(t for r in releases if _month_key(r.date, tz) == key for t in r.topics)
-        overdue = sum(
-            1 for q in questions
-            if _day(q.asked, tz) <= end and records[q.id].due < end
-            and (q.replied is None or _day(q.replied, tz) > end)
-        )
+        topics.update(t for r in released_in.get(key, []) for t in r.topics)
+        overdue = sum(1 for asked_day, due, replied_day in timeline
+                      if asked_day <= end and due < end and (replied_day is None or replied_day > end))
         result.append(Month(
             month=key, asked=len(asked), replied=len(out), on_time=on_time,
             on_time_rate=_ratio(on_time, len(out)),
             categories=tuple(sorted(Counter(q.category for q in asked).items())),
             topics=tuple(sorted(topics.items(), key=lambda kv: (-kv[1], kv[0]))[:10]),
             overdue_at_end=overdue,
-            releases=sum(1 for r in releases if _month_key(r.date, tz) == key),
+            releases=len(released_in.get(key, [])),
         ))
     return tuple(result)
 
