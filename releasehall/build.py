@@ -8,6 +8,7 @@ re-renders only bodies whose text or link targets changed and only outputs whose
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -60,10 +61,13 @@ def static_files(settings: Settings) -> dict[str, Path]:
     return result
 
 
-def generate(settings: Settings, now: datetime, drafts: bool, report: Report, cache: BuildCache) -> Outcome:
+def generate(settings: Settings, now: datetime, drafts: bool, report: Report, cache: BuildCache,
+             intact: Callable[[str], bool], previous: Callable[[str], bytes]) -> Outcome:
     """Everything but writing: the outputs in memory, or the problems that stop the build.
 
-    `cache` is read for what can be reused and updated for the next build.
+    `cache` is read for what can be reused and updated for the next build; `intact(path)`
+    says whether the last build's output at `path` is still there to reuse, `previous(path)`
+    reads it.
     """
     outcome = Outcome()
     content, cache.sources = load_content(settings, report, cache.sources)
@@ -73,16 +77,14 @@ def generate(settings: Settings, now: datetime, drafts: bool, report: Report, ca
         outcome.problems = report.errors + report.warnings
         return outcome
     out = settings.output
-    same_output = cache.output == str(out)
-    memo = Memo(previous=cache.keys if same_output else {},
-                intact=lambda rel: same_output and cache.stamps.get(rel) == stamp_of(out / rel))
+    memo = Memo(previous=cache.keys, intact=intact)
     fp = Fingerprints(hall)
     env = render.environment(settings.root, settings.language, settings.tz)
     files = render.render_pages(hall, env, memo, fp)
     files.update(render_stats(hall, env, memo, fp))
     files.update(feeds.render_feeds(hall, memo, fp))
     if "zh-Hant" in settings.variants:
-        files.update(mirror(files, hall.urls, memo, out))
+        files.update(mirror(files, hall.urls, memo, previous))
     urls = hall.urls
     pages = sorted({*files, *memo.reused})
     files[urls.output_path(urls.file("sitemap.xml"))] = render.sitemap(hall, pages)
@@ -115,7 +117,11 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
     moment = parse_datetime(now, settings.tz) if now else default_now(settings.tz)
     signature = code_signature(settings.timezone)
     cache = load_cache(root, signature) if use_cache and write else BuildCache(signature)
-    outcome = generate(settings, moment, drafts, report, cache)
+    out = settings.output
+    same_output = cache.output == str(out)
+    outcome = generate(settings, moment, drafts, report, cache,
+                       intact=lambda rel: same_output and cache.stamps.get(rel) == stamp_of(out / rel),
+                       previous=lambda rel: (out / rel).read_bytes())
     if write and not outcome.errors:
         written = write_site(outcome.files, outcome.copies, settings.output, outcome.reused)
         outcome.written, outcome.kept = written.written, written.kept

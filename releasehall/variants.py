@@ -8,8 +8,7 @@ mirror. Static files and attachments are shared, not copied.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from pathlib import Path
+from collections.abc import Callable, Mapping
 
 from releasehall.i18n import to_traditional
 from releasehall.memo import Memo, digest
@@ -57,12 +56,12 @@ def mirror_text(text: str, urls: Urls) -> str:
                       text)
 
 
-def mirror(files: Mapping[str, bytes], urls: Urls, memo: Memo, previous_output: Path) -> dict[str, bytes]:
+def mirror(files: Mapping[str, bytes], urls: Urls, memo: Memo, previous: Callable[[str], bytes]) -> dict[str, bytes]:
     """The zh-Hant twin of every page, feed and data file whose simplified original changed."""
     result: dict[str, bytes] = {}
     for rel, key in sorted(memo.keys.items()):
         if rel in _SKIP or rel.startswith(PREFIX) or memo.reuse(PREFIX + rel, digest("zh-Hant", key)):
             continue
-        data = files[rel] if rel in files else (previous_output / rel).read_bytes()
+        data = files[rel] if rel in files else previous(rel)
         result[PREFIX + rel] = mirror_text(data.decode("utf-8"), urls).encode("utf-8")
     return result
