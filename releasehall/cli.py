@@ -27,10 +27,11 @@ def _parser() -> argparse.ArgumentParser:
     for name, text in (("build", "build the site"), ("serve", "build, serve and rebuild on change")):
         p = sub.add_parser(name, help=text)
         site_options(p)
-        p.add_argument("--out", type=Path, help="output folder (default: site.yaml's output)")
-        p.add_argument("--base-url", help="override site.yaml's base_url")
-        p.add_argument("--no-cache", action="store_true", help="ignore .cache/releasehall/")
-        if name == "serve":
+        if name == "build":
+            p.add_argument("--out", type=Path, help="output folder (default: site.yaml's output)")
+            p.add_argument("--base-url", help="override site.yaml's base_url")
+            p.add_argument("--no-cache", action="store_true", help="ignore .cache/releasehall/")
+        else:
             p.add_argument("--port", type=int, default=8000)
             p.add_argument("--host", default="127.0.0.1")
     p = sub.add_parser("check", help="validate everything, build nothing")
@@ -108,6 +109,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "serve":
         from releasehall.serve import serve
 
-        return serve(args.site, out=args.out, port=args.port, host=args.host, now=now, drafts=args.drafts)
+        return serve(args.site, port=args.port, host=args.host, now=now, drafts=args.drafts)
     parser.error("unknown command")
     return 2

@@ -1,0 +1,244 @@
+"""`serve`: build, serve from memory on localhost, rebuild on change, reload open pages.
+
+The site is served from the last good build held in memory, so a rebuild writes nothing
+to disk. A watchdog observer notices changes in content/, layouts/ and site.yaml; saves
+that come within DEBOUNCE seconds of each other cause one rebuild, which renders only
+what changed (the same cache as `build`, kept in memory). Open pages listen on a
+server-sent-events stream and reload after each rebuild; a failed build keeps the last
+good site and shows its errors (`path:line`) as an overlay on every page and in the terminal.
+"""
+
+from __future__ import annotations
+
+import html
+import mimetypes
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from releasehall.build import Outcome, default_now, generate
+from releasehall.cache import BuildCache, code_signature
+from releasehall.config import load_settings
+from releasehall.errors import Problem, Report
+from releasehall.schema import parse_datetime
+
+DEBOUNCE = 0.08  # seconds of quiet before a rebuild
+EVENTS = "/__releasehall/events"
+RELOAD_SCRIPT = (
+    "<script>(function(){{var s=new EventSource('{events}');"
+    "s.onmessage=function(){{location.reload();}};}})();</script>"
+)
+OVERLAY = (
+    '<div id="releasehall-errors" role="alert" style="position:fixed;inset:0 0 auto 0;max-height:60vh;overflow:auto;'
+    'z-index:9999;background:#fff5f5;color:#1b1b1b;border-bottom:4px solid #b3261e;padding:1rem;font:14px/1.6 monospace">'
+    "<strong>构建失败，正在显示上一次成功的版本 / Build failed; showing the last good build</strong><ul>{items}</ul></div>"
+)
+
+
+@dataclass(slots=True)
+class Site:
+    """The last good build in memory, and what the last attempt reported."""
+
+    root: Path
+    base_url: str
+    now: str | None
+    drafts: bool
+    files: dict[str, bytes] = field(default_factory=dict)
+    copies: dict[str, Path] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    epoch: int = 0
+    cache: BuildCache = field(default_factory=BuildCache)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    changed: threading.Condition = field(default_factory=threading.Condition)
+    last_seconds: float = 0.0
+
+    def rebuild(self) -> Outcome | None:
+        started = time.perf_counter()
+        report = Report()
+        settings = load_settings(self.root, report, base_url=self.base_url, output=self.root / ".cache" / "serve")
+        outcome: Outcome | None = None
+        if settings is not None:
+            moment = parse_datetime(self.now, settings.tz) if self.now else default_now(settings.tz)
+            signature = code_signature(settings.timezone)
+            if self.cache.signature != signature:
+                self.cache = BuildCache(signature)
+            outcome = generate(settings, moment, self.drafts, report, self.cache,
+                               intact=lambda rel: rel in self.files, previous=lambda rel: self.files[rel])
+        problems = outcome.problems if outcome is not None else report.errors + report.warnings
+        with self.lock:
+            self.problems = problems
+            if outcome is not None and not outcome.errors:
+                files = {rel: self.files[rel] for rel in outcome.reused}
+                files.update(outcome.files)
+                self.files = files
+                self.copies = outcome.copies
+        self.last_seconds = time.perf_counter() - started
+        with self.changed:
+            self.epoch += 1
+            self.changed.notify_all()
+        return outcome
+
+    def lookup(self, path: str) -> tuple[bytes | None, str]:
+        rel = unquote(urlsplit(path).path).lstrip("/")
+        if rel == "" or rel.endswith("/"):
+            rel += "index.html"
+        with self.lock:
+            data = self.files.get(rel)
+            if data is None and rel + "/index.html" in self.files:
+                return b"", "redirect"
+            if data is None and rel in self.copies:
+                data = self.copies[rel].read_bytes()
+            errors = [p for p in self.problems if not p.warning]
+        kind = mimetypes.guess_type(rel)[0] or "application/octet-stream"
+        if data is not None and rel.endswith(".html"):
+            data = _decorate(data, errors)
+        return data, kind
+
+
+def _decorate(page: bytes, errors: list[Problem]) -> bytes:
+    extra = RELOAD_SCRIPT.format(events=EVENTS)
+    if errors:
+        items = "".join(f"<li>{html.escape(str(p))}</li>" for p in errors)
+        extra = OVERLAY.format(items=items) + extra
+    text = page.decode("utf-8")
+    at = text.rfind("</body>")
+    return (text[:at] + extra + text[at:] if at >= 0 else text + extra).encode("utf-8")
+
+
+def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, format: str, *args: Any) -> None:  # quiet: the terminal shows builds
+            pass
+
+        def do_GET(self) -> None:
+            if self.path.startswith(EVENTS):
+                self._events()
+                return
+            data, kind = site.lookup(self.path)
+            if kind == "redirect":
+                self.send_response(301)
+                self.send_header("Location", urlsplit(self.path).path + "/")
+                self.end_headers()
+                return
+            if data is None:
+                data, kind = site.lookup("/404.html")
+                self.send_response(404)
+                data = data or b"not found"
+            else:
+                self.send_response(200)
+            self.send_header("Content-Type", f"{kind}; charset=utf-8" if kind.startswith("text/") or
+                             kind.endswith(("xml", "json")) else kind)
+            self.send_header("Content-Length", str(len(data)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(data)
+
+        def _events(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/event-stream")
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            with site.changed:
+                seen = site.epoch
+            try:
+                self.wfile.write(b": connected\n\n")
+                self.wfile.flush()
+                while True:
+                    with site.changed:
+                        site.changed.wait_for(lambda seen=seen: site.epoch != seen, timeout=15)
+                        epoch = site.epoch
+                    if epoch != seen:
+                        seen = epoch
+                        self.wfile.write(f"data: {epoch}\n\n".encode())
+                    else:
+                        self.wfile.write(b": keep-alive\n\n")
+                    self.wfile.flush()
+            except (BrokenPipeError, ConnectionResetError):
+                return
+
+    return Handler
+
+
+class _Watcher(FileSystemEventHandler):
+    """Collects changes under content/, layouts/ and site.yaml; one rebuild per burst of saves."""
+
+    def __init__(self, root: Path, poke: threading.Event) -> None:
+        self.root = root.resolve()
+        self.poke = poke
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in ("opened", "closed_no_write"):
+            return
+        for raw in (event.src_path, getattr(event, "dest_path", "")):
+            if not raw:
+                continue
+            path = Path(str(raw))
+            try:
+                rel = path.resolve().relative_to(self.root).parts
+            except ValueError:
+                continue
+            if rel and (rel[0] in ("content", "layouts") or rel == ("site.yaml",)):
+                self.poke.set()
+
+
+def _report(site: Site, outcome: Outcome | None) -> None:
+    for problem in site.problems:
+        print(problem, file=sys.stderr)
+    errors = [p for p in site.problems if not p.warning]
+    if errors:
+        print(f"构建失败 / build failed: {len(errors)} error(s); still serving the last good build", file=sys.stderr)
+    elif outcome is not None:
+        print(f"已重建 / rebuilt in {site.last_seconds * 1000:.0f} ms: {len(outcome.rendered)} rendered", flush=True)
+
+
+def serve(root: Path, *, port: int = 8000, host: str = "127.0.0.1", now: str | None = None,
+          drafts: bool = False, stop: threading.Event | None = None) -> int:
+    root = root.resolve()
+    server = ThreadingHTTPServer((host, port), _handler(Site(root, "", now, drafts)))
+    actual_port = server.server_address[1]
+    site = Site(root, f"http://{host}:{actual_port}/", now, drafts)
+    server.RequestHandlerClass = _handler(site)
+    server.daemon_threads = True
+    poke = threading.Event()
+    observer = Observer()
+    watcher = _Watcher(root, poke)
+    watched: set[str] = set()
+
+    def watch() -> None:
+        """content/ and layouts/ with all below them; the site folder itself only for site.yaml."""
+        for name, recursive in (("content", True), ("layouts", True), ("", False)):
+            folder = root / name
+            if folder.is_dir() and str(folder) not in watched:
+                observer.schedule(watcher, str(folder), recursive=recursive)
+                watched.add(str(folder))
+
+    watch()
+    observer.start()  # before the first build, so that no save after it goes unseen
+    _report(site, site.rebuild())
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(f"正在预览 / serving at http://{host}:{actual_port}/ (Ctrl+C to stop)", flush=True)
+    stop = stop or threading.Event()
+    try:
+        while not stop.is_set():
+            if not poke.wait(timeout=0.2):
+                continue
+            while poke.is_set():  # wait for a quiet moment: several quick saves, one rebuild
+                poke.clear()
+                time.sleep(DEBOUNCE)
+            watch()
+            _report(site, site.rebuild())
+    except KeyboardInterrupt:
+        pass
+    finally:
+        observer.stop()
+        server.shutdown()
+        observer.join(timeout=2)
+    return 0

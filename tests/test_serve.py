@@ -1,0 +1,88 @@
+"""`serve` driven for real: a server process, edits on disk, pages fetched over HTTP, reload events."""
+
+from __future__ import annotations
+
+import http.client
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from conftest import BASIC, front, write_site
+
+
+def fetch(base: str, path: str) -> tuple[int, str]:
+    host, port = re.match(r"http://([^:]+):(\d+)/", base).groups()
+    connection = http.client.HTTPConnection(host, int(port), timeout=5)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    return response.status, response.read().decode("utf-8")
+
+
+def wait_for(check, seconds: float = 10.0):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        result = check()
+        if result:
+            return result
+        time.sleep(0.05)
+    raise AssertionError("timed out")
+
+
+@pytest.fixture
+def server(tmp_path):
+    site = write_site(tmp_path, BASIC)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "releasehall", "serve", "--site", str(site), "--port", "0", "--now", "2024-10-20 12:00"],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=Path(__file__).resolve().parents[1])
+    try:
+        line = ""
+        while "serving at" not in line:
+            line = process.stdout.readline()
+            assert line, process.stderr.read()
+        base = re.search(r"http://\S+/", line).group(0)
+        yield site, base, process
+    finally:
+        process.terminate()
+        out, err = process.communicate(timeout=10)
+        print(out, err)  # shown by pytest when a test fails
+
+
+def test_serve_rebuilds_on_save_and_signals_reload(server):
+    site, base, _process = server
+    status, page = fetch(base, "/police/releases/a/")
+    assert status == 200 and "国庆期间实行交通管制" in page and "new EventSource('/__releasehall/events')" in page
+    host, port = re.match(r"http://([^:]+):(\d+)/", base).groups()
+    events = http.client.HTTPConnection(host, int(port), timeout=10)
+    events.request("GET", "/__releasehall/events")
+    stream = events.getresponse()
+    assert stream.getheader("Content-Type") == "text/event-stream"
+    assert stream.fp.readline() == b": connected\n"
+    source = site / "content/police/releases/a.md"
+    for n in range(3):  # several quick saves
+        source.write_text(source.read_text(encoding="utf-8").replace("交通管制", f"交通管制{n}", 1), encoding="utf-8")
+    wait_for(lambda: "交通管制2" in fetch(base, "/police/releases/a/")[1])
+    lines = [stream.fp.readline() for _ in range(3)]  # blank line ending "connected", then the event
+    assert any(line.startswith(b"data: ") for line in lines), lines
+
+
+def test_serve_shows_errors_and_keeps_last_good_site(server):
+    site, base, process = server
+    bad = site / "content/police/releases/bad.md"
+    bad.write_text(front({"title": "坏"}, "x\n"), encoding="utf-8")
+    page = wait_for(lambda: (lambda p: p if "releasehall-errors" in p else None)(fetch(base, "/")[1]))
+    assert "content/police/releases/bad.md:2: 缺少必填字段 “date” / missing required key &#x27;date&#x27;" in page
+    assert fetch(base, "/police/releases/a/")[0] == 200  # last good site still served
+    bad.write_text(front({"title": "好", "date": "2024-10-01"}, "修好了\n"), encoding="utf-8")
+    wait_for(lambda: fetch(base, "/police/releases/bad/")[0] == 200)
+    assert "releasehall-errors" not in fetch(base, "/")[1]
+
+
+def test_serve_404_and_directory_redirect(server):
+    _site, base, _process = server
+    assert fetch(base, "/nowhere/")[0] == 404
+    assert fetch(base, "/police")[0] == 301
+    status, css = fetch(base, "/static/hall.css")
+    assert status == 200 and "--brand" in css
