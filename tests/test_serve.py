@@ -69,7 +69,7 @@ def test_serve_rebuilds_on_save_and_signals_reload(server):
 
 
 def test_serve_shows_errors_and_keeps_last_good_site(server):
-    site, base, process = server
+    site, base, _process = server
     bad = site / "content/police/releases/bad.md"
     bad.write_text(front({"title": "坏"}, "x\n"), encoding="utf-8")
     page = wait_for(lambda: (lambda p: p if "releasehall-errors" in p else None)(fetch(base, "/")[1]))
