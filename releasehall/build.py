@@ -8,11 +8,14 @@ re-renders only bodies whose text or link targets changed and only outputs whose
 from __future__ import annotations
 
 import os
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from jinja2 import TemplateError
 
 from releasehall import feeds, render
 from releasehall.cache import BuildCache, code_signature, load_cache, save_cache, stamp_of
@@ -50,6 +53,22 @@ def default_now(tz: Any) -> datetime:
     return moment.astimezone(tz)
 
 
+def template_problem(exc: TemplateError, root: Path) -> Problem:
+    """A broken template (usually an operator's override in layouts/) as a `path:line` error."""
+    filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    if not filename:
+        frames = traceback.extract_tb(exc.__traceback__)
+        for frame in reversed(frames):
+            if frame.filename.endswith((".html", ".xml")):
+                filename, line = frame.filename, frame.lineno
+                break
+    path = Path(filename) if filename else root / "layouts"
+    rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else \
+        f"releasehall/theme/{path.name}"
+    return Problem(rel, line or 1, f"模板错误：{exc}；请检查模板语法和用到的变量",
+                   f"template error: {exc}; check the template's syntax and the names it uses")
+
+
 def static_files(settings: Settings) -> dict[str, Path]:
     """Theme static files, overridden by the site's layouts/static/."""
     result: dict[str, Path] = {}
@@ -80,8 +99,13 @@ def generate(settings: Settings, now: datetime, drafts: bool, report: Report, ca
     memo = Memo(previous=cache.keys, intact=intact)
     fp = Fingerprints(hall)
     env = render.environment(settings.root, settings.language, settings.tz)
-    files = render.render_pages(hall, env, memo, fp)
-    files.update(render_stats(hall, env, memo, fp))
+    try:
+        files = render.render_pages(hall, env, memo, fp)
+        files.update(render_stats(hall, env, memo, fp))
+    except TemplateError as exc:
+        report.problems.append(template_problem(exc, settings.root))
+        outcome.problems = report.errors + report.warnings
+        return outcome
     files.update(feeds.render_feeds(hall, memo, fp))
     if "zh-Hant" in settings.variants:
         files.update(mirror(files, hall.urls, memo, previous))

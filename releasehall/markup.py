@@ -126,6 +126,8 @@ def resolve(target: str, rel: str, is_image: bool, targets: Targets) -> Resoluti
         return Resolution(None, problem=(False, f"链接 “{target}” 指向 content/ 目录之外，只能链接站内内容",
                                          f"link '{target}' climbs out of content/; link only to the hall's own sources"))
     first = normal.split("/")[0]
+    if path.startswith("/") and normal == "." and not is_image:
+        return Resolution(urls.home() + suffix)
     if path.startswith("/") and first in HALL_PATHS and not is_image:
         return Resolution(urls.home() + normal.rstrip("/") + ("/" if path.endswith("/") else "") + suffix)
     if normal in targets.departments:

@@ -201,3 +201,16 @@ def test_unpublished_link_is_a_warning_and_dropped(tmp_path, run_cli):
 
 
 assert SITE
+
+
+def test_broken_operator_template_is_a_path_line_error(tmp_path, run_cli):
+    site = write_site(tmp_path, {**BASIC, "layouts/404.html": "<p>\n{% if %}\n</p>\n"})
+    assert errors_of(run_cli, site)[0].startswith("layouts/404.html:2: 模板错误")
+    (site / "layouts/404.html").write_text("<p>\n\n{{ nothing.here }}</p>\n", encoding="utf-8")
+    assert errors_of(run_cli, site)[0].startswith("layouts/404.html:3: 模板错误")
+
+
+def test_link_to_the_hall_home(tmp_path, run_cli):
+    site = write_site(tmp_path, {**BASIC, "content/police/releases/h.md": front(RELEASE, "[首页](/)\n")})
+    assert run_cli("build", "--site", str(site), "--out", str(site / "out"), "--now", NOW)[0] == 0
+    assert '<a href="/">首页</a>' in (site / "out/police/releases/h/index.html").read_text(encoding="utf-8")
