@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from releasehall import schema as s
 from releasehall.errors import Report
-from releasehall.sources import load_yaml, read_text
+from releasehall.sources import read_yaml_file
 
 SITE_FILE = "site.yaml"
 LANGUAGES = ("zh-CN", "zh-TW", "en")
@@ -126,10 +126,7 @@ def load_settings(root: Path, report: Report, *, base_url: str | None = None,
         report.error(SITE_FILE, 1, f"找不到 {path}，请在站点目录中创建 site.yaml",
                      f"{path} not found; create site.yaml in the site folder")
         return None
-    text = read_text(path, SITE_FILE, report)
-    if text is None:
-        return None
-    loaded = load_yaml(text, SITE_FILE, 1, report)
+    loaded = read_yaml_file(path, SITE_FILE, report)
     if loaded is None:
         return None
     data, lines = loaded
@@ -137,8 +134,6 @@ def load_settings(root: Path, report: Report, *, base_url: str | None = None,
     if isinstance(data, dict) and isinstance(data.get("timezone"), str):
         with contextlib.suppress(ZoneInfoNotFoundError, ValueError):
             ctx = s.Context(ZoneInfo(data["timezone"]))
-    if data is None:
-        data = {}
     values = s.check(data, SCHEMA, lines, SITE_FILE, report, ctx)
     if values is None:
         return None

@@ -31,7 +31,7 @@ from releasehall.model import (
 )
 from releasehall.privacy import find_personal_data
 from releasehall.slugs import slugify
-from releasehall.sources import Document, load_yaml, read_text, split_front_matter
+from releasehall.sources import Document, read_text, read_yaml_file, split_front_matter
 
 CONTENT = "content"
 PAGES = "pages"
@@ -210,14 +210,11 @@ def _load_department(folder: Path, rel_folder: str, ctx: s.Context, report: Repo
         report.error(rel, 1, "缺少 department.yaml：每个部门目录都需要写明部门名称 name",
                      "department.yaml is missing: every department folder needs one with its name")
         return None
-    text = read_text(path, rel, report)
-    if text is None:
-        return None
-    loaded = load_yaml(text, rel, 1, report)
+    loaded = read_yaml_file(path, rel, report)
     if loaded is None:
         return None
     data, lines = loaded
-    values = s.check(data if data is not None else {}, DEPARTMENT_SCHEMA, lines, rel, report, ctx)
+    values = s.check(data, DEPARTMENT_SCHEMA, lines, rel, report, ctx)
     if values is None or not ok:
         return None
     speaker = values["spokesperson"]
@@ -280,14 +277,22 @@ def _load_items(folder: Path, dept: str, settings: Settings, ctx: s.Context, rea
             assets.append(Asset(_rel(root / CONTENT, path)))
 
 
-def _load_release(path: Path, rel: str, dept: str, ctx: s.Context, report: Report) -> Release | None:
+def _front(path: Path, rel: str, schema: s.Schema, ctx: s.Context, report: Report
+           ) -> tuple[Document, dict[str, Any], str] | None:
+    """A Markdown source's document, its checked front matter and its slug; None after reporting."""
     doc = _document(path, rel, report)
     slug = _slug_for(path, rel, report)
     if doc is None or slug is None:
         return None
-    v = s.check(doc.data, RELEASE_SCHEMA, doc.lines, rel, report, ctx)
-    if v is None:
+    values = s.check(doc.data, schema, doc.lines, rel, report, ctx)
+    return None if values is None else (doc, values, slug)
+
+
+def _load_release(path: Path, rel: str, dept: str, ctx: s.Context, report: Report) -> Release | None:
+    front = _front(path, rel, RELEASE_SCHEMA, ctx, report)
+    if front is None:
         return None
+    doc, v, slug = front
     if v["kind"] == "rumor" and not v["claim"]:
         report.error(rel, doc.lines.get(("kind",), 1), "辟谣（rumor）必须用 claim 写明被辟谣的说法",
                      "a rumor refutation needs 'claim': the rumor being refuted")
@@ -303,13 +308,10 @@ def _load_release(path: Path, rel: str, dept: str, ctx: s.Context, report: Repor
 
 
 def _load_question(path: Path, rel: str, dept: str, ctx: s.Context, report: Report) -> Question | None:
-    doc = _document(path, rel, report)
-    slug = _slug_for(path, rel, report)
-    if doc is None or slug is None:
+    front = _front(path, rel, QUESTION_SCHEMA, ctx, report)
+    if front is None:
         return None
-    v = s.check(doc.data, QUESTION_SCHEMA, doc.lines, rel, report, ctx)
-    if v is None:
-        return None
+    doc, v, slug = front
     ok = _check_personal_data(doc, v, rel, report)
     has_body = bool(doc.body.strip())
     if has_body and v["replied"] is None:
@@ -371,13 +373,10 @@ def _load_pages(folder: Path, rel_folder: str, ctx: s.Context, reader: _Reader,
 
 
 def _load_page(path: Path, rel: str, ctx: s.Context, report: Report) -> Page | None:
-    doc = _document(path, rel, report)
-    slug = _slug_for(path, rel, report)
-    if doc is None or slug is None:
+    front = _front(path, rel, PAGE_SCHEMA, ctx, report)
+    if front is None:
         return None
-    v = s.check(doc.data, PAGE_SCHEMA, doc.lines, rel, report, ctx)
-    if v is None:
-        return None
+    doc, v, slug = front
     if slug in RESERVED:
         report.error(rel, 1, f"页面名 “{slug}” 与发布厅自身的路径冲突，请重命名文件",
                      f"page name '{slug}' collides with the hall's own path /{slug}/; rename the file")

@@ -122,6 +122,18 @@ def _collect_lines(
     return ok
 
 
+def read_yaml_file(path: Path, rel: str, report: Report) -> tuple[Any, Lines] | None:
+    """A whole YAML file (site.yaml, department.yaml); an empty file is an empty mapping."""
+    text = read_text(path, rel, report)
+    if text is None:
+        return None
+    loaded = load_yaml(text, rel, 1, report)
+    if loaded is None:
+        return None
+    data, lines = loaded
+    return ({} if data is None else data), lines
+
+
 def split_front_matter(text: str, rel: str, report: Report) -> Document | None:
     """Split `---` front matter from the Markdown body; report what is missing or malformed."""
     all_lines = text.split("\n")
