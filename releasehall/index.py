@@ -45,15 +45,18 @@ class Hall:
     backlinks: Mapping[str, tuple[str, ...]]
     related: Mapping[str, tuple[str, ...]]
     stats: Stats
+    releases_of: Mapping[str, tuple[Release, ...]]  # by department, co-published included
+    questions_of: Mapping[str, tuple[Question, ...]]
 
     def entries(self) -> tuple[Entry, ...]:
         return (*self.releases, *self.questions, *self.pages)
 
     def dept_releases(self, dept: str) -> tuple[Release, ...]:
-        return tuple(r for r in self.releases if r.dept == dept or dept in r.co_publishers)
+        """Its releases and those it co-published, newest first."""
+        return self.releases_of.get(dept, ())
 
     def dept_questions(self, dept: str) -> tuple[Question, ...]:
-        return tuple(q for q in self.questions if q.dept == dept)
+        return self.questions_of.get(dept, ())
 
     def replies(self) -> tuple[Question, ...]:
         """Answered questions, newest reply first."""
@@ -188,8 +191,15 @@ def build_hall(settings: Settings, content: Content, now: datetime, drafts: bool
     children = _tree(content.departments)
     order = _tree_order(children)
 
+    releases_of: dict[str, list[Release]] = {}
+    for release in releases:
+        for dept in (release.dept, *release.co_publishers):
+            releases_of.setdefault(dept, []).append(release)
+    questions_of: dict[str, list[Question]] = {}
+    for question in questions:
+        questions_of.setdefault(question.dept, []).append(question)
     calendar = WorkCalendar(settings.extra_holidays, settings.extra_workdays)
-    stats = compute(questions, releases, order, {"normal": settings.reply_normal, "complex": settings.reply_complex},
+    stats = compute(questions, releases, releases_of, order, {"normal": settings.reply_normal, "complex": settings.reply_complex},
                     calendar, now, settings.stale_after_days, settings.tz)
     for year in sorted(calendar.unknown_years):
         span = known_years()
@@ -209,4 +219,6 @@ def build_hall(settings: Settings, content: Content, now: datetime, drafts: bool
         backlinks={k: tuple(v) for k, v in backlinks.items()},
         related={k: tuple(v) for k, v in related.items()},
         stats=stats,
+        releases_of={d: tuple(v) for d, v in releases_of.items()},
+        questions_of={d: tuple(v) for d, v in questions_of.items()},
     ), new_body_cache

@@ -174,7 +174,8 @@ def months(questions: list[Question], records: Mapping[str, Record], releases: l
     return tuple(result)
 
 
-def compute(questions: list[Question], releases: list[Release], departments: Iterable[str],
+def compute(questions: list[Question], releases: list[Release], releases_of: Mapping[str, list[Release]],
+            departments: Iterable[str],
             limits: Mapping[str, int], calendar: WorkCalendar, now: datetime, stale_after_days: int,
             tz: tzinfo) -> Stats:
     today = _day(now, tz)
@@ -184,7 +185,7 @@ def compute(questions: list[Question], releases: list[Release], departments: Ite
         by_dept.setdefault(question.dept, []).append(question)
     dept_figures = {
         dept: figures(by_dept.get(dept, []), records,
-                      [r for r in releases if r.dept == dept or dept in r.co_publishers],
+                      releases_of.get(dept, []),
                       now, stale_after_days, tz)
         for dept in sorted(departments)
     }
