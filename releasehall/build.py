@@ -147,7 +147,8 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
                        intact=lambda rel: same_output and cache.stamps.get(rel) == stamp_of(out / rel),
                        previous=lambda rel: (out / rel).read_bytes())
     if write and not outcome.errors:
-        written = write_site(outcome.files, outcome.copies, settings.output, outcome.reused)
+        written = write_site(outcome.files, outcome.copies, settings.output, outcome.reused,
+                             old_stamps=cache.stamps if same_output and settings.output.is_dir() else None)
         outcome.written, outcome.kept = written.written, written.kept
         cache.output = str(settings.output)
         cache.stamps = written.stamps

@@ -1,8 +1,11 @@
-"""The only module that touches the output folder: builds a fresh tree and swaps it in.
+"""The only module that touches the output folder.
 
-A failed build never reaches this module; a failure while writing removes the new tree
-and leaves the previous output exactly as it was. Files whose bytes did not change are
-hard-linked from the previous output rather than written again, so their times stay.
+A first build writes a fresh folder and renames it into place. Over an existing output,
+the changed files are first written to a staging folder next to it; only when all of
+them are written are they moved into the output with `os.replace` (one atomic rename
+each), and files that are no longer produced are removed. Anything that fails while
+staging leaves the previous output exactly as it was and removes the staging folder.
+Unchanged files are never rewritten, so their modification times stay.
 """
 
 from __future__ import annotations
@@ -15,76 +18,109 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+Stamp = tuple[int, int]  # (size, mtime_ns)
+
 
 @dataclass(slots=True)
 class Written:
     written: int = 0  # files with new bytes
-    kept: int = 0  # files linked from the previous output
-    stamps: dict[str, tuple[int, int]] = field(default_factory=dict)  # path -> (size, mtime_ns)
+    kept: int = 0  # files left as they were
+    removed: int = 0  # files no longer produced
+    stamps: dict[str, Stamp] = field(default_factory=dict)  # every output file -> its stamp
 
 
-def _link_or_copy(source: Path, target: Path) -> None:
+def _stamp(path: Path) -> Stamp:
+    stat = path.stat()
+    return stat.st_size, stat.st_mtime_ns
+
+
+def _same_bytes(data: bytes, path: Path) -> bool:
     try:
-        os.link(source, target)
+        return path.stat().st_size == len(data) and path.read_bytes() == data
     except OSError:
-        shutil.copy2(source, target)
+        return False
+
+
+def _existing_files(out: Path) -> set[str]:
+    found: set[str] = set()
+    for folder, _dirs, names in os.walk(out):
+        prefix = os.path.relpath(folder, out).replace(os.sep, "/")
+        found.update(name if prefix == "." else f"{prefix}/{name}" for name in names)
+    return found
 
 
 def write_site(files: Mapping[str, bytes], copies: Mapping[str, Path], out: Path,
-               reused: Mapping[str, Path] | None = None) -> Written:
-    """Make `out` hold exactly `files` (bytes), `copies` (source files) and `reused` (previous outputs)."""
+               reused: Mapping[str, Path] | None = None, *, old_stamps: Mapping[str, Stamp] | None = None
+               ) -> Written:
+    """Make `out` hold exactly `files` (bytes), `copies` (source files) and `reused` (kept as they are).
+
+    `old_stamps` are the previous output's stamps when known (from the cache), so that
+    unchanged files need not be stat'ed again.
+    """
+    reused = reused or {}
     out.parent.mkdir(parents=True, exist_ok=True)
-    fresh = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     result = Written()
-    old = out if out.is_dir() else None
+    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
-        made: set[Path] = set()
-        reused = reused or {}
-        for rel in sorted({*files, *copies, *reused}):
-            target = fresh / rel
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            previous = old / rel if old is not None else None
+        staged: list[str] = []
+        for rel in sorted({*files, *copies}):
+            previous = out / rel
             if rel in files:
-                data = files[rel]
-                if previous is not None and previous.is_file() and previous.stat().st_size == len(data) \
-                        and previous.read_bytes() == data:
-                    _link_or_copy(previous, target)
-                    result.kept += 1
-                else:
-                    target.write_bytes(data)
-                    result.written += 1
-            elif rel in copies:
-                if previous is not None and previous.is_file() and filecmp.cmp(copies[rel], previous, shallow=False):
-                    _link_or_copy(previous, target)
-                    result.kept += 1
-                else:
-                    shutil.copyfile(copies[rel], target)
-                    result.written += 1
+                if _same_bytes(files[rel], previous):
+                    continue
+                target = stage / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_bytes(files[rel])
             else:
-                _link_or_copy(reused[rel], target)
-                result.kept += 1
-            stat = target.stat()
-            result.stamps[rel] = (stat.st_size, stat.st_mtime_ns)
-        os.chmod(fresh, 0o755)
-        _swap(fresh, out)
-    except BaseException:
-        shutil.rmtree(fresh, ignore_errors=True)
-        raise
+                if previous.is_file() and filecmp.cmp(copies[rel], previous, shallow=False):
+                    continue
+                target = stage / rel
+                target.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(copies[rel], target)
+            staged.append(rel)
+        if not out.exists():
+            os.chmod(stage, 0o755)
+            stage.rename(out)
+            stage = out
+        else:
+            _apply(stage, out, staged)
+        wanted = {*files, *copies, *reused}
+        stale = sorted(_existing_files(out) - wanted) if stage is not out else []
+        for rel in stale:
+            (out / rel).unlink(missing_ok=True)
+            _prune(out, (out / rel).parent)
+        result.removed = len(stale)
+    finally:
+        if stage is not out:
+            shutil.rmtree(stage, ignore_errors=True)
+    changed = set(staged)
+    result.written = len(changed)
+    result.kept = len({*files, *copies, *reused}) - len(changed)
+    for rel in sorted({*files, *copies, *reused}):
+        known = old_stamps.get(rel) if old_stamps is not None and rel not in changed else None
+        result.stamps[rel] = known or _stamp(out / rel)
     return result
 
 
-def _swap(fresh: Path, out: Path) -> None:
-    if not out.exists():
-        fresh.rename(out)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-    old.rmdir()
-    out.rename(old)
-    try:
-        fresh.rename(out)
-    except BaseException:
-        old.rename(out)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
+def _apply(stage: Path, out: Path, staged: list[str]) -> None:
+    made: set[Path] = set()
+    for rel in staged:
+        target = out / rel
+        if target.parent not in made:
+            if target.parent.exists() and not target.parent.is_dir():
+                target.parent.unlink()
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        if target.is_dir():
+            shutil.rmtree(target)
+        os.replace(stage / rel, target)
+
+
+def _prune(out: Path, folder: Path) -> None:
+    """Remove folders left empty by removed files, up to the output folder."""
+    while folder != out and folder.is_relative_to(out):
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+        folder = folder.parent

@@ -114,7 +114,10 @@ def test_failed_write_leaves_old_output_and_no_temporary_folders(tmp_path, monke
     def broken(*_args, **_kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(write, "_link_or_copy", broken)
+    (site / "content/traffic/releases/img/map.png").write_bytes(b"\x89PNG changed")
+    source = site / "content/police/releases/a.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\n新增一段。\n", encoding="utf-8")
+    monkeypatch.setattr(write.shutil, "copyfile", broken)
     with pytest.raises(OSError):
         run(site, out=out, now=NOW)
     assert snapshot(out) == before

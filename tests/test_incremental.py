@@ -128,3 +128,16 @@ def test_corrupt_cache_is_ignored(tmp_path):
     (site / ".cache/releasehall/build.pickle").write_bytes(b"not a pickle")
     outcome = run(site, out=tmp_path / "out", now=NOW)
     assert not outcome.errors and len(outcome.rendered) > 40
+
+
+def test_unchanged_outputs_are_not_rewritten_and_stale_ones_removed(tmp_path):
+    site = write_site(tmp_path, FILES)
+    out = tmp_path / "out"
+    run(site, out=out, now=NOW)
+    untouched = (out / "police/releases/a/index.html").stat().st_mtime_ns
+    (out / "stray.txt").write_text("left by hand", encoding="utf-8")
+    EDITS["delete"](site)
+    outcome = run(site, out=out, now=NOW)
+    assert (out / "police/releases/a/index.html").stat().st_mtime_ns == untouched
+    assert not (out / "police/releases/b").exists() and not (out / "stray.txt").exists()
+    assert outcome.written < 15 and not list(tmp_path.glob(".out.*"))
