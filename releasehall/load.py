@@ -6,6 +6,7 @@ record of the hall, published or not (drafts and future items are filtered by `i
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -183,10 +184,12 @@ def load_content(settings: Settings, report: Report, cache: SourceCache | None =
 
 
 def _files(folder: Path) -> list[Path]:
-    return sorted(
-        p for p in folder.rglob("*")
-        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
-    )
+    """Every file below `folder`, sorted, skipping hidden files and folders; symlinked folders are not entered."""
+    found: list[str] = []
+    for top, dirs, names in os.walk(folder):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        found.extend(os.path.join(top, name) for name in names if not name.startswith("."))
+    return [Path(p) for p in sorted(found, key=lambda p: os.path.relpath(p, folder).split(os.sep))]
 
 
 def _rel(settings_root: Path, path: Path) -> str:
