@@ -2,7 +2,7 @@
 
 With the cache in `.cache/releasehall/` a rebuild re-reads only changed sources,
 re-renders only bodies whose text or link targets changed and only outputs whose key
-(what they show) changed, and links every other file from the previous output.
+(what they show) changed, and leaves every other output file as it is.
 """
 
 from __future__ import annotations

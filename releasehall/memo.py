@@ -2,7 +2,7 @@
 
 Every rendered output gets a key: a digest of the data it shows. An output whose key is
 the same as in the last build, and whose file in the last output is untouched, is not
-rendered again; `write` links the old file into the new output instead.
+rendered again; `write` leaves the old file in place.
 """
 
 from __future__ import annotations
