@@ -177,3 +177,13 @@ def test_standalone_page_linked_by_url_or_source(tmp_path, run_cli):
                                                    "[一](/about/) [二](/pages/about.md)\n")}
     page = read(build(run_cli, write_site(tmp_path, files)), "police/releases/b/index.html")
     assert '<a href="/about/">一</a> <a href="/about/">二</a>' in page
+
+
+def test_markdown_tables_footnotes_and_chinese_heading_ids(tmp_path, run_cli):
+    body = "\n## 交通管制路段\n\n| 路段 | 时间 |\n|---|---|\n| 深南大道 | 19:00 |\n\n详见[下文](#交通管制路段)[^1]。\n\n[^1]: 以现场为准。\n"
+    files = {**BASIC, "content/police/releases/m.md": front({"title": "管制", "date": "2024-10-01"}, body)}
+    page = read(build(run_cli, write_site(tmp_path, files)), "police/releases/m/index.html")
+    assert '<h2 id="交通管制路段">交通管制路段</h2>' in page
+    assert "<td>深南大道</td>" in page and "<th>路段</th>" in page
+    assert '<a href="#交通管制路段">下文</a><sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup>' in page
+    assert '<li id="fn:1">' in page
