@@ -40,11 +40,18 @@ def environment(site_root: Path, language: str, tz: Any) -> Environment:
     env.globals["lang"] = language
     env.filters["v"] = lambda key: words.get(f"v:{key}", key)
     env.filters["iso"] = lambda value: value.astimezone(tz).isoformat() if isinstance(value, datetime) else str(value)
-    env.filters["dt"] = lambda value: value.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+    env.filters["dt"] = lambda value: _local(value, tz)
     env.filters["d"] = lambda value: (value.astimezone(tz).date() if isinstance(value, datetime) else value).isoformat()
     env.filters["pct"] = lambda value: "—" if value is None else f"{value * 100:.1f}%"
     env.filters["num"] = lambda value: "—" if value is None else f"{value:.1f}"
     return env
+
+
+def _local(value: datetime, tz: Any) -> str:
+    """Date and time in the site's zone; a bare date when the source gave no time of day."""
+    local = value.astimezone(tz)
+    return local.strftime("%Y-%m-%d") if (local.hour, local.minute, local.second) == (0, 0, 0) else \
+        local.strftime("%Y-%m-%d %H:%M")
 
 
 def when(entry: Entry) -> datetime:
