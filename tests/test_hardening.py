@@ -182,3 +182,19 @@ def test_random_department_yaml_reports_path_line(tmp_path_factory, raw):
     root = tmp_path_factory.mktemp("dept")
     write_site(root, {"content/police/department.yaml": raw})
     _assert_clean(run(root, out=root / "out", now=NOW), "content/police/department.yaml")
+
+
+def test_markdown_on_all_cores_gives_the_same_bodies_and_problems_in_order():
+    from releasehall.errors import Report
+    from releasehall.markup import PARALLEL_FROM, Job, Targets, render_all
+    from releasehall.urls import Urls
+
+    targets = Targets({}, frozenset(), frozenset({"police"}), frozenset(), Urls("/", "https://x.cn"))
+    jobs = [Job(f"police/releases/r{n}", f"content/police/releases/r{n}.md",
+                f"# 标题{n}\n\n段落 {n}，见[公安](/police/)和[缺失](none{n % 7}.md)。\n\n| a | b |\n|---|---|\n| {n} | x |\n", 5)
+            for n in range(PARALLEL_FROM + 50)]
+    serial_report, pooled_report = Report(), Report()
+    serial, _ = render_all(jobs, targets, serial_report, workers=1)
+    pooled, _ = render_all(jobs, targets, pooled_report, workers=2)
+    assert list(pooled) == list(serial) and pooled == serial
+    assert pooled_report.problems == serial_report.problems and len(serial_report.errors) == len(jobs)
