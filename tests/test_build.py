@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from conftest import BASIC, dept, front, write_site
 
 NOW = "2024-10-20 12:00"
@@ -187,3 +188,10 @@ def test_markdown_tables_footnotes_and_chinese_heading_ids(tmp_path, run_cli):
     assert "<td>深南大道</td>" in page and "<th>路段</th>" in page
     assert '<a href="#交通管制路段">下文</a><sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup>' in page
     assert '<li id="fn:1">' in page
+
+
+@pytest.mark.parametrize(("language", "word"), [("en", "Releases"), ("zh-TW", "信息發佈"), ("zh-CN", "信息发布")])
+def test_interface_language(tmp_path, run_cli, language, word):
+    site_yaml = {**__import__("conftest").SITE, "language": language}
+    home = read(build(run_cli, write_site(tmp_path, BASIC, site_yaml)), "index.html")
+    assert f'<html lang="{language}">' in home and f">{word}</a>" in home
