@@ -23,7 +23,7 @@ from releasehall.config import Settings, load_settings
 from releasehall.errors import Problem, Report
 from releasehall.index import Hall, build_hall
 from releasehall.load import load_content
-from releasehall.memo import Fingerprints, Memo
+from releasehall.memo import THEME, Fingerprints, Memo
 from releasehall.opendata import render_stats
 from releasehall.schema import parse_datetime
 from releasehall.variants import mirror
@@ -72,7 +72,7 @@ def template_problem(exc: TemplateError, root: Path) -> Problem:
 def static_files(settings: Settings) -> dict[str, Path]:
     """Theme static files, overridden by the site's layouts/static/."""
     result: dict[str, Path] = {}
-    for folder in (render.THEME / "static", settings.root / "layouts" / "static"):
+    for folder in (THEME / "static", settings.root / "layouts" / "static"):
         if folder.is_dir():
             for path in sorted(folder.rglob("*")):
                 if path.is_file() and not path.name.startswith("."):

@@ -17,7 +17,7 @@ from typing import Any
 from releasehall.index import Hall
 from releasehall.model import Entry, Question, Release
 
-THEME = Path(__file__).parent / "theme"
+THEME = Path(__file__).parent / "theme"  # the built-in theme; render and build read it from here
 
 
 def digest(*parts: Any) -> str:

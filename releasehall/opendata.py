@@ -7,7 +7,6 @@ import io
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
-from datetime import datetime
 from typing import Any
 
 from jinja2 import Environment
@@ -158,7 +157,3 @@ def render_stats(hall: Hall, env: Environment, memo: Memo, fp: Fingerprints) -> 
         if not memo.reuse(path, key):
             out[path] = make(hall)
     return out
-
-
-def as_of(hall: Hall) -> datetime:
-    return hall.stats.as_of

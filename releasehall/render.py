@@ -21,7 +21,6 @@ from releasehall.index import Hall
 from releasehall.memo import Fingerprints, Memo, digest
 from releasehall.model import KINDS, Entry, Question, Release
 
-THEME = Path(__file__).parent / "theme"
 FRONT_PAGE_ITEMS = 10
 ON_TOPIC_ITEMS = 5
 
