@@ -133,8 +133,8 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
     if settings is None:
         return Outcome(problems=report.errors + report.warnings)
     root = settings.root
-    if settings.output == root or settings.output in (root / "content", root / "layouts") \
-            or root.is_relative_to(settings.output):
+    output = settings.output
+    if root.is_relative_to(output) or any(output.is_relative_to(root / name) for name in ("content", "layouts")):
         report.error("site.yaml", 1, f"输出目录 {settings.output} 不能是站点目录本身或其中的 content/、layouts/",
                      f"the output folder {settings.output} must not be the site folder, content/ or layouts/")
         return Outcome(problems=report.errors)

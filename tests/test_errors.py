@@ -214,3 +214,11 @@ def test_link_to_the_hall_home(tmp_path, run_cli):
     site = write_site(tmp_path, {**BASIC, "content/police/releases/h.md": front(RELEASE, "[首页](/)\n")})
     assert run_cli("build", "--site", str(site), "--out", str(site / "out"), "--now", NOW)[0] == 0
     assert '<a href="/">首页</a>' in (site / "out/police/releases/h/index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("out", [".", "content", "content/police/out", "layouts/x", ".."])
+def test_output_folder_must_not_hold_the_sources(tmp_path, run_cli, out):
+    site = write_site(tmp_path / "site", BASIC)
+    code, _out, err = run_cli("build", "--site", str(site), "--out", str(site / out), "--now", NOW)
+    assert code == 1 and err.startswith("site.yaml:1: 输出目录")
+    assert sorted(p.name for p in site.iterdir()) == ["content", "site.yaml"]
