@@ -12,7 +12,7 @@ from releasehall import build as pipeline
 from releasehall.errors import Problem
 from releasehall.schema import Invalid, parse_datetime
 
-COMMANDS = ("build", "check", "new", "stats", "serve")
+COMMANDS = ("build", "check", "new", "stats", "serve", "codeowners")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -39,6 +39,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--strict", action="store_true", help="treat inspection warnings as errors")
     p = sub.add_parser("stats", help="print the reply scoreboard")
     site_options(p)
+    p = sub.add_parser("codeowners", help="print (or --write) .github/CODEOWNERS from departments' maintainers")
+    p.add_argument("--site", type=Path, default=Path("."))
+    p.add_argument("--write", action="store_true", help="write .github/CODEOWNERS under the site folder")
     p = sub.add_parser("new", help="write a new release or question from a template")
     p.add_argument("what", choices=("release", "qa"))
     p.add_argument("dept")
@@ -60,6 +63,29 @@ def _check_now(args: argparse.Namespace, parser: argparse.ArgumentParser) -> Non
             parse_datetime(args.now, UTC)
         except Invalid as exc:
             parser.error(f"--now: {exc.en} / {exc.zh}")
+
+
+def _codeowners(site: Path, write: bool) -> int:
+    from releasehall.codeowners import codeowners
+    from releasehall.config import load_settings
+    from releasehall.errors import Report
+    from releasehall.load import load_content
+
+    report = Report()
+    settings = load_settings(site.resolve(), report)
+    content = load_content(settings, report)[0] if settings is not None else None
+    if report.errors or content is None:
+        _print_problems(report.errors)
+        return 1
+    text = codeowners(content.departments.values())
+    if write:
+        target = site / ".github" / "CODEOWNERS"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        print(f"已写入 / wrote {target}")
+    else:
+        print(text, end="")
+    return 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -106,6 +132,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from releasehall.newfile import new_file
 
         return new_file(args.site, args.what, args.dept, args.title, now)
+    if args.command == "codeowners":
+        return _codeowners(args.site, args.write)
     if args.command == "serve":
         from releasehall.serve import serve
 

@@ -57,3 +57,14 @@ def test_build_py_entry_point_builds_the_sample_hall(tmp_path):
     assert result.returncode == 0, result.stderr
     assert (out / "index.html").is_file() and (out / "jiaotong/feed.xml").is_file()
     assert "warning" not in result.stderr
+
+
+def test_codeowners_from_maintainers(tmp_path, run_cli):
+    files = {**BASIC, "content/police/department.yaml": {"name": "公安", "maintainers": ["alice", "@org/police"]},
+             "content/traffic/department.yaml": {"name": "交警", "parent": "police", "maintainers": ["b@x.cn"]}}
+    site = write_site(tmp_path, files)
+    code, out, _err = run_cli("codeowners", "--site", str(site))
+    assert code == 0
+    assert out.splitlines()[1:] == ["/content/police/ @alice @org/police", "/content/traffic/ b@x.cn"]
+    assert run_cli("codeowners", "--site", str(site), "--write")[0] == 0
+    assert (site / ".github/CODEOWNERS").read_text(encoding="utf-8") == out
