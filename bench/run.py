@@ -88,46 +88,55 @@ def measure(cmd: list[str], cwd: Path) -> Timing:
     return Timing(seconds, usage.ru_maxrss / 1024)
 
 
-def split(path: Path) -> tuple[dict, str]:
-    text = path.read_text(encoding="utf-8")
-    _, front, body = text.split("---\n", 2)
-    return yaml.safe_load(front), body
+@dataclass
+class Item:
+    """One release or question of the synthetic hall, as the other generators need it."""
+
+    dept: str
+    name: str  # "<section>-<file name>"
+    title: str
+    date: str  # "YYYY-MM-DD HH:MM"
+    topics: list[str]
+    body: str  # a question's text first, then its reply
+
+
+def items(hall: Path) -> list[Item]:
+    result = []
+    for path in sorted((hall / "content").glob("*/*/*.md")):
+        _, front, body = path.read_text(encoding="utf-8").split("---\n", 2)
+        data = yaml.safe_load(front)
+        dept, section = path.parts[-3], path.parts[-2]
+        if section == "qa":
+            body = f"{data['question']}\n\n{body}"
+        result.append(Item(dept, f"{section}-{path.name}", data["title"], str(data.get("date") or data["asked"]),
+                           data.get("topics", []), body))
+    return result
+
+
+def write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
 
 
 def to_pelican(hall: Path, target: Path) -> None:
-    for path in sorted((hall / "content").glob("*/*/*.md")):
-        data, body = split(path)
-        dept, section = path.parts[-3], path.parts[-2]
-        if section == "qa":
-            body = f"{data['question']}\n\n{body}"
-        date = data.get("date") or data.get("asked")
-        tags = ", ".join(data.get("topics", []))
-        out = target / "content" / dept / f"{section}-{path.name}"
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(f"Title: {data['title']}\nDate: {date}\nTags: {tags}\nSlug: {dept}-{section}-{path.stem}\n\n{body}",
-                       encoding="utf-8")
-    (target / "pelicanconf.py").write_text(PELICAN_CONF, encoding="utf-8")
+    for item in items(hall):
+        slug = f"{item.dept}-{Path(item.name).stem}"
+        write(target / "content" / item.dept / item.name,
+              f"Title: {item.title}\nDate: {item.date}\nTags: {', '.join(item.topics)}\nSlug: {slug}\n\n{item.body}")
+    write(target / "pelicanconf.py", PELICAN_CONF)
 
 
 def to_hugo(hall: Path, target: Path) -> None:
-    for path in sorted((hall / "content").glob("*/*/*.md")):
-        data, body = split(path)
-        dept, section = path.parts[-3], path.parts[-2]
-        if section == "qa":
-            body = f"{data['question']}\n\n{body}"
-        date = str(data.get("date") or data.get("asked")).replace(" ", "T") + ":00+08:00"
-        front = {"title": data["title"], "date": date, "tags": data.get("topics", [])}
-        out = target / "content" / dept / f"{section}-{path.name}"
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(f"---\n{yaml.safe_dump(front, allow_unicode=True)}---\n{body}", encoding="utf-8")
+    for item in items(hall):
+        front = {"title": item.title, "date": item.date.replace(" ", "T") + ":00+08:00", "tags": item.topics}
+        write(target / "content" / item.dept / item.name,
+              f"---\n{yaml.safe_dump(front, allow_unicode=True)}---\n{item.body}")
     for dept in (hall / "content").iterdir():
         if dept.is_dir():
-            (target / "content" / dept.name / "_index.md").write_text(
-                f"---\ntitle: {dept.name}\n---\n", encoding="utf-8")
-    (target / "hugo.toml").write_text(HUGO_CONF, encoding="utf-8")
+            write(target / "content" / dept.name / "_index.md", f"---\ntitle: {dept.name}\n---\n")
+    write(target / "hugo.toml", HUGO_CONF)
     for name, text in HUGO_LAYOUTS.items():
-        (target / "layouts" / "_default").mkdir(parents=True, exist_ok=True)
-        (target / "layouts" / "_default" / name).write_text(text, encoding="utf-8")
+        write(target / "layouts" / "_default" / name, text)
 
 
 def edit_one(hall: Path) -> None:
