@@ -172,11 +172,12 @@ def build_hall(settings: Settings, content: Content, now: datetime, drafts: bool
                 report.error(entry.rel, line, f"话题 “{name}” 无法生成网址，请改用汉字、字母或数字",
                              f"topic '{name}' gives no URL; use Chinese, letters or digits")
                 continue
-            if slug in topics:
-                report.error(entry.rel, line, f"话题 “{name}” 与 “{topics[slug].name}” 的网址相同（{slug}），请统一写法",
-                             f"topic '{name}' has the same URL ({slug}) as '{topics[slug].name}'; use one spelling")
-                continue
             topic_of[name] = slug
+            if slug in topics:  # "Traffic" and "traffic", or homophones: one topic page, named by the first
+                report.warn(entry.rel, line, f"话题 “{name}” 与 “{topics[slug].name}” 的网址相同（{slug}），已合并为一个话题；建议统一写法",
+                            f"topic '{name}' has the same URL ({slug}) as '{topics[slug].name}'; they are merged into one "
+                            "topic. Use one spelling")
+                continue
             topics[slug] = Topic(slug, name)
 
     backlinks: dict[str, list[str]] = {}

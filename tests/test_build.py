@@ -195,3 +195,14 @@ def test_interface_language(tmp_path, run_cli, language, word):
     site_yaml = {**__import__("conftest").SITE, "language": language}
     home = read(build(run_cli, write_site(tmp_path, BASIC, site_yaml)), "index.html")
     assert f'<html lang="{language}">' in home and f">{word}</a>" in home
+
+
+def test_topics_with_one_slug_are_merged_with_a_warning(tmp_path, run_cli):
+    files = {**BASIC, "content/police/releases/t.md": front({"title": "t", "date": "2024-10-01", "topics": ["Traffic"]}, "x\n"),
+             "content/traffic/releases/u.md": front({"title": "u", "date": "2024-10-02", "topics": ["traffic"]}, "x\n")}
+    site = write_site(tmp_path, files)
+    code, _out, err = run_cli("build", "--site", str(site), "--out", str(site / "out"), "--now", NOW)
+    assert code == 0
+    assert "content/traffic/releases/u.md:5: 警告 warning: 话题 “traffic” 与 “Traffic” 的网址相同（traffic）" in err
+    listing = read(site / "out", "topics/traffic/index.html")
+    assert 'href="/police/releases/t/"' in listing and 'href="/traffic/releases/u/"' in listing
