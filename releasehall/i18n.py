@@ -32,7 +32,7 @@ ZH: dict[str, str] = {
     "asked_in": "收到留言", "replied_out": "答复", "categories": "留言类别", "top_topics": "热点话题",
     "overdue_at_end": "月末超期未复", "change": "环比", "charts": "图表", "unranked": "样本不足，不排名",
     "rank": "排名", "data": "开放数据", "working_days": "{n} 个工作日", "answered_by": "答复部门",
-    "pages": "服务指南", "sort_by": "排序",
+    "pages": "服务指南", "sort_by": "排序", "measure": "指标",
 }
 
 EN: dict[str, str] = {
@@ -62,7 +62,7 @@ EN: dict[str, str] = {
     "total": "Total", "asked_in": "Questions in", "replied_out": "Replies out", "categories": "Categories",
     "top_topics": "Top topics", "overdue_at_end": "Overdue at month end", "change": "Change", "charts": "Charts",
     "unranked": "Too few questions to rank", "rank": "Rank", "data": "Open data", "working_days": "{n} working days",
-    "answered_by": "Answered by", "pages": "Guides", "sort_by": "Sort",
+    "answered_by": "Answered by", "pages": "Guides", "sort_by": "Sort", "measure": "Figure",
 }
 
 VALUES_ZH: dict[str, str] = {
