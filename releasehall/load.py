@@ -306,7 +306,7 @@ def _load_release(path: Path, rel: str, dept: str, ctx: s.Context, report: Repor
         co_publishers=tuple(d for d in _unique(v["with"]) if d != dept), summary=v["summary"],
         related=v["related"], pinned=v["pinned"], expires=v["expires"], updated=v["updated"],
         changes=tuple(Change(c["date"], c["note"]) for c in v["changes"]), draft=v["draft"],
-        body=doc.body, body_line=doc.body_line, lines=doc.lines,
+        body=doc.body, body_line=doc.body_line, lines=doc.lines, front_digest=doc.front_digest,
     )
 
 
@@ -340,7 +340,7 @@ def _load_question(path: Path, rel: str, dept: str, ctx: s.Context, report: Repo
         satisfaction=v["satisfaction"],
         transfers=tuple(Transfer(t["from"], t["to"], t["date"], t["note"]) for t in v["transfers"]),
         topics=_unique(v["topics"]), related=v["related"], draft=v["draft"], body=doc.body,
-        body_line=doc.body_line, lines=doc.lines,
+        body_line=doc.body_line, lines=doc.lines, front_digest=doc.front_digest,
     )
 
 
@@ -385,7 +385,8 @@ def _load_page(path: Path, rel: str, ctx: s.Context, report: Report) -> Page | N
                      f"page name '{slug}' collides with the hall's own path /{slug}/; rename the file")
         return None
     return Page(id=f"pages/{slug}", slug=slug, rel=rel, title=v["title"], summary=v["summary"],
-                order=v["order"], draft=v["draft"], body=doc.body, body_line=doc.body_line, lines=doc.lines)
+                order=v["order"], draft=v["draft"], body=doc.body, body_line=doc.body_line, lines=doc.lines,
+                front_digest=doc.front_digest)
 
 
 def _check_departments(departments: dict[str, Department], report: Report) -> None:

@@ -24,6 +24,10 @@ def digest(*parts: Any) -> str:
     return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
 
 
+def _hash(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
 def _files_digest(folder: Path) -> tuple[tuple[str, str], ...]:
     if not folder.is_dir():
         return ()
@@ -86,11 +90,12 @@ class Fingerprints:
         )
 
     def entry(self, entry: Entry) -> str:
-        """The entry's record and rendered body."""
+        """The entry's front matter (its record is a function of it and the path), body and rendered body."""
         key = self._entries.get(entry.id)
         if key is None:
-            body = self.hall.bodies[entry.id]
-            key = self._entries[entry.id] = digest(entry, body.html)
+            html = self.hall.bodies[entry.id].html
+            key = self._entries[entry.id] = digest(entry.rel, entry.front_digest, entry.body_line, _hash(entry.body),
+                                                   _hash(html))
         return key
 
     def row(self, entry: Entry) -> str:
@@ -102,8 +107,8 @@ class Fingerprints:
                 state = self.hall.stats.records[entry.id]
             elif isinstance(entry, Release):
                 state = bool(entry.expires and entry.expires < self.hall.now)
-            bare = dataclasses.replace(entry, body="", body_line=0, lines={})
-            key = self._rows[entry.id] = digest(bare, self.hall.bodies[entry.id].summary, state)
+            key = self._rows[entry.id] = digest(entry.rel, entry.front_digest, self.hall.bodies[entry.id].summary,
+                                                state)
         return key
 
     def rows(self, entries: Any) -> tuple[str, ...]:

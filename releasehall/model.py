@@ -82,6 +82,7 @@ class Release:
     body: str
     body_line: int
     lines: Lines
+    front_digest: str = ""  # see sources.Document
 
     section = "releases"
 
@@ -114,6 +115,7 @@ class Question:
     body: str
     body_line: int
     lines: Lines
+    front_digest: str = ""
 
     section = "qa"
     summary = ""
@@ -135,6 +137,8 @@ class Page:
     body: str
     body_line: int
     lines: Lines
+
+    front_digest: str = ""
 
     section = "pages"
     dept = ""

@@ -6,6 +6,7 @@ that remember which line they came from.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,7 @@ class Document:
     lines: Lines
     body: str
     body_line: int  # line number of the body's first line
+    front_digest: str = ""  # of the front matter's text: changes exactly when a list row may change
 
 
 def read_text(path: Path, rel: str, report: Report) -> str | None:
@@ -174,4 +176,5 @@ def split_front_matter(text: str, rel: str, report: Report) -> Document | None:
         )
         return None
     body = "\n".join(all_lines[index + 1 :])
-    return Document(rel, data, lines, body, index + 2)
+    front = "\n".join(all_lines[: index + 1])
+    return Document(rel, data, lines, body, index + 2, hashlib.blake2b(front.encode("utf-8"), digest_size=16).hexdigest())
