@@ -99,7 +99,8 @@ def render_feeds(hall: Hall, memo: Memo, fp: Fingerprints) -> dict[str, bytes]:
     urls = hall.urls
     out.update(_feed(hall, "", hall.settings.title, urls.home(), [*hall.releases, *hall.replies()], memo, fp))
     for dept in hall.departments.values():
-        entries = [*hall.dept_releases(dept.id), *(q for q in hall.dept_questions(dept.id) if q.replied)]
+        entries: list[Release | Question] = [*hall.dept_releases(dept.id),
+                                             *(q for q in hall.dept_questions(dept.id) if q.replied)]
         out.update(_feed(hall, dept.id, f"{dept.name} - {hall.settings.title}", urls.department(dept.id), entries,
                          memo, fp))
     for slug, entries in topic_entries(hall).items():

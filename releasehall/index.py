@@ -182,9 +182,9 @@ def build_hall(settings: Settings, content: Content, now: datetime, drafts: bool
 
     backlinks: dict[str, list[str]] = {}
     for entry_id in sorted(bodies):
-        for target in bodies[entry_id].links:
-            if target != entry_id and not entry_id.startswith("dept:"):
-                backlinks.setdefault(target, []).append(entry_id)
+        for linked in bodies[entry_id].links:
+            if linked != entry_id and not entry_id.startswith("dept:"):
+                backlinks.setdefault(linked, []).append(entry_id)
 
     releases = sorted((e for e in entries if isinstance(e, Release)), key=lambda r: (r.date, r.id), reverse=True)
     questions = sorted((e for e in entries if isinstance(e, Question)), key=lambda q: (q.asked, q.id), reverse=True)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -170,7 +171,7 @@ def load_content(settings: Settings, report: Report, cache: SourceCache | None =
         yaml_path = folder / "department.yaml"
         if yaml_path.is_file():
             department = reader.read(yaml_path, f"{rel_folder}/department.yaml",
-                                     lambda sub, f=folder, r=rel_folder: _load_department(f, r, ctx, sub))
+                                     partial(_load_department, folder, rel_folder, ctx))
         else:
             department = _load_department(folder, rel_folder, ctx, report)
         if department is None:
@@ -266,11 +267,11 @@ def _load_items(folder: Path, dept: str, settings: Settings, ctx: s.Context, rea
         inner = path.relative_to(folder).parts
         if path.suffix.lower() == ".md":
             if len(inner) == 2 and inner[0] == "releases":
-                release = reader.read(path, rel, lambda sub, p=path, r=rel: _load_release(p, r, dept, ctx, sub))
+                release = reader.read(path, rel, partial(_load_release, path, rel, dept, ctx))
                 if release is not None:
                     releases.append(release)
             elif len(inner) == 2 and inner[0] == "qa":
-                question = reader.read(path, rel, lambda sub, p=path, r=rel: _load_question(p, r, dept, ctx, sub))
+                question = reader.read(path, rel, partial(_load_question, path, rel, dept, ctx))
                 if question is not None:
                     questions.append(question)
             else:
@@ -370,7 +371,7 @@ def _load_pages(folder: Path, rel_folder: str, ctx: s.Context, reader: _Reader,
         if path.parent != folder:
             report.error(rel, 1, "独立页面请直接放在 content/pages/ 下", "put standalone pages directly in content/pages/")
             continue
-        page = reader.read(path, rel, lambda sub, p=path, r=rel: _load_page(p, r, ctx, sub))
+        page = reader.read(path, rel, partial(_load_page, path, rel, ctx))
         if page is not None:
             pages.append(page)
 

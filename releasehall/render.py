@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from xml.sax.saxutils import escape
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
@@ -19,7 +19,7 @@ from markupsafe import Markup
 from releasehall.i18n import strings
 from releasehall.index import Hall
 from releasehall.memo import Fingerprints, Memo, digest
-from releasehall.model import KINDS, Entry, Question, Release
+from releasehall.model import KINDS, Entry, Page, Question, Release
 
 FRONT_PAGE_ITEMS = 10
 ON_TOPIC_ITEMS = 5
@@ -62,7 +62,10 @@ def when(entry: Entry) -> datetime:
     return datetime.min
 
 
-def newest_first(entries: Sequence[Entry]) -> list[Entry]:
+E = TypeVar("E", bound=Release | Question | Page)
+
+
+def newest_first(entries: Sequence[E]) -> list[E]:
     return sorted(entries, key=lambda e: (when(e), e.id), reverse=True)
 
 
@@ -102,7 +105,7 @@ class _Pages:
         """An entry's list row, rendered once and shared by every listing that shows it."""
         cached = self._rows.get(entry.id)
         if cached is None:
-            cached = self._rows[entry.id] = Markup(self._macros.entry_row(entry))
+            cached = self._rows[entry.id] = Markup(getattr(self._macros, "entry_row")(entry))  # noqa: B009
         return cached
 
     def add(self, url: str, template: str, title: str, feeds: Sequence[dict[str, str]] = (),
@@ -126,10 +129,11 @@ def feed_links(hall: Hall, scope: str, name: str) -> list[dict[str, str]]:
     ]
 
 
-def topic_entries(hall: Hall) -> dict[str, list[Entry]]:
+def topic_entries(hall: Hall) -> dict[str, list[Release | Question]]:
     """Releases and replied questions by topic slug, newest first."""
-    result: dict[str, list[Entry]] = {slug: [] for slug in hall.topics}
-    for entry in (*hall.releases, *(q for q in hall.questions if q.replied is not None)):
+    result: dict[str, list[Release | Question]] = {slug: [] for slug in hall.topics}
+    listed: list[Release | Question] = [*hall.releases, *(q for q in hall.questions if q.replied is not None)]
+    for entry in listed:
         for name in entry.topics:
             if name in hall.topic_of:
                 result[hall.topic_of[name]].append(entry)

@@ -16,6 +16,7 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -86,6 +87,10 @@ class Site:
             self.changed.notify_all()
         return outcome
 
+    def moved_on(self, epoch: int) -> bool:
+        """Whether a rebuild finished since `epoch` (callers hold `changed`)."""
+        return self.epoch != epoch
+
     def lookup(self, path: str) -> tuple[bytes | None, str]:
         rel = unquote(urlsplit(path).path).lstrip("/")
         if rel == "" or rel.endswith("/"):
@@ -153,7 +158,7 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
                 self.wfile.flush()
                 while True:
                     with site.changed:
-                        site.changed.wait_for(lambda seen=seen: site.epoch != seen, timeout=15)
+                        site.changed.wait_for(partial(site.moved_on, seen), timeout=15)
                         epoch = site.epoch
                     if epoch != seen:
                         seen = epoch

@@ -106,8 +106,8 @@ def figures(questions: Iterable[Question], records: Mapping[str, Record], releas
     replied = [r for r in rows if r.replied is not None]
     judged = [r for r in rows if r.on_time is not None]
     days = [r.reply_days for r in replied if r.reply_days is not None]
-    promised = [q for q in questions if q.promised is not None]
-    kept = [q for q in promised if q.resolved is not None and _day(q.resolved, tz) <= _day(q.promised, tz)]
+    promises = [(q.promised, q.resolved) for q in questions if q.promised is not None]
+    kept = [1 for due, done in promises if done is not None and _day(done, tz) <= _day(due, tz)]
     rated = [q.satisfaction for q in questions if q.satisfaction is not None]
     pleased = [s for s in rated if s in ("satisfied", "basically-satisfied")]
     dates = [r.date for r in releases]
@@ -120,7 +120,7 @@ def figures(questions: Iterable[Question], records: Mapping[str, Record], releas
         mean_reply_days=statistics.fmean(days) if days else None,
         median_reply_days=float(statistics.median(days)) if days else None,
         overdue=sum(1 for r in rows if r.status == "overdue"),
-        promised=len(promised),
+        promised=len(promises),
         promises_kept=len(kept),
         satisfaction_rate=_ratio(len(pleased), len(rated)),
         releases=len(dates),
