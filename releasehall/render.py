@@ -6,7 +6,10 @@ overrides a page by writing a template of the same name.
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -89,17 +92,58 @@ def paginate(entries: Sequence[Entry], per_page: int, url: Callable[[int], str]
     ]
 
 
+PARALLEL_PAGES_FROM = 2000  # below this many pages a second process costs more than it saves
+
+
+@dataclass(frozen=True, slots=True)
+class _PageJob:
+    path: str
+    template: str
+    context: dict[str, Any]
+
+
+_PAGE_WORKER: _Pages | None = None  # in a forked worker process only, set by _start_page_worker
+
+
+def _start_page_worker(pages: _Pages) -> None:
+    global _PAGE_WORKER
+    _PAGE_WORKER = pages
+
+
+def _render_page_range(bounds: tuple[int, int]) -> list[bytes]:
+    assert _PAGE_WORKER is not None
+    return [_PAGE_WORKER.render(job) for job in _PAGE_WORKER.queue[bounds[0]:bounds[1]]]
+
+
 class _Pages:
-    """Collects rendered pages; every page gets the same base context."""
+    """Collects the pages to render; every page gets the same base context."""
 
     def __init__(self, hall: Hall, env: Environment, memo: Memo, fp: Fingerprints) -> None:
         self.hall = hall
         self.env = env
         self.memo = memo
         self.fp = fp
-        self.out: dict[str, bytes] = {}
+        self.queue: list[_PageJob] = []
         self._macros = env.get_template("macros.html").make_module({"hall": hall, "urls": hall.urls})
         self._rows: dict[str, Markup] = {}
+
+    def render(self, job: _PageJob) -> bytes:
+        html = self.env.get_template(job.template).render(row=self.row, **job.context)
+        return html.encode("utf-8")
+
+    def finish(self, workers: int | None = None) -> dict[str, bytes]:
+        """Render every queued page, on all cores for a large build; same bytes either way."""
+        workers = workers if workers is not None else (os.cpu_count() or 1)
+        if workers < 2 or len(self.queue) < PARALLEL_PAGES_FROM:
+            return {job.path: self.render(job) for job in self.queue}
+        # Many small ranges keep both workers busy to the end; each worker renders its own list rows.
+        size = max(100, len(self.queue) // (workers * 4))
+        ranges = [(start, min(start + size, len(self.queue))) for start in range(0, len(self.queue), size)]
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_page_worker,
+                                 initargs=(self,)) as pool:
+            rendered = [page for chunk in pool.map(_render_page_range, ranges) for page in chunk]
+        return {job.path: data for job, data in zip(self.queue, rendered, strict=True)}
 
     def row(self, entry: Entry) -> Markup:
         """An entry's list row, rendered once and shared by every listing that shows it."""
@@ -114,11 +158,10 @@ class _Pages:
         path = self.hall.urls.output_path(url)
         if self.memo.reuse(path, digest(self.fp.whole, template, url, title, feeds, description, key)):
             return
-        html = self.env.get_template(template).render(
-            hall=self.hall, urls=self.hall.urls, url=url, title=title, feeds=feeds,
-            description=description, row=self.row, **context,
-        )
-        self.out[path] = html.encode("utf-8")
+        self.queue.append(_PageJob(path, template, {
+            "hall": self.hall, "urls": self.hall.urls, "url": url, "title": title, "feeds": feeds,
+            "description": description, **context,
+        }))
 
 
 def feed_links(hall: Hall, scope: str, name: str) -> list[dict[str, str]]:
@@ -220,7 +263,7 @@ def render_pages(hall: Hall, env: Environment, memo: Memo, fp: Fingerprints) -> 
     kind_counts = [(k, sum(1 for r in hall.releases if r.kind == k)) for k in KINDS]
     pages.add(urls.kinds(), "kinds.html", words["kinds"], key=kind_counts, counts=kind_counts)
     pages.add(urls.file("404.html"), "404.html", words["not_found"], key=())
-    return pages.out
+    return pages.finish()
 
 
 def sitemap(hall: Hall, html_paths: Sequence[str]) -> bytes:

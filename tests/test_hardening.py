@@ -198,3 +198,15 @@ def test_markdown_on_all_cores_gives_the_same_bodies_and_problems_in_order():
     pooled, _ = render_all(jobs, targets, pooled_report, workers=2)
     assert list(pooled) == list(serial) and pooled == serial
     assert pooled_report.problems == serial_report.problems and len(serial_report.errors) == len(jobs)
+
+
+def test_pages_on_all_cores_are_byte_identical_to_one_process(tmp_path, monkeypatch):
+    import releasehall.render as render
+
+    site = write_site(tmp_path / "site", BASIC)
+    monkeypatch.setattr(render, "PARALLEL_PAGES_FROM", 10**9)
+    assert not run(site, out=tmp_path / "serial", now=NOW, use_cache=False).errors
+    monkeypatch.setattr(render, "PARALLEL_PAGES_FROM", 1)
+    monkeypatch.setattr(render.os, "cpu_count", lambda: 2)
+    assert not run(site, out=tmp_path / "pooled", now=NOW, use_cache=False).errors
+    assert snapshot(tmp_path / "pooled") == snapshot(tmp_path / "serial")
