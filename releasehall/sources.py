@@ -50,7 +50,12 @@ class Document:
 
 def read_text(path: Path, rel: str, report: Report) -> str | None:
     """The file as text with LF line endings; a BOM is dropped; non-UTF-8 is an error."""
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        report.error(rel, 1, f"无法读取文件（{exc.strerror}），请检查文件权限",
+                     f"cannot read the file ({exc.strerror}); check its permissions")
+        return None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -222,3 +222,14 @@ def test_output_folder_must_not_hold_the_sources(tmp_path, run_cli, out):
     code, _out, err = run_cli("build", "--site", str(site), "--out", str(site / out), "--now", NOW)
     assert code == 1 and err.startswith("site.yaml:1: 输出目录")
     assert sorted(p.name for p in site.iterdir()) == ["content", "site.yaml"]
+
+
+def test_unreadable_file_is_a_path_line_error(tmp_path, monkeypatch):
+    from releasehall.errors import Report
+    from releasehall.sources import read_text
+
+    report = Report()
+    assert read_text(tmp_path / "missing.md", "content/police/releases/missing.md", report) is None
+    assert [str(p) for p in report.errors] == [
+        "content/police/releases/missing.md:1: 无法读取文件（No such file or directory），请检查文件权限 / "
+        "cannot read the file (No such file or directory); check its permissions"]
