@@ -133,7 +133,10 @@ class _Reader:
     new: SourceCache = field(default_factory=dict)
 
     def read(self, path: Path, rel: str, parse: Callable[[Report], T | None]) -> T | None:
-        stat = path.stat()
+        try:
+            stat = path.stat()
+        except OSError:  # vanished since the folder was listed (an editor saving by rename)
+            return parse(self.report)
         stamp = (stat.st_mtime_ns, stat.st_size)
         hit = self.old.get(rel)
         if hit is not None and hit[0] == stamp:

@@ -224,7 +224,7 @@ def test_output_folder_must_not_hold_the_sources(tmp_path, run_cli, out):
     assert sorted(p.name for p in site.iterdir()) == ["content", "site.yaml"]
 
 
-def test_unreadable_file_is_a_path_line_error(tmp_path, monkeypatch):
+def test_unreadable_file_is_a_path_line_error(tmp_path):
     from releasehall.errors import Report
     from releasehall.sources import read_text
 
