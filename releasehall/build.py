@@ -18,7 +18,7 @@ from typing import Any
 from jinja2 import TemplateError
 
 from releasehall import feeds, render
-from releasehall.cache import BuildCache, code_signature, load_cache, save_cache, stamp_of
+from releasehall.cache import BuildCache, code_signature, load_cache, save_cache
 from releasehall.config import Settings, load_settings
 from releasehall.errors import Problem, Report
 from releasehall.index import Hall, build_hall
@@ -27,7 +27,7 @@ from releasehall.memo import THEME, Fingerprints, Memo
 from releasehall.opendata import render_stats
 from releasehall.schema import parse_datetime
 from releasehall.variants import mirror
-from releasehall.write import write_site
+from releasehall.write import stamp_of, write_site
 
 
 @dataclass(slots=True)
@@ -36,7 +36,7 @@ class Outcome:
     hall: Hall | None = None
     files: dict[str, bytes] = field(default_factory=dict)
     copies: dict[str, Path] = field(default_factory=dict)
-    reused: dict[str, Path] = field(default_factory=dict)
+    reused: frozenset[str] = frozenset()  # outputs left as the last build wrote them
     rendered: list[str] = field(default_factory=list)  # outputs rendered this time (pages, feeds, figures)
     written: int = 0
     kept: int = 0
@@ -95,7 +95,6 @@ def generate(settings: Settings, now: datetime, drafts: bool, report: Report, ca
     if report.errors:
         outcome.problems = report.errors + report.warnings
         return outcome
-    out = settings.output
     memo = Memo(previous=cache.keys, intact=intact)
     fp = Fingerprints(hall)
     env = render.environment(settings.root, settings.language, settings.tz)
@@ -118,7 +117,7 @@ def generate(settings: Settings, now: datetime, drafts: bool, report: Report, ca
         copies[urls.output_path(urls.home() + rel)] = path
     outcome.files = files
     outcome.copies = {k: v for k, v in copies.items() if k not in files}
-    outcome.reused = {rel: out / rel for rel in sorted(memo.reused)}
+    outcome.reused = frozenset(memo.reused)
     outcome.rendered = memo.rendered
     cache.keys = memo.keys
     outcome.problems = report.errors + report.warnings

@@ -16,10 +16,10 @@ from pathlib import Path
 
 from releasehall.load import SourceCache
 from releasehall.markup import BodyCache
+from releasehall.write import Stamp
 
 CACHE_DIR = Path(".cache") / "releasehall"
 CACHE_FILE = "build.pickle"
-Stamp = tuple[int, int]  # (size, mtime_ns)
 
 
 def code_signature(timezone: str) -> str:
@@ -65,11 +65,3 @@ def save_cache(root: Path, cache: BuildCache) -> None:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
-
-
-def stamp_of(path: Path) -> Stamp | None:
-    try:
-        stat = path.stat()
-    except OSError:
-        return None
-    return stat.st_size, stat.st_mtime_ns

@@ -249,6 +249,7 @@ def render_all(jobs: Sequence[Job], targets: Targets, report: Report, cache: Bod
     bodies: dict[str, Body] = {}
     kept: BodyCache = {}
     todo: list[Job] = []
+    todo_keys: list[tuple[str, str, int]] = []
     for job in jobs:
         key = _cache_key(job)
         hit = cache.get(key) if cache else None
@@ -258,6 +259,7 @@ def render_all(jobs: Sequence[Job], targets: Targets, report: Report, cache: Bod
             kept[key] = hit
         else:
             todo.append(job)
+            todo_keys.append(key)
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers < 2 or len(todo) < PARALLEL_FROM:
         results = _render_with(Renderer(), targets, todo)
@@ -268,8 +270,8 @@ def render_all(jobs: Sequence[Job], targets: Targets, report: Report, cache: Bod
         with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
                                  initargs=(targets,)) as pool:
             results = [result for chunk_results in pool.map(_render_chunk, chunks) for result in chunk_results]
-    for job, (body, problems) in zip(todo, results, strict=True):
+    for job, key, (body, problems) in zip(todo, todo_keys, results, strict=True):
         bodies[job.key] = body
         report.extend(problems)
-        kept[_cache_key(job)] = (body, problems)
+        kept[key] = (body, problems)
     return bodies, kept

@@ -27,41 +27,38 @@ def _eligible(path: str) -> bool:
     return bare == "" or bare.endswith("/") or bare.endswith(_PAGE_ENDINGS)
 
 
-def _rewriter(urls: Urls) -> tuple[re.Pattern[str], re.Pattern[str]]:
-    base = re.escape(urls.home())
-    absolute = re.compile(re.escape(urls.origin) + base + r"([^\"'<>\s]*)")
-    rooted = re.compile(r'((?:href|src)=")' + base + r'([^"]*)"')
-    return absolute, rooted
+class _Mirror:
+    """Rewrites one output's text for the mirror; the patterns are compiled once per build."""
 
+    def __init__(self, urls: Urls) -> None:
+        self.origin = urls.origin
+        self.home = urls.home()
+        base = re.escape(self.home)
+        self.absolute = re.compile(re.escape(self.origin) + base + r"([^\"'<>\s]*)")
+        self.rooted = re.compile(r'((?:href|src)=")' + base + r'([^"]*)"')
+        self.switch = re.compile(r'<a class="variant" hreflang="zh-Hant" lang="zh-Hant" href="'
+                                 + re.escape(self.home + PREFIX) + r'([^"]*)">[^<]*</a>')
 
-def mirror_text(text: str, urls: Urls) -> str:
-    absolute, rooted = _rewriter(urls)
-    home = urls.home()
+    def _move(self, path: str) -> str:
+        return self.home + (PREFIX + path if _eligible(path) else path)
 
-    def move_absolute(match: re.Match[str]) -> str:
-        path = match.group(1)
-        return urls.origin + home + (PREFIX + path if _eligible(path) else path)
-
-    def move_rooted(match: re.Match[str]) -> str:
-        path = match.group(2)
-        return f'{match.group(1)}{home}{PREFIX + path if _eligible(path) else path}"'
-
-    text = absolute.sub(move_absolute, text)
-    text = rooted.sub(move_rooted, text)
-    text = to_traditional(text).replace('lang="zh-CN"', 'lang="zh-Hant"')
-    text = text.replace("<language>zh-CN</language>", "<language>zh-Hant</language>")
-    switch = re.compile(r'<a class="variant" hreflang="zh-Hant" lang="zh-Hant" href="' + re.escape(home + PREFIX)
-                        + r'([^"]*)">[^<]*</a>')
-    return switch.sub(lambda m: f'<a class="variant" hreflang="zh-CN" lang="zh-CN" href="{home}{m.group(1)}">简体中文</a>',
-                      text)
+    def __call__(self, text: str) -> str:
+        text = self.absolute.sub(lambda m: self.origin + self._move(m.group(1)), text)
+        text = self.rooted.sub(lambda m: f'{m.group(1)}{self._move(m.group(2))}"', text)
+        text = to_traditional(text).replace('lang="zh-CN"', 'lang="zh-Hant"')
+        text = text.replace("<language>zh-CN</language>", "<language>zh-Hant</language>")
+        return self.switch.sub(
+            lambda m: f'<a class="variant" hreflang="zh-CN" lang="zh-CN" href="{self.home}{m.group(1)}">简体中文</a>',
+            text)
 
 
 def mirror(files: Mapping[str, bytes], urls: Urls, memo: Memo, previous: Callable[[str], bytes]) -> dict[str, bytes]:
     """The zh-Hant twin of every page, feed and data file whose simplified original changed."""
     result: dict[str, bytes] = {}
+    rewrite = _Mirror(urls)
     for rel, key in sorted(memo.keys.items()):
         if rel in _SKIP or rel.startswith(PREFIX) or memo.reuse(PREFIX + rel, digest("zh-Hant", key)):
             continue
         data = files[rel] if rel in files else previous(rel)
-        result[PREFIX + rel] = mirror_text(data.decode("utf-8"), urls).encode("utf-8")
+        result[PREFIX + rel] = rewrite(data.decode("utf-8")).encode("utf-8")
     return result

@@ -14,7 +14,7 @@ import filecmp
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,8 +29,12 @@ class Written:
     stamps: dict[str, Stamp] = field(default_factory=dict)  # every output file -> its stamp
 
 
-def _stamp(path: Path) -> Stamp:
-    stat = path.stat()
+def stamp_of(path: Path) -> Stamp | None:
+    """(size, mtime_ns) of an output file, or None when it is missing."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
     return stat.st_size, stat.st_mtime_ns
 
 
@@ -50,14 +54,13 @@ def _existing_files(out: Path) -> set[str]:
 
 
 def write_site(files: Mapping[str, bytes], copies: Mapping[str, Path], out: Path,
-               reused: Mapping[str, Path] | None = None, *, old_stamps: Mapping[str, Stamp] | None = None
-               ) -> Written:
+               reused: Iterable[str] = (), *, old_stamps: Mapping[str, Stamp] | None = None) -> Written:
     """Make `out` hold exactly `files` (bytes), `copies` (source files) and `reused` (kept as they are).
 
     `old_stamps` are the previous output's stamps when known (from the cache), so that
     unchanged files need not be stat'ed again.
     """
-    reused = reused or {}
+    wanted = {*files, *copies, *reused}
     out.parent.mkdir(parents=True, exist_ok=True)
     result = Written()
     stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
@@ -84,7 +87,6 @@ def write_site(files: Mapping[str, bytes], copies: Mapping[str, Path], out: Path
             stage = out
         else:
             _apply(stage, out, staged)
-        wanted = {*files, *copies, *reused}
         stale = sorted(_existing_files(out) - wanted) if stage is not out else []
         for rel in stale:
             (out / rel).unlink(missing_ok=True)
@@ -95,10 +97,12 @@ def write_site(files: Mapping[str, bytes], copies: Mapping[str, Path], out: Path
             shutil.rmtree(stage, ignore_errors=True)
     changed = set(staged)
     result.written = len(changed)
-    result.kept = len({*files, *copies, *reused}) - len(changed)
-    for rel in sorted({*files, *copies, *reused}):
+    result.kept = len(wanted) - len(changed)
+    for rel in sorted(wanted):
         known = old_stamps.get(rel) if old_stamps is not None and rel not in changed else None
-        result.stamps[rel] = known or _stamp(out / rel)
+        stamp = known or stamp_of(out / rel)
+        assert stamp is not None, rel  # every wanted file was just written or kept
+        result.stamps[rel] = stamp
     return result
 
 
