@@ -9,8 +9,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from releasehall.errors import Problem
-from releasehall.index import Hall
-from releasehall.render import when
+from releasehall.index import Hall, when
 
 SILENT_DAYS = 14
 UNANSWERED_DAYS = 90
@@ -34,7 +33,7 @@ def audit(hall: Hall, *, strict: bool = False) -> list[Problem]:
                 question.rel, question.lines.get(("asked",), 1),
                 "留言超过三个月未答复，请尽快答复（检查指标：留言办理）",
                 "question unanswered for over three months; reply now (inspection rule: replies)", warning))
-    latest = max((*(r.date for r in hall.releases), *(when(q) for q in hall.replies())), default=None)
+    latest = max((*(r.date for r in hall.releases), *(when(q) for q in hall.replies)), default=None)
     if latest is None or now - latest > timedelta(days=SILENT_DAYS):
         problems.append(Problem(
             "site.yaml", 1, "发布厅首页超过两周没有更新（检查指标：首页更新）",

@@ -14,10 +14,9 @@ from html import escape
 from feedgen.feed import FeedGenerator
 
 from releasehall.i18n import strings
-from releasehall.index import Hall
+from releasehall.index import Hall, newest_first, when
 from releasehall.memo import Fingerprints, Memo, digest
 from releasehall.model import Question, Release
-from releasehall.render import newest_first, topic_entries, when
 
 _ROOTED = re.compile(r'(\s(?:href|src))="(/(?!/)[^"]*)"')
 
@@ -97,15 +96,15 @@ def render_feeds(hall: Hall, memo: Memo, fp: Fingerprints) -> dict[str, bytes]:
     """RSS and Atom for the hall, each department and each topic (those whose entries changed), and OPML."""
     out: dict[str, bytes] = {}
     urls = hall.urls
-    out.update(_feed(hall, "", hall.settings.title, urls.home(), [*hall.releases, *hall.replies()], memo, fp))
+    out.update(_feed(hall, "", hall.settings.title, urls.home(), [*hall.releases, *hall.replies], memo, fp))
     for dept in hall.departments.values():
-        entries: list[Release | Question] = [*hall.dept_releases(dept.id),
-                                             *(q for q in hall.dept_questions(dept.id) if q.replied)]
-        out.update(_feed(hall, dept.id, f"{dept.name} - {hall.settings.title}", urls.department(dept.id), entries,
+        own: list[Release | Question] = [*hall.dept_releases(dept.id),
+                                          *(q for q in hall.dept_questions(dept.id) if q.replied)]
+        out.update(_feed(hall, dept.id, f"{dept.name} - {hall.settings.title}", urls.department(dept.id), own,
                          memo, fp))
-    for slug, entries in topic_entries(hall).items():
+    for slug, on_topic in hall.by_topic.items():
         name = hall.topics[slug].name
-        out.update(_feed(hall, f"topics/{slug}", f"{name} - {hall.settings.title}", urls.topic(slug), entries,
+        out.update(_feed(hall, f"topics/{slug}", f"{name} - {hall.settings.title}", urls.topic(slug), on_topic,
                          memo, fp))
     out[urls.output_path(urls.file("feeds.opml"))] = opml(hall)
     return out

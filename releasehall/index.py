@@ -6,9 +6,10 @@ renders the Markdown bodies, resolves `related`, topics and backlinks, computes 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TypeVar
 
 from releasehall.config import Settings
 from releasehall.errors import Report
@@ -25,6 +26,22 @@ from releasehall.workdays import WorkCalendar, known_years
 class Topic:
     slug: str
     name: str
+
+
+def when(entry: Entry) -> datetime:
+    """The date an entry is listed under: a release's date, a question's reply (or ask) time."""
+    if isinstance(entry, Question):
+        return entry.replied or entry.asked
+    if isinstance(entry, Release):
+        return entry.date
+    return datetime.min
+
+
+E = TypeVar("E", bound=Release | Question | Page)
+
+
+def newest_first(entries: Sequence[E]) -> list[E]:
+    return sorted(entries, key=lambda e: (when(e), e.id), reverse=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +64,8 @@ class Hall:
     stats: Stats
     releases_of: Mapping[str, tuple[Release, ...]]  # by department, co-published included
     questions_of: Mapping[str, tuple[Question, ...]]
+    replies: tuple[Question, ...]  # answered questions, newest reply first
+    by_topic: Mapping[str, tuple[Release | Question, ...]]  # releases and replies by topic slug, newest first
 
     def entries(self) -> tuple[Entry, ...]:
         return (*self.releases, *self.questions, *self.pages)
@@ -58,11 +77,6 @@ class Hall:
     def dept_questions(self, dept: str) -> tuple[Question, ...]:
         return self.questions_of.get(dept, ())
 
-    def replies(self) -> tuple[Question, ...]:
-        """Answered questions, newest reply first."""
-        answered = [q for q in self.questions if q.replied is not None]
-        return tuple(sorted(answered, key=lambda q: (q.replied, q.id), reverse=True))
-
     def ancestors(self, dept: str) -> tuple[Department, ...]:
         chain: list[Department] = []
         parent = self.departments[dept].parent
@@ -70,6 +84,17 @@ class Hall:
             chain.insert(0, self.departments[parent])
             parent = self.departments[parent].parent
         return tuple(chain)
+
+
+def _by_topic(releases: list[Release], questions: list[Question], topic_of: Mapping[str, str],
+              topics: Mapping[str, Topic]) -> dict[str, tuple[Release | Question, ...]]:
+    result: dict[str, list[Release | Question]] = {slug: [] for slug in sorted(topics)}
+    listed: list[Release | Question] = [*releases, *(q for q in questions if q.replied is not None)]
+    for entry in listed:
+        for name in entry.topics:
+            if name in topic_of:
+                result[topic_of[name]].append(entry)
+    return {slug: tuple(newest_first(entries)) for slug, entries in result.items()}
 
 
 def _published(entry: Entry, now: datetime, drafts: bool) -> bool:
@@ -222,4 +247,6 @@ def build_hall(settings: Settings, content: Content, now: datetime, drafts: bool
         stats=stats,
         releases_of={d: tuple(v) for d, v in releases_of.items()},
         questions_of={d: tuple(v) for d, v in questions_of.items()},
+        replies=tuple(newest_first([q for q in questions if q.replied is not None])),
+        by_topic=_by_topic(releases, questions, topic_of, topics),
     ), new_body_cache

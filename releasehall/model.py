@@ -86,9 +86,6 @@ class Release:
 
     section = "releases"
 
-    @property
-    def when(self) -> datetime:
-        return self.date
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,9 +117,6 @@ class Question:
     section = "qa"
     summary = ""
 
-    @property
-    def when(self) -> datetime:
-        return self.asked
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,16 +13,16 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from xml.sax.saxutils import escape
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
 from releasehall.i18n import strings
-from releasehall.index import Hall
+from releasehall.index import Hall, when
 from releasehall.memo import Fingerprints, Memo, digest
-from releasehall.model import KINDS, Entry, Page, Question, Release
+from releasehall.model import KINDS, Entry, Question, Release
 
 FRONT_PAGE_ITEMS = 10
 ON_TOPIC_ITEMS = 5
@@ -54,22 +54,6 @@ def _local(value: datetime, tz: Any) -> str:
     local = value.astimezone(tz)
     return local.strftime("%Y-%m-%d") if (local.hour, local.minute, local.second) == (0, 0, 0) else \
         local.strftime("%Y-%m-%d %H:%M")
-
-
-def when(entry: Entry) -> datetime:
-    """The date an entry is listed under: a release's date, a question's reply (or ask) time."""
-    if isinstance(entry, Question):
-        return entry.replied or entry.asked
-    if isinstance(entry, Release):
-        return entry.date
-    return datetime.min
-
-
-E = TypeVar("E", bound=Release | Question | Page)
-
-
-def newest_first(entries: Sequence[E]) -> list[E]:
-    return sorted(entries, key=lambda e: (when(e), e.id), reverse=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,17 +156,6 @@ def feed_links(hall: Hall, scope: str, name: str) -> list[dict[str, str]]:
     ]
 
 
-def topic_entries(hall: Hall) -> dict[str, list[Release | Question]]:
-    """Releases and replied questions by topic slug, newest first."""
-    result: dict[str, list[Release | Question]] = {slug: [] for slug in hall.topics}
-    listed: list[Release | Question] = [*hall.releases, *(q for q in hall.questions if q.replied is not None)]
-    for entry in listed:
-        for name in entry.topics:
-            if name in hall.topic_of:
-                result[hall.topic_of[name]].append(entry)
-    return {slug: newest_first(entries) for slug, entries in result.items()}
-
-
 def render_pages(hall: Hall, env: Environment, memo: Memo, fp: Fingerprints) -> dict[str, bytes]:
     """Every HTML page whose key changed since the last build (all of them on a cold build)."""
     words = strings(hall.settings.language)
@@ -190,7 +163,7 @@ def render_pages(hall: Hall, env: Environment, memo: Memo, fp: Fingerprints) -> 
     pages = _Pages(hall, env, memo, fp)
     figures = repr(hall.stats.departments)
     per_page = hall.settings.paginate
-    by_topic = topic_entries(hall)
+    by_topic = hall.by_topic
     hall_feeds = feed_links(hall, "", hall.settings.title)
 
     now = hall.now
@@ -201,7 +174,7 @@ def render_pages(hall: Hall, env: Environment, memo: Memo, fp: Fingerprints) -> 
     scoreboard = sorted(hall.stats.departments.items(),
                         key=lambda kv: (-(kv[1].reply_rate or 0), -(kv[1].on_time_rate or 0), kv[0]))
     latest_releases = [r for r in hall.releases if r.id not in first_ids][:FRONT_PAGE_ITEMS]
-    latest_replies = list(hall.replies()[:FRONT_PAGE_ITEMS])
+    latest_replies = list(hall.replies[:FRONT_PAGE_ITEMS])
     pages.add(urls.home(), "index.html", "", hall_feeds, hall.settings.description,
               key=(fp.rows(emergencies[:FRONT_PAGE_ITEMS]), fp.rows(pinned), fp.rows(latest_releases),
                    fp.rows(latest_replies), figures),
