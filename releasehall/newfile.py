@@ -5,9 +5,12 @@ from __future__ import annotations
 import sys
 from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import yaml
 
+from releasehall.config import load_settings
+from releasehall.errors import Report
 from releasehall.schema import SLUG_RE, Invalid, parse_datetime
 from releasehall.slugs import slugify
 
@@ -36,16 +39,9 @@ complexity: normal
 
 
 def new_file(site: Path, what: str, dept: str, title: str, now: str | None) -> int:
-    zone_name = "Asia/Shanghai"
-    try:
-        data = yaml.safe_load((site / "site.yaml").read_text(encoding="utf-8-sig"))
-        if isinstance(data, dict) and isinstance(data.get("timezone"), str):
-            zone_name = data["timezone"]
-    except (OSError, yaml.YAMLError):
-        pass
-    from zoneinfo import ZoneInfo
-
-    tz = ZoneInfo(zone_name)
+    # The site's zone when site.yaml reads; otherwise the default (the next build reports site.yaml).
+    settings = load_settings(site.resolve(), Report())
+    tz = settings.tz if settings is not None else ZoneInfo("Asia/Shanghai")
     try:
         moment = parse_datetime(now, tz) if now else datetime.now(tz)
     except Invalid as exc:

@@ -68,3 +68,10 @@ def test_codeowners_from_maintainers(tmp_path, run_cli):
     assert out.splitlines()[1:] == ["/content/police/ @alice @org/police", "/content/traffic/ b@x.cn"]
     assert run_cli("codeowners", "--site", str(site), "--write")[0] == 0
     assert (site / ".github/CODEOWNERS").read_text(encoding="utf-8") == out
+
+
+def test_new_with_a_broken_site_yaml_still_writes_the_file(tmp_path, run_cli):
+    site = write_site(tmp_path, BASIC, {"title": "t", "base_url": "https://x.cn/", "timezone": "Mars/Base"})
+    code, _out, err = run_cli("new", "release", "police", "标题", "--site", str(site), "--now", "2024-10-01 09:30")
+    assert code == 0 and "Traceback" not in err
+    assert "date: 2024-10-01 09:30" in (site / "content/police/releases/2024-10-01-biao-ti.md").read_text(encoding="utf-8")
