@@ -46,8 +46,10 @@ class Outcome:
         return [p for p in self.problems if not p.warning]
 
 
-def default_now(tz: Any) -> datetime:
-    """SOURCE_DATE_EPOCH when set (reproducible builds), otherwise the clock."""
+def build_now(now: str | None, tz: Any) -> datetime:
+    """The build's "now": `--now` in the site's zone, else SOURCE_DATE_EPOCH (reproducible builds), else the clock."""
+    if now:
+        return parse_datetime(now, tz)
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     moment = datetime.fromtimestamp(int(epoch)) if epoch and epoch.isdigit() else datetime.now()
     return moment.astimezone(tz)
@@ -137,7 +139,7 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
         report.error("site.yaml", 1, f"输出目录 {settings.output} 不能是站点目录本身或其中的 content/、layouts/",
                      f"the output folder {settings.output} must not be the site folder, content/ or layouts/")
         return Outcome(problems=report.errors)
-    moment = parse_datetime(now, settings.tz) if now else default_now(settings.tz)
+    moment = build_now(now, settings.tz)
     signature = code_signature(settings.timezone)
     cache = load_cache(root, signature) if use_cache and write else BuildCache(signature)
     out = settings.output

@@ -25,11 +25,10 @@ from urllib.parse import unquote, urlsplit
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from releasehall.build import Outcome, default_now, generate
+from releasehall.build import Outcome, build_now, generate
 from releasehall.cache import BuildCache, code_signature
 from releasehall.config import load_settings
 from releasehall.errors import Problem, Report
-from releasehall.schema import parse_datetime
 
 DEBOUNCE = 0.08  # seconds of quiet before a rebuild
 EVENTS = "/__releasehall/events"
@@ -67,7 +66,7 @@ class Site:
         settings = load_settings(self.root, report, base_url=self.base_url, output=self.root / ".cache" / "serve")
         outcome: Outcome | None = None
         if settings is not None:
-            moment = parse_datetime(self.now, settings.tz) if self.now else default_now(settings.tz)
+            moment = build_now(self.now, settings.tz)
             signature = code_signature(settings.timezone)
             if self.cache.signature != signature:
                 self.cache = BuildCache(signature)
