@@ -99,7 +99,7 @@ def generate(settings: Settings, now: datetime, drafts: bool, report: Report, ca
         return outcome
     memo = Memo(previous=cache.keys, intact=intact)
     fp = Fingerprints(hall)
-    env = render.environment(settings.root, settings.language, settings.tz)
+    env = render.environment(hall)
     try:
         files = render.render_pages(hall, env, memo, fp)
         files.update(render_stats(hall, env, memo, fp))

@@ -8,21 +8,15 @@ nothing, or climbs out of content/, is an error at its line.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
-import os
 import posixpath
 import re
-import xml.etree.ElementTree as etree
 from collections.abc import Mapping, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from html import unescape
 from urllib.parse import unquote, urlsplit
 
-import markdown
 import nh3
-from markdown.extensions.toc import slugify_unicode
-from markdown.treeprocessors import Treeprocessor
+from cmarkgfm import cmark
 
 from releasehall.errors import Problem, Report
 from releasehall.model import Entry
@@ -33,15 +27,9 @@ HALL_PATHS = ("releases", "qa", "topics", "kinds", "departments", "stats", "over
 _TAGS = set(nh3.ALLOWED_TAGS) | {"img", "section", "figure", "figcaption"}
 _ATTRIBUTES: dict[str, set[str]] = {tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()}
 _ATTRIBUTES["*"] = {"id", "class", "title", "lang", "dir"}
-_ATTRIBUTES["a"] = _ATTRIBUTES.get("a", set()) | {"href", "rel"}
+_ATTRIBUTES["a"] = _ATTRIBUTES.get("a", set()) | {"href", "rel", "aria-label"}
 _ATTRIBUTES["img"] = _ATTRIBUTES.get("img", set()) | {"loading"}
 _URL_SCHEMES = {"http", "https", "mailto", "tel"}
-
-
-def sanitize(html: str) -> str:
-    """Allowlist sanitizer for editors' HTML: no scripts, handlers, frames, forms or javascript: URLs."""
-    return nh3.clean(html, tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_URL_SCHEMES, link_rel=None,
-                     strip_comments=True)
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,23 +80,21 @@ class _Job:
                 return self.first_line + offset
         return self.first_line
 
+    def attribute(self, tag: str, name: str, value: str) -> str | None:
+        """nh3's attribute filter: link and image targets resolved, footnote labels in both languages."""
+        if (tag, name) in _TARGETS:
+            if value.startswith("#"):
+                return unquote(value)
+            if urlsplit(value).scheme:  # allowed schemes only: nh3 has dropped the others
+                return value
+            return _resolve(unquote(value), self, tag == "img")
+        if name == "aria-label" and tag == "a":
+            return _BACK_TO_TEXT
+        return value
 
-class _LinkRewriter(Treeprocessor):
-    job: _Job | None = None
 
-    def run(self, root: etree.Element) -> None:
-        job = self.job
-        assert job is not None
-        for element in root.iter():
-            attribute = {"a": "href", "img": "src"}.get(element.tag)
-            if attribute is None or element.get(attribute) is None:
-                continue
-            target = element.get(attribute, "")
-            resolved = _resolve(target, job, element.tag == "img")
-            if resolved is None:
-                element.attrib.pop(attribute, None)
-            else:
-                element.set(attribute, resolved)
+_TARGETS = {("a", "href"), ("img", "src")}
+_BACK_TO_TEXT = "返回正文 / back to text"
 
 
 def resolve(target: str, rel: str, is_image: bool, targets: Targets) -> Resolution:
@@ -176,31 +162,55 @@ def first_paragraph(html: str) -> str:
     return unescape(_TAG.sub("", match.group(1))).strip() if match else ""
 
 
+_OPTIONS = cmark.Options.CMARK_OPT_UNSAFE | cmark.Options.CMARK_OPT_FOOTNOTES  # raw HTML goes on to nh3
+_HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
+_NOT_SLUG = re.compile(r"[^\w\s-]")
+_SPACES = re.compile(r"[-\s]+")
+
+
+def heading_ids(html: str) -> str:
+    """Give every heading an id made from its text (Chinese kept), unique within the body."""
+    taken: set[str] = set()
+
+    def one(match: re.Match[str]) -> str:
+        text = unescape(_TAG.sub("", match.group(2)))
+        base = _SPACES.sub("-", _NOT_SLUG.sub("", text).strip().lower()) or "section"
+        slug, n = base, 1
+        while slug in taken:
+            n += 1
+            slug = f"{base}-{n}"
+        taken.add(slug)
+        return f'<h{match.group(1)} id="{slug}">{match.group(2)}</h{match.group(1)}>'
+
+    return _HEADING.sub(one, html)
+
+
 class Renderer:
-    """One Markdown converter, reused for every body of a build."""
+    """CommonMark with GitHub's tables, footnotes, strikethrough and autolinks (cmark-gfm), then heading ids,
+    then nh3's allowlist (no scripts, handlers, frames, forms or javascript: URLs), which also resolves every
+    link and image target through the body's `_Job.attribute`."""
 
     def __init__(self) -> None:
-        self._md = markdown.Markdown(
-            extensions=["tables", "footnotes", "fenced_code", "sane_lists", "toc"],
-            extension_configs={
-                "toc": {"slugify": slugify_unicode, "permalink": False},
-                "footnotes": {"BACKLINK_TITLE": "返回正文 / back to text %d"},
-            },
-            output_format="html",
-        )
-        self._rewriter = _LinkRewriter(self._md)
-        self._md.treeprocessors.register(self._rewriter, "releasehall-links", 1)
+        self._job: _Job | None = None
+        self._cleaner = nh3.Cleaner(tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_URL_SCHEMES, link_rel=None,
+                                    strip_comments=True, attribute_filter=self._attribute)
+
+    def _attribute(self, tag: str, name: str, value: str) -> str | None:
+        assert self._job is not None
+        return self._job.attribute(tag, name, value)
 
     def render(self, rel: str, source: str, first_line: int, targets: Targets, report: Report) -> Body:
-        job = _Job(rel, source, first_line, targets, report)
-        self._rewriter.job = job
+        job = self._job = _Job(rel, source, first_line, targets, report)
         try:
-            html = self._md.reset().convert(source)
+            clean = self._cleaner.clean(heading_ids(cmark.markdown_to_html_with_extensions(
+                source, _OPTIONS, _EXTENSIONS)))
         finally:
-            self._rewriter.job = None
-        clean = sanitize(html)
+            self._job = None
         return Body(clean, first_paragraph(clean), tuple(dict.fromkeys(job.links)),
                     tuple(dict.fromkeys(job.assets)), tuple(job.resolved))
+
+
+_EXTENSIONS = ["table", "autolink", "tagfilter", "strikethrough"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,28 +223,6 @@ class Job:
     first_line: int
 
 
-_WORKER: tuple[Renderer, Targets] | None = None  # per worker process, set by _start_worker
-PARALLEL_FROM = 400  # below this many bodies a pool costs more than it saves
-
-
-def _start_worker(targets: Targets) -> None:
-    global _WORKER
-    _WORKER = (Renderer(), targets)
-
-
-def _render_chunk(jobs: list[Job]) -> list[tuple[Body, list[Problem]]]:
-    assert _WORKER is not None
-    return _render_with(*_WORKER, jobs)
-
-
-def _render_with(renderer: Renderer, targets: Targets, jobs: list[Job]) -> list[tuple[Body, list[Problem]]]:
-    results = []
-    for job in jobs:
-        report = Report()
-        results.append((renderer.render(job.rel, job.source, job.first_line, targets, report), report.problems))
-    return results
-
-
 # (source path, digest of the text, first line) -> the body and the problems found rendering it
 BodyCache = dict[tuple[str, str, int], tuple[Body, list[Problem]]]
 
@@ -243,9 +231,9 @@ def _cache_key(job: Job) -> tuple[str, str, int]:
     return job.rel, hashlib.blake2b(job.source.encode("utf-8"), digest_size=16).hexdigest(), job.first_line
 
 
-def render_all(jobs: Sequence[Job], targets: Targets, report: Report, cache: BodyCache | None = None,
-               workers: int | None = None) -> tuple[dict[str, Body], BodyCache]:
-    """Render every body, reusing cached ones whose links still resolve the same; new ones on all cores."""
+def render_all(jobs: Sequence[Job], targets: Targets, report: Report, cache: BodyCache | None = None
+               ) -> tuple[dict[str, Body], BodyCache]:
+    """Render every body, reusing cached ones whose links still resolve the same."""
     bodies: dict[str, Body] = {}
     kept: BodyCache = {}
     todo: list[Job] = []
@@ -260,16 +248,11 @@ def render_all(jobs: Sequence[Job], targets: Targets, report: Report, cache: Bod
         else:
             todo.append(job)
             todo_keys.append(key)
-    workers = workers if workers is not None else (os.cpu_count() or 1)
-    if workers < 2 or len(todo) < PARALLEL_FROM:
-        results = _render_with(Renderer(), targets, todo)
-    else:
-        size = max(50, len(todo) // (workers * 8))
-        chunks = [todo[i:i + size] for i in range(0, len(todo), size)]
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker,
-                                 initargs=(targets,)) as pool:
-            results = [result for chunk_results in pool.map(_render_chunk, chunks) for result in chunk_results]
+    renderer = Renderer()
+    results = []
+    for job in todo:
+        found = Report()
+        results.append((renderer.render(job.rel, job.source, job.first_line, targets, found), found.problems))
     for job, key, (body, problems) in zip(todo, todo_keys, results, strict=True):
         bodies[job.key] = body
         report.extend(problems)

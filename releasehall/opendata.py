@@ -130,8 +130,8 @@ def render_stats(hall: Hall, env: Environment, memo: Memo, fp: Fingerprints) -> 
     def page(url: str, template: str, title: str, **context: Any) -> None:
         if memo.reuse(urls.output_path(url), key):
             return
-        html = env.get_template(template).render(hall=hall, urls=urls, url=url, title=title, feeds=(),
-                                                 description="", row=None, **context)
+        html = env.get_template(template).render(url=url, title=title, feeds=(), description="",
+                                                 **context)
         out[urls.output_path(url)] = html.encode("utf-8")
 
     months = hall.stats.months

@@ -12,7 +12,6 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -28,18 +27,31 @@ FRONT_PAGE_ITEMS = 10
 ON_TOPIC_ITEMS = 5
 
 
-def environment(site_root: Path, language: str, tz: Any) -> Environment:
+def environment(hall: Hall) -> Environment:
+    """The build's Jinja environment: the hall, its URLs, words and filters are globals, so macros are
+    imported without context and compiled once; `row(entry)` renders an entry's list row once per build."""
+    settings = hall.settings
+    tz = settings.tz
     env = Environment(
-        loader=ChoiceLoader([FileSystemLoader(str(site_root / "layouts")), PackageLoader("releasehall", "theme")]),
+        loader=ChoiceLoader([FileSystemLoader(str(settings.root / "layouts")), PackageLoader("releasehall", "theme")]),
         autoescape=select_autoescape(default=True, default_for_string=True),
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # one environment per build: templates cannot change during it
     )
-    words = strings(language)
-    env.globals["t"] = words
-    env.globals["lang"] = language
+    words = strings(settings.language)
+    rows: dict[str, Markup] = {}
+
+    def row(entry: Entry) -> Markup:
+        """An entry's list row, rendered once and shared by every listing that shows it."""
+        cached = rows.get(entry.id)
+        if cached is None:
+            cached = rows[entry.id] = Markup(getattr(env.get_template("macros.html").module, "entry_row")(entry))  # noqa: B009
+        return cached
+
+    env.globals.update(t=words, lang=settings.language, hall=hall, urls=hall.urls, row=row)
     env.filters["v"] = lambda key: words.get(f"v:{key}", key)
     env.filters["iso"] = lambda value: value.astimezone(tz).isoformat() if isinstance(value, datetime) else str(value)
     env.filters["dt"] = lambda value: _local(value, tz)
@@ -108,12 +120,9 @@ class _Pages:
         self.memo = memo
         self.fp = fp
         self.queue: list[_PageJob] = []
-        self._macros = env.get_template("macros.html").make_module({"hall": hall, "urls": hall.urls})
-        self._rows: dict[str, Markup] = {}
 
     def render(self, job: _PageJob) -> bytes:
-        html = self.env.get_template(job.template).render(row=self.row, **job.context)
-        return html.encode("utf-8")
+        return self.env.get_template(job.template).render(job.context).encode("utf-8")
 
     def finish(self, workers: int | None = None) -> dict[str, bytes]:
         """Render every queued page, on all cores for a large build; same bytes either way."""
@@ -129,13 +138,6 @@ class _Pages:
             rendered = [page for chunk in pool.map(_render_page_range, ranges) for page in chunk]
         return {job.path: data for job, data in zip(self.queue, rendered, strict=True)}
 
-    def row(self, entry: Entry) -> Markup:
-        """An entry's list row, rendered once and shared by every listing that shows it."""
-        cached = self._rows.get(entry.id)
-        if cached is None:
-            cached = self._rows[entry.id] = Markup(getattr(self._macros, "entry_row")(entry))  # noqa: B009
-        return cached
-
     def add(self, url: str, template: str, title: str, feeds: Sequence[dict[str, str]] = (),
             description: str = "", *, key: Any, **context: Any) -> None:
         """Render a page, unless its key (what it shows) is unchanged since the last build."""
@@ -143,7 +145,7 @@ class _Pages:
         if self.memo.reuse(path, digest(self.fp.whole, template, url, title, feeds, description, key)):
             return
         self.queue.append(_PageJob(path, template, {
-            "hall": self.hall, "urls": self.hall.urls, "url": url, "title": title, "feeds": feeds,
+            "url": url, "title": title, "feeds": feeds,
             "description": description, **context,
         }))
 

@@ -37,7 +37,7 @@ def test_links_between_sources_become_urls_and_backlinks(tmp_path, run_cli):
     a = read(out, "police/releases/a/index.html")
     assert '<a href="/traffic/releases/shuo-ming/">说明</a>' in a
     target = read(out, "traffic/releases/shuo-ming/index.html")
-    assert '<img alt="地图" src="/traffic/releases/img/map.png">' in target
+    assert '<img src="/traffic/releases/img/map.png" alt="地图">' in target
     # backlink from a, and related declared by the target shows on both sides
     assert 'id="backlinks"' in target and 'href="/police/releases/a/">国庆交通管制</a>' in target
     assert 'id="related"' in a and 'href="/traffic/releases/shuo-ming/">管制说明</a>' in a
@@ -186,8 +186,8 @@ def test_markdown_tables_footnotes_and_chinese_heading_ids(tmp_path, run_cli):
     page = read(build(run_cli, write_site(tmp_path, files)), "police/releases/m/index.html")
     assert '<h2 id="交通管制路段">交通管制路段</h2>' in page
     assert "<td>深南大道</td>" in page and "<th>路段</th>" in page
-    assert '<a href="#交通管制路段">下文</a><sup id="fnref:1"><a class="footnote-ref" href="#fn:1">1</a></sup>' in page
-    assert '<li id="fn:1">' in page
+    assert '<a href="#交通管制路段">下文</a><sup class="footnote-ref"><a href="#fn-1" id="fnref-1">1</a></sup>' in page
+    assert '<li id="fn-1">\n<p>以现场为准。 <a href="#fnref-1" class="footnote-backref" aria-label="返回正文 / back to text">' in page
 
 
 @pytest.mark.parametrize(("language", "word"), [("en", "Releases"), ("zh-TW", "信息發佈"), ("zh-CN", "信息发布")])
