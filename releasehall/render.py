@@ -48,10 +48,11 @@ def environment(hall: Hall) -> Environment:
         """An entry's list row, rendered once and shared by every listing that shows it."""
         cached = rows.get(entry.id)
         if cached is None:
-            cached = rows[entry.id] = Markup(getattr(env.get_template("macros.html").module, "entry_row")(entry))  # noqa: B009
+            cached = rows[entry.id] = _macro(env, "entry_row")(entry)
         return cached
 
     env.globals.update(t=words, lang=settings.language, hall=hall, urls=hall.urls, row=row)
+    env.globals.update({name: _once_per_argument(env, name) for name in SHARED_MACROS})
     env.filters["v"] = lambda key: words.get(f"v:{key}", key)
     env.filters["iso"] = lambda value: value.astimezone(tz).isoformat() if isinstance(value, datetime) else str(value)
     env.filters["dt"] = lambda value: _local(value, tz)
@@ -59,6 +60,26 @@ def environment(hall: Hall) -> Environment:
     env.filters["pct"] = lambda value: "—" if value is None else f"{value * 100:.1f}%"
     env.filters["num"] = lambda value: "—" if value is None else f"{value:.1f}"
     return env
+
+
+SHARED_MACROS = ("site_footer", "dept_link", "when")  # macros.html macros whose output depends on their arguments only
+
+
+def _macro(env: Environment, name: str) -> Callable[..., Markup]:
+    return getattr(env.get_template("macros.html").module, name)  # type: ignore[no-any-return]
+
+
+def _once_per_argument(env: Environment, name: str) -> Callable[..., Markup]:
+    """A macro of macros.html as a global that renders once per build for each distinct argument."""
+    done: dict[tuple[Any, ...], Markup] = {}
+
+    def call(*args: Any) -> Markup:
+        cached = done.get(args)
+        if cached is None:
+            cached = done[args] = Markup(_macro(env, name)(*args))
+        return cached
+
+    return call
 
 
 def _local(value: datetime, tz: Any) -> str:
