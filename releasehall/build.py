@@ -25,9 +25,10 @@ from releasehall.index import Hall, build_hall
 from releasehall.load import load_content
 from releasehall.memo import THEME, Fingerprints, Memo
 from releasehall.opendata import render_stats
+from releasehall.outputs import Jobs, Sink
 from releasehall.schema import parse_datetime
 from releasehall.variants import mirror
-from releasehall.write import stamp_of, write_site
+from releasehall.write import Stager, stamp_of
 
 
 @dataclass(slots=True)
@@ -83,12 +84,12 @@ def static_files(settings: Settings) -> dict[str, Path]:
 
 
 def generate(settings: Settings, now: datetime, drafts: bool, report: Report, cache: BuildCache,
-             intact: Callable[[str], bool], previous: Callable[[str], bytes]) -> Outcome:
+             intact: Callable[[str], bool], previous: Callable[[str], bytes], sink: Sink | None = None) -> Outcome:
     """Everything but writing: the outputs in memory, or the problems that stop the build.
 
     `cache` is read for what can be reused and updated for the next build; `intact(path)`
     says whether the last build's output at `path` is still there to reuse, `previous(path)`
-    reads it.
+    reads it. Each output is also handed to `sink` (the writer) as soon as it is made.
     """
     outcome = Outcome()
     content, cache.sources = load_content(settings, report, cache.sources)
@@ -100,20 +101,26 @@ def generate(settings: Settings, now: datetime, drafts: bool, report: Report, ca
     memo = Memo(previous=cache.keys, intact=intact)
     fp = Fingerprints(hall)
     env = render.environment(hall)
+    jobs = Jobs()
+    render.render_pages(hall, env, memo, fp, jobs)
+    render_stats(hall, env, memo, fp, jobs)
+    made = feeds.render_feeds(hall, memo, fp, jobs)
     try:
-        files = render.render_pages(hall, env, memo, fp)
-        files.update(render_stats(hall, env, memo, fp))
+        files = jobs.run(sink)
     except TemplateError as exc:
         report.problems.append(template_problem(exc, settings.root))
         outcome.problems = report.errors + report.warnings
         return outcome
-    files.update(feeds.render_feeds(hall, memo, fp))
     if "zh-Hant" in settings.variants:
-        files.update(mirror(files, hall.urls, memo, previous))
+        made.update(mirror({**files, **made}, hall.urls, memo, previous))
     urls = hall.urls
-    pages = sorted({*files, *memo.reused})
-    files[urls.output_path(urls.file("sitemap.xml"))] = render.sitemap(hall, pages)
-    files[urls.output_path(urls.file("robots.txt"))] = render.robots(hall)
+    pages = sorted({*files, *made, *memo.reused})
+    made[urls.output_path(urls.file("sitemap.xml"))] = render.sitemap(hall, pages)
+    made[urls.output_path(urls.file("robots.txt"))] = render.robots(hall)
+    if sink is not None:
+        for rel, data in made.items():
+            sink(rel, data)
+    files.update(made)
     copies = {urls.output_path(urls.asset(a.rel)): settings.root / "content" / a.rel for a in hall.assets}
     for rel, path in static_files(settings).items():
         copies[urls.output_path(urls.home() + rel)] = path
@@ -144,14 +151,25 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
     cache = load_cache(root, signature) if use_cache and write else BuildCache(signature)
     out = settings.output
     same_output = cache.output == str(out)
-    outcome = generate(settings, moment, drafts, report, cache,
-                       intact=lambda rel: same_output and cache.stamps.get(rel) == stamp_of(out / rel),
-                       previous=lambda rel: (out / rel).read_bytes())
-    if write and not outcome.errors:
-        written = write_site(outcome.files, outcome.copies, settings.output, outcome.reused,
-                             old_stamps=cache.stamps if same_output and settings.output.is_dir() else None)
-        outcome.written, outcome.kept = written.written, written.kept
-        cache.output = str(settings.output)
-        cache.stamps = written.stamps
-        save_cache(root, cache)
+    stager = Stager(out) if write else None
+    try:
+        outcome = generate(settings, moment, drafts, report, cache,
+                           intact=lambda rel: same_output and cache.stamps.get(rel) == stamp_of(out / rel),
+                           previous=lambda rel: (out / rel).read_bytes(), sink=stager.put if stager else None)
+        if stager is None or outcome.errors:
+            if stager is not None:
+                stager.abort()
+            return outcome
+        for rel, source in outcome.copies.items():
+            stager.copy(rel, source)
+        written = stager.commit({*outcome.files, *outcome.copies, *outcome.reused},
+                                old_stamps=cache.stamps if same_output and out.is_dir() else None)
+    except BaseException:
+        if stager is not None:
+            stager.abort()
+        raise
+    outcome.written, outcome.kept = written.written, written.kept
+    cache.output = str(out)
+    cache.stamps = written.stamps
+    save_cache(root, cache)
     return outcome

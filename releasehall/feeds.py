@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from datetime import datetime
+from functools import partial
 from html import escape
 
 from feedgen.feed import FeedGenerator
@@ -17,6 +18,7 @@ from releasehall.i18n import strings
 from releasehall.index import Hall, newest_first, when
 from releasehall.memo import Fingerprints, Memo, digest
 from releasehall.model import Question, Release
+from releasehall.outputs import Jobs
 
 _ROOTED = re.compile(r'(\s(?:href|src))="(/(?!/)[^"]*)"')
 
@@ -40,18 +42,24 @@ def _content(hall: Hall, entry: Release | Question) -> str:
 
 
 def _feed(hall: Hall, scope: str, title: str, page_url: str, entries: Sequence[Release | Question],
-          memo: Memo, fp: Fingerprints) -> dict[str, bytes]:
+          memo: Memo, fp: Fingerprints, jobs: Jobs) -> None:
+    """Queue RSS and Atom for `entries`, unless their key is unchanged since the last build."""
+    urls = hall.urls
+    entries = newest_first(entries)[: hall.settings.feed_items]
+    rss_path, atom_path = urls.output_path(urls.feed(scope, "rss")), urls.output_path(urls.feed(scope, "atom"))
+    key = digest(fp.whole, scope, title, page_url, hall.now if not entries else None,
+                 tuple(fp.entry(e) for e in entries))
+    if not memo.reuse_all((rss_path, atom_path), key):
+        jobs.add((rss_path, atom_path), partial(_make_feed, hall, scope, title, page_url, entries))
+
+
+def _make_feed(hall: Hall, scope: str, title: str, page_url: str, entries: Sequence[Release | Question]
+               ) -> tuple[bytes, bytes]:
     settings = hall.settings
     urls = hall.urls
     tz = settings.tz
-    entries = newest_first(entries)[: settings.feed_items]
     rss_url = urls.feed(scope, "rss")
     atom_url = urls.feed(scope, "atom")
-    rss_path, atom_path = urls.output_path(rss_url), urls.output_path(atom_url)
-    key = digest(fp.whole, scope, title, page_url, hall.now if not entries else None,
-                 tuple(fp.entry(e) for e in entries))
-    if memo.reuse_all((rss_path, atom_path), key):
-        return {}
     latest: datetime = max((when(e) for e in entries), default=hall.now).astimezone(tz)
     fg = FeedGenerator()
     fg.id(urls.absolute(page_url))
@@ -89,25 +97,21 @@ def _feed(hall: Hall, scope: str, title: str, page_url: str, entries: Sequence[R
     rss = fg.rss_str(pretty=True)
     fg.link([{"href": urls.absolute(atom_url), "rel": "self"}, page], replace=True)
     atom = fg.atom_str(pretty=True)
-    return {rss_path: rss, atom_path: atom}
+    return rss, atom
 
 
-def render_feeds(hall: Hall, memo: Memo, fp: Fingerprints) -> dict[str, bytes]:
-    """RSS and Atom for the hall, each department and each topic (those whose entries changed), and OPML."""
-    out: dict[str, bytes] = {}
+def render_feeds(hall: Hall, memo: Memo, fp: Fingerprints, jobs: Jobs) -> dict[str, bytes]:
+    """Queue RSS and Atom for the hall, each department and each topic (those whose entries changed); OPML."""
     urls = hall.urls
-    out.update(_feed(hall, "", hall.settings.title, urls.home(), [*hall.releases, *hall.replies], memo, fp))
+    _feed(hall, "", hall.settings.title, urls.home(), [*hall.releases, *hall.replies], memo, fp, jobs)
     for dept in hall.departments.values():
         own: list[Release | Question] = [*hall.dept_releases(dept.id),
                                           *(q for q in hall.dept_questions(dept.id) if q.replied)]
-        out.update(_feed(hall, dept.id, f"{dept.name} - {hall.settings.title}", urls.department(dept.id), own,
-                         memo, fp))
+        _feed(hall, dept.id, f"{dept.name} - {hall.settings.title}", urls.department(dept.id), own, memo, fp, jobs)
     for slug, on_topic in hall.by_topic.items():
         name = hall.topics[slug].name
-        out.update(_feed(hall, f"topics/{slug}", f"{name} - {hall.settings.title}", urls.topic(slug), on_topic,
-                         memo, fp))
-    out[urls.output_path(urls.file("feeds.opml"))] = opml(hall)
-    return out
+        _feed(hall, f"topics/{slug}", f"{name} - {hall.settings.title}", urls.topic(slug), on_topic, memo, fp, jobs)
+    return {urls.output_path(urls.file("feeds.opml")): opml(hall)}
 
 
 def opml(hall: Hall) -> bytes:

@@ -7,6 +7,7 @@ import io
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
+from functools import partial
 from typing import Any
 
 from jinja2 import Environment
@@ -14,6 +15,7 @@ from jinja2 import Environment
 from releasehall.i18n import strings
 from releasehall.index import Hall
 from releasehall.memo import Fingerprints, Memo, digest
+from releasehall.outputs import Jobs
 from releasehall.stats import Figures, Month
 
 MIN_RANKED = 5  # fewer questions than this: shown, not ranked
@@ -118,21 +120,18 @@ def _change(current: Month, previous: Month | None) -> dict[str, int | None]:
     return {"asked": current.asked - previous.asked, "replied": current.replied - previous.replied}
 
 
-def render_stats(hall: Hall, env: Environment, memo: Memo, fp: Fingerprints) -> dict[str, bytes]:
-    """The scoreboard, monthly reports, overdue list and open data, when the figures changed."""
+def render_stats(hall: Hall, env: Environment, memo: Memo, fp: Fingerprints, jobs: Jobs) -> None:
+    """Queue the scoreboard, monthly reports, overdue list and open data, when the figures changed."""
     words = strings(hall.settings.language)
     urls = hall.urls
-    out: dict[str, bytes] = {}
     overdue = sorted((r for r in hall.stats.records.values() if r.status == "overdue"), key=lambda r: (r.asked, r.id))
     key = digest(fp.whole, hall.stats.as_of, hall.stats.hall, hall.stats.departments, hall.stats.months,
                  hall.stats.records, tuple((r, hall.by_id[r.id].title) for r in overdue))
 
     def page(url: str, template: str, title: str, **context: Any) -> None:
-        if memo.reuse(urls.output_path(url), key):
-            return
-        html = env.get_template(template).render(url=url, title=title, feeds=(), description="",
-                                                 **context)
-        out[urls.output_path(url)] = html.encode("utf-8")
+        if not memo.reuse(urls.output_path(url), key):
+            jobs.add((urls.output_path(url),), partial(_page, env, template, dict(
+                url=url, title=title, feeds=(), description="", **context)))
 
     months = hall.stats.months
     month_chart = bar_chart(f"{words['asked_in']} / {words['months']}", [(m.month, m.asked) for m in months], "")
@@ -155,5 +154,12 @@ def render_stats(hall: Hall, env: Environment, memo: Memo, fp: Fingerprints) -> 
     for name, make in (("stats.json", stats_json), ("stats.csv", stats_csv)):
         path = urls.output_path(urls.stats_file(name))
         if not memo.reuse(path, key):
-            out[path] = make(hall)
-    return out
+            jobs.add((path,), partial(_data, make, hall))
+
+
+def _page(env: Environment, template: str, context: dict[str, Any]) -> tuple[bytes]:
+    return (env.get_template(template).render(context).encode("utf-8"),)
+
+
+def _data(make: Callable[[Hall], bytes], hall: Hall) -> tuple[bytes]:
+    return (make(hall),)

@@ -6,12 +6,10 @@ overrides a page by writing a template of the same name.
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import partial
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -22,6 +20,7 @@ from releasehall.i18n import strings
 from releasehall.index import Hall, when
 from releasehall.memo import Fingerprints, Memo, digest
 from releasehall.model import KINDS, Entry, Question, Release
+from releasehall.outputs import Jobs
 
 FRONT_PAGE_ITEMS = 10
 ON_TOPIC_ITEMS = 5
@@ -51,7 +50,17 @@ def environment(hall: Hall) -> Environment:
             cached = rows[entry.id] = _macro(env, "entry_row")(entry)
         return cached
 
-    env.globals.update(t=words, lang=settings.language, hall=hall, urls=hall.urls, row=row)
+    def row_list(entries: Sequence[Entry]) -> Markup:
+        """The list rows of `entries`, one after another."""
+        return Markup("".join([row(entry) for entry in entries]))
+
+    urls = hall.urls
+    nav = [(words["departments"], urls.departments()), (words["releases"], urls.listing("releases")),
+           (words["qa"], urls.listing("qa")), (words["topics"], urls.topics()), (words["stats"], urls.stats()),
+           (words["overdue"], urls.overdue())]
+    env.globals.update(t=words, lang=settings.language, hall=hall, urls=urls, row=row, home=urls.home(),
+                       stylesheet=urls.static("hall.css"), nav=nav, row_list=row_list)
+
     env.globals.update({name: _once_per_argument(env, name) for name in SHARED_MACROS})
     env.filters["v"] = lambda key: words.get(f"v:{key}", key)
     env.filters["iso"] = lambda value: value.astimezone(tz).isoformat() if isinstance(value, datetime) else str(value)
@@ -109,55 +118,18 @@ def paginate(entries: Sequence[Entry], per_page: int, url: Callable[[int], str]
     ]
 
 
-PARALLEL_PAGES_FROM = 2000  # below this many pages a second process costs more than it saves
-
-
-@dataclass(frozen=True, slots=True)
-class _PageJob:
-    path: str
-    template: str
-    context: dict[str, Any]
-
-
-_PAGE_WORKER: _Pages | None = None  # in a forked worker process only, set by _start_page_worker
-
-
-def _start_page_worker(pages: _Pages) -> None:
-    global _PAGE_WORKER
-    _PAGE_WORKER = pages
-
-
-def _render_page_range(bounds: tuple[int, int]) -> list[bytes]:
-    assert _PAGE_WORKER is not None
-    return [_PAGE_WORKER.render(job) for job in _PAGE_WORKER.queue[bounds[0]:bounds[1]]]
-
-
 class _Pages:
-    """Collects the pages to render; every page gets the same base context."""
+    """Queues the pages whose key changed; every page gets the same base context."""
 
-    def __init__(self, hall: Hall, env: Environment, memo: Memo, fp: Fingerprints) -> None:
+    def __init__(self, hall: Hall, env: Environment, memo: Memo, fp: Fingerprints, jobs: Jobs) -> None:
         self.hall = hall
         self.env = env
         self.memo = memo
         self.fp = fp
-        self.queue: list[_PageJob] = []
+        self.jobs = jobs
 
-    def render(self, job: _PageJob) -> bytes:
-        return self.env.get_template(job.template).render(job.context).encode("utf-8")
-
-    def finish(self, workers: int | None = None) -> dict[str, bytes]:
-        """Render every queued page, on all cores for a large build; same bytes either way."""
-        workers = workers if workers is not None else (os.cpu_count() or 1)
-        if workers < 2 or len(self.queue) < PARALLEL_PAGES_FROM:
-            return {job.path: self.render(job) for job in self.queue}
-        # Many small ranges keep both workers busy to the end; each worker renders its own list rows.
-        size = max(100, len(self.queue) // (workers * 4))
-        ranges = [(start, min(start + size, len(self.queue))) for start in range(0, len(self.queue), size)]
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_page_worker,
-                                 initargs=(self,)) as pool:
-            rendered = [page for chunk in pool.map(_render_page_range, ranges) for page in chunk]
-        return {job.path: data for job, data in zip(self.queue, rendered, strict=True)}
+    def _make(self, template: str, context: dict[str, Any]) -> tuple[bytes]:
+        return (self.env.get_template(template).render(context).encode("utf-8"),)
 
     def add(self, url: str, template: str, title: str, feeds: Sequence[dict[str, str]] = (),
             description: str = "", *, key: Any, **context: Any) -> None:
@@ -165,9 +137,8 @@ class _Pages:
         path = self.hall.urls.output_path(url)
         if self.memo.reuse(path, digest(self.fp.whole, template, url, title, feeds, description, key)):
             return
-        self.queue.append(_PageJob(path, template, {
-            "url": url, "title": title, "feeds": feeds,
-            "description": description, **context,
+        self.jobs.add((path,), partial(self._make, template, {
+            "url": url, "title": title, "feeds": feeds, "description": description, **context,
         }))
 
 
@@ -179,11 +150,11 @@ def feed_links(hall: Hall, scope: str, name: str) -> list[dict[str, str]]:
     ]
 
 
-def render_pages(hall: Hall, env: Environment, memo: Memo, fp: Fingerprints) -> dict[str, bytes]:
-    """Every HTML page whose key changed since the last build (all of them on a cold build)."""
+def render_pages(hall: Hall, env: Environment, memo: Memo, fp: Fingerprints, jobs: Jobs) -> None:
+    """Queue every HTML page whose key changed since the last build (all of them on a cold build)."""
     words = strings(hall.settings.language)
     urls = hall.urls
-    pages = _Pages(hall, env, memo, fp)
+    pages = _Pages(hall, env, memo, fp, jobs)
     figures = repr(hall.stats.departments)
     per_page = hall.settings.paginate
     by_topic = hall.by_topic
@@ -259,7 +230,6 @@ def render_pages(hall: Hall, env: Environment, memo: Memo, fp: Fingerprints) -> 
     kind_counts = [(k, sum(1 for r in hall.releases if r.kind == k)) for k in KINDS]
     pages.add(urls.kinds(), "kinds.html", words["kinds"], key=kind_counts, counts=kind_counts)
     pages.add(urls.file("404.html"), "404.html", words["not_found"], key=())
-    return pages.finish()
 
 
 def sitemap(hall: Hall, html_paths: Sequence[str]) -> bytes:

@@ -1,7 +1,8 @@
 """The only module that touches the output folder.
 
-A first build writes a fresh folder and renames it into place. Over an existing output,
-the changed files are first written to a staging folder next to it; only when all of
+Outputs are written on a background thread into a staging folder next to the output while
+the build still renders. A first build's staging folder is renamed into place. Over an
+existing output, only changed files are staged; only when all of
 them are written are they moved into the output with `os.replace` (one atomic rename
 each), and files that are no longer produced are removed. Anything that fails while
 staging leaves the previous output exactly as it was and removes the staging folder.
@@ -12,8 +13,10 @@ from __future__ import annotations
 
 import filecmp
 import os
+import queue
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,57 +56,104 @@ def _existing_files(out: Path) -> set[str]:
     return found
 
 
-def write_site(files: Mapping[str, bytes], copies: Mapping[str, Path], out: Path,
-               reused: Iterable[str] = (), *, old_stamps: Mapping[str, Stamp] | None = None) -> Written:
-    """Make `out` hold exactly `files` (bytes), `copies` (source files) and `reused` (kept as they are).
+class Stager:
+    """Writes outputs into a staging folder next to `out` on a background thread while the build goes on.
 
-    `old_stamps` are the previous output's stamps when known (from the cache), so that
-    unchanged files need not be stat'ed again.
+    `put` and `copy` return at once; files whose bytes equal the last output's are skipped.
+    `commit` waits for the thread, then moves the staged files into place and removes stale
+    ones; `abort` (or any failure while staging, raised by `commit`) leaves `out` as it was.
     """
-    wanted = {*files, *copies, *reused}
-    out.parent.mkdir(parents=True, exist_ok=True)
-    result = Written()
-    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
-    try:
-        staged: list[str] = []
-        for rel in sorted({*files, *copies}):
-            previous = out / rel
-            if rel in files:
-                if _same_bytes(files[rel], previous):
-                    continue
-                target = stage / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_bytes(files[rel])
-            else:
-                if previous.is_file() and filecmp.cmp(copies[rel], previous, shallow=False):
-                    continue
-                target = stage / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(copies[rel], target)
-            staged.append(rel)
-        if not out.exists():
-            os.chmod(stage, 0o755)
-            stage.rename(out)
-            stage = out
+
+    def __init__(self, out: Path) -> None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        self.out = out
+        self.stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+        self.staged: dict[str, Stamp] = {}
+        self._folders: set[str] = set()
+        self._failure: BaseException | None = None
+        self._queue: queue.SimpleQueue[tuple[str, bytes | Path] | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._work, name="releasehall-writer", daemon=True)
+        self._thread.start()
+
+    def put(self, rel: str, data: bytes) -> None:
+        self._queue.put((rel, data))
+
+    def copy(self, rel: str, source: Path) -> None:
+        self._queue.put((rel, source))
+
+    def _work(self) -> None:
+        while (item := self._queue.get()) is not None:
+            if self._failure is None:
+                try:
+                    self._stage(*item)
+                except BaseException as exc:  # handed to the main thread by commit()
+                    self._failure = exc
+
+    def _stage(self, rel: str, what: bytes | Path) -> None:
+        previous = self.out / rel
+        if isinstance(what, bytes):
+            if _same_bytes(what, previous):
+                return
+        elif previous.is_file() and filecmp.cmp(what, previous, shallow=False):
+            return
+        folder = rel.rpartition("/")[0]
+        if folder not in self._folders:
+            (self.stage / folder).mkdir(parents=True, exist_ok=True)
+            self._folders.add(folder)
+        target = self.stage / rel
+        if isinstance(what, bytes):
+            target.write_bytes(what)
         else:
-            _apply(stage, out, staged)
-        stale = sorted(_existing_files(out) - wanted) if stage is not out else []
-        for rel in stale:
-            (out / rel).unlink(missing_ok=True)
-            _prune(out, (out / rel).parent)
-        result.removed = len(stale)
-    finally:
-        if stage is not out:
-            shutil.rmtree(stage, ignore_errors=True)
-    changed = set(staged)
-    result.written = len(changed)
-    result.kept = len(wanted) - len(changed)
-    for rel in sorted(wanted):
-        known = old_stamps.get(rel) if old_stamps is not None and rel not in changed else None
-        stamp = known or stamp_of(out / rel)
-        assert stamp is not None, rel  # every wanted file was just written or kept
-        result.stamps[rel] = stamp
-    return result
+            shutil.copyfile(what, target)
+        stat = target.stat()
+        self.staged[rel] = (stat.st_size, stat.st_mtime_ns)
+
+    def _stop(self) -> None:
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+
+    def abort(self) -> None:
+        """Drop everything staged; the output stays as it was."""
+        self._stop()
+        shutil.rmtree(self.stage, ignore_errors=True)
+
+    def commit(self, wanted: Iterable[str], old_stamps: Mapping[str, Stamp] | None = None) -> Written:
+        """Make the output hold exactly `wanted`: the staged files, and the others as they already are.
+
+        `old_stamps` are the previous output's stamps when known (from the cache), so that
+        unchanged files need not be stat'ed again.
+        """
+        self._stop()
+        if self._failure is not None:
+            self.abort()
+            raise self._failure
+        wanted = set(wanted)
+        out, stage = self.out, self.stage
+        result = Written()
+        try:
+            if not out.exists():
+                os.chmod(stage, 0o755)
+                stage.rename(out)
+                stage = out
+            else:
+                _apply(stage, out, sorted(self.staged))
+                stale = sorted(_existing_files(out) - wanted)
+                for rel in stale:
+                    (out / rel).unlink(missing_ok=True)
+                    _prune(out, (out / rel).parent)
+                result.removed = len(stale)
+        finally:
+            if stage is not out:
+                shutil.rmtree(stage, ignore_errors=True)
+        result.written = len(self.staged)
+        result.kept = len(wanted) - len(self.staged)
+        for rel in sorted(wanted):
+            stamp = self.staged.get(rel) or (old_stamps.get(rel) if old_stamps is not None else None) \
+                or stamp_of(out / rel)
+            assert stamp is not None, rel  # every wanted file was just written or kept
+            result.stamps[rel] = stamp
+        return result
 
 
 def _apply(stage: Path, out: Path, staged: list[str]) -> None:

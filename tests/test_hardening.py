@@ -184,13 +184,13 @@ def test_random_department_yaml_reports_path_line(tmp_path_factory, raw):
     _assert_clean(run(root, out=root / "out", now=NOW), "content/police/department.yaml")
 
 
-def test_pages_on_all_cores_are_byte_identical_to_one_process(tmp_path, monkeypatch):
-    import releasehall.render as render
+def test_outputs_made_on_all_cores_are_byte_identical_to_one_process(tmp_path, monkeypatch):
+    import releasehall.outputs as outputs
 
     site = write_site(tmp_path / "site", BASIC)
-    monkeypatch.setattr(render, "PARALLEL_PAGES_FROM", 10**9)
+    monkeypatch.setattr(outputs, "PARALLEL_FROM", 10**9)
     assert not run(site, out=tmp_path / "serial", now=NOW, use_cache=False).errors
-    monkeypatch.setattr(render, "PARALLEL_PAGES_FROM", 1)
-    monkeypatch.setattr(render.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(outputs, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(outputs.os, "cpu_count", lambda: 2)
     assert not run(site, out=tmp_path / "pooled", now=NOW, use_cache=False).errors
     assert snapshot(tmp_path / "pooled") == snapshot(tmp_path / "serial")
