@@ -31,6 +31,7 @@ from releasehall.model import (
     Spokesperson,
     Transfer,
 )
+from releasehall.parallel import fork_map
 from releasehall.privacy import find_personal_data
 from releasehall.slugs import slugify
 from releasehall.sources import Document, read_text, read_yaml_file, split_front_matter
@@ -124,30 +125,71 @@ SourceCache = dict[str, tuple[tuple[int, int], Any, list[Problem]]]
 T = TypeVar("T")
 
 
+PARALLEL_FROM = 1000  # below this many changed sources a second process costs more than it saves
+
+
+def _parse_alone(parse: Callable[[Report], T | None]) -> tuple[T | None, list[Problem]]:
+    found = Report()
+    return parse(found), found.problems
+
+
 @dataclass(slots=True)
 class _Reader:
-    """Reads each file once per change: a file whose stamp is unchanged reuses its cached record."""
+    """Reads each file once per change: a file whose stamp is unchanged reuses its cached record.
+
+    `read` parses at once; `defer` queues the parse for `settle`, which parses every queued
+    source (on both cores when there are many) and gives the records in the order queued.
+    """
 
     report: Report
     old: SourceCache
     new: SourceCache = field(default_factory=dict)
+    _queued: list[tuple[str, tuple[int, int] | None, Any]] = field(default_factory=list)
 
     def read(self, path: Path, rel: str, parse: Callable[[Report], T | None]) -> T | None:
-        try:
-            stat = path.stat()
-        except OSError:  # vanished since the folder was listed (an editor saving by rename)
-            return parse(self.report)
-        stamp = (stat.st_mtime_ns, stat.st_size)
-        hit = self.old.get(rel)
-        if hit is not None and hit[0] == stamp:
-            record, problems = hit[1], hit[2]
-        else:
-            sub = Report()
-            record = parse(sub)
-            problems = sub.problems
+        stamp, hit = self._cached(path, rel)
+        if stamp is None or hit is not None:
+            return parse(self.report) if stamp is None else hit
+        record, problems = _parse_alone(parse)
         self.new[rel] = (stamp, record, problems)
         self.report.extend(problems)
         return record
+
+    def defer(self, path: Path, rel: str, parse: Callable[[Report], Any]) -> None:
+        stamp, hit = self._cached(path, rel)
+        if stamp is None:
+            self._queued.append((rel, None, parse(self.report)))
+        elif hit is not None:
+            self._queued.append((rel, None, hit))
+        else:
+            self._queued.append((rel, stamp, partial(_parse_alone, parse)))
+
+    def _cached(self, path: Path, rel: str) -> tuple[tuple[int, int] | None, Any]:
+        """The file's stamp (None: it vanished since the folder was listed) and its cached record, if fresh."""
+        try:
+            stat = path.stat()
+        except OSError:
+            return None, None
+        stamp = (stat.st_mtime_ns, stat.st_size)
+        hit = self.old.get(rel)
+        if hit is None or hit[0] != stamp:
+            return stamp, None
+        self.new[rel] = hit
+        self.report.extend(hit[2])
+        return stamp, hit[1]
+
+    def settle(self) -> list[Any]:
+        """The records of everything queued since the last settle, in order (None where unreadable)."""
+        queued, self._queued = self._queued, []
+        todo = [index for index, (_rel, stamp, _what) in enumerate(queued) if stamp is not None]
+        records = [what for _rel, _stamp, what in queued]
+        for index, (record, problems) in fork_map([queued[i][2] for i in todo], parallel_from=PARALLEL_FROM):
+            rel, stamp, _parse = queued[todo[index]]
+            assert stamp is not None
+            self.new[rel] = (stamp, record, problems)
+            self.report.extend(problems)
+            records[todo[index]] = record
+        return records
 
 
 def load_content(settings: Settings, report: Report, cache: SourceCache | None = None
@@ -169,7 +211,7 @@ def load_content(settings: Settings, report: Report, cache: SourceCache | None =
         if not folder.is_dir():
             continue
         if folder.name == PAGES:
-            _load_pages(folder, rel_folder, ctx, reader, pages, assets)
+            _load_pages(folder, rel_folder, ctx, reader, assets)
             continue
         yaml_path = folder / "department.yaml"
         if yaml_path.is_file():
@@ -180,24 +222,33 @@ def load_content(settings: Settings, report: Report, cache: SourceCache | None =
         if department is None:
             continue
         departments[department.id] = department
-        _load_items(folder, department.id, settings, ctx, reader, releases, questions, assets)
+        _load_items(folder, rel_folder, department.id, settings, ctx, reader, assets)
+    for record in reader.settle():
+        if isinstance(record, Release):
+            releases.append(record)
+        elif isinstance(record, Question):
+            questions.append(record)
+        elif isinstance(record, Page):
+            pages.append(record)
     _check_departments(departments, report)
     _check_references(departments, releases, questions, report)
     content = Content(departments, tuple(releases), tuple(questions), tuple(pages), tuple(assets))
     return content, reader.new
 
 
-def _files(folder: Path) -> list[Path]:
-    """Every file below `folder`, sorted, skipping hidden files and folders; symlinked folders are not entered."""
-    found: list[str] = []
-    for top, dirs, names in os.walk(folder):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        found.extend(os.path.join(top, name) for name in names if not name.startswith("."))
-    return [Path(p) for p in sorted(found, key=lambda p: os.path.relpath(p, folder).split(os.sep))]
-
-
-def _rel(settings_root: Path, path: Path) -> str:
-    return path.relative_to(settings_root).as_posix()
+def _files(folder: str, inner: tuple[str, ...] = ()) -> list[tuple[str, tuple[str, ...], bool]]:
+    """Every file below `folder` as (path, its parts below `folder`, is a symbolic link), in path order,
+    skipping hidden files and folders; symlinked folders are not entered."""
+    found: list[tuple[str, tuple[str, ...], bool]] = []
+    with os.scandir(folder) as listing:
+        entries = sorted((e for e in listing if not e.name.startswith(".")), key=lambda e: e.name)
+    for entry in entries:
+        parts = (*inner, entry.name)
+        if entry.is_dir(follow_symlinks=False):
+            found.extend(_files(entry.path, parts))
+        else:
+            found.append((entry.path, parts, entry.is_symlink()))
+    return found
 
 
 def _load_department(folder: Path, rel_folder: str, ctx: s.Context, report: Report) -> Department | None:
@@ -250,38 +301,32 @@ def _slug_for(path: Path, rel: str, report: Report) -> str | None:
     return slug
 
 
-def _outside(path: Path, root: Path, rel: str, report: Report) -> bool:
+def _outside(path: str, is_link: bool, root: Path, rel: str, report: Report) -> bool:
     """A symbolic link that leads out of the site folder is refused, never read."""
-    if not path.is_symlink() or path.resolve().is_relative_to(root.resolve()):
+    if not is_link or Path(path).resolve().is_relative_to(root.resolve()):
         return False
     report.error(rel, 1, "此文件是指向站点目录之外的链接，已拒绝读取；请把文件本身放进 content/",
                  "this file links outside the site folder and was not read; put the file itself in content/")
     return True
 
 
-def _load_items(folder: Path, dept: str, settings: Settings, ctx: s.Context, reader: _Reader,
-                releases: list[Release], questions: list[Question], assets: list[Asset]) -> None:
-    root = settings.root
+def _load_items(folder: Path, rel_folder: str, dept: str, settings: Settings, ctx: s.Context, reader: _Reader,
+                assets: list[Asset]) -> None:
     report = reader.report
-    for path in _files(folder):
-        rel = _rel(root, path)
-        if _outside(path, root, rel, report):
+    for path, inner, is_link in _files(str(folder)):
+        rel = f"{rel_folder}/{'/'.join(inner)}"
+        if _outside(path, is_link, settings.root, rel, report):
             continue
-        inner = path.relative_to(folder).parts
-        if path.suffix.lower() == ".md":
+        if inner[-1].lower().endswith(".md"):
             if len(inner) == 2 and inner[0] == "releases":
-                release = reader.read(path, rel, partial(_load_release, path, rel, dept, ctx))
-                if release is not None:
-                    releases.append(release)
+                reader.defer(Path(path), rel, partial(_load_release, Path(path), rel, dept, ctx))
             elif len(inner) == 2 and inner[0] == "qa":
-                question = reader.read(path, rel, partial(_load_question, path, rel, dept, ctx))
-                if question is not None:
-                    questions.append(question)
+                reader.defer(Path(path), rel, partial(_load_question, Path(path), rel, dept, ctx))
             else:
                 report.error(rel, 1, "Markdown 文件位置不对：发布放在 releases/，留言回复放在 qa/",
                              "Markdown file in the wrong place: releases go in releases/, questions in qa/")
         elif inner != ("department.yaml",):
-            assets.append(Asset(_rel(root / CONTENT, path)))
+            assets.append(Asset(rel.removeprefix(f"{CONTENT}/")))
 
 
 def _front(path: Path, rel: str, schema: s.Schema, ctx: s.Context, report: Report
@@ -361,22 +406,19 @@ def _check_personal_data(doc: Document, values: dict[str, Any], rel: str, report
     return ok
 
 
-def _load_pages(folder: Path, rel_folder: str, ctx: s.Context, reader: _Reader,
-                pages: list[Page], assets: list[Asset]) -> None:
+def _load_pages(folder: Path, rel_folder: str, ctx: s.Context, reader: _Reader, assets: list[Asset]) -> None:
     report = reader.report
-    for path in _files(folder):
-        rel = f"{rel_folder}/{path.relative_to(folder).as_posix()}"
-        if _outside(path, folder.parent.parent, rel, report):
+    for path, inner, is_link in _files(str(folder)):
+        rel = f"{rel_folder}/{'/'.join(inner)}"
+        if _outside(path, is_link, folder.parent.parent, rel, report):
             continue
-        if path.suffix.lower() != ".md":
+        if not inner[-1].lower().endswith(".md"):
             assets.append(Asset(rel.removeprefix(f"{CONTENT}/")))
             continue
-        if path.parent != folder:
+        if len(inner) > 1:
             report.error(rel, 1, "独立页面请直接放在 content/pages/ 下", "put standalone pages directly in content/pages/")
             continue
-        page = reader.read(path, rel, partial(_load_page, path, rel, ctx))
-        if page is not None:
-            pages.append(page)
+        reader.defer(Path(path), rel, partial(_load_page, Path(path), rel, ctx))
 
 
 def _load_page(path: Path, rel: str, ctx: s.Context, report: Report) -> Page | None:

@@ -1,18 +1,16 @@
 """The outputs of a build as a queue of jobs, made on both cores for a large build.
 
 Renderers decide in the main process which outputs changed (their keys) and queue a job
-for each: the output paths and a function that makes their bytes. `Jobs.run` makes them;
-for a large build, forked workers take ranges of the queue (inherited by the fork, never
-pickled) and send back bytes. Each output goes to the sink (the writer) as soon as it
-arrives, so writing overlaps rendering. The bytes are the same whichever process made them.
+for each: the output paths and a function that makes their bytes. `Jobs.run` makes them,
+on both cores for a large build (`parallel.fork_map`). Each output goes to the sink (the
+writer) as soon as it arrives, so writing overlaps rendering.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+
+from releasehall.parallel import fork_map
 
 Make = Callable[[], tuple[bytes, ...]]
 Sink = Callable[[str, bytes], None]
@@ -40,31 +38,7 @@ class Jobs:
                 if sink is not None:
                     sink(path, one)
 
-        workers = workers if workers is not None else (os.cpu_count() or 1)
-        if workers < 2 or len(self.queue) < PARALLEL_FROM:
-            for paths, make in self.queue:
-                take(paths, make())
-            return made
-        # Many strided shares (every n-th job) mix cheap and costly jobs, keep both workers busy to the end
-        # and let writing start early.
-        shares = [(first, workers * 12) for first in range(min(workers * 12, len(self.queue)))]
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(self,)) as pool:
-            for (first, step), results in zip(shares, pool.map(_make_share, shares), strict=True):
-                for (paths, _make), data in zip(self.queue[first::step], results, strict=True):
-                    take(paths, data)
+        makes = [make for _paths, make in self.queue]
+        for index, data in fork_map(makes, parallel_from=PARALLEL_FROM, workers=workers):
+            take(self.queue[index][0], data)
         return made
-
-
-_WORKER: Jobs | None = None  # in a forked worker only, set by _start_worker
-
-
-def _start_worker(jobs: Jobs) -> None:
-    global _WORKER
-    _WORKER = jobs
-
-
-def _make_share(share: tuple[int, int]) -> list[tuple[bytes, ...]]:
-    assert _WORKER is not None
-    first, step = share
-    return [make() for _paths, make in _WORKER.queue[first::step]]

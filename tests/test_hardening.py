@@ -186,11 +186,12 @@ def test_random_department_yaml_reports_path_line(tmp_path_factory, raw):
 
 def test_outputs_made_on_all_cores_are_byte_identical_to_one_process(tmp_path, monkeypatch):
     import releasehall.outputs as outputs
+    import releasehall.parallel as parallel
 
     site = write_site(tmp_path / "site", BASIC)
     monkeypatch.setattr(outputs, "PARALLEL_FROM", 10**9)
     assert not run(site, out=tmp_path / "serial", now=NOW, use_cache=False).errors
     monkeypatch.setattr(outputs, "PARALLEL_FROM", 1)
-    monkeypatch.setattr(outputs.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
     assert not run(site, out=tmp_path / "pooled", now=NOW, use_cache=False).errors
     assert snapshot(tmp_path / "pooled") == snapshot(tmp_path / "serial")
