@@ -12,6 +12,7 @@ import posixpath
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from html import unescape
 from urllib.parse import unquote, urlsplit
 
@@ -20,6 +21,7 @@ from cmarkgfm import cmark
 
 from releasehall.errors import Problem, Report
 from releasehall.model import Entry
+from releasehall.parallel import fork_map
 from releasehall.urls import Urls
 
 HALL_PATHS = ("releases", "qa", "topics", "kinds", "departments", "stats", "overdue", "search", "static")
@@ -223,6 +225,22 @@ class Job:
     first_line: int
 
 
+PARALLEL_FROM = 1000  # below this many bodies to render a second process costs more than it saves
+
+
+class _PerProcess:
+    """A Renderer made on first use in each process (the nh3 cleaner is not shared across a fork)."""
+
+    def __init__(self) -> None:
+        self._renderer: Renderer | None = None
+
+    def render(self, job: Job, targets: Targets) -> tuple[Body, list[Problem]]:
+        if self._renderer is None:
+            self._renderer = Renderer()
+        found = Report()
+        return self._renderer.render(job.rel, job.source, job.first_line, targets, found), found.problems
+
+
 # (source path, digest of the text, first line) -> the body and the problems found rendering it
 BodyCache = dict[tuple[str, str, int], tuple[Body, list[Problem]]]
 
@@ -248,11 +266,11 @@ def render_all(jobs: Sequence[Job], targets: Targets, report: Report, cache: Bod
         else:
             todo.append(job)
             todo_keys.append(key)
-    renderer = Renderer()
-    results = []
-    for job in todo:
-        found = Report()
-        results.append((renderer.render(job.rel, job.source, job.first_line, targets, found), found.problems))
+    renderer = _PerProcess()
+    results: list[tuple[Body, list[Problem]]] = [None] * len(todo)  # type: ignore[list-item]
+    calls = [partial(renderer.render, job, targets) for job in todo]
+    for index, result in fork_map(calls, parallel_from=PARALLEL_FROM):
+        results[index] = result
     for job, key, (body, problems) in zip(todo, todo_keys, results, strict=True):
         bodies[job.key] = body
         report.extend(problems)

@@ -184,6 +184,34 @@ def test_random_department_yaml_reports_path_line(tmp_path_factory, raw):
     _assert_clean(run(root, out=root / "out", now=NOW), "content/police/department.yaml")
 
 
+def test_bodies_and_sources_on_all_cores_are_the_same_as_in_one_process(tmp_path, monkeypatch):
+    import releasehall.load as load
+    import releasehall.markup as markup
+    import releasehall.parallel as parallel
+    from releasehall.errors import Report
+    from releasehall.markup import Job, Targets, render_all
+    from releasehall.urls import Urls
+
+    targets = Targets({}, frozenset(), frozenset({"police"}), frozenset(), Urls("/", "https://x.cn"))
+    jobs = [Job(f"police/releases/r{n}", f"content/police/releases/r{n}.md",
+                f"# 标题{n}\n\n段落 {n}，见[公安](/police/)和[缺失](none{n % 7}.md)。\n\n| a | b |\n|---|---|\n| {n} | x |\n", 5)
+            for n in range(60)]
+    serial_report, pooled_report = Report(), Report()
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
+    serial, _ = render_all(jobs, targets, serial_report)
+    monkeypatch.setattr(markup, "PARALLEL_FROM", 1)
+    pooled, _ = render_all(jobs, targets, pooled_report)
+    assert list(pooled) == list(serial) and pooled == serial
+    assert pooled_report.problems == serial_report.problems and len(serial_report.errors) == len(jobs)
+
+    site = write_site(tmp_path / "site", BASIC)
+    one = run(site, out=tmp_path / "one", now=NOW, use_cache=False)
+    monkeypatch.setattr(load, "PARALLEL_FROM", 1)
+    two = run(site, out=tmp_path / "two", now=NOW, use_cache=False)
+    assert not one.errors and one.problems == two.problems
+    assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
+
+
 def test_outputs_made_on_all_cores_are_byte_identical_to_one_process(tmp_path, monkeypatch):
     import releasehall.outputs as outputs
     import releasehall.parallel as parallel
