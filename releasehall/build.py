@@ -25,7 +25,7 @@ from releasehall.index import Hall, build_hall
 from releasehall.load import load_content
 from releasehall.memo import THEME, Fingerprints, Memo
 from releasehall.opendata import render_stats
-from releasehall.outputs import Jobs, Sink
+from releasehall.outputs import Jobs
 from releasehall.schema import parse_datetime
 from releasehall.variants import mirror
 from releasehall.write import Stager, stamp_of
@@ -84,12 +84,13 @@ def static_files(settings: Settings) -> dict[str, Path]:
 
 
 def generate(settings: Settings, now: datetime, drafts: bool, report: Report, cache: BuildCache,
-             intact: Callable[[str], bool], previous: Callable[[str], bytes], sink: Sink | None = None) -> Outcome:
+             intact: Callable[[str], bool], previous: Callable[[str], bytes], stager: Stager | None = None
+             ) -> Outcome:
     """Everything but writing: the outputs in memory, or the problems that stop the build.
 
     `cache` is read for what can be reused and updated for the next build; `intact(path)`
     says whether the last build's output at `path` is still there to reuse, `previous(path)`
-    reads it. Each output is also handed to `sink` (the writer) as soon as it is made.
+    reads it. With a `stager`, each output is also staged as soon as it is made.
     """
     outcome = Outcome()
     content, cache.sources = load_content(settings, report, cache.sources)
@@ -106,7 +107,7 @@ def generate(settings: Settings, now: datetime, drafts: bool, report: Report, ca
     render_stats(hall, env, memo, fp, jobs)
     made = feeds.render_feeds(hall, memo, fp, jobs)
     try:
-        files = jobs.run(sink)
+        files = jobs.run(stager)
     except TemplateError as exc:
         report.problems.append(template_problem(exc, settings.root))
         outcome.problems = report.errors + report.warnings
@@ -117,9 +118,9 @@ def generate(settings: Settings, now: datetime, drafts: bool, report: Report, ca
     pages = sorted({*files, *made, *memo.reused})
     made[urls.output_path(urls.file("sitemap.xml"))] = render.sitemap(hall, pages)
     made[urls.output_path(urls.file("robots.txt"))] = render.robots(hall)
-    if sink is not None:
+    if stager is not None:
         for rel, data in made.items():
-            sink(rel, data)
+            stager.put(rel, data)
     files.update(made)
     copies = {urls.output_path(urls.asset(a.rel)): settings.root / "content" / a.rel for a in hall.assets}
     for rel, path in static_files(settings).items():
@@ -155,7 +156,7 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
     try:
         outcome = generate(settings, moment, drafts, report, cache,
                            intact=lambda rel: same_output and cache.stamps.get(rel) == stamp_of(out / rel),
-                           previous=lambda rel: (out / rel).read_bytes(), sink=stager.put if stager else None)
+                           previous=lambda rel: (out / rel).read_bytes(), stager=stager)
         if stager is None or outcome.errors:
             if stager is not None:
                 stager.abort()

@@ -2,18 +2,19 @@
 
 Renderers decide in the main process which outputs changed (their keys) and queue a job
 for each: the output paths and a function that makes their bytes. `Jobs.run` makes them,
-on both cores for a large build (`parallel.fork_map`). Each output goes to the sink (the
-writer) as soon as it arrives, so writing overlaps rendering.
+on both cores for a large build (`parallel.fork_map`), and the process that made an output
+also writes it to the staging folder, so writing is shared between the cores too.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 
 from releasehall.parallel import fork_map
+from releasehall.write import Stager, Stamp
 
 Make = Callable[[], tuple[bytes, ...]]
-Sink = Callable[[str, bytes], None]
 
 PARALLEL_FROM = 2000  # below this many jobs a second process costs more than it saves
 
@@ -28,17 +29,21 @@ class Jobs:
         """Queue outputs made together (a feed's RSS and Atom) by one call of `make`."""
         self.queue.append((paths, make))
 
-    def run(self, sink: Sink | None = None, workers: int | None = None) -> dict[str, bytes]:
-        """Make every queued output; each goes to `sink` as it is made. Returns all of them by path."""
+    def run(self, stager: Stager | None = None, workers: int | None = None) -> dict[str, bytes]:
+        """Make every queued output, and stage it where it was made. Returns all of them by path."""
         made: dict[str, bytes] = {}
-
-        def take(paths: tuple[str, ...], data: tuple[bytes, ...]) -> None:
-            for path, one in zip(paths, data, strict=True):
+        calls = [partial(_make_and_save, paths, make, stager) for paths, make in self.queue]
+        for index, (data, stamps) in fork_map(calls, parallel_from=PARALLEL_FROM, workers=workers):
+            for path, one, stamp in zip(self.queue[index][0], data, stamps, strict=True):
                 made[path] = one
-                if sink is not None:
-                    sink(path, one)
-
-        makes = [make for _paths, make in self.queue]
-        for index, data in fork_map(makes, parallel_from=PARALLEL_FROM, workers=workers):
-            take(self.queue[index][0], data)
+                if stager is not None:
+                    stager.record(path, stamp)
         return made
+
+
+def _make_and_save(paths: tuple[str, ...], make: Make, stager: Stager | None
+                   ) -> tuple[tuple[bytes, ...], tuple[Stamp | None, ...]]:
+    data = make()
+    if stager is None:
+        return data, (None,) * len(data)
+    return data, tuple(stager.save(path, one) for path, one in zip(paths, data, strict=True))

@@ -1,7 +1,7 @@
 """The only module that touches the output folder.
 
-Outputs are written on a background thread into a staging folder next to the output while
-the build still renders. A first build's staging folder is renamed into place. Over an
+Outputs are written into a staging folder next to the output as they are made, by the
+process that made them. A first build's staging folder is renamed into place. Over an
 existing output, only changed files are staged; only when all of
 them are written are they moved into the output with `os.replace` (one atomic rename
 each), and files that are no longer produced are removed. Anything that fails while
@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import filecmp
 import os
-import queue
 import shutil
 import tempfile
-import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,11 +55,13 @@ def _existing_files(out: Path) -> set[str]:
 
 
 class Stager:
-    """Writes outputs into a staging folder next to `out` on a background thread while the build goes on.
+    """Stages outputs in a folder next to `out`, in whichever process makes them.
 
-    `put` and `copy` return at once; files whose bytes equal the last output's are skipped.
-    `commit` waits for the thread, then moves the staged files into place and removes stale
-    ones; `abort` (or any failure while staging, raised by `commit`) leaves `out` as it was.
+    `save` writes one file into the staging folder unless its bytes equal the last
+    output's, and returns its stamp; it may run in a forked worker, which hands the stamp
+    back for `record`. `put` is save-and-record in this process. `commit` moves the staged
+    files into place and removes stale ones; `abort` (or any failure before `commit`)
+    leaves `out` as it was.
     """
 
     def __init__(self, out: Path) -> None:
@@ -69,53 +69,44 @@ class Stager:
         self.out = out
         self.stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
         self.staged: dict[str, Stamp] = {}
-        self._folders: set[str] = set()
-        self._failure: BaseException | None = None
-        self._queue: queue.SimpleQueue[tuple[str, bytes | Path] | None] = queue.SimpleQueue()
-        self._thread = threading.Thread(target=self._work, name="releasehall-writer", daemon=True)
-        self._thread.start()
+        self._folders: set[str] = set()  # made in the staging folder by this process
+
+    def save(self, rel: str, data: bytes) -> Stamp | None:
+        """Stage `data` at `rel`; None when the last output already holds these bytes."""
+        if _same_bytes(data, self.out / rel):
+            return None
+        with open(self._target(rel), "wb", buffering=0) as file:  # unbuffered: all written before the stamp
+            view = memoryview(data)
+            while view:
+                view = view[file.write(view) or 0:]
+            stat = os.fstat(file.fileno())
+        return stat.st_size, stat.st_mtime_ns
+
+    def record(self, rel: str, stamp: Stamp | None) -> None:
+        if stamp is not None:
+            self.staged[rel] = stamp
 
     def put(self, rel: str, data: bytes) -> None:
-        self._queue.put((rel, data))
+        self.record(rel, self.save(rel, data))
 
     def copy(self, rel: str, source: Path) -> None:
-        self._queue.put((rel, source))
-
-    def _work(self) -> None:
-        while (item := self._queue.get()) is not None:
-            if self._failure is None:
-                try:
-                    self._stage(*item)
-                except BaseException as exc:  # handed to the main thread by commit()
-                    self._failure = exc
-
-    def _stage(self, rel: str, what: bytes | Path) -> None:
         previous = self.out / rel
-        if isinstance(what, bytes):
-            if _same_bytes(what, previous):
-                return
-        elif previous.is_file() and filecmp.cmp(what, previous, shallow=False):
+        if previous.is_file() and filecmp.cmp(source, previous, shallow=False):
             return
-        folder = rel.rpartition("/")[0]
-        if folder not in self._folders:
-            (self.stage / folder).mkdir(parents=True, exist_ok=True)
-            self._folders.add(folder)
-        target = self.stage / rel
-        if isinstance(what, bytes):
-            target.write_bytes(what)
-        else:
-            shutil.copyfile(what, target)
+        target = self._target(rel)
+        shutil.copyfile(source, target)
         stat = target.stat()
         self.staged[rel] = (stat.st_size, stat.st_mtime_ns)
 
-    def _stop(self) -> None:
-        if self._thread.is_alive():
-            self._queue.put(None)
-            self._thread.join()
+    def _target(self, rel: str) -> Path:
+        folder = rel.rpartition("/")[0]
+        if folder not in self._folders:
+            (self.stage / folder).mkdir(parents=True, exist_ok=True)  # another worker may have made it
+            self._folders.add(folder)
+        return self.stage / rel
 
     def abort(self) -> None:
         """Drop everything staged; the output stays as it was."""
-        self._stop()
         shutil.rmtree(self.stage, ignore_errors=True)
 
     def commit(self, wanted: Iterable[str], old_stamps: Mapping[str, Stamp] | None = None) -> Written:
@@ -124,10 +115,6 @@ class Stager:
         `old_stamps` are the previous output's stamps when known (from the cache), so that
         unchanged files need not be stat'ed again.
         """
-        self._stop()
-        if self._failure is not None:
-            self.abort()
-            raise self._failure
         wanted = set(wanted)
         out, stage = self.out, self.stage
         result = Written()
