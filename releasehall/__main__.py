@@ -1,5 +1,5 @@
 """`python -m releasehall` runs the command line."""
 
-from releasehall.cli import main
+from releasehall.cli import entry
 
-raise SystemExit(main())
+entry()

@@ -7,6 +7,7 @@ re-renders only bodies whose text or link targets changed and only outputs whose
 
 from __future__ import annotations
 
+import gc
 import os
 import traceback
 from collections.abc import Callable
@@ -153,6 +154,7 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
     out = settings.output
     same_output = cache.output == str(out)
     stager = Stager(out) if write else None
+    gc.disable()  # the build makes millions of long-lived objects and few cycles; collecting them costs ~7 %
     try:
         outcome = generate(settings, moment, drafts, report, cache,
                            intact=lambda rel: same_output and cache.stamps.get(rel) == stamp_of(out / rel),
@@ -169,6 +171,8 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
         if stager is not None:
             stager.abort()
         raise
+    finally:
+        gc.enable()
     outcome.written, outcome.kept = written.written, written.kept
     cache.output = str(out)
     cache.stamps = written.stamps

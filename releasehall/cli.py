@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from datetime import UTC
@@ -86,6 +87,15 @@ def _codeowners(site: Path, write: bool) -> int:
     else:
         print(text, end="")
     return 0
+
+
+def entry() -> None:
+    """The console script: run, then leave without tearing down the build's objects one by one
+    (half a second at 10k items); every file is closed and the output streams are flushed first."""
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
