@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from jinja2 import TemplateError
+from jinja2 import Environment, TemplateError
 
 from releasehall import feeds, render
 from releasehall.cache import BuildCache, code_signature, load_cache, save_cache
@@ -36,6 +36,7 @@ from releasehall.write import Stager, stamp_of
 class Outcome:
     problems: list[Problem] = field(default_factory=list)
     hall: Hall | None = None
+    env: Environment | None = None  # the templates the outputs were rendered with
     files: dict[str, bytes] = field(default_factory=dict)
     copies: dict[str, Path] = field(default_factory=dict)
     reused: frozenset[str] = frozenset()  # outputs left as the last build wrote them
@@ -102,7 +103,7 @@ def generate(settings: Settings, now: datetime, drafts: bool, report: Report, ca
         return outcome
     memo = Memo(previous=cache.keys, intact=intact)
     fp = Fingerprints(hall)
-    env = render.environment(hall)
+    env = outcome.env = render.environment(hall)
     jobs = Jobs()
     render.render_pages(hall, env, memo, fp, jobs)
     render_stats(hall, env, memo, fp, jobs)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from html import escape
@@ -41,16 +42,39 @@ def _content(hall: Hall, entry: Release | Question) -> str:
     return absolute_links(body, hall.urls.origin)
 
 
-def _feed(hall: Hall, scope: str, title: str, page_url: str, entries: Sequence[Release | Question],
-          memo: Memo, fp: Fingerprints, jobs: Jobs) -> None:
-    """Queue RSS and Atom for `entries`, unless their key is unchanged since the last build."""
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """One feed's scope ("" for the hall, a department id, "topics/<slug>"), title, page and newest entries."""
+
+    scope: str
+    title: str
+    page_url: str
+    entries: tuple[Release | Question, ...]
+
+    def paths(self, hall: Hall) -> tuple[str, str]:
+        urls = hall.urls
+        return urls.output_path(urls.feed(self.scope, "rss")), urls.output_path(urls.feed(self.scope, "atom"))
+
+    def make(self, hall: Hall) -> tuple[bytes, bytes]:
+        return _make_feed(hall, self.scope, self.title, self.page_url, self.entries)
+
+
+def all_feeds(hall: Hall) -> list[Feed]:
+    """RSS and Atom for the hall, each department (own, co-published, replies) and each topic."""
     urls = hall.urls
-    entries = newest_first(entries)[: hall.settings.feed_items]
-    rss_path, atom_path = urls.output_path(urls.feed(scope, "rss")), urls.output_path(urls.feed(scope, "atom"))
-    key = digest(fp.whole, scope, title, page_url, hall.now if not entries else None,
-                 tuple(fp.entry(e) for e in entries))
-    if not memo.reuse_all((rss_path, atom_path), key):
-        jobs.add((rss_path, atom_path), partial(_make_feed, hall, scope, title, page_url, entries))
+    site = hall.settings.title
+
+    def feed(scope: str, title: str, page_url: str, entries: Sequence[Release | Question]) -> Feed:
+        return Feed(scope, title, page_url, tuple(newest_first(entries)[: hall.settings.feed_items]))
+
+    feeds = [feed("", site, urls.home(), [*hall.releases, *hall.replies])]
+    for dept in hall.departments.values():
+        own: list[Release | Question] = [*hall.dept_releases(dept.id),
+                                          *(q for q in hall.dept_questions(dept.id) if q.replied)]
+        feeds.append(feed(dept.id, f"{dept.name} - {site}", urls.department(dept.id), own))
+    for slug, on_topic in hall.by_topic.items():
+        feeds.append(feed(f"topics/{slug}", f"{hall.topics[slug].name} - {site}", urls.topic(slug), on_topic))
+    return feeds
 
 
 def _make_feed(hall: Hall, scope: str, title: str, page_url: str, entries: Sequence[Release | Question]
@@ -101,17 +125,14 @@ def _make_feed(hall: Hall, scope: str, title: str, page_url: str, entries: Seque
 
 
 def render_feeds(hall: Hall, memo: Memo, fp: Fingerprints, jobs: Jobs) -> dict[str, bytes]:
-    """Queue RSS and Atom for the hall, each department and each topic (those whose entries changed); OPML."""
-    urls = hall.urls
-    _feed(hall, "", hall.settings.title, urls.home(), [*hall.releases, *hall.replies], memo, fp, jobs)
-    for dept in hall.departments.values():
-        own: list[Release | Question] = [*hall.dept_releases(dept.id),
-                                          *(q for q in hall.dept_questions(dept.id) if q.replied)]
-        _feed(hall, dept.id, f"{dept.name} - {hall.settings.title}", urls.department(dept.id), own, memo, fp, jobs)
-    for slug, on_topic in hall.by_topic.items():
-        name = hall.topics[slug].name
-        _feed(hall, f"topics/{slug}", f"{name} - {hall.settings.title}", urls.topic(slug), on_topic, memo, fp, jobs)
-    return {urls.output_path(urls.file("feeds.opml")): opml(hall)}
+    """Queue the feeds whose entries changed since the last build; OPML."""
+    for feed in all_feeds(hall):
+        key = digest(fp.whole, feed.scope, feed.title, feed.page_url, hall.now if not feed.entries else None,
+                     tuple(fp.entry(e) for e in feed.entries))
+        paths = feed.paths(hall)
+        if not memo.reuse_all(paths, key):
+            jobs.add(paths, partial(feed.make, hall))
+    return {hall.urls.output_path(hall.urls.file("feeds.opml")): opml(hall)}
 
 
 def opml(hall: Hall) -> bytes:

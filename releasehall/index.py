@@ -66,6 +66,7 @@ class Hall:
     questions_of: Mapping[str, tuple[Question, ...]]
     replies: tuple[Question, ...]  # answered questions, newest reply first
     by_topic: Mapping[str, tuple[Release | Question, ...]]  # releases and replies by topic slug, newest first
+    targets: Targets  # what links in bodies may point at
 
     def entries(self) -> tuple[Entry, ...]:
         return (*self.releases, *self.questions, *self.pages)
@@ -249,4 +250,5 @@ def build_hall(settings: Settings, content: Content, now: datetime, drafts: bool
         questions_of={d: tuple(v) for d, v in questions_of.items()},
         replies=tuple(newest_first([q for q in questions if q.replied is not None])),
         by_topic=_by_topic(releases, questions, topic_of, topics),
+        targets=targets,
     ), new_body_cache

@@ -435,6 +435,21 @@ def _load_page(path: Path, rel: str, ctx: s.Context, report: Report) -> Page | N
                 front_digest=doc.front_digest)
 
 
+def load_source(settings: Settings, rel: str, report: Report) -> Release | Question | Page | None:
+    """One Markdown item or page re-read on its own (serve's quick path), exactly as `load_content` reads it."""
+    parts = rel.split("/")
+    path = settings.root / rel
+    ctx = s.Context(settings.tz)
+    if len(parts) == 4 and parts[0] == CONTENT and parts[1] != PAGES and parts[3].lower().endswith(".md"):
+        if parts[2] == "releases":
+            return _load_release(path, rel, parts[1], ctx, report)
+        if parts[2] == "qa":
+            return _load_question(path, rel, parts[1], ctx, report)
+    if len(parts) == 3 and parts[:2] == [CONTENT, PAGES] and parts[2].lower().endswith(".md"):
+        return _load_page(path, rel, ctx, report)
+    return None
+
+
 def _check_departments(departments: dict[str, Department], report: Report) -> None:
     for dept in departments.values():
         if dept.parent is None:

@@ -118,6 +118,10 @@ def paginate(entries: Sequence[Entry], per_page: int, url: Callable[[int], str]
     ]
 
 
+def _render(env: Environment, template: str, context: dict[str, Any]) -> tuple[bytes]:
+    return (env.get_template(template).render(context).encode("utf-8"),)
+
+
 class _Pages:
     """Queues the pages whose key changed; every page gets the same base context."""
 
@@ -128,8 +132,6 @@ class _Pages:
         self.fp = fp
         self.jobs = jobs
 
-    def _make(self, template: str, context: dict[str, Any]) -> tuple[bytes]:
-        return (self.env.get_template(template).render(context).encode("utf-8"),)
 
     def add(self, url: str, template: str, title: str, feeds: Sequence[dict[str, str]] = (),
             description: str = "", *, key: Any, **context: Any) -> None:
@@ -137,7 +139,7 @@ class _Pages:
         path = self.hall.urls.output_path(url)
         if self.memo.reuse(path, digest(self.fp.whole, template, url, title, feeds, description, key)):
             return
-        self.jobs.add((path,), partial(self._make, template, {
+        self.jobs.add((path,), partial(_render, self.env, template, {
             "url": url, "title": title, "feeds": feeds, "description": description, **context,
         }))
 
@@ -148,6 +150,48 @@ def feed_links(hall: Hall, scope: str, name: str) -> list[dict[str, str]]:
         {"type": "application/rss+xml", "title": f"{name} - {words['rss']}", "href": hall.urls.feed(scope, "rss")},
         {"type": "application/atom+xml", "title": f"{name} - {words['atom']}", "href": hall.urls.feed(scope, "atom")},
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class EntryPage:
+    url: str
+    template: str
+    title: str
+    description: str
+    context: dict[str, Any]
+
+
+def entry_page(hall: Hall, entry: Entry) -> EntryPage:
+    """What an item's or standalone page's page shows: its body, backlinks, related items, others on its topics."""
+    body = hall.bodies[entry.id]
+    on_topics = []
+    for name in entry.topics:
+        slug = hall.topic_of.get(name)
+        if slug:
+            others = [e for e in hall.by_topic[slug][:ON_TOPIC_ITEMS + 1] if e.id != entry.id][:ON_TOPIC_ITEMS]
+            if others:
+                on_topics.append((hall.topics[slug], others))
+    context: dict[str, Any] = {
+        "item": entry, "body": body.html,
+        "backlinks": [hall.by_id[i] for i in hall.backlinks.get(entry.id, ())],
+        "related": [hall.by_id[i] for i in hall.related.get(entry.id, ())],
+        "on_topics": on_topics,
+    }
+    url = hall.urls.entry(entry)
+    if isinstance(entry, Question):
+        settings = hall.settings
+        context["rec"] = hall.stats.records[entry.id]
+        context["limit"] = settings.reply_complex if entry.complexity == "complex" else settings.reply_normal
+        return EntryPage(url, "question.html", entry.title, entry.question[:120], context)
+    description = entry.summary or body.summary
+    return EntryPage(url, "release.html" if isinstance(entry, Release) else "page.html", entry.title, description,
+                     context)
+
+
+def page_bytes(env: Environment, page: EntryPage) -> bytes:
+    """An item's page on its own (serve's quick path), the same bytes as in a whole build."""
+    return _render(env, page.template, {"url": page.url, "title": page.title, "feeds": (),
+                                        "description": page.description, **page.context})[0]
 
 
 def render_pages(hall: Hall, env: Environment, memo: Memo, fp: Fingerprints, jobs: Jobs) -> None:
@@ -185,31 +229,11 @@ def render_pages(hall: Hall, env: Environment, memo: Memo, fp: Fingerprints, job
                   dept=dept, profile=profile.html, f=figures_of, releases=releases, questions=questions)
 
     for entry in hall.entries():
-        body = hall.bodies[entry.id]
-        on_topics = []
-        for name in entry.topics:
-            slug = hall.topic_of.get(name)
-            if slug:
-                others = [e for e in by_topic[slug][:ON_TOPIC_ITEMS + 1] if e.id != entry.id][:ON_TOPIC_ITEMS]
-                if others:
-                    on_topics.append((hall.topics[slug], others))
-        context: dict[str, Any] = {
-            "item": entry, "body": body.html,
-            "backlinks": [hall.by_id[i] for i in hall.backlinks.get(entry.id, ())],
-            "related": [hall.by_id[i] for i in hall.related.get(entry.id, ())],
-            "on_topics": on_topics,
-        }
-        summary = entry.summary or body.summary
-        context["key"] = (fp.entry(entry), fp.row(entry), fp.rows(context["backlinks"]), fp.rows(context["related"]),
-                          tuple((topic.slug, fp.rows(others)) for topic, others in on_topics))
-        if isinstance(entry, Question):
-            context["rec"] = hall.stats.records[entry.id]
-            context["limit"] = hall.settings.reply_complex if entry.complexity == "complex" else hall.settings.reply_normal
-            pages.add(urls.entry(entry), "question.html", entry.title, description=entry.question[:120], **context)
-        elif isinstance(entry, Release):
-            pages.add(urls.entry(entry), "release.html", entry.title, description=summary, **context)
-        else:
-            pages.add(urls.entry(entry), "page.html", entry.title, description=summary, **context)
+        page = entry_page(hall, entry)
+        ctx = page.context
+        key = (fp.entry(entry), fp.row(entry), fp.rows(ctx["backlinks"]), fp.rows(ctx["related"]),
+               tuple((topic.slug, fp.rows(others)) for topic, others in ctx["on_topics"]))
+        pages.add(page.url, page.template, page.title, description=page.description, key=key, **ctx)
 
     def listing(entries: Sequence[Entry], section: str, heading: str, feeds: Sequence[dict[str, str]] = (),
                 feed_scope: str | None = None) -> None:

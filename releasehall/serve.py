@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import html
 import mimetypes
+import os
 import sys
 import threading
 import time
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from jinja2 import Environment
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
@@ -29,6 +31,8 @@ from releasehall.build import Outcome, build_now, generate
 from releasehall.cache import BuildCache, code_signature
 from releasehall.config import load_settings
 from releasehall.errors import Problem, Report
+from releasehall.index import Hall
+from releasehall.patch import patch_bodies
 
 DEBOUNCE = 0.08  # seconds of quiet before a rebuild
 EVENTS = "/__releasehall/events"
@@ -59,9 +63,20 @@ class Site:
     lock: threading.Lock = field(default_factory=threading.Lock)
     changed: threading.Condition = field(default_factory=threading.Condition)
     last_seconds: float = 0.0
+    hall: Hall | None = None  # of the last good build, and its templates
+    env: Environment | None = None
 
-    def rebuild(self) -> Outcome | None:
+    def rebuild(self, bodies: set[str] | None = None) -> Outcome | None:
+        """Rebuild; `bodies` are the sources that alone changed, when only Markdown files were saved."""
         started = time.perf_counter()
+        if bodies and self.hall is not None and not self.problems:
+            patched = patch_bodies(self.hall, self.env, self.cache, bodies)
+            if patched is not None:
+                with self.lock:
+                    self.files = {**self.files, **patched.files}
+                    self.hall, self.env = patched.hall, patched.env
+                return self._done(Outcome(hall=patched.hall, files=patched.files, rendered=sorted(patched.files)),
+                                  started)
         report = Report()
         settings = load_settings(self.root, report, base_url=self.base_url, output=self.root / ".cache" / "serve")
         outcome: Outcome | None = None
@@ -80,6 +95,11 @@ class Site:
                 files.update(outcome.files)
                 self.files = files
                 self.copies = outcome.copies
+                self.hall, self.env = outcome.hall, outcome.env
+        return self._done(outcome, started)
+
+    def _done(self, outcome: Outcome | None, started: float) -> Outcome | None:
+        """Tell the open pages to reload."""
         self.last_seconds = time.perf_counter() - started
         with self.changed:
             self.epoch += 1
@@ -172,11 +192,26 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
 
 
 class _Watcher(FileSystemEventHandler):
-    """Collects changes under content/, layouts/ and site.yaml; one rebuild per burst of saves."""
+    """Collects changes under content/, layouts/ and site.yaml; one rebuild per burst of saves.
+
+    Markdown files under content/ written in place are noted by name (serve's quick path may
+    need to re-render only their bodies); anything else (a file created, deleted or moved, an
+    attachment, a template, site.yaml) asks for a whole rebuild.
+    """
 
     def __init__(self, root: Path, poke: threading.Event) -> None:
         self.root = root.resolve()
         self.poke = poke
+        self._lock = threading.Lock()
+        self._saved: set[str] = set()
+        self._other = False
+
+    def take(self) -> set[str] | None:
+        """The Markdown sources saved since the last call, or None when something else changed too."""
+        with self._lock:
+            saved, other = self._saved, self._other
+            self._saved, self._other = set(), False
+        return None if other else saved
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in ("opened", "closed_no_write"):
@@ -184,13 +219,23 @@ class _Watcher(FileSystemEventHandler):
         for raw in (event.src_path, getattr(event, "dest_path", "")):
             if not raw:
                 continue
-            path = Path(str(raw))
+            path = Path(os.fsdecode(raw))
             try:
                 rel = path.resolve().relative_to(self.root).parts
             except ValueError:
                 continue
-            if rel and (rel[0] in ("content", "layouts") or rel == ("site.yaml",)):
-                self.poke.set()
+            if not rel or not (rel[0] in ("content", "layouts") or rel == ("site.yaml",)):
+                continue
+            if event.is_directory and event.event_type == "modified":
+                continue  # a folder's own time changes with what is in it: those changes come as their own events
+            if any(part.startswith(".") for part in rel):
+                continue  # hidden files (editors' swap files) are not part of the site
+            with self._lock:
+                if event.event_type in ("modified", "closed") and rel[0] == "content" and rel[-1].endswith(".md"):
+                    self._saved.add("/".join(rel))
+                else:
+                    self._other = True
+            self.poke.set()
 
 
 def _report(site: Site, outcome: Outcome | None) -> None:
@@ -226,6 +271,7 @@ def serve(root: Path, *, port: int = 8000, host: str = "127.0.0.1", now: str | N
 
     watch()
     observer.start()  # before the first build, so that no save after it goes unseen
+    watcher.take()
     _report(site, site.rebuild())
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"正在预览 / serving at http://{host}:{actual_port}/ (Ctrl+C to stop)", flush=True)
@@ -238,7 +284,7 @@ def serve(root: Path, *, port: int = 8000, host: str = "127.0.0.1", now: str | N
                 poke.clear()
                 time.sleep(DEBOUNCE)
             watch()
-            _report(site, site.rebuild())
+            _report(site, site.rebuild(watcher.take()))
     except KeyboardInterrupt:
         pass
     finally:

@@ -62,3 +62,10 @@ def mirror(files: Mapping[str, bytes], urls: Urls, memo: Memo, previous: Callabl
         data = files[rel] if rel in files else previous(rel)
         result[PREFIX + rel] = rewrite(data.decode("utf-8")).encode("utf-8")
     return result
+
+
+def mirror_files(files: Mapping[str, bytes], urls: Urls) -> dict[str, bytes]:
+    """The zh-Hant twins of these pages and feeds (serve's quick path)."""
+    rewrite = _Mirror(urls)
+    return {PREFIX + rel: rewrite(data.decode("utf-8")).encode("utf-8") for rel, data in files.items()
+            if rel not in _SKIP and not rel.startswith(PREFIX)}

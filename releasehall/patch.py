@@ -1,0 +1,89 @@
+"""Serve's quick path: an edit to the Markdown body of items, nothing else, re-renders only the
+outputs that show those bodies.
+
+A body shows on its item's page and, in full, in the feeds that list the item (the hall's,
+its departments' and its topics'). When the saved files' front matter is unchanged, they
+read and render without any problem, and their links and attachments are the same as
+before, nothing else in the hall can have changed: no listing, row, backlink, topic or
+figure. Then the hall is kept, with the new bodies, and only those outputs are rendered
+again, from the same functions as a whole build, so their bytes are the same. Anything
+else returns None and serve rebuilds as usual.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from jinja2 import Environment
+
+from releasehall.cache import BuildCache
+from releasehall.errors import Report
+from releasehall.feeds import all_feeds
+from releasehall.index import Hall
+from releasehall.load import load_source
+from releasehall.markup import Job, render_all
+from releasehall.model import Entry
+from releasehall.render import entry_page, environment, page_bytes
+from releasehall.variants import mirror_files
+
+
+@dataclass(frozen=True, slots=True)
+class Patched:
+    hall: Hall
+    env: Environment
+    files: dict[str, bytes]  # the outputs rendered again, by path
+
+
+def patch_bodies(hall: Hall, env: Environment | None, cache: BuildCache, rels: Iterable[str]) -> Patched | None:
+    """The outputs that show the bodies of the sources `rels`, when only those bodies changed; else None.
+
+    Updates `cache` (sources, bodies, and forgets the keys of the outputs rendered here, so
+    that the next whole build renders them again rather than trust a key made before).
+    """
+    settings = hall.settings
+    by_rel: Mapping[str, Entry] = {e.rel: e for e in hall.entries()}
+    bodies = dict(hall.bodies)
+    changed: list[Entry] = []
+    for rel in sorted(set(rels)):
+        old = by_rel.get(rel)
+        path = settings.root / rel
+        if old is None or path.is_symlink():
+            return None
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        report = Report()
+        new = load_source(settings, rel, report)
+        if new is None or report.problems or type(new) is not type(old) or new.front_digest != old.front_digest:
+            return None
+        found = Report()
+        rendered, kept = render_all([Job(old.id, rel, new.body, new.body_line)], hall.targets, found)
+        body = rendered[old.id]
+        before = hall.bodies[old.id]
+        if found.problems or body.links != before.links or body.assets != before.assets:
+            return None
+        cache.sources[rel] = ((stat.st_mtime_ns, stat.st_size), new, [])
+        cache.bodies.update(kept)
+        bodies[old.id] = body
+        changed.append(old)
+    if not changed:
+        return None
+    hall = dataclasses.replace(hall, bodies=bodies)
+    env = environment(hall) if env is None else env
+    env.globals["hall"] = hall
+    files: dict[str, bytes] = {}
+    for entry in changed:
+        page = entry_page(hall, entry)
+        files[hall.urls.output_path(page.url)] = page_bytes(env, page)
+    ids = {e.id for e in changed}
+    for feed in all_feeds(hall):
+        if any(e.id in ids for e in feed.entries):
+            files.update(zip(feed.paths(hall), feed.make(hall), strict=True))
+    if "zh-Hant" in settings.variants:
+        files.update(mirror_files(files, hall.urls))
+    for output in files:
+        cache.keys.pop(output, None)
+    return Patched(hall, env, files)
