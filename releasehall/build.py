@@ -109,6 +109,7 @@ def generate(settings: Settings, now: datetime, drafts: bool, report: Report, ca
     render_stats(hall, env, memo, fp, jobs)
     made = feeds.render_feeds(hall, memo, fp, jobs)
     try:
+        render.compile_templates(env)  # once, before the workers fork, instead of once in each
         files = jobs.run(stager)
     except TemplateError as exc:
         report.problems.append(template_problem(exc, settings.root))

@@ -20,7 +20,7 @@ from jinja2 import Environment
 
 from releasehall.cache import BuildCache
 from releasehall.errors import Report
-from releasehall.feeds import all_feeds
+from releasehall.feeds import Feed, all_feeds
 from releasehall.index import Hall
 from releasehall.load import load_source
 from releasehall.markup import Job, render_all
@@ -34,9 +34,11 @@ class Patched:
     hall: Hall
     env: Environment
     files: dict[str, bytes]  # the outputs rendered again, by path
+    feeds: list[Feed]  # which entries each feed lists: a body edit changes none of them
 
 
-def patch_bodies(hall: Hall, env: Environment | None, cache: BuildCache, rels: Iterable[str]) -> Patched | None:
+def patch_bodies(hall: Hall, env: Environment | None, cache: BuildCache, rels: Iterable[str],
+                 feeds: list[Feed] | None = None) -> Patched | None:
     """The outputs that show the bodies of the sources `rels`, when only those bodies changed; else None.
 
     Updates `cache` (sources, bodies, and forgets the keys of the outputs rendered here, so
@@ -79,11 +81,12 @@ def patch_bodies(hall: Hall, env: Environment | None, cache: BuildCache, rels: I
         page = entry_page(hall, entry)
         files[hall.urls.output_path(page.url)] = page_bytes(env, page)
     ids = {e.id for e in changed}
-    for feed in all_feeds(hall):
+    feeds = all_feeds(hall) if feeds is None else feeds
+    for feed in feeds:
         if any(e.id in ids for e in feed.entries):
             files.update(zip(feed.paths(hall), feed.make(hall), strict=True))
     if "zh-Hant" in settings.variants:
         files.update(mirror_files(files, hall.urls))
     for output in files:
         cache.keys.pop(output, None)
-    return Patched(hall, env, files)
+    return Patched(hall, env, files, feeds)

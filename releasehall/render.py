@@ -71,6 +71,12 @@ def environment(hall: Hall) -> Environment:
     return env
 
 
+def compile_templates(env: Environment) -> None:
+    """Load every page template now (a broken one raises TemplateError here, inside the build's guard)."""
+    for name in env.list_templates(filter_func=lambda name: name.endswith(".html") and not name.startswith("static/")):
+        env.get_template(name)
+
+
 SHARED_MACROS = ("site_footer", "dept_link", "when")  # macros.html macros whose output depends on their arguments only
 
 

@@ -31,10 +31,11 @@ from releasehall.build import Outcome, build_now, generate
 from releasehall.cache import BuildCache, code_signature
 from releasehall.config import load_settings
 from releasehall.errors import Problem, Report
+from releasehall.feeds import Feed
 from releasehall.index import Hall
 from releasehall.patch import patch_bodies
 
-DEBOUNCE = 0.08  # seconds of quiet before a rebuild
+DEBOUNCE = 0.05  # seconds of quiet before a rebuild
 EVENTS = "/__releasehall/events"
 RELOAD_SCRIPT = (
     "<script>(function(){{var s=new EventSource('{events}');"
@@ -63,18 +64,19 @@ class Site:
     lock: threading.Lock = field(default_factory=threading.Lock)
     changed: threading.Condition = field(default_factory=threading.Condition)
     last_seconds: float = 0.0
-    hall: Hall | None = None  # of the last good build, and its templates
+    hall: Hall | None = None  # of the last good build, its templates and feeds
     env: Environment | None = None
+    feeds: list[Feed] | None = None
 
     def rebuild(self, bodies: set[str] | None = None) -> Outcome | None:
         """Rebuild; `bodies` are the sources that alone changed, when only Markdown files were saved."""
         started = time.perf_counter()
         if bodies and self.hall is not None and not self.problems:
-            patched = patch_bodies(self.hall, self.env, self.cache, bodies)
+            patched = patch_bodies(self.hall, self.env, self.cache, bodies, self.feeds)
             if patched is not None:
                 with self.lock:
                     self.files = {**self.files, **patched.files}
-                    self.hall, self.env = patched.hall, patched.env
+                    self.hall, self.env, self.feeds = patched.hall, patched.env, patched.feeds
                 return self._done(Outcome(hall=patched.hall, files=patched.files, rendered=sorted(patched.files)),
                                   started)
         report = Report()
@@ -95,7 +97,7 @@ class Site:
                 files.update(outcome.files)
                 self.files = files
                 self.copies = outcome.copies
-                self.hall, self.env = outcome.hall, outcome.env
+                self.hall, self.env, self.feeds = outcome.hall, outcome.env, None
         return self._done(outcome, started)
 
     def _done(self, outcome: Outcome | None, started: float) -> Outcome | None:
