@@ -111,5 +111,7 @@ class Fingerprints:
                                                 state)
         return key
 
-    def rows(self, entries: Any) -> tuple[str, ...]:
-        return tuple(self.row(e) for e in entries)
+    def rows(self, entries: Any) -> str:
+        """One digest for the rows of a list, in order."""
+        row = self.row
+        return _hash("".join([row(e) for e in entries]))

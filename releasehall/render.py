@@ -77,7 +77,7 @@ def compile_templates(env: Environment) -> None:
         env.get_template(name)
 
 
-SHARED_MACROS = ("site_footer", "dept_link", "when")  # macros.html macros whose output depends on their arguments only
+SHARED_MACROS = ("site_footer", "dept_link", "when")  # globals: macros.html's render_<name>, once per argument
 
 
 def _macro(env: Environment, name: str) -> Callable[..., Markup]:
@@ -85,13 +85,13 @@ def _macro(env: Environment, name: str) -> Callable[..., Markup]:
 
 
 def _once_per_argument(env: Environment, name: str) -> Callable[..., Markup]:
-    """A macro of macros.html as a global that renders once per build for each distinct argument."""
+    """macros.html's `render_<name>` as the global `<name>`, rendered once per build for each distinct argument."""
     done: dict[tuple[Any, ...], Markup] = {}
 
     def call(*args: Any) -> Markup:
         cached = done.get(args)
         if cached is None:
-            cached = done[args] = Markup(_macro(env, name)(*args))
+            cached = done[args] = Markup(_macro(env, f"render_{name}")(*args))
         return cached
 
     return call
