@@ -40,6 +40,7 @@ class Outcome:
     files: dict[str, bytes] = field(default_factory=dict)
     copies: dict[str, Path] = field(default_factory=dict)
     reused: frozenset[str] = frozenset()  # outputs left as the last build wrote them
+    staged: frozenset[str] = frozenset()  # outputs written straight to the staging folder, bytes not kept
     rendered: list[str] = field(default_factory=list)  # outputs rendered this time (pages, feeds, figures)
     written: int = 0
     kept: int = 0
@@ -108,17 +109,20 @@ def generate(settings: Settings, now: datetime, drafts: bool, report: Report, ca
     render.render_pages(hall, env, memo, fp, jobs)
     render_stats(hall, env, memo, fp, jobs)
     made = feeds.render_feeds(hall, memo, fp, jobs)
+    variants = "zh-Hant" in settings.variants
     try:
         render.compile_templates(env)  # once, before the workers fork, instead of once in each
-        files = jobs.run(stager)
+        results = jobs.run(stager, keep=variants)  # the mirror reads the pages; else their bytes stay with the workers
     except TemplateError as exc:
         report.problems.append(template_problem(exc, settings.root))
         outcome.problems = report.errors + report.warnings
         return outcome
-    if "zh-Hant" in settings.variants:
+    files = {path: data for path, data in results.items() if data is not None}
+    outcome.staged = frozenset(path for path, data in results.items() if data is None)
+    if variants:
         made.update(mirror({**files, **made}, hall.urls, memo, previous))
     urls = hall.urls
-    pages = sorted({*files, *made, *memo.reused})
+    pages = sorted({*results, *made, *memo.reused})
     made[urls.output_path(urls.file("sitemap.xml"))] = render.sitemap(hall, pages)
     made[urls.output_path(urls.file("robots.txt"))] = render.robots(hall)
     if stager is not None:
@@ -129,7 +133,7 @@ def generate(settings: Settings, now: datetime, drafts: bool, report: Report, ca
     for rel, path in static_files(settings).items():
         copies[urls.output_path(urls.home() + rel)] = path
     outcome.files = files
-    outcome.copies = {k: v for k, v in copies.items() if k not in files}
+    outcome.copies = {k: v for k, v in copies.items() if k not in files and k not in outcome.staged}
     outcome.reused = frozenset(memo.reused)
     outcome.rendered = memo.rendered
     cache.keys = memo.keys
@@ -167,7 +171,7 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
             return outcome
         for rel, source in outcome.copies.items():
             stager.copy(rel, source)
-        written = stager.commit({*outcome.files, *outcome.copies, *outcome.reused},
+        written = stager.commit({*outcome.files, *outcome.staged, *outcome.copies, *outcome.reused},
                                 old_stamps=cache.stamps if same_output and out.is_dir() else None)
     except BaseException:
         if stager is not None:

@@ -29,10 +29,12 @@ class Jobs:
         """Queue outputs made together (a feed's RSS and Atom) by one call of `make`."""
         self.queue.append((paths, make))
 
-    def run(self, stager: Stager | None = None, workers: int | None = None) -> dict[str, bytes]:
-        """Make every queued output, and stage it where it was made. Returns all of them by path."""
-        made: dict[str, bytes] = {}
-        calls = [partial(_make_and_save, paths, make, stager) for paths, make in self.queue]
+    def run(self, stager: Stager | None = None, keep: bool = True, workers: int | None = None
+            ) -> dict[str, bytes | None]:
+        """Make every queued output, and stage it where it was made. Returns all of them by path: their
+        bytes, or None for those only staged (`keep=False`: their bytes need not travel back)."""
+        made: dict[str, bytes | None] = {}
+        calls = [partial(_make_and_save, paths, make, stager, keep or stager is None) for paths, make in self.queue]
         for index, (data, stamps) in fork_map(calls, parallel_from=PARALLEL_FROM, workers=workers):
             for path, one, stamp in zip(self.queue[index][0], data, stamps, strict=True):
                 made[path] = one
@@ -41,9 +43,9 @@ class Jobs:
         return made
 
 
-def _make_and_save(paths: tuple[str, ...], make: Make, stager: Stager | None
-                   ) -> tuple[tuple[bytes, ...], tuple[Stamp | None, ...]]:
+def _make_and_save(paths: tuple[str, ...], make: Make, stager: Stager | None, keep: bool
+                   ) -> tuple[tuple[bytes | None, ...], tuple[Stamp | None, ...]]:
     data = make()
-    if stager is None:
-        return data, (None,) * len(data)
-    return data, tuple(stager.save(path, one) for path, one in zip(paths, data, strict=True))
+    stamps = tuple(stager.save(path, one) for path, one in zip(paths, data, strict=True)) if stager else \
+        (None,) * len(data)
+    return (data if keep else (None,) * len(data)), stamps
