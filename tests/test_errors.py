@@ -237,3 +237,20 @@ def test_unreadable_file_is_a_path_line_error(tmp_path):
     assert [str(p) for p in report.errors] == [
         "content/police/releases/missing.md:1: 无法读取文件（No such file or directory），请检查文件权限 / "
         "cannot read the file (No such file or directory); check its permissions"]
+
+
+def test_template_failing_midway_leaves_the_last_output_and_no_staging_folder(tmp_path, run_cli):
+    site = write_site(tmp_path / "site", BASIC)
+    out = tmp_path / "out"
+    assert run_cli("build", "--site", str(site), "--out", str(out), "--now", NOW)[0] == 0
+    before = {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    # fails only on question pages, after other pages were already staged
+    (site / "layouts").mkdir()
+    (site / "layouts/question.html").write_text("{% extends \"base.html\" %}\n{% block main %}\n{{ item.nothing.here }}\n"
+                                                "{% endblock %}\n", encoding="utf-8")
+    (site / "content/police/releases/a.md").write_text(
+        (site / "content/police/releases/a.md").read_text(encoding="utf-8") + "\n新的一段。\n", encoding="utf-8")
+    code, _out, err = run_cli("build", "--site", str(site), "--out", str(out), "--now", NOW)
+    assert code == 1 and "layouts/question.html:3: 模板错误" in err
+    assert {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]
