@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from conftest import SITE, dept, front, write_site
 
-from releasehall.workdays import WorkCalendar
+from releasehall.workdays import WorkCalendar, known_years
 
 NOW = "2024-10-20T12:00:00+08:00"
 
@@ -41,6 +41,25 @@ def test_site_calendar_overrides_official_one():
 
 def test_reply_days_spec_example():
     assert WorkCalendar().workdays_between(date(2024, 9, 27), date(2024, 10, 8)) == 3
+
+
+@pytest.mark.parametrize(("start", "end"), [
+    (date(2024, 9, 27), date(2024, 10, 8)), (date(2023, 12, 31), date(2024, 1, 2)), (date(2023, 12, 30), date(2025, 3, 1)),
+    (date(2024, 1, 1), date(2024, 12, 31)), (date(2024, 5, 5), date(2024, 5, 5)), (date(2024, 5, 6), date(2024, 5, 1)),
+    (date(2026, 12, 31), date(2027, 1, 15)), (date(2025, 12, 31), date(2026, 12, 31)),
+])
+def test_working_days_between_count_each_day_after_start_through_end(start, end):
+    extra = WorkCalendar(frozenset({date(2024, 10, 8), date(2025, 1, 2)}), frozenset({date(2024, 10, 5)}))
+    for calendar in (WorkCalendar(), extra):
+        expected, day = 0, start
+        while day < end:
+            day += timedelta(days=1)
+            expected += calendar.is_workday(day)
+        fresh = WorkCalendar(calendar.extra_holidays, calendar.extra_workdays)
+        assert fresh.workdays_between(start, end) == expected
+        # the years warned about are those of the days counted, as when counting day by day
+        counted = {(start + timedelta(days=n)).year for n in range(1, (end - start).days + 1)}
+        assert fresh.unknown_years == {year for year in counted if year not in known_years()}
 
 
 FILES = {
