@@ -7,6 +7,7 @@ import os
 import re
 import shutil
 import string
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -223,3 +224,22 @@ def test_outputs_made_on_all_cores_are_byte_identical_to_one_process(tmp_path, m
     monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
     assert not run(site, out=tmp_path / "pooled", now=NOW, use_cache=False).errors
     assert snapshot(tmp_path / "pooled") == snapshot(tmp_path / "serial")
+
+
+def _mark_then_wait(folder: Path, n: int) -> int:
+    if n == 0:
+        raise ValueError("share 0 fails")
+    (folder / str(n)).touch()
+    time.sleep(0.2)
+    return n
+
+
+def test_a_failing_call_on_a_worker_stops_the_shares_not_started(tmp_path, monkeypatch):
+    import functools
+
+    import releasehall.parallel as parallel
+
+    calls = [functools.partial(_mark_then_wait, tmp_path, n) for n in range(48)]  # 24 shares of 2 on two workers
+    with pytest.raises(ValueError, match="share 0 fails"):
+        list(parallel.fork_map(calls, parallel_from=1, workers=2))
+    assert len(list(tmp_path.iterdir())) < 24
