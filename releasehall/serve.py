@@ -37,8 +37,9 @@ from releasehall.patch import patch_bodies
 
 DEBOUNCE = 0.05  # seconds of quiet before a rebuild
 EVENTS = "/__releasehall/events"
-RELOAD_SCRIPT = (
+RELOAD_SCRIPT = (  # data-releasehall-live on <html> once the page listens (tests wait for it)
     "<script>(function(){{var s=new EventSource('{events}');"
+    "s.onopen=function(){{document.documentElement.setAttribute('data-releasehall-live','');}};"
     "s.onmessage=function(){{location.reload();}};}})();</script>"
 )
 OVERLAY = (
