@@ -110,15 +110,29 @@ class Pagination:
     count: int
     prev: str | None
     next: str | None
-    links: tuple[tuple[int, str], ...]
+    links: tuple[tuple[int, str] | None, ...]  # page numbers to show and their URLs; None where some are left out
+
+
+PAGER_REACH = 2  # pages shown on each side of the current one, besides the first and the last
+
+
+def pager_window(number: int, count: int) -> list[int | None]:
+    """The first page, the last, and PAGER_REACH pages around `number`; None for each run left out."""
+    shown = sorted({1, count, *range(max(1, number - PAGER_REACH), min(count, number + PAGER_REACH) + 1)})
+    window: list[int | None] = []
+    for n in shown:
+        if window and n - (window[-1] or 0) > 1:
+            window.append(None)
+        window.append(n)
+    return window
 
 
 def paginate(entries: Sequence[Entry], per_page: int, url: Callable[[int], str]
              ) -> list[tuple[str, Pagination, Sequence[Entry]]]:
     count = max(1, -(-len(entries) // per_page))
-    links = tuple((n, url(n)) for n in range(1, count + 1))
     return [
-        (url(n), Pagination(n, count, url(n - 1) if n > 1 else None, url(n + 1) if n < count else None, links),
+        (url(n), Pagination(n, count, url(n - 1) if n > 1 else None, url(n + 1) if n < count else None,
+                            tuple(None if m is None else (m, url(m)) for m in pager_window(n, count))),
          entries[(n - 1) * per_page: n * per_page])
         for n in range(1, count + 1)
     ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -120,6 +121,24 @@ def test_pagination(tmp_path, run_cli):
     first = read(out, "releases/index.html")
     assert first.index("发布4") < first.index("发布3") and "发布2" not in first
     assert 'href="/releases/page/2/"' in first
+
+
+def test_pager_shows_first_last_and_two_pages_either_side(tmp_path, run_cli):
+    from releasehall.render import pager_window
+
+    assert pager_window(1, 1) == [1]
+    assert pager_window(1, 10) == [1, 2, 3, None, 10]
+    assert pager_window(5, 10) == [1, None, 3, 4, 5, 6, 7, None, 10]
+    assert pager_window(4, 10) == [1, 2, 3, 4, 5, 6, None, 10]
+    assert pager_window(10, 10) == [1, None, 8, 9, 10]
+    files = {"content/police/department.yaml": dept("公安")}
+    for n in range(20):
+        files[f"content/police/releases/r{n}.md"] = front({"title": f"发布{n}", "date": f"2024-09-{n + 1:02d}"}, "x\n")
+    site = write_site(tmp_path, files, {**__import__("conftest").SITE, "paginate": 2})
+    page = read(build(run_cli, site), "releases/page/5/index.html")
+    pager = page[page.index('<nav class="pager"'):page.index("</nav>", page.index('<nav class="pager"'))]
+    assert re.findall(r">(\d+|…)</", pager) == ["1", "…", "3", "4", "5", "6", "7", "…", "10"]
+    assert '<span aria-current="page">5</span>' in pager and 'rel="prev" href="/releases/page/4/"' in pager
 
 
 def test_footer_identifiers_and_standalone_pages(tmp_path, run_cli):
