@@ -148,11 +148,12 @@ class _Reader:
 
     def read(self, path: Path, rel: str, parse: Callable[[Report], T | None]) -> T | None:
         stamp, hit = self._cached(path, rel)
-        if stamp is None or hit is not None:
-            return parse(self.report) if stamp is None else hit
+        if stamp is None:
+            return parse(self.report)
+        if hit is not None:
+            return hit[1]  # type: ignore[no-any-return]
         record, problems = _parse_alone(parse)
-        self.new[rel] = (stamp, record, problems)
-        self.report.extend(problems)
+        self._keep(rel, stamp, record, problems)
         return record
 
     def defer(self, path: Path, rel: str, parse: Callable[[Report], Any]) -> None:
@@ -160,12 +161,15 @@ class _Reader:
         if stamp is None:
             self._queued.append((rel, None, parse(self.report)))
         elif hit is not None:
-            self._queued.append((rel, None, hit))
+            self._queued.append((rel, None, hit[1]))
         else:
             self._queued.append((rel, stamp, partial(_parse_alone, parse)))
 
-    def _cached(self, path: Path, rel: str) -> tuple[tuple[int, int] | None, Any]:
-        """The file's stamp (None: it vanished since the folder was listed) and its cached record, if fresh."""
+    def _cached(self, path: Path, rel: str) -> tuple[tuple[int, int] | None, tuple[Any, ...] | None]:
+        """The file's stamp (None: it vanished since the folder was listed) and its cache entry, if fresh.
+
+        A fresh entry is reused whatever it holds, a file that could not be read included.
+        """
         try:
             stat = path.stat()
         except OSError:
@@ -174,9 +178,12 @@ class _Reader:
         hit = self.old.get(rel)
         if hit is None or hit[0] != stamp:
             return stamp, None
-        self.new[rel] = hit
-        self.report.extend(hit[2])
-        return stamp, hit[1]
+        self._keep(rel, *hit)
+        return stamp, hit
+
+    def _keep(self, rel: str, stamp: tuple[int, int], record: Any, problems: list[Problem]) -> None:
+        self.new[rel] = (stamp, record, problems)
+        self.report.extend(problems)
 
     def settle(self) -> list[Any]:
         """The records of everything queued since the last settle, in order (None where unreadable)."""
@@ -186,8 +193,7 @@ class _Reader:
         for index, (record, problems) in fork_map([queued[i][2] for i in todo], parallel_from=PARALLEL_FROM):
             rel, stamp, _parse = queued[todo[index]]
             assert stamp is not None
-            self.new[rel] = (stamp, record, problems)
-            self.report.extend(problems)
+            self._keep(rel, stamp, record, problems)
             records[todo[index]] = record
         return records
 

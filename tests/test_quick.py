@@ -101,3 +101,20 @@ def test_watcher_names_saved_markdown_and_asks_for_more_otherwise(tmp_path):
     assert watcher.take() is None
     watcher.on_any_event(FileModifiedEvent(str(root / "site.yaml")))
     assert watcher.take() is None
+
+
+def test_a_source_with_errors_is_not_parsed_again_until_it_changes(tmp_path, monkeypatch):
+    import releasehall.load as load
+
+    site = write_site(tmp_path / "site", {**FILES, "content/police/releases/bad.md": front({"title": "坏"}, "x\n")})
+    parsed: list[str] = []
+    real = load._load_release
+    monkeypatch.setattr(load, "_load_release", lambda path, rel, *rest: parsed.append(rel) or real(path, rel, *rest))
+    preview = Site(site.resolve(), "http://127.0.0.1:8000/", NOW, False)
+    first = preview.rebuild()
+    assert first is not None and [f"{p.path}:{p.line}" for p in first.errors] == ["content/police/releases/bad.md:2"]
+    assert "content/police/releases/bad.md" in parsed
+    parsed.clear()
+    again = preview.rebuild()
+    assert again is not None and [f"{p.path}:{p.line}" for p in again.errors] == ["content/police/releases/bad.md:2"]
+    assert parsed == []
