@@ -324,15 +324,24 @@ def _load_items(folder: Path, rel_folder: str, dept: str, settings: Settings, ct
         if _outside(path, is_link, settings.root, rel, report):
             continue
         if inner[-1].lower().endswith(".md"):
-            if len(inner) == 2 and inner[0] == "releases":
-                reader.defer(Path(path), rel, partial(_load_release, Path(path), rel, dept, ctx))
-            elif len(inner) == 2 and inner[0] == "qa":
-                reader.defer(Path(path), rel, partial(_load_question, Path(path), rel, dept, ctx))
+            load = _item_loader(inner)
+            if load is not None:
+                reader.defer(Path(path), rel, partial(load, Path(path), rel, dept, ctx))
             else:
                 report.error(rel, 1, "Markdown 文件位置不对：发布放在 releases/，留言回复放在 qa/",
                              "Markdown file in the wrong place: releases go in releases/, questions in qa/")
         elif inner != ("department.yaml",):
             assets.append(Asset(rel.removeprefix(f"{CONTENT}/")))
+
+
+_ItemLoader = Callable[[Path, str, str, s.Context, Report], Release | Question | None]
+
+
+def _item_loader(inner: tuple[str, ...]) -> _ItemLoader | None:
+    """How to read a Markdown file at `inner` below its department folder: releases/x.md or qa/x.md."""
+    if len(inner) != 2 or not inner[1].lower().endswith(".md"):
+        return None
+    return {"releases": _load_release, "qa": _load_question}.get(inner[0])
 
 
 def _front(path: Path, rel: str, schema: s.Schema, ctx: s.Context, report: Report
@@ -446,11 +455,9 @@ def load_source(settings: Settings, rel: str, report: Report) -> Release | Quest
     parts = rel.split("/")
     path = settings.root / rel
     ctx = s.Context(settings.tz)
-    if len(parts) == 4 and parts[0] == CONTENT and parts[1] != PAGES and parts[3].lower().endswith(".md"):
-        if parts[2] == "releases":
-            return _load_release(path, rel, parts[1], ctx, report)
-        if parts[2] == "qa":
-            return _load_question(path, rel, parts[1], ctx, report)
+    load = _item_loader(tuple(parts[2:])) if len(parts) == 4 and parts[0] == CONTENT and parts[1] != PAGES else None
+    if load is not None:
+        return load(path, rel, parts[1], ctx, report)
     if len(parts) == 3 and parts[:2] == [CONTENT, PAGES] and parts[2].lower().endswith(".md"):
         return _load_page(path, rel, ctx, report)
     return None

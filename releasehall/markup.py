@@ -228,17 +228,9 @@ class Job:
 PARALLEL_FROM = 1000  # below this many bodies to render a second process costs more than it saves
 
 
-class _PerProcess:
-    """A Renderer made on first use in each process (the nh3 cleaner is not shared across a fork)."""
-
-    def __init__(self) -> None:
-        self._renderer: Renderer | None = None
-
-    def render(self, job: Job, targets: Targets) -> tuple[Body, list[Problem]]:
-        if self._renderer is None:
-            self._renderer = Renderer()
-        found = Report()
-        return self._renderer.render(job.rel, job.source, job.first_line, targets, found), found.problems
+def _render_one(renderer: Renderer, job: Job, targets: Targets) -> tuple[Body, list[Problem]]:
+    found = Report()
+    return renderer.render(job.rel, job.source, job.first_line, targets, found), found.problems
 
 
 # (source path, digest of the text, first line) -> the body and the problems found rendering it
@@ -266,12 +258,10 @@ def render_all(jobs: Sequence[Job], targets: Targets, report: Report, cache: Bod
         else:
             todo.append(job)
             todo_keys.append(key)
-    renderer = _PerProcess()
-    results: list[tuple[Body, list[Problem]]] = [None] * len(todo)  # type: ignore[list-item]
-    calls = [partial(renderer.render, job, targets) for job in todo]
-    for index, result in fork_map(calls, parallel_from=PARALLEL_FROM):
-        results[index] = result
-    for job, key, (body, problems) in zip(todo, todo_keys, results, strict=True):
+    renderer = Renderer()  # a forked worker uses its own copy
+    done = dict(fork_map([partial(_render_one, renderer, job, targets) for job in todo], parallel_from=PARALLEL_FROM))
+    for index, (job, key) in enumerate(zip(todo, todo_keys, strict=True)):
+        body, problems = done[index]
         bodies[job.key] = body
         report.extend(problems)
         kept[key] = (body, problems)

@@ -16,6 +16,7 @@ from releasehall.i18n import strings
 from releasehall.index import Hall
 from releasehall.memo import Fingerprints, Memo, digest
 from releasehall.outputs import Jobs
+from releasehall.render import render_page
 from releasehall.stats import Figures, Month
 
 MIN_RANKED = 5  # fewer questions than this: shown, not ranked
@@ -130,8 +131,7 @@ def render_stats(hall: Hall, env: Environment, memo: Memo, fp: Fingerprints, job
 
     def page(url: str, template: str, title: str, **context: Any) -> None:
         if not memo.reuse(urls.output_path(url), key):
-            jobs.add((urls.output_path(url),), partial(_page, env, template, dict(
-                url=url, title=title, feeds=(), description="", **context)))
+            jobs.add((urls.output_path(url),), partial(render_page, env, template, url, title, **context))
 
     months = hall.stats.months
     month_chart = bar_chart(f"{words['asked_in']} / {words['months']}", [(m.month, m.asked) for m in months], "")
@@ -155,10 +155,6 @@ def render_stats(hall: Hall, env: Environment, memo: Memo, fp: Fingerprints, job
         path = urls.output_path(urls.stats_file(name))
         if not memo.reuse(path, key):
             jobs.add((path,), partial(_data, make, hall))
-
-
-def _page(env: Environment, template: str, context: dict[str, Any]) -> tuple[bytes]:
-    return (env.get_template(template).render(context).encode("utf-8"),)
 
 
 def _data(make: Callable[[Hall], bytes], hall: Hall) -> tuple[bytes]:

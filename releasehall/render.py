@@ -138,8 +138,11 @@ def paginate(entries: Sequence[Entry], per_page: int, url: Callable[[int], str]
     ]
 
 
-def _render(env: Environment, template: str, context: dict[str, Any]) -> tuple[bytes]:
-    return (env.get_template(template).render(context).encode("utf-8"),)
+def render_page(env: Environment, template: str, url: str, title: str, feeds: Sequence[dict[str, str]] = (),
+                description: str = "", **context: Any) -> tuple[bytes]:
+    """One page: `template` with what every page gets (its URL, title, feed links, description) and `context`."""
+    return (env.get_template(template).render(url=url, title=title, feeds=feeds, description=description,
+                                              **context).encode("utf-8"),)
 
 
 class _Pages:
@@ -152,16 +155,13 @@ class _Pages:
         self.fp = fp
         self.jobs = jobs
 
-
     def add(self, url: str, template: str, title: str, feeds: Sequence[dict[str, str]] = (),
             description: str = "", *, key: Any, **context: Any) -> None:
         """Render a page, unless its key (what it shows) is unchanged since the last build."""
         path = self.hall.urls.output_path(url)
         if self.memo.reuse(path, digest(self.fp.whole, template, url, title, feeds, description, key)):
             return
-        self.jobs.add((path,), partial(_render, self.env, template, {
-            "url": url, "title": title, "feeds": feeds, "description": description, **context,
-        }))
+        self.jobs.add((path,), partial(render_page, self.env, template, url, title, feeds, description, **context))
 
 
 def feed_links(hall: Hall, scope: str, name: str) -> list[dict[str, str]]:
@@ -210,8 +210,7 @@ def entry_page(hall: Hall, entry: Entry) -> EntryPage:
 
 def page_bytes(env: Environment, page: EntryPage) -> bytes:
     """An item's page on its own (serve's quick path), the same bytes as in a whole build."""
-    return _render(env, page.template, {"url": page.url, "title": page.title, "feeds": (),
-                                        "description": page.description, **page.context})[0]
+    return render_page(env, page.template, page.url, page.title, (), page.description, **page.context)[0]
 
 
 def render_pages(hall: Hall, env: Environment, memo: Memo, fp: Fingerprints, jobs: Jobs) -> None:

@@ -54,18 +54,13 @@ class _Mirror:
 
 def mirror(files: Mapping[str, bytes], urls: Urls, memo: Memo, previous: Callable[[str], bytes]) -> dict[str, bytes]:
     """The zh-Hant twin of every page, feed and data file whose simplified original changed."""
-    result: dict[str, bytes] = {}
-    rewrite = _Mirror(urls)
-    for rel, key in sorted(memo.keys.items()):
-        if rel in _SKIP or rel.startswith(PREFIX) or memo.reuse(PREFIX + rel, digest("zh-Hant", key)):
-            continue
-        data = files[rel] if rel in files else previous(rel)
-        result[PREFIX + rel] = rewrite(data.decode("utf-8")).encode("utf-8")
-    return result
+    changed = {rel: files[rel] if rel in files else previous(rel) for rel, key in sorted(memo.keys.items())
+               if rel not in _SKIP and not rel.startswith(PREFIX) and not memo.reuse(PREFIX + rel, digest("zh-Hant", key))}
+    return mirror_files(changed, urls)
 
 
 def mirror_files(files: Mapping[str, bytes], urls: Urls) -> dict[str, bytes]:
-    """The zh-Hant twins of these pages and feeds (serve's quick path)."""
+    """The zh-Hant twins of these pages and feeds."""
     rewrite = _Mirror(urls)
     return {PREFIX + rel: rewrite(data.decode("utf-8")).encode("utf-8") for rel, data in files.items()
             if rel not in _SKIP and not rel.startswith(PREFIX)}
