@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import re
+import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -22,6 +23,7 @@ from cmarkgfm import cmark
 from releasehall.errors import Problem, Report
 from releasehall.model import Entry
 from releasehall.parallel import fork_map
+from releasehall.safeurl import ALLOWED_SCHEMES, refusal
 from releasehall.urls import Urls
 
 HALL_PATHS = ("releases", "qa", "topics", "kinds", "departments", "stats", "overdue", "search", "static")
@@ -31,7 +33,7 @@ _ATTRIBUTES: dict[str, set[str]] = {tag: set(attrs) for tag, attrs in nh3.ALLOWE
 _ATTRIBUTES["*"] = {"id", "class", "title", "lang", "dir"}
 _ATTRIBUTES["a"] = _ATTRIBUTES.get("a", set()) | {"href", "rel", "aria-label"}
 _ATTRIBUTES["img"] = _ATTRIBUTES.get("img", set()) | {"loading"}
-_URL_SCHEMES = {"http", "https", "mailto", "tel"}
+_URL_SCHEMES = set(ALLOWED_SCHEMES)  # nh3 drops others too; `safeurl.refusal` decides first, on the decoded value
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,35 +77,78 @@ class _Job:
     links: list[str] = field(default_factory=list)
     assets: list[str] = field(default_factory=list)
     resolved: list[tuple[str, bool, Resolution]] = field(default_factory=list)
+    backref_label: str = ""
+    _destinations: dict[str, list[int]] = field(default_factory=dict)
+    _used: dict[str, int] = field(default_factory=dict)
 
-    def line_of(self, needle: str) -> int:
-        for offset, line in enumerate(self.source.split("\n")):
-            if needle in line:
-                return self.first_line + offset
-        return self.first_line
+    def line_of(self, target: str) -> int:
+        """The line of `target`'s next use as a link destination: repeated targets are matched to their lines in
+        order; a target only mentioned in text (not as a destination) never counts."""
+        lines = self._destinations.get(target)
+        if lines is None:
+            lines = self._destinations[target] = _destination_lines(self.source, target)
+        used = self._used.get(target, 0)
+        self._used[target] = used + 1
+        if not lines:
+            return self.first_line
+        return self.first_line + lines[min(used, len(lines) - 1)]
 
     def attribute(self, tag: str, name: str, value: str) -> str | None:
-        """nh3's attribute filter: link and image targets resolved, footnote labels in both languages."""
-        if (tag, name) in _TARGETS:
+        """nh3's attribute filter: every URL-bearing attribute decided by `safeurl.refusal`, link and image targets
+        resolved; cmark's own footnote back-links labelled in both languages."""
+        if (tag, name) in _URL_ATTRIBUTES:
             if value.startswith("#"):
                 return unquote(value)
-            if urlsplit(value).scheme:  # allowed schemes only: nh3 has dropped the others
-                return value
-            return _resolve(unquote(value), self, tag == "img")
-        if name == "aria-label" and tag == "a":
+            return _resolve(value, self, tag == "img")
+        if name == "aria-label" and tag == "a" and value == self.backref_label:
             return _BACK_TO_TEXT
         return value
 
 
-_TARGETS = {("a", "href"), ("img", "src")}
+# every attribute nh3 lets through that holds a URL (nh3 checks the scheme of href and src only)
+_URL_ATTRIBUTES = {("a", "href"), ("img", "src"), ("blockquote", "cite"), ("q", "cite"), ("del", "cite"),
+                   ("ins", "cite")}
 _BACK_TO_TEXT = "返回正文 / back to text"
+# cmark's footnote back-reference; raw HTML cannot come after the footnote section cmark appends, so only its
+# own back-links are matched
+_BACKREF = re.compile(r'(class="footnote-backref" data-footnote-backref data-footnote-backref-idx="[^"]*" '
+                      r'aria-label=")Back to reference [^"]*(")')
+_FOOTNOTES = '<section class="footnotes" data-footnotes>'
+
+
+def _mark_backrefs(html: str, label: str) -> str:
+    """cmark's back-link labels replaced by `label`, a value no author can know in advance."""
+    start = html.rfind(_FOOTNOTES)
+    if start < 0:
+        return html
+    return html[:start] + _BACKREF.sub(lambda m: f"{m.group(1)}{label}{m.group(2)}", html[start:])
+
+
+def _destination_lines(source: str, target: str) -> list[int]:
+    """Offsets of the lines where `target` (as cmark wrote it, or as the author did: unescaped, entity-encoded)
+    stands as a link destination: `](target`, `]: target`, `<target>`, `="target"`, `='target'`, `=target`."""
+    forms = dict.fromkeys((target, unquote(target), target.replace("&", "&amp;")))
+    found: list[int] = []
+    for offset, line in enumerate(source.split("\n")):
+        for form in forms:
+            if not form:
+                continue
+            pattern = re.escape(form)
+            found.extend(offset for _ in re.finditer(
+                rf"(?:\]\(\s*<?|\]:\s*<?|<|=\s*[\"']?){pattern}", line))
+    return sorted(found)
 
 
 def resolve(target: str, rel: str, is_image: bool, targets: Targets) -> Resolution:
-    """Pure: a link or image target in the source at `rel`, resolved against the hall's sources."""
+    """Pure: a link or image target in the source at `rel` (as written, percent-escapes and all), resolved against
+    the hall's sources. Its scheme is decided by `safeurl.refusal` on the decoded value before anything else."""
+    refused = refusal(target)
+    if refused is not None:
+        return Resolution(None, problem=(True, f"“{target}”：{refused[0]}", f"'{target}': {refused[1]}"))
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or target.startswith("#") or not parts.path:
         return Resolution(target)
+    shown = unquote(target)
     suffix = (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
     path = unquote(parts.path)
     here = posixpath.dirname(rel.removeprefix("content/"))
@@ -111,8 +156,8 @@ def resolve(target: str, rel: str, is_image: bool, targets: Targets) -> Resoluti
     normal = posixpath.normpath(joined)
     urls = targets.urls
     if normal == ".." or normal.startswith("../"):
-        return Resolution(None, problem=(False, f"链接 “{target}” 指向 content/ 目录之外，只能链接站内内容",
-                                         f"link '{target}' climbs out of content/; link only to the hall's own sources"))
+        return Resolution(None, problem=(False, f"链接 “{shown}” 指向 content/ 目录之外，只能链接站内内容",
+                                         f"link '{shown}' climbs out of content/; link only to the hall's own sources"))
     first = normal.split("/")[0]
     if path.startswith("/") and normal == "." and not is_image:
         return Resolution(urls.home() + suffix)
@@ -127,18 +172,18 @@ def resolve(target: str, rel: str, is_image: bool, targets: Targets) -> Resoluti
     if normal.endswith(".md"):
         entry = targets.entries.get(source)
         if entry is None:
-            return Resolution(None, problem=(False, f"链接 “{target}” 指向的文件不存在（{source}），请检查路径",
-                                             f"link '{target}' names no file ({source}); check the path"))
+            return Resolution(None, problem=(False, f"链接 “{shown}” 指向的文件不存在（{source}），请检查路径",
+                                             f"link '{shown}' names no file ({source}); check the path"))
         if entry.id not in targets.published:
             return Resolution(None, problem=(
-                True, f"链接 “{target}” 指向尚未发布的内容（草稿或未来日期），已去掉链接",
-                f"link '{target}' points at an unpublished item (draft or future); the link is dropped"))
+                True, f"链接 “{shown}” 指向尚未发布的内容（草稿或未来日期），已去掉链接",
+                f"link '{shown}' points at an unpublished item (draft or future); the link is dropped"))
         return Resolution(urls.entry(entry) + suffix, entry=entry.id)
     if normal in targets.assets:
         return Resolution(urls.asset(normal) + suffix, asset=normal)
     what = ("图片", "image") if is_image else ("链接", "link")
-    return Resolution(None, problem=(False, f"{what[0]} “{target}” 指向的文件不存在（{source}），请检查路径",
-                                     f"{what[1]} '{target}' names no file ({source}); check the path"))
+    return Resolution(None, problem=(False, f"{what[0]} “{shown}” 指向的文件不存在（{source}），请检查路径",
+                                     f"{what[1]} '{shown}' names no file ({source}); check the path"))
 
 
 def _resolve(target: str, job: _Job, is_image: bool) -> str | None:
@@ -202,10 +247,10 @@ class Renderer:
         return self._job.attribute(tag, name, value)
 
     def render(self, rel: str, source: str, first_line: int, targets: Targets, report: Report) -> Body:
-        job = self._job = _Job(rel, source, first_line, targets, report)
+        job = self._job = _Job(rel, source, first_line, targets, report, backref_label=secrets.token_hex(16))
         try:
-            clean = self._cleaner.clean(heading_ids(cmark.markdown_to_html_with_extensions(
-                source, _OPTIONS, _EXTENSIONS)))
+            clean = self._cleaner.clean(heading_ids(_mark_backrefs(cmark.markdown_to_html_with_extensions(
+                source, _OPTIONS, _EXTENSIONS), job.backref_label)))
         finally:
             self._job = None
         return Body(clean, first_paragraph(clean), tuple(dict.fromkeys(job.links)),
