@@ -21,6 +21,7 @@ from jinja2 import Environment, TemplateError
 from releasehall import feeds, render
 from releasehall.cache import BuildCache, code_signature, load_cache, save_cache
 from releasehall.config import Settings, load_settings
+from releasehall.confine import walk
 from releasehall.errors import Problem, Report
 from releasehall.index import Hall, build_hall
 from releasehall.load import load_content
@@ -76,14 +77,20 @@ def template_problem(exc: TemplateError, root: Path) -> Problem:
 
 
 def static_files(settings: Settings) -> dict[str, Path]:
-    """Theme static files, overridden by the site's layouts/static/."""
+    """Theme static files, overridden by the site's layouts/static/ (whose links were checked by `check_layouts`)."""
     result: dict[str, Path] = {}
-    for folder in (THEME / "static", settings.root / "layouts" / "static"):
+    for folder, boundary in ((THEME / "static", THEME), (settings.root / "layouts" / "static", settings.root)):
         if folder.is_dir():
-            for path in sorted(folder.rglob("*")):
-                if path.is_file() and not path.name.startswith("."):
-                    result["static/" + path.relative_to(folder).as_posix()] = path
+            for path, inner in walk(folder, boundary, "layouts/static", Report()):
+                result["static/" + "/".join(inner)] = path
     return result
+
+
+def check_layouts(settings: Settings, report: Report) -> None:
+    """The operator's layouts/ (templates and static files): no link in it may lead out of the site folder."""
+    folder = settings.root / "layouts"
+    if folder.is_dir() or folder.is_symlink():
+        walk(folder, settings.root, "layouts", report)
 
 
 def generate(settings: Settings, now: datetime, drafts: bool, report: Report, cache: BuildCache,
@@ -96,6 +103,7 @@ def generate(settings: Settings, now: datetime, drafts: bool, report: Report, ca
     reads it. With a `stager`, each output is also staged as soon as it is made.
     """
     outcome = Outcome()
+    check_layouts(settings, report)
     content, cache.sources = load_content(settings, report, cache.sources)
     hall, cache.bodies = build_hall(settings, content, now, drafts, report, cache.bodies)
     outcome.hall = hall

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from releasehall import schema as s
+from releasehall.confine import refused
 from releasehall.errors import Report
 from releasehall.sources import read_yaml_file
 
@@ -122,6 +123,8 @@ def load_settings(root: Path, report: Report, *, base_url: str | None = None,
                   output: Path | None = None) -> Settings | None:
     """Read `site.yaml` under `root`; None after reporting what is wrong."""
     path = root / SITE_FILE
+    if path.is_symlink() and refused(path, root, SITE_FILE, report):
+        return None
     if not path.is_file():
         report.error(SITE_FILE, 1, f"找不到 {path}，请在站点目录中创建 site.yaml",
                      f"{path} not found; create site.yaml in the site folder")

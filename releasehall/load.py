@@ -6,7 +6,6 @@ record of the hall, published or not (drafts and future items are filtered by `i
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -15,6 +14,7 @@ from typing import Any, TypeVar
 
 from releasehall import schema as s
 from releasehall.config import Settings
+from releasehall.confine import refused, walk
 from releasehall.errors import Problem, Report, did_you_mean
 from releasehall.model import (
     CATEGORIES,
@@ -209,26 +209,29 @@ def load_content(settings: Settings, report: Report, cache: SourceCache | None =
     questions: list[Question] = []
     pages: list[Page] = []
     assets: list[Asset] = []
-    if not root.is_dir():
-        report.error(CONTENT, 1, "找不到 content 目录", "the content/ folder is missing")
+    if not root.is_dir() or refused(root, settings.root, CONTENT, report):
+        if not root.is_dir():
+            report.error(CONTENT, 1, "找不到 content 目录", "the content/ folder is missing")
         return Content({}, (), (), (), ()), {}
     for folder in sorted(p for p in root.iterdir() if not p.name.startswith(".")):
         rel_folder = f"{CONTENT}/{folder.name}"
-        if not folder.is_dir():
+        if not folder.is_dir() or refused(folder, settings.root, rel_folder, report):
             continue
         if folder.name == PAGES:
             _load_pages(folder, rel_folder, ctx, reader, assets)
             continue
         yaml_path = folder / "department.yaml"
+        yaml_rel = f"{rel_folder}/department.yaml"
+        if yaml_path.is_symlink() and refused(yaml_path, folder, yaml_rel, report, rel_folder):
+            continue
         if yaml_path.is_file():
-            department = reader.read(yaml_path, f"{rel_folder}/department.yaml",
-                                     partial(_load_department, folder, rel_folder, ctx))
+            department = reader.read(yaml_path, yaml_rel, partial(_load_department, folder, rel_folder, ctx))
         else:
             department = _load_department(folder, rel_folder, ctx, report)
         if department is None:
             continue
         departments[department.id] = department
-        _load_items(folder, rel_folder, department.id, settings, ctx, reader, assets)
+        _load_items(folder, rel_folder, department.id, ctx, reader, assets)
     for record in reader.settle():
         if isinstance(record, Release):
             releases.append(record)
@@ -240,21 +243,6 @@ def load_content(settings: Settings, report: Report, cache: SourceCache | None =
     _check_references(departments, releases, questions, report)
     content = Content(departments, tuple(releases), tuple(questions), tuple(pages), tuple(assets))
     return content, reader.new
-
-
-def _files(folder: str, inner: tuple[str, ...] = ()) -> list[tuple[str, tuple[str, ...], bool]]:
-    """Every file below `folder` as (path, its parts below `folder`, is a symbolic link), in path order,
-    skipping hidden files and folders; symlinked folders are not entered."""
-    found: list[tuple[str, tuple[str, ...], bool]] = []
-    with os.scandir(folder) as listing:
-        entries = sorted((e for e in listing if not e.name.startswith(".")), key=lambda e: e.name)
-    for entry in entries:
-        parts = (*inner, entry.name)
-        if entry.is_dir(follow_symlinks=False):
-            found.extend(_files(entry.path, parts))
-        else:
-            found.append((entry.path, parts, entry.is_symlink()))
-    return found
 
 
 def _load_department(folder: Path, rel_folder: str, ctx: s.Context, report: Report) -> Department | None:
@@ -307,26 +295,16 @@ def _slug_for(path: Path, rel: str, report: Report) -> str | None:
     return slug
 
 
-def _outside(path: str, is_link: bool, root: Path, rel: str, report: Report) -> bool:
-    """A symbolic link that leads out of the site folder is refused, never read."""
-    if not is_link or Path(path).resolve().is_relative_to(root.resolve()):
-        return False
-    report.error(rel, 1, "此文件是指向站点目录之外的链接，已拒绝读取；请把文件本身放进 content/",
-                 "this file links outside the site folder and was not read; put the file itself in content/")
-    return True
-
-
-def _load_items(folder: Path, rel_folder: str, dept: str, settings: Settings, ctx: s.Context, reader: _Reader,
+def _load_items(folder: Path, rel_folder: str, dept: str, ctx: s.Context, reader: _Reader,
                 assets: list[Asset]) -> None:
+    """A department's files; its editors' links may not lead out of its folder."""
     report = reader.report
-    for path, inner, is_link in _files(str(folder)):
+    for path, inner in walk(folder, folder, rel_folder, report, rel_folder):
         rel = f"{rel_folder}/{'/'.join(inner)}"
-        if _outside(path, is_link, settings.root, rel, report):
-            continue
         if inner[-1].lower().endswith(".md"):
             load = _item_loader(inner)
             if load is not None:
-                reader.defer(Path(path), rel, partial(load, Path(path), rel, dept, ctx))
+                reader.defer(path, rel, partial(load, path, rel, dept, ctx))
             else:
                 report.error(rel, 1, "Markdown 文件位置不对：发布放在 releases/，留言回复放在 qa/",
                              "Markdown file in the wrong place: releases go in releases/, questions in qa/")
@@ -423,17 +401,15 @@ def _check_personal_data(doc: Document, values: dict[str, Any], rel: str, report
 
 def _load_pages(folder: Path, rel_folder: str, ctx: s.Context, reader: _Reader, assets: list[Asset]) -> None:
     report = reader.report
-    for path, inner, is_link in _files(str(folder)):
+    for path, inner in walk(folder, folder, rel_folder, report, rel_folder):
         rel = f"{rel_folder}/{'/'.join(inner)}"
-        if _outside(path, is_link, folder.parent.parent, rel, report):
-            continue
         if not inner[-1].lower().endswith(".md"):
             assets.append(Asset(rel.removeprefix(f"{CONTENT}/")))
             continue
         if len(inner) > 1:
             report.error(rel, 1, "独立页面请直接放在 content/pages/ 下", "put standalone pages directly in content/pages/")
             continue
-        reader.defer(Path(path), rel, partial(_load_page, Path(path), rel, ctx))
+        reader.defer(path, rel, partial(_load_page, path, rel, ctx))
 
 
 def _load_page(path: Path, rel: str, ctx: s.Context, report: Report) -> Page | None:

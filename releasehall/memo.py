@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from releasehall.confine import walk
+from releasehall.errors import Report
 from releasehall.index import Hall
 from releasehall.model import Entry, Question, Release
 
@@ -28,11 +30,12 @@ def _hash(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
-def _files_digest(folder: Path) -> tuple[tuple[str, str], ...]:
+def _files_digest(folder: Path, boundary: Path) -> tuple[tuple[str, str], ...]:
+    """The templates' bytes, read only where `confine` allows (the build stopped at any link out)."""
     if not folder.is_dir():
         return ()
-    return tuple((p.relative_to(folder).as_posix(), hashlib.blake2b(p.read_bytes(), digest_size=16).hexdigest())
-                 for p in sorted(folder.rglob("*")) if p.is_file())
+    return tuple(("/".join(inner), hashlib.blake2b(p.read_bytes(), digest_size=16).hexdigest())
+                 for p, inner in walk(folder, boundary, folder.name, Report()))
 
 
 def settings_digest(hall: Hall) -> str:
@@ -84,7 +87,7 @@ class Fingerprints:
     def __post_init__(self) -> None:
         hall = self.hall
         self.whole = digest(
-            settings_digest(hall), _files_digest(THEME), _files_digest(hall.settings.root / "layouts"),
+            settings_digest(hall), _files_digest(THEME, THEME), _files_digest(hall.settings.root / "layouts", hall.settings.root),
             tuple(hall.departments.values()), hall.children, tuple(hall.topics.items()),
             tuple((p.slug, p.title, p.order) for p in hall.pages),
         )
