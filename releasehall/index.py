@@ -147,6 +147,22 @@ def _check_collisions(urls: Urls, content: Content, entries: list[Entry], report
         claim(urls.asset(asset.rel), f"content/{asset.rel}")
 
 
+def _withheld_assets(every: list[Entry], entries: list[Entry], bodies: Mapping[str, Body], targets: Targets,
+                     body_cache: BodyCache | None, new_body_cache: BodyCache) -> frozenset[str]:
+    """Files that only unpublished items (drafts, future dates) use: not copied until one of them is published, so a
+    scheduled release's attachment never leaks before the release. Their bodies are rendered for their links only
+    (what is wrong in them is reported once they are published); files nothing uses are still copied."""
+    published = {e.id for e in entries}
+    waiting = [Job(e.id, e.rel, e.body, e.body_line) for e in sorted(every, key=lambda e: e.id)
+               if e.id not in published and e.body]
+    if not waiting:
+        return frozenset()
+    unpublished, kept = render_all(waiting, targets, Report(), body_cache)
+    new_body_cache.update(kept)
+    used = {asset for body in bodies.values() for asset in body.assets}
+    return frozenset(asset for body in unpublished.values() for asset in body.assets if asset not in used)
+
+
 def build_hall(settings: Settings, content: Content, now: datetime, drafts: bool, report: Report,
                body_cache: BodyCache | None = None) -> tuple[Hall, BodyCache]:
     """The published hall, and the rendered-body cache for the next build."""
@@ -166,6 +182,7 @@ def build_hall(settings: Settings, content: Content, now: datetime, drafts: bool
     jobs += [Job(f"dept:{d.id}", d.rel, d.description, d.lines.get(("description",), 1))
              for d in content.departments.values()]
     bodies, new_body_cache = render_all(jobs, targets, report, body_cache)
+    withheld = _withheld_assets(every, entries, bodies, targets, body_cache, new_body_cache)
 
     every_id = {e.id: e for e in every}
     every_id.update({e.rel.removeprefix("content/").removesuffix(".md"): e for e in every})
@@ -241,7 +258,7 @@ def build_hall(settings: Settings, content: Content, now: datetime, drafts: bool
         departments={d: content.departments[d] for d in order},
         children=children,
         releases=tuple(releases), questions=tuple(questions), pages=tuple(pages),
-        assets=content.assets, bodies=bodies, by_id=by_id,
+        assets=tuple(a for a in content.assets if a.rel not in withheld), bodies=bodies, by_id=by_id,
         topics=dict(sorted(topics.items())), topic_of=topic_of,
         backlinks={k: tuple(v) for k, v in backlinks.items()},
         related={k: tuple(v) for k, v in related.items()},

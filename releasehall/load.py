@@ -12,6 +12,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
+from releasehall import filetypes
 from releasehall import schema as s
 from releasehall.config import Settings
 from releasehall.confine import refused, walk
@@ -309,7 +310,16 @@ def _load_items(folder: Path, rel_folder: str, dept: str, ctx: s.Context, reader
                 report.error(rel, 1, "Markdown 文件位置不对：发布放在 releases/，留言回复放在 qa/",
                              "Markdown file in the wrong place: releases go in releases/, questions in qa/")
         elif inner != ("department.yaml",):
-            assets.append(Asset(rel.removeprefix(f"{CONTENT}/")))
+            _add_asset(rel, assets, report)
+
+
+def _add_asset(rel: str, assets: list[Asset], report: Report) -> None:
+    """A file an editor put beside the Markdown: published only when its type is on `filetypes`' list."""
+    refused = filetypes.refusal(rel)
+    if refused is not None:
+        report.error(rel, 1, *refused)
+        return
+    assets.append(Asset(rel.removeprefix(f"{CONTENT}/")))
 
 
 _ItemLoader = Callable[[Path, str, str, s.Context, Report], Release | Question | None]
@@ -404,7 +414,7 @@ def _load_pages(folder: Path, rel_folder: str, ctx: s.Context, reader: _Reader, 
     for path, inner in walk(folder, folder, rel_folder, report, rel_folder):
         rel = f"{rel_folder}/{'/'.join(inner)}"
         if not inner[-1].lower().endswith(".md"):
-            assets.append(Asset(rel.removeprefix(f"{CONTENT}/")))
+            _add_asset(rel, assets, report)
             continue
         if len(inner) > 1:
             report.error(rel, 1, "独立页面请直接放在 content/pages/ 下", "put standalone pages directly in content/pages/")

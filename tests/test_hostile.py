@@ -121,3 +121,80 @@ def test_a_broken_link_is_reported_at_its_own_line_and_repeats_in_order(tmp_path
         "content/police/releases/b.md:10 link 'none.md' names no file (content/police/releases/none.md); check the path",
         "content/police/releases/b.md:12 link '%61.md' names no file (content/police/releases/%61.md); check the path",
     ]
+
+
+# --- Attachments: only document, image, audio, video and archive types -------------------------------------------
+
+@pytest.mark.parametrize("name", ["evil.html", "evil.htm", "evil.svg", "evil.xhtml", "evil.js", "evil.xml",
+                                  "evil.SVG", "noext", "evil.shtml", "evil.mhtml", "evil.swf"])
+def test_attachments_of_a_type_a_browser_could_run_are_errors_at_the_file(tmp_path, run_cli, name):
+    site = write_site(tmp_path, {**BASIC, f"content/police/releases/{name}": "<svg onload=alert(1)>",
+                                 f"content/pages/{name}": "<script>alert(2)</script>"})
+    code, err = build(run_cli, site)
+    assert code == 1
+    for rel in (f"content/police/releases/{name}", f"content/pages/{name}"):
+        line = next(line for line in err.splitlines() if line.startswith(f"{rel}:1: "))
+        assert "may not be published (a browser could run them as a page or script); allowed: pdf, ofd, doc" in line
+
+
+def test_allowed_attachment_types_are_copied(tmp_path, run_cli):
+    files = {f"content/police/releases/files/a.{ext}": b"x" for ext in ("pdf", "OFD", "docx", "wps", "et", "7z",
+                                                                        "mp4", "webp", "csv", "txt")}
+    site = write_site(tmp_path, {**BASIC, **files})
+    assert build(run_cli, site)[0] == 0
+    assert sorted(p.name for p in (site / "out/police/releases/files").iterdir()) == sorted(
+        f"a.{ext}" for ext in ("pdf", "OFD", "docx", "wps", "et", "7z", "mp4", "webp", "csv", "txt"))
+
+
+# --- Files that only unpublished items use wait for them ----------------------------------------------------------
+
+def scheduled_site(root: Path) -> Path:
+    return write_site(root, {
+        **BASIC,
+        "content/police/releases/later.md": front({"title": "定时发布", "date": "2024-11-01"},
+                                                  "\n![预告图](img/later.png) [附件](files/plan.pdf)\n"),
+        "content/police/releases/draft.md": front({"title": "草稿", "date": "2024-10-01", "draft": True},
+                                                  "\n![草稿图](img/draft.png) ![共用](img/shared.png)\n"),
+        "content/police/releases/now.md": front({"title": "已发布", "date": "2024-10-01"},
+                                                "\n![共用](img/shared.png)\n"),
+        "content/police/releases/img/later.png": b"\x89PNG later",
+        "content/police/releases/img/draft.png": b"\x89PNG draft",
+        "content/police/releases/img/shared.png": b"\x89PNG shared",
+        "content/police/releases/img/unused.png": b"\x89PNG unused",
+        "content/police/releases/files/plan.pdf": b"%PDF plan",
+    })
+
+
+def test_files_used_only_by_unpublished_items_are_not_copied_until_published(tmp_path, run_cli):
+    site = scheduled_site(tmp_path)
+    assert build(run_cli, site)[0] == 0
+    out = site / "out/police/releases"
+    assert sorted(p.relative_to(out).as_posix() for p in out.rglob("*.*") if p.is_file() and p.suffix != ".html") == [
+        "img/shared.png", "img/unused.png"]
+    code, _out, _err = run_cli("build", "--site", str(site), "--out", str(site / "out"), "--now", "2024-11-02")
+    assert code == 0
+    assert (out / "img/later.png").read_bytes() == b"\x89PNG later"
+    assert (out / "files/plan.pdf").is_file() and not (out / "img/draft.png").exists()
+    code, _out, _err = run_cli("build", "--site", str(site), "--out", str(site / "out"), "--now", "2024-11-02",
+                               "--drafts")
+    assert code == 0 and (out / "img/draft.png").is_file()
+
+
+def test_withheld_files_agree_between_incremental_and_clean_builds(tmp_path, run_cli):
+    site = scheduled_site(tmp_path / "a")
+    assert build(run_cli, site)[0] == 0
+    (site / "content/police/releases/later.md").write_text(
+        front({"title": "定时发布", "date": "2024-10-02"}, "\n![预告图](img/later.png)\n"), encoding="utf-8")
+    assert build(run_cli, site)[0] == 0
+    clean = scheduled_site(tmp_path / "b")
+    (clean / "content/police/releases/later.md").write_text(
+        (site / "content/police/releases/later.md").read_text(encoding="utf-8"), encoding="utf-8")
+    assert run_cli("build", "--site", str(clean), "--out", str(clean / "out"), "--now", NOW, "--no-cache")[0] == 0
+
+    def files(root: Path) -> dict[str, bytes]:
+        return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+    assert files(site / "out") == files(clean / "out")
+    assert (site / "out/police/releases/img/later.png").is_file()
+    assert (site / "out/police/releases/files/plan.pdf").is_file()  # no longer used by the scheduled item
+    assert not (site / "out/police/releases/img/draft.png").exists()
