@@ -24,7 +24,7 @@ from releasehall.config import Settings, load_settings
 from releasehall.confine import walk
 from releasehall.errors import Problem, Report
 from releasehall.index import Hall, build_hall
-from releasehall.load import load_content
+from releasehall.load import Content, load_content
 from releasehall.memo import THEME, Fingerprints, Memo
 from releasehall.opendata import render_stats
 from releasehall.outputs import Jobs
@@ -37,6 +37,7 @@ from releasehall.write import Stager, stamp_of
 class Outcome:
     problems: list[Problem] = field(default_factory=list)
     hall: Hall | None = None
+    content: Content | None = None  # everything read, published or not (for `check`'s summary)
     env: Environment | None = None  # the templates the outputs were rendered with
     files: dict[str, bytes] = field(default_factory=dict)
     copies: dict[str, Path] = field(default_factory=dict)
@@ -105,6 +106,7 @@ def generate(settings: Settings, now: datetime, drafts: bool, report: Report, ca
     outcome = Outcome()
     check_layouts(settings, report)
     content, cache.sources = load_content(settings, report, cache.sources)
+    outcome.content = content
     hall, cache.bodies = build_hall(settings, content, now, drafts, report, cache.bodies)
     outcome.hall = hall
     if report.errors:

@@ -1,4 +1,4 @@
-"""Command line: build (default), check, new, stats, serve. Exit 0 ok, 1 content errors, 2 usage."""
+"""Command line: build (default), check, new, stats, serve, codeowners, init. Exit 0 ok, 1 content errors, 2 usage."""
 
 from __future__ import annotations
 
@@ -9,47 +9,80 @@ from collections.abc import Sequence
 from datetime import UTC
 from pathlib import Path
 
+from releasehall import __version__
 from releasehall import build as pipeline
-from releasehall.errors import Problem
+from releasehall.config import find_site
+from releasehall.errors import Problem, did_you_mean
 from releasehall.schema import Invalid, parse_datetime
 
-COMMANDS = ("build", "check", "new", "stats", "serve", "codeowners")
+# name -> one line for `--help` and for the list an unknown command prints
+COMMANDS = {
+    "build": "生成网站（默认命令）/ build the site into the output folder (the default command)",
+    "check": "检查全部内容与巡查规则，不写任何文件 / validate everything and audit the hall; writes nothing",
+    "new": "按模板新建一条发布或留言 / write a new release or question from a template",
+    "serve": "本地预览：生成、启动服务并在保存后自动刷新 / preview: build, serve, rebuild and reload on save",
+    "stats": "在终端打印答复排行榜 / print the reply scoreboard",
+    "codeowners": "由各部门 maintainers 生成 CODEOWNERS / print (or --write) CODEOWNERS from maintainers",
+    "init": "新建一个可直接生成的发布厅 / write a new hall that builds as is",
+}
+SITE_HELP = "站点目录（含 site.yaml；默认从当前目录向上查找）/ site folder with site.yaml (default: found upward from here)"
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="releasehall", description="Release Hall (发布厅) static-site generator")
-    sub = parser.add_subparsers(dest="command")
+    parser = argparse.ArgumentParser(
+        prog="releasehall", description="发布厅静态网站生成器 / Release Hall static-site generator",
+        epilog="退出码 / exit codes: 0 成功 ok, 1 内容错误 content errors, 2 用法错误 usage errors")
+    parser.add_argument("--version", action="version", version=f"releasehall {__version__}",
+                        help="显示版本号 / print the version and exit")
+    sub = parser.add_subparsers(dest="command", title="commands", metavar="COMMAND")
+
+    def command(name: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=COMMANDS[name], description=COMMANDS[name])
 
     def site_options(p: argparse.ArgumentParser) -> None:
-        p.add_argument("--site", type=Path, default=Path("."), help="site folder (with site.yaml)")
-        p.add_argument("--now", help="the build's 'now': YYYY-MM-DD[ HH:MM] or ISO 8601")
-        p.add_argument("--drafts", action="store_true", help="also build drafts")
+        p.add_argument("--site", type=Path, help=SITE_HELP)
+        p.add_argument("--now", help="视为“现在”的时间：YYYY-MM-DD[ HH:MM] 或 ISO 8601（默认 SOURCE_DATE_EPOCH 或当前时间）/ "
+                                     "the build's 'now' (default: SOURCE_DATE_EPOCH, else the clock)")
+        p.add_argument("--drafts", action="store_true", help="连草稿一起生成 / also build drafts (draft: true)")
 
-    for name, text in (("build", "build the site"), ("serve", "build, serve and rebuild on change")):
-        p = sub.add_parser(name, help=text)
-        site_options(p)
-        if name == "build":
-            p.add_argument("--out", type=Path, help="output folder (default: site.yaml's output)")
-            p.add_argument("--base-url", help="override site.yaml's base_url")
-            p.add_argument("--no-cache", action="store_true", help="ignore .cache/releasehall/")
-        else:
-            p.add_argument("--port", type=int, default=8000)
-            p.add_argument("--host", default="127.0.0.1")
-    p = sub.add_parser("check", help="validate everything, build nothing")
+    p = command("build")
     site_options(p)
-    p.add_argument("--strict", action="store_true", help="treat inspection warnings as errors")
-    p = sub.add_parser("stats", help="print the reply scoreboard")
+    p.add_argument("--out", type=Path, help="输出目录（默认 site.yaml 的 output）/ output folder (default: site.yaml's output)")
+    p.add_argument("--base-url", help="覆盖 site.yaml 的 base_url / override site.yaml's base_url")
+    p.add_argument("--no-cache", action="store_true", help="不使用 .cache/releasehall/ / ignore the build cache")
+    p = command("check")
     site_options(p)
-    p = sub.add_parser("codeowners", help="print (or --write) .github/CODEOWNERS from departments' maintainers")
-    p.add_argument("--site", type=Path, default=Path("."))
-    p.add_argument("--write", action="store_true", help="write .github/CODEOWNERS under the site folder")
-    p = sub.add_parser("new", help="write a new release or question from a template")
-    p.add_argument("what", choices=("release", "qa"))
-    p.add_argument("dept")
-    p.add_argument("title")
-    p.add_argument("--site", type=Path, default=Path("."))
-    p.add_argument("--now", help="date to write (default: today)")
+    p.add_argument("--strict", action="store_true", help="巡查警告也算错误 / treat inspection warnings as errors")
+    p = command("serve")
+    site_options(p)
+    p.add_argument("--port", type=int, default=8000, help="端口，0 为自动选择（默认 8000）/ port, 0 picks a free one")
+    p.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）/ address to listen on")
+    p = command("stats")
+    site_options(p)
+    p = command("codeowners")
+    p.add_argument("--site", type=Path, help=SITE_HELP)
+    p.add_argument("--write", action="store_true", help="写入 .github/CODEOWNERS / write .github/CODEOWNERS under the site")
+    p = command("new")
+    p.add_argument("what", choices=("release", "qa"), help="release 发布 或 qa 留言 / a release or a question (qa)")
+    p.add_argument("dept", metavar="DEPT",
+                   help="部门标识，即 content/ 下的文件夹名，如 gongan / department id: its folder name under content/")
+    p.add_argument("title", metavar="TITLE", help="标题（中文即可，文件名取拼音）/ title; the file name is its pinyin")
+    p.add_argument("--site", type=Path, help=SITE_HELP)
+    p.add_argument("--now", help="写入文件的日期（默认今天）/ date to write (default: now)")
+    p = command("init")
+    p.add_argument("dir", metavar="DIR", type=Path, help="新发布厅的目录（须不存在或为空）/ folder for the new hall (new or empty)")
+    p.add_argument("--title", default="新建政务发布厅", help="发布厅名称 / the hall's title")
+    p.add_argument("--now", help="示例内容的日期（默认现在）/ date of the sample items (default: now)")
     return parser
+
+
+def _unknown_command(word: str) -> int:
+    zh_hint, en_hint = did_you_mean(word, COMMANDS)
+    listing = "\n".join(f"  {name:<11} {text}" for name, text in COMMANDS.items())
+    print(f"未知命令 “{word}”{zh_hint} / unknown command '{word}'{en_hint}\n"
+          f"可用命令 / commands:\n{listing}\n"
+          "用 releasehall COMMAND --help 查看各命令的选项 / see releasehall COMMAND --help", file=sys.stderr)
+    return 2
 
 
 def _print_problems(problems: Sequence[Problem]) -> None:
@@ -100,39 +133,26 @@ def entry() -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
-    if not args_list or args_list[0] not in (*COMMANDS, "-h", "--help"):
+    first = args_list[0] if args_list else ""
+    if first and not first.startswith("-") and first not in COMMANDS:
+        return _unknown_command(first)
+    if first not in (*COMMANDS, "-h", "--help", "--version"):
         args_list.insert(0, "build")
     parser = _parser()
     args = parser.parse_args(args_list)
     _check_now(args, parser)
+    if args.command == "init":
+        from releasehall.scaffold import init
+
+        return init(args.dir, args.title, args.now)
+    site: Path = args.site if args.site is not None else find_site(Path.cwd())
     now = getattr(args, "now", None)
     if args.command in ("build", "check"):
-        outcome = pipeline.run(args.site, out=getattr(args, "out", None), base_url=getattr(args, "base_url", None),
-                               now=now, drafts=args.drafts, write=args.command == "build",
-                               use_cache=not getattr(args, "no_cache", False))
-        problems = outcome.problems
-        if args.command == "check" and outcome.hall is not None:
-            from releasehall.audit import audit
-
-            problems = [*problems, *audit(outcome.hall, strict=args.strict)]
-        _print_problems(problems)
-        errors = [p for p in problems if not p.warning]
-        if errors:
-            print(f"构建失败：{len(errors)} 个错误，输出目录未改动 / build failed: {len(errors)} error(s); "
-                  "the output folder was not touched", file=sys.stderr)
-            return 1
-        if args.command == "build":
-            hall = outcome.hall
-            assert hall is not None
-            print(f"已生成 / built {hall.settings.output}: {len(outcome.rendered)} rendered, "
-                  f"{outcome.written} files written, {outcome.kept} unchanged")
-        else:
-            print("检查通过 / check passed")
-        return 0
+        return _build_or_check(args, site, now)
     if args.command == "stats":
         from releasehall.scoreboard import print_scoreboard
 
-        outcome = pipeline.run(args.site, now=now, drafts=args.drafts, write=False)
+        outcome = pipeline.run(site, now=now, drafts=args.drafts, write=False)
         if outcome.errors or outcome.hall is None:
             _print_problems(outcome.problems)
             return 1
@@ -141,12 +161,45 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "new":
         from releasehall.newfile import new_file
 
-        return new_file(args.site, args.what, args.dept, args.title, now)
+        return new_file(site, args.what, args.dept, args.title, now)
     if args.command == "codeowners":
-        return _codeowners(args.site, args.write)
+        return _codeowners(site, args.write)
     if args.command == "serve":
         from releasehall.serve import serve
 
-        return serve(args.site, port=args.port, host=args.host, now=now, drafts=args.drafts)
-    parser.error("unknown command")
-    return 2
+        return serve(site, port=args.port, host=args.host, now=now, drafts=args.drafts)
+    return _unknown_command(str(args.command))
+
+
+def _build_or_check(args: argparse.Namespace, site: Path, now: str | None) -> int:
+    checking = args.command == "check"
+    outcome = pipeline.run(site, out=getattr(args, "out", None), base_url=getattr(args, "base_url", None),
+                           now=now, drafts=args.drafts, write=not checking,
+                           use_cache=not getattr(args, "no_cache", False))
+    problems = outcome.problems
+    if checking and outcome.hall is not None:
+        from releasehall.audit import audit
+
+        problems = [*problems, *audit(outcome.hall, strict=args.strict)]
+    _print_problems(problems)
+    errors = [p for p in problems if not p.warning]
+    if errors:
+        if checking:
+            print(f"检查未通过：{len(errors)} 个错误 / check failed: {len(errors)} error(s)", file=sys.stderr)
+        else:
+            print(f"构建失败：{len(errors)} 个错误，输出目录未改动 / build failed: {len(errors)} error(s); "
+                  "the output folder was not touched", file=sys.stderr)
+        return 1
+    hall = outcome.hall
+    assert hall is not None
+    if not checking:
+        print(f"已生成 / built {hall.settings.output}: {len(outcome.rendered)} rendered, "
+              f"{outcome.written} files written, {outcome.kept} unchanged")
+        return 0
+    from releasehall.summary import held_back
+
+    if outcome.content is not None:
+        for line in held_back(outcome.content, hall.now, args.drafts):
+            print(f"未发布 / not published: {line}")
+    print("检查通过 / check passed")
+    return 0

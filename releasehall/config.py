@@ -119,6 +119,16 @@ class Settings:
         return f"{parts.scheme}://{parts.netloc}"
 
 
+def find_site(start: Path) -> Path:
+    """The hall a command run in `start` means: the nearest folder upward holding site.yaml (as git finds
+    its repository); `start` itself when none does, so that the error names the folder the user is in."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / SITE_FILE).is_file():
+            return folder
+    return start
+
+
 def load_settings(root: Path, report: Report, *, base_url: str | None = None,
                   output: Path | None = None) -> Settings | None:
     """Read `site.yaml` under `root`; None after reporting what is wrong."""

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from releasehall.config import load_settings
-from releasehall.errors import Report
+from releasehall.errors import Report, did_you_mean
 from releasehall.schema import SLUG_RE, Invalid, parse_datetime
 from releasehall.slugs import slugify
 
@@ -38,6 +38,14 @@ complexity: normal
 """
 
 
+def department_ids(site: Path) -> list[str]:
+    """The ids of the departments under content/ (folders with a department.yaml), sorted."""
+    content = site / "content"
+    if not content.is_dir():
+        return []
+    return sorted(p.parent.name for p in content.glob("*/department.yaml") if SLUG_RE.fullmatch(p.parent.name))
+
+
 def new_file(site: Path, what: str, dept: str, title: str, now: str | None) -> int:
     # The site's zone when site.yaml reads; otherwise the default (the next build reports site.yaml).
     settings = load_settings(site.resolve(), Report())
@@ -49,8 +57,12 @@ def new_file(site: Path, what: str, dept: str, title: str, now: str | None) -> i
         return 2
     folder = site / "content" / dept
     if not SLUG_RE.fullmatch(dept) or not (folder / "department.yaml").is_file():
-        print(f"没有部门 “{dept}”（content/{dept}/department.yaml 不存在），请先创建部门目录 / "
-              f"no department '{dept}' (content/{dept}/department.yaml is missing); create it first", file=sys.stderr)
+        known = department_ids(site)
+        zh_hint, en_hint = did_you_mean(dept, known)
+        listing = "、".join(known) or "（无 / none）"
+        print(f"没有部门 “{dept}”{zh_hint}（DEPT 是部门标识，即 content/ 下含 department.yaml 的文件夹名）。"
+              f"现有部门：{listing} / no department '{dept}'{en_hint} (DEPT is a department id: the name of a folder "
+              f"under content/ with a department.yaml). Departments: {', '.join(known) or 'none'}", file=sys.stderr)
         return 2
     slug = slugify(title)[:60].strip("-") or "untitled"
     section = "releases" if what == "release" else "qa"
