@@ -90,13 +90,20 @@ def _print_problems(problems: Sequence[Problem]) -> None:
         print(problem, file=sys.stderr)
 
 
-def _check_now(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
-    """Reject a malformed --now as a usage error; the site's zone is applied by the build."""
+def _check_options(args: argparse.Namespace, parser: argparse.ArgumentParser) -> None:
+    """Reject a malformed --now or --base-url as a usage error (exit 2); the site's zone is applied by the build."""
     if getattr(args, "now", None):
         try:
             parse_datetime(args.now, UTC)
         except Invalid as exc:
             parser.error(f"--now: {exc.en} / {exc.zh}")
+    if getattr(args, "base_url", None):
+        from releasehall.config import base_url
+
+        try:
+            base_url(args.base_url)
+        except Invalid as exc:
+            parser.error(f"--base-url: {exc.en} / {exc.zh}")
 
 
 def _codeowners(site: Path, write: bool) -> int:
@@ -140,7 +147,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args_list.insert(0, "build")
     parser = _parser()
     args = parser.parse_args(args_list)
-    _check_now(args, parser)
+    _check_options(args, parser)
     if args.command == "init":
         from releasehall.scaffold import init
 

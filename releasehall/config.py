@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 from dataclasses import dataclass
 from datetime import date, tzinfo
 from pathlib import Path
@@ -13,21 +14,28 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from releasehall import schema as s
 from releasehall.confine import refused
 from releasehall.errors import Report
+from releasehall.safeurl import refusal
 from releasehall.sources import read_yaml_file
 
 SITE_FILE = "site.yaml"
 LANGUAGES = ("zh-CN", "zh-TW", "en")
 
 
-def _url(value: Any, ctx: s.Context) -> str:
-    result = s.text(value, ctx)
+def base_url(value: Any, ctx: s.Context | None = None) -> str:
+    """The one check of a hall's base URL, for site.yaml's `base_url` and `--base-url`: an absolute http(s) URL of a
+    host and a path, written plainly (no encoded scheme, no user, query, fragment, quotes, spaces or brackets)."""
+    result = s.text(value, ctx or s.Context(ZoneInfo("UTC")))
     parts = urlsplit(result)
-    if parts.scheme not in ("http", "https") or not parts.netloc:
+    if (parts.scheme not in ("http", "https") or not parts.hostname or refusal(result) is not None
+            or parts.query or parts.fragment or "@" in parts.netloc or _NOT_IN_BASE_URL.search(result)):
         raise s.Invalid(
-            f"“{result}” 不是绝对网址，应写成 https://域名/路径/",
-            f"'{result}' is not an absolute URL; write https://host/path/",
+            f"“{result}” 不是有效的网址，应写成 https://域名/路径/（不带 ?、#、引号或空格）",
+            f"'{result}' is not a valid base URL; write https://host/path/ (no ?, #, quotes or spaces)",
         )
     return result
+
+
+_NOT_IN_BASE_URL = re.compile(r"[\s\"'<>`\\{}|^]")
 
 
 def _zone(value: Any, ctx: s.Context) -> str:
@@ -43,7 +51,7 @@ def _zone(value: Any, ctx: s.Context) -> str:
 
 SCHEMA: s.Schema = {
     "title": s.Field(s.text, required=True),
-    "base_url": s.Field(_url, required=True),
+    "base_url": s.Field(base_url, required=True),
     "language": s.Field(s.one_of(*LANGUAGES), default="zh-CN"),
     "timezone": s.Field(_zone, default="Asia/Shanghai"),
     "description": s.Field(s.text, default=""),
@@ -58,8 +66,8 @@ SCHEMA: s.Schema = {
     ),
     "reply_limits": s.Field(
         nested={
-            "normal": s.Field(s.positive_int, default=3),
-            "complex": s.Field(s.positive_int, default=7),
+            "normal": s.Field(s.up_to(365), default=3),
+            "complex": s.Field(s.up_to(365), default=7),
         }
     ),
     "calendar": s.Field(

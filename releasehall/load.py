@@ -61,7 +61,7 @@ DEPARTMENT_SCHEMA: s.Schema = {
 
 _COMMON: s.Schema = {
     "title": s.Field(s.text, required=True),
-    "topics": s.Field(s.list_of(s.text), default=()),
+    "topics": s.Field(s.words, default=()),
     "related": s.Field(s.list_of(s.text), default=()),
     "draft": s.Field(s.boolean, default=False),
 }

@@ -22,6 +22,12 @@ _DATE_RE = re.compile(
 )
 
 
+# Dates a hall can mean; outside them deadline and calendar arithmetic would overflow (year 1, year 9999)
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+# The largest whole number a field takes: larger ones are typing mistakes and overflow day arithmetic
+MAX_INT = 1_000_000
+
+
 class Invalid(Exception):
     """A value that does not fit its field; carries the message in both languages."""
 
@@ -69,6 +75,9 @@ def parse_datetime(value: Any, tz: tzinfo) -> datetime:
         raise Invalid(
             f"日期不存在：“{value}”（{exc}）", f"no such date '{value}' ({exc})"
         ) from None
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise Invalid(f"日期 “{value}” 超出范围：年份应在 {FIRST_YEAR}–{LAST_YEAR} 之间",
+                      f"date '{value}' is out of range: the year must be {FIRST_YEAR}-{LAST_YEAR}")
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=tz)
     return moment
@@ -97,15 +106,33 @@ def boolean(value: Any, ctx: Context) -> bool:
 
 
 def positive_int(value: Any, ctx: Context) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise Invalid(f"应为正整数，而不是 “{value}”", f"expected a positive whole number, not '{value}'")
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_INT:
+        raise Invalid(f"应为 1 到 {MAX_INT} 之间的整数，而不是 “{_short(value)}”",
+                      f"expected a whole number from 1 to {MAX_INT}, not '{_short(value)}'")
     return value
+
+
+def up_to(most: int) -> Parser:
+    """A whole number from 1 to `most` (a limit in working days, where larger values are mistakes)."""
+    def parse(value: Any, ctx: Context) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= most:
+            raise Invalid(f"应为 1 到 {most} 之间的整数，而不是 “{_short(value)}”",
+                          f"expected a whole number from 1 to {most}, not '{_short(value)}'")
+        return value
+
+    return parse
 
 
 def integer(value: Any, ctx: Context) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise Invalid(f"应为整数，而不是 “{value}”", f"expected a whole number, not '{value}'")
+    if isinstance(value, bool) or not isinstance(value, int) or not -MAX_INT <= value <= MAX_INT:
+        raise Invalid(f"应为 -{MAX_INT} 到 {MAX_INT} 之间的整数，而不是 “{_short(value)}”",
+                      f"expected a whole number from -{MAX_INT} to {MAX_INT}, not '{_short(value)}'")
     return value
+
+
+def _short(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else f"{text[:20]}…（{len(text)} 位 digits）"
 
 
 def slug(value: Any, ctx: Context) -> str:
@@ -141,6 +168,16 @@ def list_of(item: Parser) -> Parser:
         return tuple(item(entry, ctx) for entry in value)
 
     return parse
+
+
+_LIST_SEPARATORS = re.compile(r"[，、,]")
+
+
+def words(value: Any, ctx: Context) -> tuple[str, ...]:
+    """A list of short texts; each item is also split on commas, full-width commas and 、, which Chinese input
+    methods type where YAML expects ', ' (`[救助，冬季]` is two topics, not one)."""
+    return tuple(word for item in list_of(text)(value, ctx) for word in (
+        part.strip() for part in _LIST_SEPARATORS.split(item)) if word)
 
 
 def text_map(value: Any, ctx: Context) -> tuple[tuple[str, str], ...]:

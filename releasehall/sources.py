@@ -7,6 +7,7 @@ that remember which line they came from.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -67,26 +68,45 @@ def read_text(path: Path, rel: str, report: Report) -> str | None:
             "the file is not UTF-8 (perhaps GBK); save it again as UTF-8",
         )
         return None
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    return _without_controls(text.replace("\r\n", "\n").replace("\r", "\n"), rel, report)
+
+
+# C0 and C1 control characters other than tab and newline, and the noncharacters XML forbids: invisible in an
+# editor, refused by YAML and by the feeds' XML, never meant
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+
+
+def _without_controls(text: str, rel: str, report: Report) -> str:
+    """The text with control characters removed, with a warning at the first line that had one."""
+    first = _CONTROLS.search(text)
+    if first is None:
+        return text
+    count = len(_CONTROLS.findall(text))
+    line = text.count("\n", 0, first.start()) + 1
+    code = f"U+{ord(first.group()):04X}"
+    report.warn(rel, line, f"删除了 {count} 个不可见的控制字符（第一个是 {code}），请检查文字是否完整",
+                f"removed {count} invisible control character(s) (the first is {code}); check the text is complete")
+    return _CONTROLS.sub("", text)
+
+
+MAX_DEPTH = 50  # nesting levels a front matter or settings file may use; no honest one needs more than five
 
 
 def load_yaml(text: str, rel: str, first_line: int, report: Report) -> tuple[Any, Lines] | None:
-    """Parse YAML, returning its value and the line of every key; None after reporting."""
+    """Parse YAML, returning its value and the line of every key; None after reporting.
+
+    Refused before anything is built from it: anchors and aliases (a few hundred bytes of them
+    expand to gigabytes), nesting deeper than MAX_DEPTH, and a key written with a full-width colon.
+    """
+    if not _plain_yaml(text, rel, first_line, report):
+        return None
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = first_line + (mark.line if mark else 0)
-        problem = exc.problem or exc.context or "syntax error"
-        report.error(
-            rel,
-            line,
-            f"YAML 语法错误：{problem}；请检查缩进、冒号和引号",
-            f"YAML syntax error: {problem}; check indentation, colons and quotes",
-        )
+        _syntax_error(exc, text, rel, first_line, report)
         return None
     except yaml.YAMLError as exc:
-        report.error(rel, first_line, f"YAML 无法读取：{exc}", f"YAML cannot be read: {exc}")
+        _unreadable(exc, text, rel, first_line, report)
         return None
     if node is None:
         return None, {}
@@ -96,10 +116,99 @@ def load_yaml(text: str, rel: str, first_line: int, report: Report) -> tuple[Any
     constructor = _Constructor()
     try:
         value = constructor.construct_document(node)
-    except yaml.YAMLError as exc:
-        report.error(rel, first_line, f"YAML 无法读取：{exc}", f"YAML cannot be read: {exc}")
+    except yaml.MarkedYAMLError as exc:
+        _syntax_error(exc, text, rel, first_line, report)
+        return None
+    except (yaml.YAMLError, ValueError, TypeError, KeyError, OverflowError) as exc:
+        _unconstructable(node, exc, rel, first_line, report)
         return None
     return value, lines
+
+
+# a key at the start of a line followed by a full-width colon, as Chinese input methods type it
+_FULL_WIDTH_COLON = re.compile(r"^[ \t]*(?:-[ \t]+)?([A-Za-z_][A-Za-z0-9_-]*)[ \t]*：")
+
+
+def _plain_yaml(text: str, rel: str, first_line: int, report: Report) -> bool:
+    """Refuse full-width colons after keys, anchors and aliases, and deep nesting, each at its line."""
+    ok = True
+    for offset, line in enumerate(text.split("\n")):
+        match = _FULL_WIDTH_COLON.match(line)
+        if match:
+            report.error(rel, first_line + offset,
+                         f"“{match.group(1)}” 后面用了全角冒号 “：”，请改为半角冒号加空格 “: ”",
+                         f"'{match.group(1)}' is followed by a full-width colon '：'; use an ASCII colon and a space ': '")
+            ok = False
+    if not ok or not ("&" in text or "*" in text or text.count("[") + text.count("{") > MAX_DEPTH
+                      or len(text) > 40 * MAX_DEPTH):
+        return ok
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+                report.error(rel, first_line + event.start_mark.line,
+                             "文件头不允许使用 YAML 锚点和别名（& 和 *）；请把值直接写出来，需要星号时加引号",
+                             "YAML anchors and aliases (& and *) are not allowed; write the value out, and quote a "
+                             "value that starts with '*'")
+                return False
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    report.error(rel, first_line + event.start_mark.line,
+                                 f"YAML 嵌套超过 {MAX_DEPTH} 层，请简化结构",
+                                 f"the YAML nests more than {MAX_DEPTH} levels deep; simplify it")
+                    return False
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.YAMLError:
+        return True  # compose reports it, with its line
+    return True
+
+
+def _one_line(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def _syntax_error(exc: yaml.MarkedYAMLError, text: str, rel: str, first_line: int, report: Report) -> None:
+    mark = exc.problem_mark or exc.context_mark
+    offset = mark.line if mark else 0
+    line = first_line + offset
+    problem = _one_line(exc.problem or exc.context or "syntax error")
+    source_lines = text.split("\n")
+    if "\t" in (source_lines[offset] if offset < len(source_lines) else "") or "\\t" in problem:
+        report.error(rel, line, "YAML 中不能用制表符（tab）缩进，请改用空格",
+                     "YAML cannot be indented with a tab; use spaces")
+        return
+    report.error(rel, line, f"YAML 语法错误：{problem}；请检查缩进、冒号和引号",
+                 f"YAML syntax error: {problem}; check indentation, colons and quotes")
+
+
+def _unreadable(exc: yaml.YAMLError, text: str, rel: str, first_line: int, report: Report) -> None:
+    position = getattr(exc, "position", None)
+    line = first_line + (text.count("\n", 0, position) if isinstance(position, int) else 0)
+    reason = _one_line(getattr(exc, "reason", "") or exc)
+    report.error(rel, line, f"YAML 无法读取：{reason}", f"YAML cannot be read: {reason}")
+
+
+def _unconstructable(node: yaml.Node, exc: Exception, rel: str, first_line: int, report: Report) -> None:
+    """A value that does not fit its tag (`!!int abc`, a 5,000-digit number): reported at its own line."""
+    line = first_line + node.start_mark.line
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, yaml.ScalarNode):
+            try:
+                _Constructor().construct_object(current)
+            except (yaml.YAMLError, ValueError, TypeError, KeyError, OverflowError):
+                line = first_line + current.start_mark.line
+                break
+        elif isinstance(current, yaml.MappingNode):
+            stack.extend(item for pair in reversed(current.value) for item in reversed(pair))
+        elif isinstance(current, yaml.SequenceNode):
+            stack.extend(reversed(current.value))
+    report.error(rel, line, "值与它的类型标记不符或数字过长（例如 !!int abc），请去掉 !! 标记或改正数值",
+                 "a value does not fit its type tag or the number is too long (e.g. !!int abc); drop the !! tag or "
+                 "fix the value")
 
 
 def _collect_lines(

@@ -198,3 +198,114 @@ def test_withheld_files_agree_between_incremental_and_clean_builds(tmp_path, run
     assert (site / "out/police/releases/img/later.png").is_file()
     assert (site / "out/police/releases/files/plan.pdf").is_file()  # no longer used by the scheduled item
     assert not (site / "out/police/releases/img/draft.png").exists()
+
+
+# --- Inputs that used to end in a traceback -----------------------------------------------------------------------
+
+def error_lines(err: str, rel: str) -> list[str]:
+    return [line for line in err.splitlines() if line.startswith(f"{rel}:")]
+
+
+BILLION_LAUGHS = 'title: &a ["哈","哈","哈","哈","哈","哈","哈","哈","哈"]\n' + "".join(
+    f"{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True))
+
+
+@pytest.mark.parametrize(("front_matter", "line", "fragment"), [
+    ("title: !!int abc\ndate: 2024-10-01\n", 2, "does not fit its type tag"),
+    ("title: t\ndate: 2024-10-01\norder: !!float x\n", 4, "does not fit its type tag"),
+    ("title: t\ndraft: !!bool maybe\ndate: 2024-10-01\n", 3, "does not fit its type tag"),
+    ("title: t\ndate: 2024-10-01\nsummary: " + "9" * 5000 + "\n", 4, "the number is too long"),
+    ("title: &t 标题\nsummary: *t\ndate: 2024-10-01\n", 2, "anchors and aliases (& and *) are not allowed"),
+    ("title: &t [*t]\ndate: 2024-10-01\n", 2, "anchors and aliases"),
+    (BILLION_LAUGHS, 2, "anchors and aliases"),
+    ("title: t\ndate: 2024-10-01\ntopics: " + "[" * 5000 + "]" * 5000 + "\n", 4, "nests more than 50 levels"),
+    ("title: t\ndate: 0001-01-01\n", 3, "out of range: the year must be 1900-2999"),
+    ("title: t\ndate: 9999-12-31 23:59\n", 3, "out of range"),
+    ("title: t\ndate: 2024-10-01\n? [a]\n: 1\n", 4, "found unhashable key"),
+    ("title：测试\ndate: 2024-10-01\n", 2, "'title' is followed by a full-width colon '：'"),
+    ("title: t\ndate: 2024-10-01\ntopics:\n\t- 救助\n", 5, "cannot be indented with a tab"),
+])
+def test_hostile_front_matter_is_a_one_line_error_at_its_line(tmp_path, run_cli, front_matter, line, fragment):
+    site = write_site(tmp_path, {**BASIC, "content/police/releases/x.md": f"---\n{front_matter}---\n正文\n"})
+    code, err = build(run_cli, site)
+    assert code == 1
+    found = error_lines(err, "content/police/releases/x.md")
+    assert len(found) == 1 and found[0].startswith(f"content/police/releases/x.md:{line}: ") and fragment in found[0], err
+
+
+def test_billion_laughs_fails_in_well_under_a_second():
+    import time
+
+    from releasehall.errors import Report
+    from releasehall.sources import load_yaml
+
+    started = time.perf_counter()
+    assert load_yaml(BILLION_LAUGHS * 50, "x.md", 2, Report()) is None
+    assert time.perf_counter() - started < 0.5
+
+
+@pytest.mark.parametrize(("extra", "line", "fragment"), [
+    ("paginate: " + "9" * 5000, 3, "the number is too long"),
+    ("stale_after_days: 99999999999999999999", 3, "expected a whole number from 1 to 1000000"),
+    ("reply_limits:\n  normal: 100000", 4, "expected a whole number from 1 to 365"),
+    ("base_url: x.gov.cn", 2, "'x.gov.cn' is not a valid base URL"),
+    ("base_url: javascript://%0aalert(document.domain)//", 2, "is not a valid base URL"),
+    ("base_url: 'https://x.gov.cn/\"><script>'", 2, "is not a valid base URL"),
+])
+def test_hostile_site_yaml_is_a_path_line_error(tmp_path, run_cli, extra, line, fragment):
+    text = "title: 测试发布厅\n" + ("" if extra.startswith("base_url") else "base_url: https://hall.example.gov.cn/\n")
+    site = write_site(tmp_path, {**BASIC, "site.yaml": text + extra + "\n"})
+    code, err = build(run_cli, site)
+    assert code == 1
+    found = error_lines(err, "site.yaml")
+    assert len(found) == 1 and found[0].startswith(f"site.yaml:{line}: ") and fragment in found[0], err
+
+
+@pytest.mark.parametrize("value", ["x.gov.cn", "javascript://%0aalert(document.domain)//", "https://x.gov.cn/?a=1",
+                                   "https://user@x.gov.cn/", 'https://x.gov.cn/"onload=x', "ftp://x.gov.cn/"])
+def test_base_url_flag_passes_the_same_check_as_site_yaml(tmp_path, run_cli, value):
+    site = write_site(tmp_path, BASIC)
+    with pytest.raises(SystemExit) as exit_info:
+        run_cli("build", "--site", str(site), "--out", str(site / "out"), "--base-url", value)
+    assert exit_info.value.code == 2
+    assert not (site / "out").exists()
+
+
+def test_now_out_of_range_is_a_usage_error(tmp_path, run_cli):
+    site = write_site(tmp_path, BASIC)
+    with pytest.raises(SystemExit) as exit_info:
+        run_cli("build", "--site", str(site), "--out", str(site / "out"), "--now", "9999-12-31")
+    assert exit_info.value.code == 2
+
+
+def test_control_characters_are_removed_with_a_warning(tmp_path, run_cli):
+    site = write_site(tmp_path, {**BASIC, "content/police/releases/c.md":
+                                 "---\ntitle: 标\x01题\ndate: 2024-10-01\n---\n正文\x0c第二\x00段\n"})
+    code, err = build(run_cli, site)
+    assert code == 0, err
+    assert error_lines(err, "content/police/releases/c.md") == [
+        "content/police/releases/c.md:2: 警告 warning: 删除了 3 个不可见的控制字符（第一个是 U+0001），请检查文字是否完整 / "
+        "removed 3 invisible control character(s) (the first is U+0001); check the text is complete"]
+    assert "<h1>标题</h1>" in read(site, "police/releases/c/index.html")
+    assert "正文第二段" in read(site, "feed.xml")
+
+
+def test_very_long_chinese_file_names_and_topics_get_a_short_stable_slug(tmp_path, run_cli):
+    name = "关于进一步加强和改进冬季供暖期间城乡居民生活保障与安全生产工作的通知" * 2
+    site = write_site(tmp_path, {**BASIC, f"content/police/releases/{name[:80]}.md": front(
+        {"title": "长", "date": "2024-10-01", "topics": [name[:80]]}, "\n正文\n")})
+    code, err = build(run_cli, site)
+    assert code == 0, err
+    pages = [p.parent.name for p in (site / "out/police/releases").glob("*/index.html")]
+    long = [slug for slug in pages if slug.startswith("guan-yu-jin-yi-bu")]
+    assert len(long) == 1 and len(long[0]) <= 80 and re.fullmatch(r"[a-z0-9-]+-[0-9a-f]{8}", long[0])
+    topics = [p.name for p in (site / "out/topics").iterdir() if p.name.startswith("guan-yu")]
+    assert topics == [long[0]]
+
+
+def test_full_width_commas_and_enumeration_commas_split_topics(tmp_path, run_cli):
+    site = write_site(tmp_path, {**BASIC, "content/police/releases/t.md":
+                                 "---\ntitle: 话题\ndate: 2024-10-01\ntopics: [救助，冬季、供暖]\n---\n正文\n"})
+    assert build(run_cli, site)[0] == 0
+    page = read(site, "police/releases/t/index.html")
+    assert all(f'href="/topics/{slug}/"' in page for slug in ("jiu-zhu", "dong-ji", "gong-nuan"))
