@@ -12,9 +12,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 from html import escape
+from typing import Any
 
+from feedgen.ext.base import BaseEntryExtension
 from feedgen.feed import FeedGenerator
+from feedgen.util import xml_elem
 
+from releasehall.documents import validity
 from releasehall.i18n import strings
 from releasehall.index import Hall, newest_first, when
 from releasehall.memo import Fingerprints, Memo, digest
@@ -39,7 +43,57 @@ def _content(hall: Hall, entry: Release | Question) -> str:
     elif entry.kind == "rumor":
         body = f"<h2>{words['claim']}</h2><blockquote><p>{escape(entry.claim)}</p></blockquote>" \
                f"<h2>{words['facts']}</h2>{body}"
+    if isinstance(entry, Release):
+        body = _document_note(hall, entry) + body + _linked_documents(hall, entry)
     return absolute_links(body, hall.urls.origin)
+
+
+def _document_note(hall: Hall, release: Release) -> str:
+    """A document's number and validity as of "now" (and what replaced it) above the body."""
+    document = release.document
+    if document is None:
+        return ""
+    words = strings(hall.settings.language)
+    state = validity(release, hall.now)
+    note = f"<p>{words['doc_number']}：{escape(document.number)} · {words['doc_validity']}：{words[f'validity:{state}']}</p>"
+    tz = hall.settings.tz
+    if state == "repealed" and document.repealed is not None:
+        note += f"<p>{words['banner_repealed'].format(date=document.repealed.astimezone(tz).date().isoformat())}"
+        replacement = hall.links.replaced_by.get(release.id)
+        if replacement:
+            new = hall.by_id[replacement]
+            note += f"{words['banner_current']}<a href=\"{hall.urls.entry(new)}\">{escape(new.title)}</a>"
+        note += "。</p>"
+    elif state == "expired" and release.expires is not None:
+        note += f"<p>{words['banner_expired'].format(date=release.expires.astimezone(tz).date().isoformat())}。</p>"
+    return note
+
+
+def _linked(hall: Hall, release: Release) -> list[tuple[str, list[Release | Question]]]:
+    """The documents a policy release explains, and a document's interpretations: (label key, entries)."""
+    links = hall.links
+    return [(key, [hall.by_id[i] for i in ids])  # type: ignore[misc]
+            for key, ids in (("interprets", links.interprets.get(release.id, ())),
+                             ("interpretations", links.interpretations.get(release.id, ()))) if ids]
+
+
+def _linked_documents(hall: Hall, release: Release) -> str:
+    words = strings(hall.settings.language)
+    return "".join(f"<p>{words[key]}：" + "、".join(f'<a href="{hall.urls.entry(e)}">{escape(e.title)}</a>'
+                                                  for e in entries) + "</p>"
+                   for key, entries in _linked(hall, release))
+
+
+class _RelatedLinks(BaseEntryExtension):  # type: ignore[misc]
+    """An Atom entry's `<link rel="related">`s (feedgen 1.0 writes an entry link's href but drops its rel and title)."""
+
+    def __init__(self) -> None:
+        self.links: list[tuple[str, str]] = []
+
+    def extend_atom(self, entry: Any) -> Any:
+        for href, title in self.links:
+            xml_elem("link", entry, href=href, rel="related", title=title)
+        return entry
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,9 +166,16 @@ def _make_feed(hall: Hall, scope: str, title: str, page_url: str, entries: Seque
         fe.summary(escape(summary or entry.title), type="html")
         fe.content(_content(hall, entry), type="html")
         kind = "qa" if isinstance(entry, Question) else entry.kind
-        fe.category([{"term": kind, "label": strings(settings.language)[f"v:{kind}"] if kind != "qa"
-                      else strings(settings.language)["qa"]}]
+        words = strings(settings.language)
+        state = validity(entry, hall.now) if isinstance(entry, Release) else None
+        fe.category([{"term": kind, "label": words[f"v:{kind}"] if kind != "qa" else words["qa"]}]
+                    + ([{"term": f"validity:{state}", "label": words[f"validity:{state}"]}] if state else [])
                     + [{"term": name, "label": name} for name in entry.topics])
+        related = [(urls.absolute(urls.entry(other)), f"{words[key]}：{other.title}")
+                   for key, linked in (_linked(hall, entry) if isinstance(entry, Release) else []) for other in linked]
+        if related:  # the documents it explains, a document's interpretations: Atom's related links
+            fe.register_extension("related", _RelatedLinks, atom=True, rss=False)
+            fe.related.links = related
     page = {"href": urls.absolute(page_url), "rel": "alternate"}
     # feedgen gives RSS's <link> the last link, so the page goes after the feed's own.
     fg.link([{"href": urls.absolute(rss_url), "rel": "self"}, page], replace=True)
@@ -128,7 +189,7 @@ def render_feeds(hall: Hall, memo: Memo, fp: Fingerprints, jobs: Jobs) -> dict[s
     """Queue the feeds whose entries changed since the last build; OPML."""
     for feed in all_feeds(hall):
         key = digest(fp.whole, feed.scope, feed.title, feed.page_url, hall.now if not feed.entries else None,
-                     tuple(fp.entry(e) for e in feed.entries))
+                     tuple(fp.feed_entry(e) for e in feed.entries))
         paths = feed.paths(hall)
         if not memo.reuse_all(paths, key):
             jobs.add(paths, partial(feed.make, hall))

@@ -33,6 +33,13 @@ ZH: dict[str, str] = {
     "overdue_at_end": "月末超期未复", "change": "环比", "charts": "图表", "unranked": "样本不足，不排名",
     "rank": "排名", "data": "开放数据", "working_days": "{n} 个工作日", "answered_by": "答复部门",
     "pages": "服务指南", "sort_by": "排序", "measure": "指标",
+    "documents": "政策文件", "doc_meta": "文件信息", "doc_index": "索引号", "doc_issuer": "发文机关",
+    "doc_title": "标题", "doc_number": "发文字号", "doc_written": "成文日期", "doc_date": "发布日期",
+    "doc_effective": "施行日期", "doc_repealed": "废止日期", "doc_validity": "有效性",
+    "interpretations": "政策解读", "interprets": "解读的文件", "replaced_by": "现行文件", "replaces": "本文件取代",
+    "banner_repealed": "本文件已于 {date} 废止", "banner_expired": "本文件已于 {date} 失效",
+    "banner_current": "，现行文件见", "all_documents": "全部文件", "by_validity": "按有效性筛选",
+    "moved": "页面已迁移", "moved_text": "您访问的网址已更改，本页内容现在位于：",
 }
 
 EN: dict[str, str] = {
@@ -63,6 +70,15 @@ EN: dict[str, str] = {
     "top_topics": "Top topics", "overdue_at_end": "Overdue at month end", "change": "Change", "charts": "Charts",
     "unranked": "Too few questions to rank", "rank": "Rank", "data": "Open data", "working_days": "{n} working days",
     "answered_by": "Answered by", "pages": "Guides", "sort_by": "Sort", "measure": "Figure",
+    "documents": "Documents", "doc_meta": "About this document", "doc_index": "Index number",
+    "doc_issuer": "Issued by", "doc_title": "Title", "doc_number": "Document number", "doc_written": "Written",
+    "doc_date": "Published", "doc_effective": "In force from", "doc_repealed": "Repealed on",
+    "doc_validity": "Validity", "interpretations": "Explained in", "interprets": "Explains",
+    "replaced_by": "Current document", "replaces": "Replaces",
+    "banner_repealed": "This document was repealed on {date}", "banner_expired": "This document expired on {date}",
+    "banner_current": "; the current document is", "all_documents": "All documents",
+    "by_validity": "Filter by validity", "moved": "This page has moved",
+    "moved_text": "The address you followed has changed. This page is now at:",
 }
 
 VALUES_ZH: dict[str, str] = {
@@ -87,6 +103,11 @@ VALUES_EN: dict[str, str] = {
 }
 
 
+VALIDITY_ZH: dict[str, str] = {"pending": "尚未施行", "effective": "有效", "repealed": "已废止", "expired": "已失效"}
+VALIDITY_EN: dict[str, str] = {"pending": "Not yet in force", "effective": "In force", "repealed": "Repealed",
+                               "expired": "Expired"}
+
+
 @cache
 def _converter(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(config)
@@ -101,8 +122,9 @@ def to_traditional(text: str) -> str:
 def strings(language: str) -> dict[str, str]:
     """Interface words and enum labels for one language, in one mapping."""
     if language == "en":
-        return {**EN, **{f"v:{k}": v for k, v in VALUES_EN.items()}}
-    base = {**ZH, **{f"v:{k}": v for k, v in VALUES_ZH.items()}}
+        return {**EN, **{f"v:{k}": v for k, v in VALUES_EN.items()},
+                **{f"validity:{k}": v for k, v in VALIDITY_EN.items()}}
+    base = {**ZH, **{f"v:{k}": v for k, v in VALUES_ZH.items()}, **{f"validity:{k}": v for k, v in VALIDITY_ZH.items()}}
     if language == "zh-TW":
         return {key: to_traditional(value) for key, value in base.items()}
     return base

@@ -11,9 +11,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
+from releasehall.aliases import Alias, check_aliases
 from releasehall.config import Settings
+from releasehall.documents import Links, link
 from releasehall.errors import Report
-from releasehall.load import Content
+from releasehall.load import RESERVED, Content
 from releasehall.markup import Body, BodyCache, Job, Targets, render_all
 from releasehall.model import Asset, Department, Entry, Page, Question, Release
 from releasehall.slugs import slugify
@@ -67,6 +69,9 @@ class Hall:
     replies: tuple[Question, ...]  # answered questions, newest reply first
     by_topic: Mapping[str, tuple[Release | Question, ...]]  # releases and replies by topic slug, newest first
     targets: Targets  # what links in bodies may point at
+    documents: tuple[Release, ...]  # releases with `document`, newest first
+    links: Links  # replacements and interpretations, both ways
+    aliases: tuple[Alias, ...]  # redirect pages, by old URL
 
     def entries(self) -> tuple[Entry, ...]:
         return (*self.releases, *self.questions, *self.pages)
@@ -128,7 +133,8 @@ def _tree_order(children: Mapping[str, tuple[str, ...]]) -> list[str]:
     return order
 
 
-def _check_collisions(urls: Urls, content: Content, entries: list[Entry], report: Report) -> None:
+def _check_collisions(urls: Urls, content: Content, entries: list[Entry], report: Report) -> dict[str, str]:
+    """Two sources at one URL are an error; returns who owns each output path (source path by output path)."""
     owners: dict[str, str] = {}
 
     def claim(url: str, rel: str) -> None:
@@ -145,6 +151,7 @@ def _check_collisions(urls: Urls, content: Content, entries: list[Entry], report
         claim(urls.entry(entry), entry.rel)
     for asset in content.assets:
         claim(urls.asset(asset.rel), f"content/{asset.rel}")
+    return owners
 
 
 def _withheld_assets(every: list[Entry], entries: list[Entry], bodies: Mapping[str, Body], targets: Targets,
@@ -169,8 +176,11 @@ def build_hall(settings: Settings, content: Content, now: datetime, drafts: bool
     urls = Urls(settings.base_path, settings.origin)
     every: list[Entry] = [*content.releases, *content.questions, *content.pages]
     entries = [e for e in every if _published(e, now, drafts)]
-    _check_collisions(urls, content, entries, report)
+    owners = _check_collisions(urls, content, entries, report)
     published = frozenset(e.id for e in entries)
+    for entry in every:  # an alias must not take the URL of an item that is published later either
+        owners.setdefault(urls.output_path(urls.entry(entry)), entry.rel)
+    aliases = check_aliases(urls, content.departments, every, published, owners, RESERVED, report)
     targets = Targets(
         entries={e.rel: e for e in every},
         published=published,
@@ -234,6 +244,7 @@ def build_hall(settings: Settings, content: Content, now: datetime, drafts: bool
     pages = sorted((e for e in entries if isinstance(e, Page)), key=lambda p: (p.order, p.slug))
     children = _tree(content.departments)
     order = _tree_order(children)
+    links = link(releases, every_id, published, report)
 
     releases_of: dict[str, list[Release]] = {}
     for release in releases:
@@ -268,4 +279,7 @@ def build_hall(settings: Settings, content: Content, now: datetime, drafts: bool
         replies=tuple(newest_first([q for q in questions if q.replied is not None])),
         by_topic=_by_topic(releases, questions, topic_of, topics),
         targets=targets,
+        documents=tuple(r for r in releases if r.document is not None),
+        links=links,
+        aliases=aliases,
     ), new_body_cache

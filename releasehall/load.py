@@ -12,8 +12,9 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-from releasehall import filetypes
+from releasehall import documents, filetypes
 from releasehall import schema as s
+from releasehall.aliases import alias_path
 from releasehall.config import Settings
 from releasehall.confine import refused, walk
 from releasehall.errors import Problem, Report, did_you_mean
@@ -26,6 +27,7 @@ from releasehall.model import (
     Asset,
     Change,
     Department,
+    DocumentMeta,
     Page,
     Question,
     Release,
@@ -39,7 +41,7 @@ from releasehall.sources import Document, read_text, read_yaml_file, split_front
 
 CONTENT = "content"
 PAGES = "pages"
-RESERVED = ("releases", "qa", "topics", "kinds", "departments", "stats", "overdue", "search", "static",
+RESERVED = ("releases", "qa", "topics", "kinds", "departments", "stats", "overdue", "search", "static", "documents",
             "pages", "zh-hant", "feed.xml", "atom.xml", "feeds.opml", "sitemap.xml", "robots.txt", "404.html")
 
 DEPARTMENT_SCHEMA: s.Schema = {
@@ -57,6 +59,7 @@ DEPARTMENT_SCHEMA: s.Schema = {
     }),
     "accounts": s.Field(s.text_map, default=()),
     "maintainers": s.Field(s.list_of(s.text), default=()),
+    "aliases": s.Field(s.list_of(alias_path), default=()),
 }
 
 _COMMON: s.Schema = {
@@ -64,6 +67,17 @@ _COMMON: s.Schema = {
     "topics": s.Field(s.words, default=()),
     "related": s.Field(s.list_of(s.text), default=()),
     "draft": s.Field(s.boolean, default=False),
+    "aliases": s.Field(s.list_of(alias_path), default=()),
+}
+
+DOCUMENT_SCHEMA: s.Schema = {
+    "number": s.Field(s.text, required=True),
+    "index": s.Field(s.text, default=""),
+    "issuer": s.Field(s.text, default=""),
+    "written": s.Field(s.date_time),
+    "effective": s.Field(s.date_time),
+    "repealed": s.Field(s.date_time),
+    "replaced_by": s.Field(s.text, default=""),
 }
 
 RELEASE_SCHEMA: s.Schema = {
@@ -80,6 +94,8 @@ RELEASE_SCHEMA: s.Schema = {
         "date": s.Field(s.date_time, required=True),
         "note": s.Field(s.text, required=True),
     }, many=True, default=()),
+    "document": s.Field(nested=DOCUMENT_SCHEMA),
+    "interprets": s.Field(s.list_of(s.text), default=()),
 }
 
 QUESTION_SCHEMA: s.Schema = {
@@ -107,6 +123,7 @@ PAGE_SCHEMA: s.Schema = {
     "summary": s.Field(s.text, default=""),
     "order": s.Field(s.integer, default=0),
     "draft": s.Field(s.boolean, default=False),
+    "aliases": s.Field(s.list_of(alias_path), default=()),
 }
 
 
@@ -276,7 +293,7 @@ def _load_department(folder: Path, rel_folder: str, ctx: s.Context, report: Repo
         parent=values["parent"], level=values["level"], order=values["order"],
         description=values["description"],
         spokesperson=Spokesperson(**speaker) if speaker else None,
-        accounts=values["accounts"], maintainers=values["maintainers"], lines=lines,
+        accounts=values["accounts"], maintainers=values["maintainers"], lines=lines, aliases=values["aliases"],
     )
 
 
@@ -352,6 +369,15 @@ def _load_release(path: Path, rel: str, dept: str, ctx: s.Context, report: Repor
         report.error(rel, doc.lines.get(("kind",), 1), "辟谣（rumor）必须用 claim 写明被辟谣的说法",
                      "a rumor refutation needs 'claim': the rumor being refuted")
         return None
+    if v["interprets"] and v["kind"] != "policy":
+        report.error(rel, doc.lines.get(("interprets",), 1),
+                     "只有政策解读（kind: policy）才能用 interprets 指明所解读的文件；请改 kind 或删去 interprets",
+                     "only a policy explainer (kind: policy) may name the documents it explains in 'interprets'; "
+                     "change 'kind' or remove 'interprets'")
+        return None
+    ok, document = _document_of(v, doc, rel, report)
+    if not ok:
+        return None
     return Release(
         id=f"{dept}/releases/{slug}", dept=dept, slug=slug, rel=rel, title=v["title"], date=v["date"],
         kind=v["kind"], claim=v["claim"], topics=_unique(v["topics"]),
@@ -359,7 +385,33 @@ def _load_release(path: Path, rel: str, dept: str, ctx: s.Context, report: Repor
         related=v["related"], pinned=v["pinned"], expires=v["expires"], updated=v["updated"],
         changes=tuple(Change(c["date"], c["note"]) for c in v["changes"]), draft=v["draft"],
         body=doc.body, body_line=doc.body_line, lines=doc.lines, front_digest=doc.front_digest,
+        document=document, interprets=_unique(v["interprets"]), aliases=_unique(v["aliases"]),
     )
+
+
+def _document_of(v: dict[str, Any], doc: Document, rel: str, report: Report) -> tuple[bool, DocumentMeta | None]:
+    """The release's `document` metadata checked on its own (the number's form, the dates' order): whether
+    it is fine, and the metadata (None when there is none)."""
+    values = v["document"]
+    if values is None:
+        return True, None
+    problem = documents.number_problem(values["number"])
+    line = doc.lines.get(("document", "number"), 1)
+    ok = True
+    if problem is not None:
+        warning, zh, en = problem
+        (report.warn if warning else report.error)(rel, line, zh, en)
+        ok = warning
+    dates = {"date": v["date"], **{k: values[k] for k in ("written", "effective", "repealed")}}
+    for later, earlier in documents.DATE_ORDER:
+        if dates[later] is not None and dates[earlier] is not None and dates[later] < dates[earlier]:
+            at = ("date",) if later == "date" else ("document", later)
+            report.error(rel, doc.lines.get(at, 1), f"{later} 早于 {earlier}，请核对日期（成文 ≤ 发布、施行 ≤ 废止）",
+                         f"'{later}' is before '{earlier}'; check the dates (written <= date, effective <= repealed)")
+            ok = False
+    return ok, DocumentMeta(number=values["number"], index=values["index"], issuer=values["issuer"],
+                            written=values["written"], effective=values["effective"] or v["date"],
+                            repealed=values["repealed"], replaced_by=values["replaced_by"])
 
 
 def _load_question(path: Path, rel: str, dept: str, ctx: s.Context, report: Report) -> Question | None:
@@ -392,7 +444,7 @@ def _load_question(path: Path, rel: str, dept: str, ctx: s.Context, report: Repo
         satisfaction=v["satisfaction"],
         transfers=tuple(Transfer(t["from"], t["to"], t["date"], t["note"]) for t in v["transfers"]),
         topics=_unique(v["topics"]), related=v["related"], draft=v["draft"], body=doc.body,
-        body_line=doc.body_line, lines=doc.lines, front_digest=doc.front_digest,
+        body_line=doc.body_line, lines=doc.lines, front_digest=doc.front_digest, aliases=_unique(v["aliases"]),
     )
 
 
@@ -433,7 +485,7 @@ def _load_page(path: Path, rel: str, ctx: s.Context, report: Report) -> Page | N
         return None
     return Page(id=f"pages/{slug}", slug=slug, rel=rel, title=v["title"], summary=v["summary"],
                 order=v["order"], draft=v["draft"], body=doc.body, body_line=doc.body_line, lines=doc.lines,
-                front_digest=doc.front_digest)
+                front_digest=doc.front_digest, aliases=_unique(v["aliases"]))
 
 
 def load_source(settings: Settings, rel: str, report: Report) -> Release | Question | Page | None:

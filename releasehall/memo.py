@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from releasehall.confine import walk
+from releasehall.documents import validity
 from releasehall.errors import Report
 from releasehall.index import Hall
 from releasehall.model import Entry, Question, Release
@@ -102,17 +103,28 @@ class Fingerprints:
         return key
 
     def row(self, entry: Entry) -> str:
-        """What a list row may show: the record but its body, the summary, its status, whether it expired."""
+        """What a list row may show: the record but its body, the summary, its status, whether it expired, a
+        document's validity (both change with "now")."""
         key = self._rows.get(entry.id)
         if key is None:
             state: Any = None
             if isinstance(entry, Question):
                 state = self.hall.stats.records[entry.id]
             elif isinstance(entry, Release):
-                state = bool(entry.expires and entry.expires < self.hall.now)
+                state = (bool(entry.expires and entry.expires < self.hall.now), validity(entry, self.hall.now))
             key = self._rows[entry.id] = digest(entry.rel, entry.front_digest, self.hall.bodies[entry.id].summary,
                                                 state)
         return key
+
+    def feed_entry(self, entry: Entry) -> str:
+        """What a feed entry shows: the entry, its validity, and the documents it is linked with (their titles and
+        URLs, as in their rows)."""
+        if not isinstance(entry, Release):
+            return self.entry(entry)
+        links = self.hall.links
+        linked = [links.replaced_by[entry.id]] if entry.id in links.replaced_by else []
+        linked += [*links.interprets.get(entry.id, ()), *links.interpretations.get(entry.id, ())]
+        return digest(self.entry(entry), self.row(entry), self.rows([self.hall.by_id[i] for i in linked]))
 
     def rows(self, entries: Any) -> str:
         """One digest for the rows of a list, in order."""

@@ -16,6 +16,7 @@ COMPLEXITIES = ("normal", "complex")
 SATISFACTIONS = ("satisfied", "basically-satisfied", "unsatisfied")
 LEVELS = ("municipal", "district", "street", "community")
 STATUSES = ("pending", "overdue", "replied", "in-progress", "resolved")
+VALIDITIES = ("pending", "effective", "repealed", "expired")  # of a document, as of "now" (documents.validity)
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,6 +25,19 @@ class Spokesperson:
     title: str = ""
     email: str = ""
     phone: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentMeta:
+    """A release's 政府信息公开 metadata (`document`); `effective` already defaults to the release's date."""
+
+    number: str  # 发文字号
+    index: str  # 索引号
+    issuer: str  # 发文机关; "" means the department's name (documents.issuer)
+    written: datetime | None  # 成文日期
+    effective: datetime  # 施行日期
+    repealed: datetime | None  # 废止日期
+    replaced_by: str  # content id (or source path without .md) of the document that replaces it; "" for none
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +54,7 @@ class Department:
     accounts: tuple[tuple[str, str], ...]
     maintainers: tuple[str, ...]
     lines: Lines
+    aliases: tuple[str, ...] = ()  # old root-relative paths that redirect here
 
     @property
     def label(self) -> str:
@@ -83,6 +98,9 @@ class Release:
     body_line: int
     lines: Lines
     front_digest: str = ""  # see sources.Document
+    document: DocumentMeta | None = None
+    interprets: tuple[str, ...] = ()  # on a policy release: ids of the documents it explains
+    aliases: tuple[str, ...] = ()
 
     section = "releases"
 
@@ -113,6 +131,7 @@ class Question:
     body_line: int
     lines: Lines
     front_digest: str = ""
+    aliases: tuple[str, ...] = ()
 
     section = "qa"
     summary = ""
@@ -131,8 +150,8 @@ class Page:
     body: str
     body_line: int
     lines: Lines
-
     front_digest: str = ""
+    aliases: tuple[str, ...] = ()
 
     section = "pages"
     dept = ""

@@ -16,10 +16,11 @@ from xml.sax.saxutils import escape
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from releasehall.documents import issuer, validity
 from releasehall.i18n import strings
 from releasehall.index import Hall, when
 from releasehall.memo import Fingerprints, Memo, digest
-from releasehall.model import KINDS, Entry, Question, Release
+from releasehall.model import KINDS, VALIDITIES, Entry, Question, Release
 from releasehall.outputs import Jobs
 
 FRONT_PAGE_ITEMS = 10
@@ -56,10 +57,12 @@ def environment(hall: Hall) -> Environment:
 
     urls = hall.urls
     nav = [(words["departments"], urls.departments()), (words["releases"], urls.listing("releases")),
-           (words["qa"], urls.listing("qa")), (words["topics"], urls.topics()), (words["stats"], urls.stats()),
+           (words["documents"], urls.documents()), (words["qa"], urls.listing("qa")), (words["topics"], urls.topics()), (words["stats"], urls.stats()),
            (words["overdue"], urls.overdue())]
     env.globals.update(t=words, lang=settings.language, hall=hall, urls=urls, row=row, home=urls.home(),
-                       stylesheet=urls.static("hall.css"), nav=nav, row_list=row_list)
+                       stylesheet=urls.static("hall.css"), nav=nav, row_list=row_list,
+                       validity=lambda release: validity(release, hall.now),
+                       issuer=lambda release: issuer(release.document, hall.departments[release.dept]))
 
     env.globals.update({name: _once_per_argument(env, name) for name in SHARED_MACROS})
     env.filters["v"] = lambda key: words.get(f"v:{key}", key)
@@ -191,11 +194,18 @@ def entry_page(hall: Hall, entry: Entry) -> EntryPage:
             others = [e for e in hall.by_topic[slug][:ON_TOPIC_ITEMS + 1] if e.id != entry.id][:ON_TOPIC_ITEMS]
             if others:
                 on_topics.append((hall.topics[slug], others))
+    links = hall.links
+    replacement = links.replaced_by.get(entry.id)
     context: dict[str, Any] = {
         "item": entry, "body": body.html,
         "backlinks": [hall.by_id[i] for i in hall.backlinks.get(entry.id, ())],
         "related": [hall.by_id[i] for i in hall.related.get(entry.id, ())],
         "on_topics": on_topics,
+        # documents: what replaces this one and what it replaces, its interpretations, the documents it explains
+        "replaced_by": hall.by_id[replacement] if replacement else None,
+        "replaces": [hall.by_id[i] for i in links.replaces.get(entry.id, ())],
+        "interpretations": [hall.by_id[i] for i in links.interpretations.get(entry.id, ())],
+        "interprets": [hall.by_id[i] for i in links.interprets.get(entry.id, ())],
     }
     url = hall.urls.entry(entry)
     if isinstance(entry, Question):
@@ -251,7 +261,9 @@ def render_pages(hall: Hall, env: Environment, memo: Memo, fp: Fingerprints, job
         page = entry_page(hall, entry)
         ctx = page.context
         key = (fp.entry(entry), fp.row(entry), fp.rows(ctx["backlinks"]), fp.rows(ctx["related"]),
-               tuple((topic.slug, fp.rows(others)) for topic, others in ctx["on_topics"]))
+               tuple((topic.slug, fp.rows(others)) for topic, others in ctx["on_topics"]),
+               fp.rows([ctx["replaced_by"]] if ctx["replaced_by"] else []), fp.rows(ctx["replaces"]),
+               fp.rows(ctx["interpretations"]), fp.rows(ctx["interprets"]))
         pages.add(page.url, page.template, page.title, description=page.description, key=key, **ctx)
 
     def listing(entries: Sequence[Entry], section: str, heading: str, feeds: Sequence[dict[str, str]] = (),
@@ -273,6 +285,23 @@ def render_pages(hall: Hall, env: Environment, memo: Memo, fp: Fingerprints, job
     kind_counts = [(k, sum(1 for r in hall.releases if r.kind == k)) for k in KINDS]
     pages.add(urls.kinds(), "kinds.html", words["kinds"], key=kind_counts, counts=kind_counts)
     pages.add(urls.file("404.html"), "404.html", words["not_found"], key=())
+    _document_listings(hall, pages, fp)
+    for alias in hall.aliases:
+        pages.add(alias.url, "redirect.html", alias.title, key=alias, target=alias.target)
+
+
+def _document_listings(hall: Hall, pages: _Pages, fp: Fingerprints) -> None:
+    """`/documents/` (every document, newest first) and `/documents/<validity>/`, paginated; a table each."""
+    words = strings(hall.settings.language)
+    urls = hall.urls
+    by_validity = {v: [r for r in hall.documents if validity(r, hall.now) == v] for v in VALIDITIES}
+    counts = [("", len(hall.documents)), *((v, len(by_validity[v])) for v in VALIDITIES)]
+    for current, documents in (("", list(hall.documents)), *by_validity.items()):
+        heading = words["documents"] + (f"：{words['validity:' + current]}" if current else "")
+        for url, pagination, chunk in paginate(documents, hall.settings.paginate, partial(urls.documents, current)):
+            title = heading if pagination.number == 1 else f"{heading} - {words['page'].format(n=pagination.number)}"
+            pages.add(url, "documents.html", title, key=(fp.rows(chunk), pagination, counts, current),
+                      heading=heading, entries=chunk, pagination=pagination, counts=counts, current=current)
 
 
 def sitemap(hall: Hall, html_paths: Sequence[str]) -> bytes:
@@ -286,7 +315,8 @@ def sitemap(hall: Hall, html_paths: Sequence[str]) -> bytes:
             lastmod[urls.output_path(urls.entry(entry))] = moment.astimezone(hall.settings.tz).date()
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    for path in sorted(p for p in html_paths if p.endswith("index.html")):
+    redirects = {urls.output_path(alias.url) for alias in hall.aliases}
+    for path in sorted(p for p in html_paths if p.endswith("index.html") and p not in redirects):
         loc = urls.absolute(urls.home() + path.removesuffix("index.html"))
         mod = f"<lastmod>{lastmod[path].isoformat()}</lastmod>" if path in lastmod else ""
         lines.append(f"<url><loc>{escape(loc)}</loc>{mod}</url>")

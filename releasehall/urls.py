@@ -30,6 +30,14 @@ class Urls:
             return self._at(f"{entry.slug}/")
         return self._at(f"{entry.dept}/{entry.section}/{entry.slug}/")
 
+    def alias(self, path: str) -> str:
+        """An old path (`aliases`, checked by `aliases.alias_path`: root-relative, normalized) under the base path."""
+        return self._at(path.removeprefix("/"))
+
+    def documents(self, validity: str = "", page: int = 1) -> str:
+        """`/documents/`: every document; `/documents/<validity>/`: those of one validity."""
+        return self.listing(f"documents/{validity}" if validity else "documents", page)
+
     def asset(self, rel: str) -> str:
         """A file under content/, at the same path in the output."""
         return self._at(rel)
