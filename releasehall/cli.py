@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Sequence
 from datetime import UTC
@@ -59,6 +60,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="监听地址（默认 127.0.0.1）/ address to listen on")
     p = command("stats")
     site_options(p)
+    shown = p.add_mutually_exclusive_group()
+    shown.add_argument("--month", type=_month, help="打印该月的月度通报表（YYYY-MM）/ print that month's table (YYYY-MM)")
+    shown.add_argument("--overdue", action="store_true",
+                       help="列出当前超期未复的留言及超期工作日 / list what is overdue now, with working days late")
     p = command("codeowners")
     p.add_argument("--site", type=Path, help=SITE_HELP)
     p.add_argument("--write", action="store_true", help="写入 .github/CODEOWNERS / write .github/CODEOWNERS under the site")
@@ -83,6 +88,12 @@ def _unknown_command(word: str) -> int:
           f"可用命令 / commands:\n{listing}\n"
           "用 releasehall COMMAND --help 查看各命令的选项 / see releasehall COMMAND --help", file=sys.stderr)
     return 2
+
+
+def _month(value: str) -> str:
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", value):
+        raise argparse.ArgumentTypeError(f"'{value}' is not a month; write YYYY-MM, e.g. 2026-10 / 月份应写成 YYYY-MM")
+    return value
 
 
 def _print_problems(problems: Sequence[Problem]) -> None:
@@ -157,13 +168,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command in ("build", "check"):
         return _build_or_check(args, site, now)
     if args.command == "stats":
-        from releasehall.scoreboard import print_scoreboard
+        from releasehall.scoreboard import print_month, print_overdue, print_scoreboard
 
         outcome = pipeline.run(site, now=now, drafts=args.drafts, write=False)
         if outcome.errors or outcome.hall is None:
             _print_problems(outcome.problems)
             return 1
-        print_scoreboard(outcome.hall, sys.stdout)
+        if args.overdue:
+            print_overdue(outcome.hall, sys.stdout)
+        elif args.month:
+            if not print_month(outcome.hall, args.month, sys.stdout):
+                months = ", ".join(m.month for m in outcome.hall.stats.months) or "—"
+                print(f"{args.month} 没有留言、答复或发布（有数据的月份：{months}） / {args.month} has no questions, "
+                      f"replies or releases (months with data: {months})", file=sys.stderr)
+                return 2
+        else:
+            print_scoreboard(outcome.hall, sys.stdout)
         return 0
     if args.command == "new":
         from releasehall.newfile import new_file

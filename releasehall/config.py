@@ -68,6 +68,7 @@ SCHEMA: s.Schema = {
         nested={
             "normal": s.Field(s.up_to(365), default=3),
             "complex": s.Field(s.up_to(365), default=7),
+            "very_late": s.Field(s.up_to(365), default=20),
         }
     ),
     "calendar": s.Field(
@@ -104,6 +105,7 @@ class Settings:
     footer: Footer
     reply_normal: int
     reply_complex: int
+    reply_very_late: int  # an unanswered question more than this many working days past due is very overdue
     extra_holidays: frozenset[date]
     extra_workdays: frozenset[date]
     stale_after_days: int
@@ -115,6 +117,10 @@ class Settings:
     @property
     def tz(self) -> tzinfo:
         return ZoneInfo(self.timezone)
+
+    def reply_limit(self, complexity: str) -> int:
+        """Working days to reply to a question of this complexity (`normal` or `complex`)."""
+        return self.reply_complex if complexity == "complex" else self.reply_normal
 
     @property
     def base_path(self) -> str:
@@ -159,8 +165,8 @@ def load_settings(root: Path, report: Report, *, base_url: str | None = None,
     if values is None:
         return None
     footer = values["footer"] or {}
-    limits = values["reply_limits"] or {"normal": 3, "complex": 7}
-    calendar = values["calendar"] or {"holidays": (), "workdays": ()}
+    limits = values["reply_limits"] or s.defaults(SCHEMA["reply_limits"])
+    calendar = values["calendar"] or s.defaults(SCHEMA["calendar"])
     url = base_url or values["base_url"]
     if not url.endswith("/"):
         url += "/"
@@ -176,6 +182,7 @@ def load_settings(root: Path, report: Report, *, base_url: str | None = None,
         footer=Footer(**footer),
         reply_normal=limits["normal"],
         reply_complex=limits["complex"],
+        reply_very_late=limits["very_late"],
         extra_holidays=frozenset(d.date() for d in calendar["holidays"]),
         extra_workdays=frozenset(d.date() for d in calendar["workdays"]),
         stale_after_days=values["stale_after_days"],

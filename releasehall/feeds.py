@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time
 from functools import partial
 from html import escape
 from typing import Any
@@ -24,6 +24,7 @@ from releasehall.index import Hall, newest_first, when
 from releasehall.memo import Fingerprints, Memo, digest
 from releasehall.model import Question, Release
 from releasehall.outputs import Jobs
+from releasehall.stats import Record
 
 _ROOTED = re.compile(r'(\s(?:href|src))="(/(?!/)[^"]*)"')
 
@@ -185,14 +186,82 @@ def _make_feed(hall: Hall, scope: str, title: str, page_url: str, entries: Seque
     return rss, atom
 
 
+def overdue_records(hall: Hall, dept: str = "") -> tuple[Record, ...]:
+    """What is overdue now (in one department, or the hall), newest overdue first."""
+    return tuple(sorted((r for r in hall.stats.records.values() if r.status == "overdue" and dept in ("", r.dept)),
+                        key=lambda r: (r.overdue_since, r.id), reverse=True))
+
+
+def make_overdue_feed(hall: Hall, dept: str, records: Sequence[Record]) -> tuple[bytes, ...]:
+    """One entry per question overdue now, dated by the day it became overdue, with a GUID that stays the
+    same while its deadline does, so a supervisor's reader shows each newly overdue question once.
+    The hall's feed comes as RSS and Atom, a department's as RSS."""
+    settings = hall.settings
+    urls = hall.urls
+    tz = settings.tz
+    words = strings(settings.language)
+    title = words["overdue_feed_title"]
+    title = f"{title} - {hall.departments[dept].name}" if dept else f"{title} - {settings.title}"
+    page_url = urls.department(dept) if dept else urls.overdue()
+    dated = [(r, datetime.combine(r.overdue_since, time(), tz)) for r in records]
+    fg = FeedGenerator()
+    fg.id(urls.absolute(urls.overdue_feed(dept)))
+    fg.title(title)
+    fg.subtitle(title)
+    fg.author({"name": settings.owner or settings.title})
+    fg.language(settings.language)
+    fg.generator("Release Hall")
+    latest = max((moment for _r, moment in dated), default=hall.now.astimezone(tz))
+    fg.updated(latest)
+    fg.lastBuildDate(latest)
+    for rec, moment in dated:
+        question = hall.by_id[rec.id]
+        assert isinstance(question, Question)
+        url = urls.absolute(urls.entry(question))
+        owner = hall.departments[rec.dept]
+        fe = fg.add_entry(order="append")
+        fe.id(f"{url}#overdue-{rec.due.isoformat()}")
+        fe.guid(f"{url}#overdue-{rec.due.isoformat()}", permalink=False)
+        fe.title(f"{words['v:overdue']}：{question.title}（{owner.label}）")
+        fe.link(href=url)
+        fe.author({"name": owner.name})
+        fe.published(moment)
+        fe.updated(moment)
+        line = f"{words['due']} {rec.due.isoformat()} · {owner.name} · {words['not_replied']}"
+        fe.summary(escape(line), type="html")
+        asked = "".join(f"<p>{escape(text)}</p>" for text in question.question.split("\n") if text.strip())
+        fe.content(f"<p>{escape(line)}</p><blockquote>{asked}</blockquote>", type="html")
+        fe.category([{"term": "overdue", "label": words["v:overdue"]}])
+    page = {"href": urls.absolute(page_url), "rel": "alternate"}
+    fg.link([{"href": urls.absolute(urls.overdue_feed(dept, "rss")), "rel": "self"}, page], replace=True)
+    rss = fg.rss_str(pretty=True)
+    if dept:
+        return (rss,)
+    fg.link([{"href": urls.absolute(urls.overdue_feed(dept, "atom")), "rel": "self"}, page], replace=True)
+    return rss, fg.atom_str(pretty=True)
+
+
+def render_overdue_feeds(hall: Hall, memo: Memo, fp: Fingerprints, jobs: Jobs) -> None:
+    """Queue the overdue feeds (the hall's and each department's) whose questions changed."""
+    urls = hall.urls
+    for dept in ("", *hall.departments):
+        records = overdue_records(hall, dept)
+        paths = tuple(urls.output_path(urls.overdue_feed(dept, fmt)) for fmt in (("rss",) if dept else ("rss", "atom")))
+        key = digest(fp.whole, "overdue", dept, hall.now if not records else None,
+                     tuple((r.id, r.due, fp.entry(hall.by_id[r.id])) for r in records))
+        if not memo.reuse_all(paths, key):
+            jobs.add(paths, partial(make_overdue_feed, hall, dept, records))
+
+
 def render_feeds(hall: Hall, memo: Memo, fp: Fingerprints, jobs: Jobs) -> dict[str, bytes]:
-    """Queue the feeds whose entries changed since the last build; OPML."""
+    """Queue the feeds whose entries changed since the last build, and the overdue feeds; OPML."""
     for feed in all_feeds(hall):
         key = digest(fp.whole, feed.scope, feed.title, feed.page_url, hall.now if not feed.entries else None,
                      tuple(fp.feed_entry(e) for e in feed.entries))
         paths = feed.paths(hall)
         if not memo.reuse_all(paths, key):
             jobs.add(paths, partial(feed.make, hall))
+    render_overdue_feeds(hall, memo, fp, jobs)
     return {hall.urls.output_path(hall.urls.file("feeds.opml")): opml(hall)}
 
 
@@ -208,5 +277,18 @@ def opml(hall: Hall) -> bytes:
             f'xmlUrl="{escape(urls.absolute(urls.feed(dept.id, "rss")))}" '
             f'htmlUrl="{escape(urls.absolute(urls.department(dept.id)))}"/>'
         )
+    # supervisors (督办): what is overdue now, for the hall and for each department
+    overdue = escape(strings(hall.settings.language)["overdue_feed_title"])
+    lines.append(f'<outline text="{overdue}" title="{overdue}">')
+    lines.append(f'<outline type="rss" text="{overdue} - {title}" title="{overdue} - {title}" '
+                 f'xmlUrl="{escape(urls.absolute(urls.overdue_feed()))}" '
+                 f'htmlUrl="{escape(urls.absolute(urls.overdue()))}"/>')
+    for dept in hall.departments.values():
+        lines.append(
+            f'<outline type="rss" text="{overdue} - {escape(dept.name)}" title="{overdue} - {escape(dept.name)}" '
+            f'xmlUrl="{escape(urls.absolute(urls.overdue_feed(dept.id)))}" '
+            f'htmlUrl="{escape(urls.absolute(urls.department(dept.id)))}"/>'
+        )
+    lines.append("</outline>")
     lines += ["</body>", "</opml>", ""]
     return "\n".join(lines).encode("utf-8")

@@ -40,6 +40,14 @@ ZH: dict[str, str] = {
     "banner_repealed": "本文件已于 {date} 废止", "banner_expired": "本文件已于 {date} 失效",
     "banner_current": "，现行文件见", "all_documents": "全部文件", "by_validity": "按有效性筛选",
     "moved": "页面已迁移", "moved_text": "您访问的网址已更改，本页内容现在位于：",
+    "paused": "暂停计时（等待补充材料）", "until_now": "至今", "paused_for": "因等待补充材料暂停计时 {n} 个工作日",
+    "withdrawn": "网友已撤回留言", "withdrawn_count": "已撤回", "very_overdue": "严重超期",
+    "overdue_band": "超期 {low}–{high} 个工作日", "overdue_band_first": "超期不超过 {high} 个工作日",
+    "overdue_band_last": "严重超期：超过 {low} 个工作日", "overdue_feeds": "超期提醒订阅",
+    "overdue_feed_title": "超期未复留言", "overdue_since": "超期起始日", "ranking_note":
+    "排名依据按时率 95% 威尔逊置信区间下限（样本少的部门不因偶然的满分排在前面），表中仍显示实际按时率；留言少于 {n} 条的部门不排名。",
+    "top_three": "本月按时答复前三名", "previous_month": "上月", "print_hint": "本页可直接打印为月度通报。",
+    "month_data": "本月数据", "points": "个百分点", "lower_bound": "排名依据",
 }
 
 EN: dict[str, str] = {
@@ -79,6 +87,17 @@ EN: dict[str, str] = {
     "banner_current": "; the current document is", "all_documents": "All documents",
     "by_validity": "Filter by validity", "moved": "This page has moved",
     "moved_text": "The address you followed has changed. This page is now at:",
+    "paused": "Clock paused (waiting for documents)", "until_now": "now",
+    "paused_for": "Clock paused for {n} working days while waiting for the citizen's documents",
+    "withdrawn": "Withdrawn by the citizen", "withdrawn_count": "Withdrawn", "very_overdue": "Very overdue",
+    "overdue_band": "{low}–{high} working days overdue", "overdue_band_first": "Up to {high} working days overdue",
+    "overdue_band_last": "Very overdue: more than {low} working days", "overdue_feeds": "Overdue alerts",
+    "overdue_feed_title": "Overdue questions", "overdue_since": "Overdue since", "ranking_note":
+    "Ranked by the lower bound of the 95% Wilson score interval of the on-time rate (a small sample's perfect score "
+    "does not outrank a large one's), the raw rate is shown; departments with fewer than {n} questions are not ranked.",
+    "top_three": "This month's three most punctual", "previous_month": "Previous month",
+    "print_hint": "This page prints as the monthly report.", "month_data": "This month's data", "points": "points",
+    "lower_bound": "Ranked on",
 }
 
 VALUES_ZH: dict[str, str] = {
@@ -89,6 +108,7 @@ VALUES_ZH: dict[str, str] = {
     "satisfied": "满意", "basically-satisfied": "基本满意", "unsatisfied": "不满意",
     "municipal": "市级", "district": "区级", "street": "街道", "community": "社区",
     "pending": "待答复", "overdue": "已超期", "replied": "已答复", "in-progress": "办理中", "resolved": "已办结",
+    "withdrawn": "已撤回",
 }
 
 VALUES_EN: dict[str, str] = {
@@ -99,7 +119,7 @@ VALUES_EN: dict[str, str] = {
     "satisfied": "Satisfied", "basically-satisfied": "Basically satisfied", "unsatisfied": "Unsatisfied",
     "municipal": "Municipal", "district": "District", "street": "Street", "community": "Community",
     "pending": "Pending", "overdue": "Overdue", "replied": "Replied", "in-progress": "In progress",
-    "resolved": "Resolved",
+    "resolved": "Resolved", "withdrawn": "Withdrawn",
 }
 
 

@@ -17,7 +17,7 @@ from releasehall.documents import Links, link
 from releasehall.errors import Report
 from releasehall.load import RESERVED, Content
 from releasehall.markup import Body, BodyCache, Job, Targets, render_all
-from releasehall.model import Asset, Department, Entry, Page, Question, Release
+from releasehall.model import COMPLEXITIES, Asset, Department, Entry, Page, Question, Release
 from releasehall.slugs import slugify
 from releasehall.stats import Stats, compute
 from releasehall.urls import Urls
@@ -254,9 +254,10 @@ def build_hall(settings: Settings, content: Content, now: datetime, drafts: bool
     for question in questions:
         questions_of.setdefault(question.dept, []).append(question)
     calendar = WorkCalendar(settings.extra_holidays, settings.extra_workdays)
-    stats = compute(questions, releases, releases_of, order, {"normal": settings.reply_normal, "complex": settings.reply_complex},
-                    calendar, now, settings.stale_after_days, settings.tz)
-    for year in sorted(calendar.unknown_years):
+    stats, unknown_years = compute(questions, releases, releases_of, order,
+                                   {c: settings.reply_limit(c) for c in COMPLEXITIES}, calendar, now,
+                                   settings.stale_after_days, settings.tz, settings.reply_very_late)
+    for year in sorted(unknown_years):
         span = known_years()
         report.warn("site.yaml", 1,
                     f"{year} 年的法定节假日安排尚未收录（已收录 {span.start}–{span.stop - 1} 年），只按周末计算；"

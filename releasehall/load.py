@@ -6,6 +6,7 @@ record of the hall, published or not (drafts and future items are filtered by `i
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
@@ -29,6 +30,7 @@ from releasehall.model import (
     Department,
     DocumentMeta,
     Page,
+    Pause,
     Question,
     Release,
     Spokesperson,
@@ -116,6 +118,12 @@ QUESTION_SCHEMA: s.Schema = {
         "date": s.Field(s.date_time, required=True),
         "note": s.Field(s.text, default=""),
     }, many=True, default=()),
+    "paused": s.Field(nested={
+        "from": s.Field(s.date_time, required=True),
+        "to": s.Field(s.date_time),
+        "note": s.Field(s.text, default=""),
+    }, many=True, default=()),
+    "withdrawn": s.Field(s.date_time),
 }
 
 PAGE_SCHEMA: s.Schema = {
@@ -421,7 +429,12 @@ def _load_question(path: Path, rel: str, dept: str, ctx: s.Context, report: Repo
     doc, v, slug = front
     ok = _check_personal_data(doc, v, rel, report)
     has_body = bool(doc.body.strip())
-    if has_body and v["replied"] is None:
+    if v["withdrawn"] is not None and (has_body or v["replied"] is not None):
+        report.error(rel, doc.lines[("withdrawn",)], "已撤回（withdrawn）的留言不能有答复：请删去答复正文和 replied，或删去 withdrawn",
+                     "a withdrawn question cannot have a reply: remove the reply body and 'replied', or remove "
+                     "'withdrawn'")
+        ok = False
+    elif has_body and v["replied"] is None:
         first = doc.body_line + next(i for i, line in enumerate(doc.body.split("\n")) if line.strip())
         report.error(rel, first, "正文（答复）已写但缺少 replied：请写明答复发布时间",
                      "the body (the reply) is written but 'replied' is missing: add when it was published")
@@ -430,7 +443,8 @@ def _load_question(path: Path, rel: str, dept: str, ctx: s.Context, report: Repo
         report.error(rel, doc.lines[("replied",)], "写了 replied 但正文（答复）为空：请在文件头之后写答复",
                      "'replied' is set but the body (the reply) is empty: write the reply after the front matter")
         ok = False
-    for key in ("replied", "resolved"):
+    ok &= _check_pauses(doc, v, rel, ctx, report)
+    for key in ("replied", "resolved", "withdrawn"):
         if v[key] is not None and v[key] < v["asked"]:
             report.error(rel, doc.lines[(key,)], f"{key} 早于留言时间 asked，请核对日期",
                          f"'{key}' is before 'asked'; check the dates")
@@ -445,7 +459,40 @@ def _load_question(path: Path, rel: str, dept: str, ctx: s.Context, report: Repo
         transfers=tuple(Transfer(t["from"], t["to"], t["date"], t["note"]) for t in v["transfers"]),
         topics=_unique(v["topics"]), related=v["related"], draft=v["draft"], body=doc.body,
         body_line=doc.body_line, lines=doc.lines, front_digest=doc.front_digest, aliases=_unique(v["aliases"]),
+        paused=tuple(Pause(p["from"], p["to"], p["note"]) for p in v["paused"]), withdrawn=v["withdrawn"],
     )
+
+
+def _check_pauses(doc: Document, values: dict[str, Any], rel: str, ctx: s.Context, report: Report) -> bool:
+    """Each pause starts on or after the day asked and ends on or after it starts; no two share a day."""
+    ok = True
+    asked = values["asked"].astimezone(ctx.tz).date()
+    spans = []
+    for index, pause in enumerate(values["paused"]):
+        start = pause["from"].astimezone(ctx.tz).date()
+        end = pause["to"].astimezone(ctx.tz).date() if pause["to"] is not None else None
+        if start < asked:
+            report.error(rel, doc.lines[("paused", index, "from")],
+                         f"暂停计时的开始日期 {start} 早于留言日期 {asked}，请核对日期",
+                         f"the pause starts on {start}, before the question was asked ({asked}); check the dates")
+            ok = False
+        if end is not None and end < start:
+            report.error(rel, doc.lines[("paused", index, "to")],
+                         f"暂停计时的结束日期 {end} 早于开始日期 {start}，请核对日期",
+                         f"the pause ends on {end}, before it starts ({start}); check the dates")
+            ok = False
+            continue
+        spans.append((start, end, index))
+    spans.sort(key=lambda span: (span[0], span[2]))
+    for (start, end, index), (next_start, _next_end, next_index) in itertools.pairwise(spans):
+        if end is None or next_start <= end:
+            until = "今日" if end is None else str(end)
+            report.error(rel, doc.lines[("paused", max(index, next_index), "from")],
+                         f"暂停计时的时段重叠：{next_start} 起的时段与 {start}–{until} 的时段重叠，请合并为一个时段",
+                         f"pauses overlap: the one from {next_start} overlaps the one from {start} to "
+                         f"{'now' if end is None else end}; merge them into one")
+            ok = False
+    return ok
 
 
 def _check_personal_data(doc: Document, values: dict[str, Any], rel: str, report: Report) -> bool:

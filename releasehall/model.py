@@ -15,7 +15,7 @@ CATEGORIES = ("consultation", "complaint", "suggestion", "help")
 COMPLEXITIES = ("normal", "complex")
 SATISFACTIONS = ("satisfied", "basically-satisfied", "unsatisfied")
 LEVELS = ("municipal", "district", "street", "community")
-STATUSES = ("pending", "overdue", "replied", "in-progress", "resolved")
+STATUSES = ("pending", "overdue", "replied", "in-progress", "resolved", "withdrawn")
 VALIDITIES = ("pending", "effective", "repealed", "expired")  # of a document, as of "now" (documents.validity)
 
 
@@ -76,6 +76,16 @@ class Transfer:
 
 
 @dataclass(frozen=True, slots=True)
+class Pause:
+    """A period the reply clock stood still (waiting for the citizen): `start`..`end`, both days included;
+    `end` None while still paused."""
+
+    start: datetime
+    end: datetime | None
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
 class Release:
     id: str
     dept: str
@@ -132,6 +142,8 @@ class Question:
     lines: Lines
     front_digest: str = ""
     aliases: tuple[str, ...] = ()
+    paused: tuple[Pause, ...] = ()
+    withdrawn: datetime | None = None
 
     section = "qa"
     summary = ""

@@ -5,23 +5,25 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from functools import partial
 from typing import Any
 
 from jinja2 import Environment
 
+from releasehall import ranking
 from releasehall.i18n import strings
 from releasehall.index import Hall
 from releasehall.memo import Fingerprints, Memo, digest
 from releasehall.outputs import Jobs
+from releasehall.ranking import MIN_RANKED, SORTS, Row
 from releasehall.render import render_page
-from releasehall.stats import Figures, Month
+from releasehall.stats import Figures, Month, Record
 
-MIN_RANKED = 5  # fewer questions than this: shown, not ranked
 FIGURE_KEYS = ("questions", "replied", "reply_rate", "on_time_rate", "mean_reply_days", "median_reply_days",
-               "overdue", "promised", "promises_kept", "satisfaction_rate", "releases", "last_release", "stale")
+               "overdue", "promised", "promises_kept", "satisfaction_rate", "releases", "last_release", "stale",
+               "withdrawn", "very_overdue")
 
 
 def _figures_json(figures: Figures, tz: Any) -> dict[str, Any]:
@@ -41,7 +43,7 @@ def stats_json(hall: Hall) -> bytes:
         "questions": [
             {"id": r.id, "department": r.dept, "asked": r.asked.astimezone(tz).isoformat(),
              "due": r.due.isoformat(), "replied": r.replied.astimezone(tz).isoformat() if r.replied else None,
-             "status": r.status, "on_time": r.on_time, "reply_days": r.reply_days}
+             "status": r.status, "on_time": r.on_time, "reply_days": r.reply_days, "days_late": r.days_late}
             for r in sorted(stats.records.values(), key=lambda r: r.id)
         ],
     }
@@ -49,47 +51,67 @@ def stats_json(hall: Hall) -> bytes:
 
 
 def stats_csv(hall: Hall) -> bytes:
+    return figures_csv(hall, hall.stats.hall, hall.stats.departments)
+
+
+def month_csv(hall: Hall, month: Month) -> bytes:
+    assert month.hall is not None and month.departments is not None
+    return figures_csv(hall, month.hall, month.departments)
+
+
+def figures_csv(hall: Hall, whole: Figures, departments: Mapping[str, Figures]) -> bytes:
+    """One row for the hall (`department` = hall) and one per department, the FIGURES columns of stats.json."""
     tz = hall.settings.tz
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["department", "name", *FIGURE_KEYS])
-    rows = [("", hall.settings.title, hall.stats.hall)]
-    rows += [(d, hall.departments[d].name, f) for d, f in hall.stats.departments.items()]
+    rows = [("", hall.settings.title, whole)]
+    rows += [(d, hall.departments[d].name, f) for d, f in departments.items()]
     for dept, name, figures in rows:
         data = _figures_json(figures, tz)
         writer.writerow([dept or "hall", name, *("" if data[k] is None else data[k] for k in FIGURE_KEYS)])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel opens Chinese CSV correctly
 
 
-@dataclass(frozen=True, slots=True)
-class Row:
-    dept: str
-    name: str
-    figures: Figures
-    rank: int | None
-
-
-# Column -> sort key (best first). None sorts last.
-SORTS: dict[str, Callable[[Figures], tuple[Any, ...]]] = {
-    "on_time_rate": lambda f: (f.on_time_rate is None, -(f.on_time_rate or 0), -(f.reply_rate or 0)),
-    "reply_rate": lambda f: (f.reply_rate is None, -(f.reply_rate or 0), -(f.on_time_rate or 0)),
-    "mean_reply_days": lambda f: (f.mean_reply_days is None, f.mean_reply_days or 0),
-    "overdue": lambda f: (-f.overdue,),
-    "satisfaction_rate": lambda f: (f.satisfaction_rate is None, -(f.satisfaction_rate or 0)),
-    "questions": lambda f: (-f.questions,),
-    "releases": lambda f: (-f.releases,),
-}
-
-
 def scoreboard(hall: Hall, sort: str = "on_time_rate") -> list[Row]:
-    key = SORTS[sort]
-    ranked_order = sorted(
-        (d for d, f in hall.stats.departments.items() if f.questions >= MIN_RANKED),
-        key=lambda d: (*SORTS["on_time_rate"](hall.stats.departments[d]), d),
-    )
-    ranks = {d: i + 1 for i, d in enumerate(ranked_order)}
-    rows = [Row(d, hall.departments[d].name, f, ranks.get(d)) for d, f in hall.stats.departments.items()]
-    return sorted(rows, key=lambda r: (r.rank is None, *key(r.figures), r.dept))
+    """The hall's departments ranked by the one rule (`ranking`)."""
+    return ranking.scoreboard(hall.stats.departments, _names(hall), sort)
+
+
+def _names(hall: Hall) -> dict[str, str]:
+    return {d: dept.name for d, dept in hall.departments.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Band:
+    """A group of the overdue list: questions between `low` and `high` working days past due."""
+
+    label: str
+    severe: bool
+    records: tuple[Record, ...]
+
+
+def overdue_now(hall: Hall) -> list[Record]:
+    """Questions overdue now, most late first (then the oldest question first)."""
+    return sorted((r for r in hall.stats.records.values() if r.status == "overdue"),
+                  key=lambda r: (-r.days_late, r.asked, r.id))
+
+
+def overdue_bands(hall: Hall) -> list[Band]:
+    """The overdue list in three groups, most late first: more than `very_late`, 6..very_late, up to 5."""
+    words = strings(hall.settings.language)
+    very = hall.stats.very_late
+    first = min(OVERDUE_FIRST_BAND, very)
+    records = overdue_now(hall)
+    return [
+        Band(words["overdue_band_last"].format(low=very), True, tuple(r for r in records if r.days_late > very)),
+        Band(words["overdue_band"].format(low=first + 1, high=very), False,
+             tuple(r for r in records if first < r.days_late <= very)),
+        Band(words["overdue_band_first"].format(high=first), False, tuple(r for r in records if r.days_late <= first)),
+    ]
+
+
+OVERDUE_FIRST_BAND = 5  # the first group of the overdue list: up to this many working days past due
 
 
 def bar_chart(title: str, bars: Sequence[tuple[str, float | None]], unit: str = "%") -> str:
@@ -115,24 +137,64 @@ def _attr(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
 
 
-def _change(current: Month, previous: Month | None) -> dict[str, int | None]:
-    if previous is None:
-        return {"asked": None, "replied": None}
-    return {"asked": current.asked - previous.asked, "replied": current.replied - previous.replied}
+# The month report's rows: figure, label key, how it is shown ("n" count, "pct" rate, "num" days).
+MONTH_ROWS = (("questions", "asked_in", "n"), ("replied", "replied_out", "n"), ("reply_rate", "reply_rate", "pct"),
+              ("on_time_rate", "on_time_rate", "pct"), ("mean_reply_days", "mean_days", "num"),
+              ("median_reply_days", "median_days", "num"), ("overdue", "overdue_at_end", "n"),
+              ("very_overdue", "very_overdue", "n"), ("withdrawn", "withdrawn_count", "n"),
+              ("promised", "promises", "n"), ("promises_kept", "promises_kept", "n"),
+              ("satisfaction_rate", "satisfaction_rate", "pct"), ("releases", "release_count", "n"))
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One figure of a month beside the month before: its label, both values and the change, as shown."""
+
+    label: str
+    value: str
+    change: str
+    previous: str
+
+
+def _shown(value: float | None, how: str) -> str:
+    if value is None:
+        return "—"
+    if how == "pct":
+        return f"{value * 100:.1f}%"
+    return f"{value:.1f}" if how == "num" else str(value)
+
+
+def month_changes(current: Figures, previous: Figures | None, words: Mapping[str, str]) -> list[Change]:
+    """Each figure of the month, the month before, and the change (rates in percentage points)."""
+    rows = []
+    for key, label, how in MONTH_ROWS:
+        value = getattr(current, key)
+        before = getattr(previous, key) if previous is not None else None
+        if value is None or before is None:
+            change = "—"
+        elif how == "pct":
+            change = f"{(value - before) * 100:+.1f} {words['points']}"
+        elif how == "num":
+            change = f"{value - before:+.1f}"
+        else:
+            change = f"{value - before:+d}"
+        rows.append(Change(words[label], _shown(value, how), change, "—" if previous is None else _shown(before, how)))
+    return rows
 
 
 def render_stats(hall: Hall, env: Environment, memo: Memo, fp: Fingerprints, jobs: Jobs) -> None:
     """Queue the scoreboard, monthly reports, overdue list and open data, when the figures changed."""
     words = strings(hall.settings.language)
     urls = hall.urls
-    overdue = sorted((r for r in hall.stats.records.values() if r.status == "overdue"), key=lambda r: (r.asked, r.id))
+    overdue = overdue_now(hall)
     key = digest(fp.whole, hall.stats.as_of, hall.stats.hall, hall.stats.departments, hall.stats.months,
                  hall.stats.records, tuple((r, hall.by_id[r.id].title) for r in overdue))
 
-    def page(url: str, template: str, title: str, **context: Any) -> None:
+    def page(url: str, template: str, title: str, feeds: Sequence[dict[str, str]] = (), **context: Any) -> None:
         if not memo.reuse(urls.output_path(url), key):
-            jobs.add((urls.output_path(url),), partial(render_page, env, template, url, title, **context))
+            jobs.add((urls.output_path(url),), partial(render_page, env, template, url, title, feeds, **context))
 
+    alerts = overdue_feed_links(hall)
     months = hall.stats.months
     month_chart = bar_chart(f"{words['asked_in']} / {words['months']}", [(m.month, m.asked) for m in months], "")
     for sort in SORTS:
@@ -141,20 +203,39 @@ def render_stats(hall: Hall, env: Environment, memo: Memo, fp: Fingerprints, job
         chart = bar_chart(f"{words['on_time_rate']} — {words['scoreboard']}",
                           [(r.name, r.figures.on_time_rate) for r in sorted(ranked, key=lambda r: r.rank or 0)])
         url = urls.stats() if sort == "on_time_rate" else urls.stats_file(f"sort/{sort}/")
-        page(url, "stats.html", words["stats"], rows=rows, sort=sort, sorts=list(SORTS), chart=chart,
+        page(url, "stats.html", words["stats"], alerts, rows=rows, sort=sort, sorts=list(SORTS), chart=chart,
              month_chart=month_chart, months=months, min_ranked=MIN_RANKED, hall_figures=hall.stats.hall)
+    names = _names(hall)
     previous: Month | None = None
     for month in months:
+        assert month.hall is not None and month.departments is not None
+        before = previous.departments if previous is not None and previous.departments is not None else {}
+        sections = [(d, month_changes(f, before.get(d), words)) for d, f in month.departments.items()]
         page(urls.month(month.month), "month.html", f"{words['month_report']} {month.month}", month=month,
-             change=_change(month, previous), previous=previous,
+             previous=previous, changes=month_changes(month.hall, previous.hall if previous else None, words),
+             rows=ranking.scoreboard(month.departments, names), top=ranking.top(month.departments),
+             sections=sections, min_ranked=MIN_RANKED,
              chart=bar_chart(f"{words['categories']} {month.month}",
                              [(words[f"v:{c}"], n) for c, n in month.categories], ""))
+        path = urls.output_path(urls.stats_file(f"{month.month}/stats.csv"))
+        if not memo.reuse(path, key):
+            jobs.add((path,), partial(_data, partial(month_csv, month=month), hall))
         previous = month
-    page(urls.overdue(), "overdue.html", words["overdue"], records=overdue)
+    page(urls.overdue(), "overdue.html", words["overdue"], alerts, bands=overdue_bands(hall), records=overdue)
     for name, make in (("stats.json", stats_json), ("stats.csv", stats_csv)):
         path = urls.output_path(urls.stats_file(name))
         if not memo.reuse(path, key):
             jobs.add((path,), partial(_data, make, hall))
+
+
+def overdue_feed_links(hall: Hall) -> list[dict[str, str]]:
+    words = strings(hall.settings.language)
+    name = words["overdue_feed_title"]
+    return [
+        {"type": "application/rss+xml", "title": f"{name} - {words['rss']}", "href": hall.urls.feed("overdue", "rss")},
+        {"type": "application/atom+xml", "title": f"{name} - {words['atom']}",
+         "href": hall.urls.feed("overdue", "atom")},
+    ]
 
 
 def _data(make: Callable[[Hall], bytes], hall: Hall) -> tuple[bytes]:

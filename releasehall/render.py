@@ -16,6 +16,7 @@ from xml.sax.saxutils import escape
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup
 
+from releasehall import ranking
 from releasehall.documents import issuer, validity
 from releasehall.i18n import strings
 from releasehall.index import Hall, when
@@ -211,7 +212,7 @@ def entry_page(hall: Hall, entry: Entry) -> EntryPage:
     if isinstance(entry, Question):
         settings = hall.settings
         context["rec"] = hall.stats.records[entry.id]
-        context["limit"] = settings.reply_complex if entry.complexity == "complex" else settings.reply_normal
+        context["limit"] = settings.reply_limit(entry.complexity)
         return EntryPage(url, "question.html", entry.title, entry.question[:120], context)
     description = entry.summary or body.summary
     return EntryPage(url, "release.html" if isinstance(entry, Release) else "page.html", entry.title, description,
@@ -238,15 +239,15 @@ def render_pages(hall: Hall, env: Environment, memo: Memo, fp: Fingerprints, job
     pinned = [r for r in hall.releases if r.kind != "emergency" and (
         r.pinned is True or (isinstance(r.pinned, datetime) and r.pinned >= now))]
     first_ids = {r.id for r in (*emergencies, *pinned)}
-    scoreboard = sorted(hall.stats.departments.items(),
-                        key=lambda kv: (-(kv[1].reply_rate or 0), -(kv[1].on_time_rate or 0), kv[0]))
+    scoreboard = ranking.scoreboard(hall.stats.departments, {d: dept.name for d, dept in hall.departments.items()})
     latest_releases = [r for r in hall.releases if r.id not in first_ids][:FRONT_PAGE_ITEMS]
     latest_replies = list(hall.replies[:FRONT_PAGE_ITEMS])
     pages.add(urls.home(), "index.html", "", hall_feeds, hall.settings.description,
               key=(fp.rows(emergencies[:FRONT_PAGE_ITEMS]), fp.rows(pinned), fp.rows(latest_releases),
                    fp.rows(latest_replies), figures),
               emergencies=emergencies[:FRONT_PAGE_ITEMS], pinned=pinned,
-              latest_releases=latest_releases, latest_replies=latest_replies, scoreboard=scoreboard)
+              latest_releases=latest_releases, latest_replies=latest_replies, scoreboard=scoreboard,
+              min_ranked=ranking.MIN_RANKED)
     pages.add(urls.departments(), "departments.html", words["departments"], key=figures)
 
     for dept in hall.departments.values():

@@ -199,6 +199,12 @@ def _kind(value: Any) -> str:
             list: "列表 list", dict: "映射 mapping"}.get(type(value), type(value).__name__)
 
 
+def defaults(field: Field) -> dict[str, Any]:
+    """The values a nested mapping takes when it is left out: each key's default."""
+    assert field.nested is not None
+    return {name: inner.default for name, inner in field.nested.items()}
+
+
 def check(
     data: Any,
     schema: Schema,

@@ -81,6 +81,12 @@ class Urls:
         name = "feed.xml" if fmt == "rss" else "atom.xml"
         return self._at(f"{scope}/{name}" if scope else name)
 
+    def overdue_feed(self, dept: str = "", fmt: str = "rss") -> str:
+        """The supervisors' feed of what is overdue now: the hall's (RSS or Atom) or one department's (RSS)."""
+        if dept:
+            return self._at(f"{dept}/overdue.xml")
+        return self.feed("overdue", fmt)
+
     def file(self, name: str) -> str:
         """A top-level file: sitemap.xml, robots.txt, 404.html, feeds.opml."""
         return self._at(name)

@@ -46,6 +46,9 @@ EDITS: dict[str, Callable[[Path], None]] = {
     "link target deleted then fixed": lambda s: (
         (s / "content/police/releases/b.md").write_text(front({"title": "第二条", "date": "2024-10-02"},
                                                               "见[管制](a.md)\n"), encoding="utf-8")),
+    "pause": lambda s: edit(s / "content/police/qa/q2.md", "question:", "paused:\n- from: '2024-10-11'\nquestion:"),
+    "withdraw": lambda s: edit(s / "content/police/qa/q2.md", "question:", "withdrawn: '2024-10-18'\nquestion:"),
+    "very_late": lambda s: edit(s / "site.yaml", "base_url:", "reply_limits:\n  very_late: 2\nbase_url:"),
     "template": lambda s: (s / "layouts").mkdir() or (s / "layouts/404.html").write_text("<p>找不到</p>\n",
                                                                                           encoding="utf-8"),
     "site.yaml": lambda s: edit(s / "site.yaml", "测试发布厅", "测试政务发布厅"),
@@ -65,6 +68,16 @@ def test_incremental_build_equals_clean_build(tmp_path, name):
     shutil.copytree(site, clean_site, ignore=shutil.ignore_patterns(".cache"))
     assert not run(clean_site, out=tmp_path / "clean-out", now=NOW, use_cache=False).errors
     assert snapshot(out) == snapshot(tmp_path / "clean-out")
+
+
+@pytest.mark.parametrize("later", ["2024-10-16 12:00", "2024-11-30 12:00"])
+def test_build_at_a_new_now_equals_clean_build(tmp_path, later):
+    """Overdue lists, feeds, days late and the monthly reports follow "now" in an incremental build too."""
+    site = write_site(tmp_path / "site", FILES)
+    assert not run(site, out=tmp_path / "out", now=NOW).errors
+    assert not run(site, out=tmp_path / "out", now=later).errors
+    assert not run(site, out=tmp_path / "clean-out", now=later, use_cache=False).errors
+    assert snapshot(tmp_path / "out") == snapshot(tmp_path / "clean-out")
 
 
 def test_no_op_rebuild_renders_nothing_and_rewrites_nothing(tmp_path):

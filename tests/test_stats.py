@@ -96,17 +96,17 @@ def test_stats_json_questions(hall_out):
     assert data["as_of"] == "2024-10-20T12:00:00+08:00"
     assert data["questions"] == [
         {"id": "a/qa/q1", "department": "a", "asked": "2024-09-27T10:00:00+08:00", "due": "2024-10-08",
-         "replied": "2024-10-08T09:00:00+08:00", "status": "replied", "on_time": True, "reply_days": 3},
+         "replied": "2024-10-08T09:00:00+08:00", "status": "replied", "on_time": True, "reply_days": 3, "days_late": 0},
         {"id": "a/qa/q2", "department": "a", "asked": "2024-10-09T00:00:00+08:00", "due": "2024-10-12",
-         "replied": "2024-10-14T10:00:00+08:00", "status": "replied", "on_time": False, "reply_days": 4},
+         "replied": "2024-10-14T10:00:00+08:00", "status": "replied", "on_time": False, "reply_days": 4, "days_late": 1},
         {"id": "a/qa/q3", "department": "a", "asked": "2024-10-14T09:00:00+08:00", "due": "2024-10-17",
-         "replied": None, "status": "overdue", "on_time": False, "reply_days": None},
+         "replied": None, "status": "overdue", "on_time": False, "reply_days": None, "days_late": 1},
         {"id": "a/qa/q4", "department": "a", "asked": "2024-10-18T15:00:00+08:00", "due": "2024-10-23",
-         "replied": None, "status": "pending", "on_time": None, "reply_days": None},
+         "replied": None, "status": "pending", "on_time": None, "reply_days": None, "days_late": 0},
         {"id": "b/qa/q5", "department": "b", "asked": "2024-09-30T00:00:00+08:00", "due": "2024-10-15",
-         "replied": "2024-10-10T00:00:00+08:00", "status": "in-progress", "on_time": True, "reply_days": 3},
+         "replied": "2024-10-10T00:00:00+08:00", "status": "in-progress", "on_time": True, "reply_days": 3, "days_late": 0},
         {"id": "b/qa/q6", "department": "b", "asked": "2024-10-08T00:00:00+08:00", "due": "2024-10-11",
-         "replied": "2024-10-09T00:00:00+08:00", "status": "resolved", "on_time": True, "reply_days": 1},
+         "replied": "2024-10-09T00:00:00+08:00", "status": "resolved", "on_time": True, "reply_days": 1, "days_late": 0},
     ]
 
 
@@ -116,16 +116,19 @@ def test_stats_json_figures(hall_out):
         "questions": 4, "replied": 2, "reply_rate": 0.5, "on_time_rate": 1 / 3, "mean_reply_days": 3.5,
         "median_reply_days": 3.5, "overdue": 1, "promised": 0, "promises_kept": 0, "satisfaction_rate": 0.5,
         "releases": 1, "last_release": "2024-10-18T09:00:00+08:00", "stale": False,
+        "withdrawn": 0, "very_overdue": 0,
     }
     assert data["departments"]["b"] == {
         "questions": 2, "replied": 2, "reply_rate": 1.0, "on_time_rate": 1.0, "mean_reply_days": 2.0,
         "median_reply_days": 2.0, "overdue": 0, "promised": 2, "promises_kept": 1, "satisfaction_rate": 1.0,
         "releases": 2, "last_release": "2024-10-18T09:00:00+08:00", "stale": False,
+        "withdrawn": 0, "very_overdue": 0,
     }
     assert data["hall"] == {
         "questions": 6, "replied": 4, "reply_rate": 4 / 6, "on_time_rate": 3 / 5, "mean_reply_days": 2.75,
         "median_reply_days": 3.0, "overdue": 1, "promised": 2, "promises_kept": 1, "satisfaction_rate": 2 / 3,
         "releases": 2, "last_release": "2024-10-18T09:00:00+08:00", "stale": False,
+        "withdrawn": 0, "very_overdue": 0,
     }
 
 
@@ -141,8 +144,8 @@ def test_undefined_rates_are_null_and_stale_flag(tmp_path, run_cli):
 def test_stats_csv(hall_out):
     lines = (hall_out / "stats/stats.csv").read_text(encoding="utf-8-sig").splitlines()
     assert lines[0] == ("department,name,questions,replied,reply_rate,on_time_rate,mean_reply_days,median_reply_days,"
-                        "overdue,promised,promises_kept,satisfaction_rate,releases,last_release,stale")
-    assert lines[2] == "a,甲局,4,2,0.5,0.3333333333333333,3.5,3.5,1,0,0,0.5,1,2024-10-18T09:00:00+08:00,False"
+                        "overdue,promised,promises_kept,satisfaction_rate,releases,last_release,stale,withdrawn,very_overdue")
+    assert lines[2] == "a,甲局,4,2,0.5,0.3333333333333333,3.5,3.5,1,0,0,0.5,1,2024-10-18T09:00:00+08:00,False,0,0"
     assert lines[1].startswith("hall,测试发布厅,6,4,")
 
 
