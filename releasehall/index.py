@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TypeVar
 
+from releasehall import anchors
 from releasehall.aliases import Alias, check_aliases
 from releasehall.config import Settings
 from releasehall.documents import Links, link
@@ -192,6 +193,7 @@ def build_hall(settings: Settings, content: Content, now: datetime, drafts: bool
     jobs += [Job(f"dept:{d.id}", d.rel, d.description, d.lines.get(("description",), 1))
              for d in content.departments.values()]
     bodies, new_body_cache = render_all(jobs, targets, report, body_cache)
+    anchors.check(bodies, jobs, report)
     withheld = _withheld_assets(every, entries, bodies, targets, body_cache, new_body_cache)
 
     every_id = {e.id: e for e in every}

@@ -65,6 +65,9 @@ class Body:
     assets: tuple[str, ...] = ()
     # every link target with what it resolved to: a cached body is reused only while these still hold
     deps: tuple[tuple[str, bool, Resolution], ...] = ()
+    ids: tuple[str, ...] = ()  # every id in the HTML (headings, footnotes): what `#fragment` links may name
+    # links with a fragment: (linked entry id, "" for this body; the fragment; the target as written), for anchors.check
+    anchors: tuple[tuple[str, str, str], ...] = ()
 
 
 @dataclass(slots=True)
@@ -77,6 +80,7 @@ class _Job:
     links: list[str] = field(default_factory=list)
     assets: list[str] = field(default_factory=list)
     resolved: list[tuple[str, bool, Resolution]] = field(default_factory=list)
+    anchors: list[tuple[str, str, str]] = field(default_factory=list)
     backref_label: str = ""
     _destinations: dict[str, list[int]] = field(default_factory=dict)
     _used: dict[str, int] = field(default_factory=dict)
@@ -98,6 +102,8 @@ class _Job:
         resolved; cmark's own footnote back-links labelled in both languages."""
         if (tag, name) in _URL_ATTRIBUTES:
             if value.startswith("#"):
+                if tag == "a" and len(value) > 1:
+                    self.anchors.append(("", unquote(value[1:]), value))
                 return unquote(value)
             return _resolve(value, self, tag == "img")
         if name == "aria-label" and tag == "a" and value == self.backref_label:
@@ -122,6 +128,12 @@ def _mark_backrefs(html: str, label: str) -> str:
     if start < 0:
         return html
     return html[:start] + _BACKREF.sub(lambda m: f"{m.group(1)}{label}{m.group(2)}", html[start:])
+
+
+def destination_line(source: str, first_line: int, target: str) -> int:
+    """The line where `target` first stands as a link destination in `source` (its first line if nowhere)."""
+    lines = _destination_lines(source, target)
+    return first_line + lines[0] if lines else first_line
 
 
 def _destination_lines(source: str, target: str) -> list[int]:
@@ -194,12 +206,16 @@ def _resolve(target: str, job: _Job, is_image: bool) -> str | None:
         (job.report.warn if warning else job.report.error)(job.rel, job.line_of(target), zh, en)
     if result.entry:
         job.links.append(result.entry)
+        fragment = urlsplit(target).fragment
+        if fragment and not is_image:
+            job.anchors.append((result.entry, unquote(fragment), target))
     if result.asset:
         job.assets.append(result.asset)
     return result.url
 
 
 _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
+_ID = re.compile(r'<[a-z][^>]*?\sid="([^"]*)"')
 _TAG = re.compile(r"<[^>]+>")
 
 
@@ -254,7 +270,8 @@ class Renderer:
         finally:
             self._job = None
         return Body(clean, first_paragraph(clean), tuple(dict.fromkeys(job.links)),
-                    tuple(dict.fromkeys(job.assets)), tuple(job.resolved))
+                    tuple(dict.fromkeys(job.assets)), tuple(job.resolved),
+                    tuple(dict.fromkeys(unescape(i) for i in _ID.findall(clean))), tuple(job.anchors))
 
 
 _EXTENSIONS = ["table", "autolink", "tagfilter", "strikethrough"]

@@ -65,7 +65,8 @@ def patch_bodies(hall: Hall, env: Environment | None, cache: BuildCache, rels: I
         rendered, kept = render_all([Job(old.id, rel, new.body, new.body_line)], hall.targets, found)
         body = rendered[old.id]
         before = hall.bodies[old.id]
-        if found.problems or body.links != before.links or body.assets != before.assets:
+        if found.problems or body.links != before.links or body.assets != before.assets or \
+                body.ids != before.ids or body.anchors != before.anchors:  # anchors elsewhere may break or heal
             return None
         cache.sources[rel] = ((stat.st_mtime_ns, stat.st_size), new, [])
         cache.bodies.update(kept)
