@@ -7,7 +7,7 @@ record of the hall, published or not (drafts and future items are filtered by `i
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -37,7 +37,7 @@ from releasehall.model import (
     Transfer,
 )
 from releasehall.parallel import fork_map
-from releasehall.privacy import find_personal_data
+from releasehall.privacy import check_source, published_numbers, unpublished
 from releasehall.slugs import slugify
 from releasehall.sources import Document, read_text, read_yaml_file, split_front_matter
 
@@ -267,6 +267,9 @@ def load_content(settings: Settings, report: Report, cache: SourceCache | None =
             pages.append(record)
     _check_departments(departments, report)
     _check_references(departments, releases, questions, report)
+    sources: list[Release | Question | Page] = [*releases, *questions, *pages]
+    for record in sources:
+        report_personal_data(record, settings, departments, report)
     content = Content(departments, tuple(releases), tuple(questions), tuple(pages), tuple(assets))
     return content, reader.new
 
@@ -394,6 +397,7 @@ def _load_release(path: Path, rel: str, dept: str, ctx: s.Context, report: Repor
         changes=tuple(Change(c["date"], c["note"]) for c in v["changes"]), draft=v["draft"],
         body=doc.body, body_line=doc.body_line, lines=doc.lines, front_digest=doc.front_digest,
         document=document, interprets=_unique(v["interprets"]), aliases=_unique(v["aliases"]),
+        personal=check_source(doc.data, doc.lines, doc.body, doc.body_line),
     )
 
 
@@ -427,7 +431,7 @@ def _load_question(path: Path, rel: str, dept: str, ctx: s.Context, report: Repo
     if front is None:
         return None
     doc, v, slug = front
-    ok = _check_personal_data(doc, v, rel, report)
+    ok = True
     has_body = bool(doc.body.strip())
     if v["withdrawn"] is not None and (has_body or v["replied"] is not None):
         report.error(rel, doc.lines[("withdrawn",)], "已撤回（withdrawn）的留言不能有答复：请删去答复正文和 replied，或删去 withdrawn",
@@ -460,6 +464,7 @@ def _load_question(path: Path, rel: str, dept: str, ctx: s.Context, report: Repo
         topics=_unique(v["topics"]), related=v["related"], draft=v["draft"], body=doc.body,
         body_line=doc.body_line, lines=doc.lines, front_digest=doc.front_digest, aliases=_unique(v["aliases"]),
         paused=tuple(Pause(p["from"], p["to"], p["note"]) for p in v["paused"]), withdrawn=v["withdrawn"],
+        personal=check_source(doc.data, doc.lines, doc.body, doc.body_line),
     )
 
 
@@ -495,19 +500,6 @@ def _check_pauses(doc: Document, values: dict[str, Any], rel: str, ctx: s.Contex
     return ok
 
 
-def _check_personal_data(doc: Document, values: dict[str, Any], rel: str, report: Report) -> bool:
-    ok = True
-    for key in ("title", "question", "asker"):
-        start = doc.lines.get((key,), 1)
-        for _offset, zh, en in find_personal_data(values[key] or ""):
-            report.error(rel, start, f"{key} {zh}", f"'{key}' {en}")
-            ok = False
-    for offset, zh, en in find_personal_data(doc.body):
-        report.error(rel, doc.body_line + offset, f"答复正文{zh}", f"the reply {en}")
-        ok = False
-    return ok
-
-
 def _load_pages(folder: Path, rel_folder: str, ctx: s.Context, reader: _Reader, assets: list[Asset]) -> None:
     report = reader.report
     for path, inner in walk(folder, folder, rel_folder, report, rel_folder):
@@ -532,7 +524,8 @@ def _load_page(path: Path, rel: str, ctx: s.Context, report: Report) -> Page | N
         return None
     return Page(id=f"pages/{slug}", slug=slug, rel=rel, title=v["title"], summary=v["summary"],
                 order=v["order"], draft=v["draft"], body=doc.body, body_line=doc.body_line, lines=doc.lines,
-                front_digest=doc.front_digest, aliases=_unique(v["aliases"]))
+                front_digest=doc.front_digest, aliases=_unique(v["aliases"]),
+                personal=check_source(doc.data, doc.lines, doc.body, doc.body_line))
 
 
 def load_source(settings: Settings, rel: str, report: Report) -> Release | Question | Page | None:
@@ -546,6 +539,18 @@ def load_source(settings: Settings, rel: str, report: Report) -> Release | Quest
     if len(parts) == 3 and parts[:2] == [CONTENT, PAGES] and parts[2].lower().endswith(".md"):
         return _load_page(path, rel, ctx, report)
     return None
+
+
+def report_personal_data(record: Release | Question | Page, settings: Settings,
+                         departments: Mapping[str, Department], report: Report) -> None:
+    """Errors for the unmasked numbers in a source, leaving out the hall's own published numbers (every
+    department's `spokesperson.phone` and the footer's `contact`), which may change without the source changing."""
+    if not record.personal:
+        return
+    own = published_numbers([settings.footer.contact,
+                             *(d.spokesperson.phone for d in departments.values() if d.spokesperson)])
+    for finding in unpublished(record.personal, own):
+        report.error(record.rel, finding.line, finding.zh, finding.en)
 
 
 def _check_departments(departments: dict[str, Department], report: Report) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from releasehall.privacy import Finding
 from releasehall.sources import Lines
 
 KINDS = ("news", "notice", "policy", "emergency", "rumor", "interview", "survey", "event")
@@ -111,6 +112,7 @@ class Release:
     document: DocumentMeta | None = None
     interprets: tuple[str, ...] = ()  # on a policy release: ids of the documents it explains
     aliases: tuple[str, ...] = ()
+    personal: tuple[Finding, ...] = ()  # unmasked numbers found reading it (privacy.check_source)
 
     section = "releases"
 
@@ -144,6 +146,7 @@ class Question:
     aliases: tuple[str, ...] = ()
     paused: tuple[Pause, ...] = ()
     withdrawn: datetime | None = None
+    personal: tuple[Finding, ...] = ()  # unmasked numbers found reading it (privacy.check_source)
 
     section = "qa"
     summary = ""
@@ -164,6 +167,7 @@ class Page:
     lines: Lines
     front_digest: str = ""
     aliases: tuple[str, ...] = ()
+    personal: tuple[Finding, ...] = ()  # unmasked numbers found reading it (privacy.check_source)
 
     section = "pages"
     dept = ""

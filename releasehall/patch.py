@@ -22,7 +22,7 @@ from releasehall.cache import BuildCache
 from releasehall.errors import Report
 from releasehall.feeds import Feed, all_feeds
 from releasehall.index import Hall
-from releasehall.load import load_source
+from releasehall.load import load_source, report_personal_data
 from releasehall.markup import Job, render_all
 from releasehall.model import Entry
 from releasehall.render import entry_page, environment, page_bytes
@@ -59,6 +59,8 @@ def patch_bodies(hall: Hall, env: Environment | None, cache: BuildCache, rels: I
             return None
         report = Report()
         new = load_source(settings, rel, report)
+        if new is not None:
+            report_personal_data(new, settings, hall.departments, report)
         if new is None or report.problems or type(new) is not type(old) or new.front_digest != old.front_digest:
             return None
         found = Report()

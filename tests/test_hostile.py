@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import BASIC, dept, front, write_site
+from conftest import BASIC, SITE, dept, front, write_site
 
 from releasehall import safeurl
 
@@ -309,3 +309,76 @@ def test_full_width_commas_and_enumeration_commas_split_topics(tmp_path, run_cli
     assert build(run_cli, site)[0] == 0
     page = read(site, "police/releases/t/index.html")
     assert all(f'href="/topics/{slug}/"' in page for slug in ("jiu-zhu", "dong-ji", "gong-nuan"))
+
+
+# --- Personal data: normalized before matching, in every text of every item ---------------------------------------
+
+HIDDEN_NUMBERS = ["１３８１２３４５６７８", "138.1234.5678", "138　1234　5678", "(138)1234-5678", "138\u200b1234\u200b5678",
+                  "138**1234**5678", "1381234<!-- -->5678", "&#49;3812345678", "+86 138-1234-5678",
+                  "11010519491231002Ｘ", "110105 19491231 002X", "(0571)8765-4321", "010-8765 4321",
+                  "6222 0212 3456 7890 128"]
+
+
+@pytest.mark.parametrize("number", HIDDEN_NUMBERS)
+@pytest.mark.parametrize("where", ["title", "question", "asker", "channel", "topics", "transfer", "reply"])
+def test_numbers_hidden_in_any_field_of_a_question_are_errors_at_their_line(tmp_path, run_cli, number, where):
+    data: dict[str, object] = {"title": "问", "asked": "2024-10-01", "question": "q", "replied": "2024-10-02"}
+    transfer = [{"from": "police", "to": "traffic", "date": "2024-10-01", "note": f"转 {number}"}]
+    data.update({"title": {"title": f"电话{number}"}, "question": {"question": f"我的号码是 {number}，请回电"},
+                 "asker": {"asker": f"王 {number}"}, "channel": {"channel": f"电话 {number}"},
+                 "topics": {"topics": [f"号码{number}"]}, "transfer": {"transfers": transfer}}.get(where, {}))
+    body = f"\n答复：请拨 {number} 联系。\n" if where == "reply" else "\n已答复。\n"
+    site = write_site(tmp_path, {**BASIC, "content/police/qa/p.md": front(data, body)})
+    code, err = build(run_cli, site)
+    assert code == 1
+    found = error_lines(err, "content/police/qa/p.md")
+    text = (site / "content/police/qa/p.md").read_text(encoding="utf-8").split("\n")
+    assert len(found) == 1, err
+    line = int(found[0].split(":")[1])
+    assert ("contains an unmasked" in found[0] and ("转 " if where == "transfer" else number[:3]) in text[line - 1]) \
+        or number.startswith("&#") or "<!--" in number
+
+
+RELEASE_FIELDS = {
+    "title": ({"title": "联系 138 1234 5678"}, ""),
+    "summary": ({"summary": "联系 138 1234 5678"}, ""),
+    "claim": ({"kind": "rumor", "claim": "联系 138 1234 5678"}, ""),
+    "changes": ({"changes": [{"date": "2024-10-02", "note": "联系 138 1234 5678"}]}, ""),
+    "body": ({}, "\n正文\n\n联系 138 1234 5678\n"),
+}
+
+
+@pytest.mark.parametrize("field", sorted(RELEASE_FIELDS))
+def test_release_texts_are_checked_too(tmp_path, run_cli, field):
+    extra, body = RELEASE_FIELDS[field]
+    data = {"title": "发布", "date": "2024-10-01", "kind": "rumor", "claim": "谣言", **extra}
+    site = write_site(tmp_path, {**BASIC, "content/police/releases/p.md": front(data, body or "\n正文\n")})
+    code, err = build(run_cli, site)
+    assert code == 1
+    found = error_lines(err, "content/police/releases/p.md")
+    assert len(found) == 1 and "contains an unmasked mobile number" in found[0], err
+    line = int(found[0].split(":")[1])
+    assert "138 1234 5678" in (site / "content/police/releases/p.md").read_text(encoding="utf-8").split("\n")[line - 1]
+
+
+@pytest.mark.parametrize("text", ["138****5678", "110101********1234", "6222 **** **** 0128", "0755-8800 0003",
+                                  "(0755) 88000000", "2024-10-01 09:00 第 12 条 共 1381 件",
+                                  "热线 12345，投诉 12315"])
+def test_masked_and_published_numbers_pass(tmp_path, run_cli, text):
+    files = {**BASIC,
+             "content/police/department.yaml": dept("测试市公安局", spokesperson={"name": "张三", "phone": "0755-8800 0003"}),
+             "content/police/releases/ok.md": front({"title": "号码", "date": "2024-10-01"}, f"\n{text}\n")}
+    site = write_site(tmp_path, files, {**SITE, "footer": {"contact": "0755-88000000"}})
+    code, err = build(run_cli, site)
+    assert code == 0, err
+
+
+def test_a_published_number_that_stops_being_published_is_caught_on_the_next_build(tmp_path, run_cli):
+    files = {**BASIC,
+             "content/police/department.yaml": dept("测试市公安局", spokesperson={"name": "张三", "phone": "0755-8800 0003"}),
+             "content/police/releases/ok.md": front({"title": "号码", "date": "2024-10-01"}, "\n0755-8800 0003\n")}
+    site = write_site(tmp_path, files)
+    assert build(run_cli, site)[0] == 0
+    (site / "content/police/department.yaml").write_text("name: 测试市公安局\n", encoding="utf-8")
+    code, err = build(run_cli, site)
+    assert code == 1 and "content/police/releases/ok.md:6: " in err
