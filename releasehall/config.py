@@ -38,6 +38,39 @@ def base_url(value: Any, ctx: s.Context | None = None) -> str:
 _NOT_IN_BASE_URL = re.compile(r"[\s\"'<>`\\{}|^]")
 
 
+_ICON_ENDINGS = (".png", ".svg", ".ico", ".jpg", ".jpeg", ".webp")
+
+
+def _site_file(value: Any, ctx: s.Context) -> str:
+    """An image: an absolute URL, or a path inside the built site (`static/emblem.png` from
+    `layouts/static/`, or an asset under `content/`)."""
+    result = s.text(value, ctx)
+    parts = urlsplit(result)
+    if parts.scheme or parts.netloc:
+        return _link(result, ctx)
+    if result.startswith("/") or ".." in result.split("/") or "\\" in result \
+            or not result.lower().endswith(_ICON_ENDINGS):
+        raise s.Invalid(
+            f"“{result}” 应是站内图片路径（如 static/logo.png）或绝对网址，格式为 png、svg、ico、jpg 或 webp",
+            f"'{result}' should be an image path inside the site (e.g. static/logo.png) or an absolute URL; "
+            "png, svg, ico, jpg or webp",
+        )
+    return result
+
+
+def _link(value: Any, ctx: s.Context) -> str:
+    """An absolute http(s) link the footer or head shows (a query is fine: the 网站纠错 page takes the site code)."""
+    result = s.text(value, ctx)
+    parts = urlsplit(result)
+    if parts.scheme not in ("http", "https") or not parts.hostname or refusal(result) is not None \
+            or _NOT_IN_BASE_URL.search(result):
+        raise s.Invalid(
+            f"“{result}” 不是绝对网址，应写成 https://域名/路径",
+            f"'{result}' is not an absolute URL; write https://host/path",
+        )
+    return result
+
+
 def _zone(value: Any, ctx: s.Context) -> str:
     name = s.text(value, ctx)
     try:
@@ -56,8 +89,16 @@ SCHEMA: s.Schema = {
     "timezone": s.Field(_zone, default="Asia/Shanghai"),
     "description": s.Field(s.text, default=""),
     "owner": s.Field(s.text, default=""),
+    "favicon": s.Field(_site_file, default=""),
     "footer": s.Field(
         nested={
+            "organizer": s.Field(s.text, default=""),
+            "operator": s.Field(s.text, default=""),
+            "dzjg": s.Field(nested={
+                "href": s.Field(_link, required=True),
+                "image": s.Field(_site_file, default=""),
+            }),
+            "report_error": s.Field(_link, default=""),
             "site_code": s.Field(s.text, default=""),
             "icp": s.Field(s.text, default=""),
             "police": s.Field(s.text, default=""),
@@ -86,11 +127,23 @@ SCHEMA: s.Schema = {
 
 
 @dataclass(frozen=True, slots=True)
+class Emblem:
+    """The 党政机关标识: the image (empty: the theme's) and the page it links to."""
+
+    href: str
+    image: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Footer:
     site_code: str = ""
     icp: str = ""
     police: str = ""
     contact: str = ""
+    organizer: str = ""  # 主办单位; empty: `owner`
+    operator: str = ""  # 承办单位
+    dzjg: Emblem | None = None
+    report_error: str = ""  # 网站纠错, e.g. the national 我为政府网站找错 page
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +155,7 @@ class Settings:
     timezone: str
     description: str
     owner: str
+    favicon: str  # "" = the theme's icons
     footer: Footer
     reply_normal: int
     reply_complex: int
@@ -164,7 +218,9 @@ def load_settings(root: Path, report: Report, *, base_url: str | None = None,
     values = s.check(data, SCHEMA, lines, SITE_FILE, report, ctx)
     if values is None:
         return None
-    footer = values["footer"] or {}
+    footer = dict(values["footer"] or {})
+    if footer.get("dzjg"):
+        footer["dzjg"] = Emblem(**footer["dzjg"])
     limits = values["reply_limits"] or s.defaults(SCHEMA["reply_limits"])
     calendar = values["calendar"] or s.defaults(SCHEMA["calendar"])
     url = base_url or values["base_url"]
@@ -179,6 +235,7 @@ def load_settings(root: Path, report: Report, *, base_url: str | None = None,
         timezone=values["timezone"],
         description=values["description"],
         owner=values["owner"],
+        favicon=values["favicon"],
         footer=Footer(**footer),
         reply_normal=limits["normal"],
         reply_complex=limits["complex"],

@@ -48,6 +48,9 @@ ZH: dict[str, str] = {
     "排名依据按时率 95% 威尔逊置信区间下限（样本少的部门不因偶然的满分排在前面），表中仍显示实际按时率；留言少于 {n} 条的部门不排名。",
     "top_three": "本月按时答复前三名", "previous_month": "上月", "print_hint": "本页可直接打印为月度通报。",
     "month_data": "本月数据", "points": "个百分点", "lower_bound": "排名依据",
+    "elder": "长辈模式", "printed": "打印于",
+    "organizer": "主办单位", "operator": "承办单位", "report_error": "网站纠错", "dzjg": "党政机关网站标识",
+    "scroll_table": "{name}（可左右滚动）", "email": "电子邮箱", "phone": "电话",
 }
 
 EN: dict[str, str] = {
@@ -98,6 +101,9 @@ EN: dict[str, str] = {
     "top_three": "This month's three most punctual", "previous_month": "Previous month",
     "print_hint": "This page prints as the monthly report.", "month_data": "This month's data", "points": "points",
     "lower_bound": "Ranked on",
+    "elder": "Large text", "printed": "printed", "organizer": "Run by", "operator": "Operated by",
+    "report_error": "Report an error", "dzjg": "Government website mark", "scroll_table": "{name} (scrolls sideways)",
+    "email": "Email", "phone": "Phone",
 }
 
 VALUES_ZH: dict[str, str] = {
@@ -109,6 +115,10 @@ VALUES_ZH: dict[str, str] = {
     "municipal": "市级", "district": "区级", "street": "街道", "community": "社区",
     "pending": "待答复", "overdue": "已超期", "replied": "已答复", "in-progress": "办理中", "resolved": "已办结",
     "withdrawn": "已撤回",
+    "wechat": "微信", "weixin": "微信", "weibo": "微博", "douyin": "抖音", "toutiao": "今日头条", "kuaishou": "快手",
+    "bilibili": "哔哩哔哩", "xiaohongshu": "小红书", "miniprogram": "微信小程序", "app": "客户端", "website": "网站",
+    "web": "网站", "email": "电子邮箱", "phone": "电话", "hotline": "热线", "12345": "12345 热线",
+    "board": "留言板", "video": "视频号", "channels": "视频号",
 }
 
 VALUES_EN: dict[str, str] = {
@@ -120,6 +130,11 @@ VALUES_EN: dict[str, str] = {
     "municipal": "Municipal", "district": "District", "street": "Street", "community": "Community",
     "pending": "Pending", "overdue": "Overdue", "replied": "Replied", "in-progress": "In progress",
     "resolved": "Resolved", "withdrawn": "Withdrawn",
+    "resolved": "Resolved",
+    "wechat": "WeChat", "weixin": "WeChat", "weibo": "Weibo", "douyin": "Douyin", "toutiao": "Toutiao",
+    "kuaishou": "Kuaishou", "bilibili": "Bilibili", "xiaohongshu": "Xiaohongshu", "miniprogram": "WeChat mini program",
+    "app": "App", "website": "Website", "web": "Website", "email": "Email", "phone": "Phone", "hotline": "Hotline",
+    "12345": "12345 hotline", "board": "Message board", "video": "WeChat Channels", "channels": "WeChat Channels",
 }
 
 
@@ -133,9 +148,17 @@ def _converter(config: str) -> opencc.OpenCC:
     return opencc.OpenCC(config)
 
 
+# OpenCC's phrase table gives 發佈 in some words (發佈廳, 信息發佈) and 發布 in others (最新發布);
+# Taiwan's standard form is 發布, so the mirror spells the hall's name one way throughout.
+_TW_SPELLING = (("發佈", "發布"),)
+
+
 def to_traditional(text: str) -> str:
     """Simplified -> Traditional Chinese (Taiwan standard characters)."""
-    return _converter("s2tw").convert(text)
+    text = _converter("s2tw").convert(text)
+    for variant, standard in _TW_SPELLING:
+        text = text.replace(variant, standard)
+    return text
 
 
 @cache

@@ -6,6 +6,7 @@ overrides a page by writing a template of the same name.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -23,6 +24,7 @@ from releasehall.index import Hall, when
 from releasehall.memo import Fingerprints, Memo, digest
 from releasehall.model import KINDS, VALIDITIES, Entry, Question, Release
 from releasehall.outputs import Jobs
+from releasehall.seo import StructuredData, first_image, shorten
 
 FRONT_PAGE_ITEMS = 10
 ON_TOPIC_ITEMS = 5
@@ -63,7 +65,9 @@ def environment(hall: Hall) -> Environment:
     env.globals.update(t=words, lang=settings.language, hall=hall, urls=urls, row=row, home=urls.home(),
                        stylesheet=urls.static("hall.css"), nav=nav, row_list=row_list,
                        validity=lambda release: validity(release, hall.now),
-                       issuer=lambda release: issuer(release.document, hall.departments[release.dept]))
+                       issuer=lambda release: issuer(release.document, hall.departments[release.dept]),
+                       icons=icons(hall),
+                       ld=StructuredData(hall), first_image=first_image)
 
     env.globals.update({name: _once_per_argument(env, name) for name in SHARED_MACROS})
     env.filters["v"] = lambda key: words.get(f"v:{key}", key)
@@ -71,8 +75,28 @@ def environment(hall: Hall) -> Environment:
     env.filters["dt"] = lambda value: _local(value, tz)
     env.filters["d"] = lambda value: (value.astimezone(tz).date() if isinstance(value, datetime) else value).isoformat()
     env.filters["pct"] = lambda value: "—" if value is None else f"{value * 100:.1f}%"
+    env.filters["shorten"] = shorten
     env.filters["num"] = lambda value: "—" if value is None else f"{value:.1f}"
     return env
+
+
+@dataclass(frozen=True, slots=True)
+class Icons:
+    favicon: str  # root-relative or absolute
+    touch: str  # apple-touch-icon
+    share: str  # absolute: the image chat apps show for a page without one of its own
+
+
+def icons(hall: Hall) -> Icons:
+    """site.yaml's `favicon` (a path in the built site or a URL) for all three, else the theme's icons."""
+    urls = hall.urls
+    favicon = hall.settings.favicon
+    if not favicon:
+        return Icons(urls.static("favicon.svg"), urls.static("touch-icon.png"), urls.absolute(urls.static("logo.png")))
+    href = favicon if "://" in favicon else urls.asset(favicon)
+    raster = not favicon.lower().endswith((".svg", ".ico"))
+    return Icons(href, href if raster else urls.static("touch-icon.png"),
+                 (href if "://" in href else urls.absolute(href)) if raster else urls.absolute(urls.static("logo.png")))
 
 
 def compile_templates(env: Environment) -> None:
@@ -145,8 +169,26 @@ def paginate(entries: Sequence[Entry], per_page: int, url: Callable[[int], str]
 def render_page(env: Environment, template: str, url: str, title: str, feeds: Sequence[dict[str, str]] = (),
                 description: str = "", **context: Any) -> tuple[bytes]:
     """One page: `template` with what every page gets (its URL, title, feed links, description) and `context`."""
-    return (env.get_template(template).render(url=url, title=title, feeds=feeds, description=description,
-                                              **context).encode("utf-8"),)
+    html = env.get_template(template).render(url=url, title=title, feeds=feeds, description=description, **context)
+    return (scroll_regions(html, env.globals["t"]["scroll_table"]).encode("utf-8"),)
+
+
+_SCROLL_BOX = re.compile(r'<div class="table-scroll">(?=\s*<table\b[^>]*>\s*(?:<caption>(.*?)</caption>)?)', re.S)
+_CHART = re.compile(r'<svg class="chart"[^>]*?aria-label="([^"]*)".*?</svg>', re.S)
+
+
+def scroll_regions(html: str, label: str) -> str:
+    """Every wide table's box and every chart (any template's: `<div class="table-scroll">`, `<svg class="chart">`)
+    becomes a named region that keyboard users can focus and scroll."""
+    def box(match: re.Match[str]) -> str:
+        name = escape(Markup(match.group(1) or "").striptags() or "—", {'"': "&quot;"})
+        return f'<div class="table-scroll" tabindex="0" role="region" aria-label="{label.format(name=name)}">'
+
+    def chart(match: re.Match[str]) -> str:
+        return (f'<div class="chart-scroll" tabindex="0" role="region" aria-label="{label.format(name=match.group(1))}">'
+                f"{match.group(0)}</div>")
+
+    return _CHART.sub(chart, _SCROLL_BOX.sub(box, html))
 
 
 class _Pages:

@@ -15,7 +15,7 @@ from releasehall.memo import Memo, digest
 from releasehall.urls import Urls
 
 PREFIX = "zh-hant/"
-_PAGE_ENDINGS = (".xml", ".opml", ".json", ".csv", ".html")
+_PAGE_ENDINGS = (".xml", ".json", ".csv", ".html")  # feeds.opml has no mirrored twin
 _SKIP = ("sitemap.xml", "robots.txt")
 
 
@@ -36,6 +36,8 @@ class _Mirror:
         base = re.escape(self.home)
         self.absolute = re.compile(re.escape(self.origin) + base + r"([^\"'<>\s]*)")
         self.rooted = re.compile(r'((?:href|src)=")' + base + r'([^"]*)"')
+        # the hreflang alternates name both versions already: they stay as they are
+        self.alternates = re.compile(r'<link rel="alternate" hreflang="[^"]+" href="[^"]*">\n')
         self.switch = re.compile(r'<a class="variant" hreflang="zh-Hant" lang="zh-Hant" href="'
                                  + re.escape(self.home + PREFIX) + r'([^"]*)">[^<]*</a>')
 
@@ -43,10 +45,16 @@ class _Mirror:
         return self.home + (PREFIX + path if _eligible(path) else path)
 
     def __call__(self, text: str) -> str:
+        kept = self.alternates.findall(text)
+        text = self.alternates.sub("<!--alternate-->", text)
         text = self.absolute.sub(lambda m: self.origin + self._move(m.group(1)), text)
         text = self.rooted.sub(lambda m: f'{m.group(1)}{self._move(m.group(2))}"', text)
         text = to_traditional(text).replace('lang="zh-CN"', 'lang="zh-Hant"')
         text = text.replace("<language>zh-CN</language>", "<language>zh-Hant</language>")
+        text = text.replace('<meta property="og:locale" content="zh_CN">', '<meta property="og:locale" content="zh_TW">')
+        text = text.replace('"inLanguage":"zh-CN"', '"inLanguage":"zh-Hant"')
+        for link in kept:
+            text = text.replace("<!--alternate-->", link, 1)
         return self.switch.sub(
             lambda m: f'<a class="variant" hreflang="zh-CN" lang="zh-CN" href="{self.home}{m.group(1)}">简体中文</a>',
             text)

@@ -209,7 +209,7 @@ def test_markdown_tables_footnotes_and_chinese_heading_ids(tmp_path, run_cli):
     assert '<li id="fn-1">\n<p>以现场为准。 <a href="#fnref-1" class="footnote-backref" aria-label="返回正文 / back to text">' in page
 
 
-@pytest.mark.parametrize(("language", "word"), [("en", "Releases"), ("zh-TW", "信息發佈"), ("zh-CN", "信息发布")])
+@pytest.mark.parametrize(("language", "word"), [("en", "Releases"), ("zh-TW", "信息發布"), ("zh-CN", "信息发布")])
 def test_interface_language(tmp_path, run_cli, language, word):
     site_yaml = {**__import__("conftest").SITE, "language": language}
     home = read(build(run_cli, write_site(tmp_path, BASIC, site_yaml)), "index.html")
