@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
+from urllib.parse import quote, unquote
 
 from releasehall.i18n import to_traditional
 from releasehall.memo import Memo, digest
@@ -37,6 +38,7 @@ class _Mirror:
         self.absolute = re.compile(re.escape(self.origin) + base + r"([^\"'<>\s]*)")
         self.rooted = re.compile(r'((?:href|src)=")' + base + r'([^"]*)"')
         # the hreflang alternates name both versions already: they stay as they are
+        self.fragment = re.compile(r'(href="[^"#]*#)([^"]*%[0-9A-Fa-f]{2}[^"]*)"')
         self.alternates = re.compile(r'<link rel="alternate" hreflang="[^"]+" href="[^"]*">\n')
         self.switch = re.compile(r'<a class="variant" hreflang="zh-Hant" lang="zh-Hant" href="'
                                  + re.escape(self.home + PREFIX) + r'([^"]*)">[^<]*</a>')
@@ -49,6 +51,9 @@ class _Mirror:
         text = self.alternates.sub("<!--alternate-->", text)
         text = self.absolute.sub(lambda m: self.origin + self._move(m.group(1)), text)
         text = self.rooted.sub(lambda m: f'{m.group(1)}{self._move(m.group(2))}"', text)
+        # heading ids are converted with the text, so percent-encoded fragments pointing at them are too
+        text = self.fragment.sub(lambda m: f'{m.group(1)}{quote(to_traditional(unquote(m.group(2))), safe="-._~")}"',
+                                 text)
         text = to_traditional(text).replace('lang="zh-CN"', 'lang="zh-Hant"')
         text = text.replace("<language>zh-CN</language>", "<language>zh-Hant</language>")
         text = text.replace('<meta property="og:locale" content="zh_CN">', '<meta property="og:locale" content="zh_TW">')
