@@ -130,7 +130,6 @@ VALUES_EN: dict[str, str] = {
     "municipal": "Municipal", "district": "District", "street": "Street", "community": "Community",
     "pending": "Pending", "overdue": "Overdue", "replied": "Replied", "in-progress": "In progress",
     "resolved": "Resolved", "withdrawn": "Withdrawn",
-    "resolved": "Resolved",
     "wechat": "WeChat", "weixin": "WeChat", "weibo": "Weibo", "douyin": "Douyin", "toutiao": "Toutiao",
     "kuaishou": "Kuaishou", "bilibili": "Bilibili", "xiaohongshu": "Xiaohongshu", "miniprogram": "WeChat mini program",
     "app": "App", "website": "Website", "web": "Website", "email": "Email", "phone": "Phone", "hotline": "Hotline",
