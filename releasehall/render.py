@@ -170,7 +170,8 @@ def render_page(env: Environment, template: str, url: str, title: str, feeds: Se
                 description: str = "", **context: Any) -> tuple[bytes]:
     """One page: `template` with what every page gets (its URL, title, feed links, description) and `context`."""
     html = env.get_template(template).render(url=url, title=title, feeds=feeds, description=description, **context)
-    return (scroll_regions(html, env.globals["t"]["scroll_table"]).encode("utf-8"),)
+    words: dict[str, str] = env.globals["t"]  # type: ignore[assignment]
+    return (scroll_regions(html, words["scroll_table"]).encode("utf-8"),)
 
 
 _SCROLL_BOX = re.compile(r'<div class="table-scroll">(?=\s*<table\b[^>]*>\s*(?:<caption>(.*?)</caption>)?)', re.S)
