@@ -166,7 +166,7 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
         return Outcome(problems=report.errors)
     moment = build_now(now, settings.tz)
     signature = code_signature(settings.timezone)
-    cache = load_cache(root, signature) if use_cache and write else BuildCache(signature)
+    cache = load_cache(root, signature, report) if use_cache and write else BuildCache(signature)
     out = settings.output
     same_output = cache.output == str(out)
     stager = Stager(out) if write else None

@@ -6,6 +6,7 @@ record of the hall, published or not (drafts and future items are filtered by `i
 
 from __future__ import annotations
 
+import hashlib
 import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -146,8 +147,27 @@ class Content:
     assets: tuple[Asset, ...]
 
 
-# source path -> ((mtime_ns, size), the record or None, the problems found reading it)
-SourceCache = dict[str, tuple[tuple[int, int], Any, list[Problem]]]
+# source path -> (digest of its bytes, the record or None, the problems found reading it). By content,
+# not modification time: a fresh checkout gives every file a new time but the same bytes.
+SourceEntry = tuple[str, Any, list[Problem]]
+SourceCache = dict[str, SourceEntry]
+
+
+def source_digest(path: Path) -> str | None:
+    """What recognizes a source: a digest of its bytes (None: it cannot be read now)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def source_entry(path: Path, record: Any, problems: list[Problem] | None = None) -> SourceEntry | None:
+    """The cache entry for `record`, read from `path` just now (serve's quick path keeps its own reads)."""
+    digest = source_digest(path)
+    return None if digest is None else (digest, record, problems or [])
+
+
 T = TypeVar("T")
 
 
@@ -161,7 +181,7 @@ def _parse_alone(parse: Callable[[Report], T | None]) -> tuple[T | None, list[Pr
 
 @dataclass(slots=True)
 class _Reader:
-    """Reads each file once per change: a file whose stamp is unchanged reuses its cached record.
+    """Reads each file once per change: a file whose bytes are unchanged reuses its cached record.
 
     `read` parses at once; `defer` queues the parse for `settle`, which parses every queued
     source (on both cores when there are many) and gives the records in the order queued.
@@ -170,56 +190,54 @@ class _Reader:
     report: Report
     old: SourceCache
     new: SourceCache = field(default_factory=dict)
-    _queued: list[tuple[str, tuple[int, int] | None, Any]] = field(default_factory=list)
+    _queued: list[tuple[str, str | None, Any]] = field(default_factory=list)
 
     def read(self, path: Path, rel: str, parse: Callable[[Report], T | None]) -> T | None:
-        stamp, hit = self._cached(path, rel)
-        if stamp is None:
+        digest, hit = self._cached(path, rel)
+        if digest is None:
             return parse(self.report)
         if hit is not None:
             return hit[1]  # type: ignore[no-any-return]
         record, problems = _parse_alone(parse)
-        self._keep(rel, stamp, record, problems)
+        self._keep(rel, digest, record, problems)
         return record
 
     def defer(self, path: Path, rel: str, parse: Callable[[Report], Any]) -> None:
-        stamp, hit = self._cached(path, rel)
-        if stamp is None:
+        digest, hit = self._cached(path, rel)
+        if digest is None:
             self._queued.append((rel, None, parse(self.report)))
         elif hit is not None:
             self._queued.append((rel, None, hit[1]))
         else:
-            self._queued.append((rel, stamp, partial(_parse_alone, parse)))
+            self._queued.append((rel, digest, partial(_parse_alone, parse)))
 
-    def _cached(self, path: Path, rel: str) -> tuple[tuple[int, int] | None, tuple[Any, ...] | None]:
-        """The file's stamp (None: it vanished since the folder was listed) and its cache entry, if fresh.
+    def _cached(self, path: Path, rel: str) -> tuple[str | None, SourceEntry | None]:
+        """The file's digest (None: it vanished since the folder was listed) and its cache entry, if fresh.
 
         A fresh entry is reused whatever it holds, a file that could not be read included.
         """
-        try:
-            stat = path.stat()
-        except OSError:
+        digest = source_digest(path)
+        if digest is None:
             return None, None
-        stamp = (stat.st_mtime_ns, stat.st_size)
         hit = self.old.get(rel)
-        if hit is None or hit[0] != stamp:
-            return stamp, None
+        if hit is None or hit[0] != digest:
+            return digest, None
         self._keep(rel, *hit)
-        return stamp, hit
+        return digest, hit
 
-    def _keep(self, rel: str, stamp: tuple[int, int], record: Any, problems: list[Problem]) -> None:
-        self.new[rel] = (stamp, record, problems)
+    def _keep(self, rel: str, digest: str, record: Any, problems: list[Problem]) -> None:
+        self.new[rel] = (digest, record, problems)
         self.report.extend(problems)
 
     def settle(self) -> list[Any]:
         """The records of everything queued since the last settle, in order (None where unreadable)."""
         queued, self._queued = self._queued, []
-        todo = [index for index, (_rel, stamp, _what) in enumerate(queued) if stamp is not None]
-        records = [what for _rel, _stamp, what in queued]
+        todo = [index for index, (_rel, digest, _what) in enumerate(queued) if digest is not None]
+        records = [what for _rel, _digest, what in queued]
         for index, (record, problems) in fork_map([queued[i][2] for i in todo], parallel_from=PARALLEL_FROM):
-            rel, stamp, _parse = queued[todo[index]]
-            assert stamp is not None
-            self._keep(rel, stamp, record, problems)
+            rel, digest, _parse = queued[todo[index]]
+            assert digest is not None
+            self._keep(rel, digest, record, problems)
             records[todo[index]] = record
         return records
 

@@ -22,7 +22,7 @@ from releasehall.cache import BuildCache
 from releasehall.errors import Report
 from releasehall.feeds import Feed, all_feeds
 from releasehall.index import Hall
-from releasehall.load import load_source, report_personal_data
+from releasehall.load import load_source, report_personal_data, source_entry
 from releasehall.markup import Job, render_all
 from releasehall.model import Entry
 from releasehall.render import entry_page, environment, page_bytes
@@ -53,10 +53,6 @@ def patch_bodies(hall: Hall, env: Environment | None, cache: BuildCache, rels: I
         path = settings.root / rel
         if old is None or path.is_symlink():
             return None
-        try:
-            stat = path.stat()
-        except OSError:
-            return None
         report = Report()
         new = load_source(settings, rel, report)
         if new is not None:
@@ -70,7 +66,10 @@ def patch_bodies(hall: Hall, env: Environment | None, cache: BuildCache, rels: I
         if found.problems or body.links != before.links or body.assets != before.assets or \
                 body.ids != before.ids or body.anchors != before.anchors:  # anchors elsewhere may break or heal
             return None
-        cache.sources[rel] = ((stat.st_mtime_ns, stat.st_size), new, [])
+        kept_source = source_entry(path, new)
+        if kept_source is None:
+            return None
+        cache.sources[rel] = kept_source
         cache.bodies.update(kept)
         bodies[old.id] = body
         changed.append(old)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import BASIC, write_site
+from conftest import BASIC, write_site
 
 NOW = "2024-10-20 12:00"
 SECRET = "TOP-SECRET-5f3a"
