@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import BASIC, write_site
 
 NOW = "2024-10-20 12:00"
