@@ -151,31 +151,38 @@ NOTES: dict[str, tuple[str, str, str]] = {
     "page:order": ("在页脚中的排序（小的在前）", "order in the footer", "1"),
 }
 
-_NAMED: dict[Any, str] = {
-    s.text: "文字 text",
-    s.boolean: "true / false",
-    s.positive_int: "正整数 positive integer",
-    s.integer: "整数 integer",
-    s.slug: "标识 id (`a-z0-9-`)",
-    s.date_time: "日期 date",
-    s.text_map: "映射 mapping",
-    s.date_or_bool: "true / false / 日期 date",
-    config._url: "网址 absolute URL",
-    config._zone: "时区 IANA time zone",
+# parsers by name (a function's name, or for a parser made by a factory, the factory's name)
+_NAMED: dict[str, str] = {
+    "text": "文字 text",
+    "boolean": "true / false",
+    "positive_int": "正整数 positive integer",
+    "integer": "整数 integer",
+    "slug": "标识 id (`a-z0-9-`)",
+    "date_time": "日期 date",
+    "text_map": "映射 mapping",
+    "date_or_bool": "true / false / 日期 date",
+    "base_url": "网址 absolute URL",
+    "_url": "网址 absolute URL",
+    "_zone": "时区 IANA time zone",
 }
 
 
 def type_name(parse: Any) -> str:
-    """What a parser accepts, read from the parser itself (the closures of one_of and list_of included)."""
-    if parse in _NAMED:
-        return _NAMED[parse]
-    free = inspect.getclosurevars(parse).nonlocals if inspect.isfunction(parse) else {}
+    """What a parser accepts, read from the parser itself (what a factory such as one_of closed over included)."""
+    qualname = getattr(parse, "__qualname__", "")
+    factory = qualname.split(".<locals>.")[0] if ".<locals>." in qualname else ""
+    free = inspect.getclosurevars(parse).nonlocals if factory and inspect.isfunction(parse) else {}
     if "choices" in free:
         return "之一 one of: " + ", ".join(f"`{c}`" for c in free["choices"])
     if "item" in free:
         return f"列表 list of {type_name(free['item'])}"
+    if factory == "up_to" and "most" in free:
+        return f"整数 whole number 1–{free['most']}"
+    name = factory or getattr(parse, "__name__", "")
+    if name in _NAMED:
+        return _NAMED[name]
     doc = (inspect.getdoc(parse) or "").strip().splitlines()
-    return doc[0] if doc else getattr(parse, "__name__", "?").strip("_").replace("_", " ")
+    return doc[0] if doc else name.strip("_").replace("_", " ") or "?"
 
 
 def _default(field: s.Field) -> str:

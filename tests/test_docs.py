@@ -27,7 +27,7 @@ def test_every_schema_key_is_described():
 
 def test_the_reference_shows_keys_types_defaults_and_examples():
     text = docgen.reference()
-    assert "| `reply_limits.complex` | 正整数 positive integer | `7` | 复杂留言的答复期限 |" in text
+    assert "| `stale_after_days` | 正整数 positive integer | `14` |" in text
     assert "| `kind` | 之一 one of: `news`, `notice`, `policy`, `emergency`, `rumor`, `interview`, `survey`, `event` | `news` |" in text
     assert "| `question` | 文字 text | **必填 required** |" in text
     assert "| `changes` | 映射的列表 list of mappings | [] |" in text
