@@ -54,6 +54,9 @@ def _parser() -> argparse.ArgumentParser:
     p = command("check")
     site_options(p)
     p.add_argument("--strict", action="store_true", help="巡查警告也算错误 / treat inspection warnings as errors")
+    p.add_argument("--since", metavar="REV",
+                   help="列出自 git 版本 REV 以来消失且没有 aliases 的已发布网址 / list published URLs gone since git "
+                        "revision REV without an alias")
     p = command("serve")
     site_options(p)
     p.add_argument("--port", type=int, default=8000, help="端口，0 为自动选择（默认 8000）/ port, 0 picks a free one")
@@ -208,6 +211,17 @@ def _build_or_check(args: argparse.Namespace, site: Path, now: str | None) -> in
         from releasehall.audit import audit
 
         problems = [*problems, *audit(outcome.hall, strict=args.strict)]
+        if args.since and not outcome.errors:
+            from releasehall.moved import SinceError, disappeared
+
+            hall_now = outcome.hall.now.isoformat()
+            try:
+                problems += disappeared(outcome.hall, args.since, lambda folder: pipeline.run(
+                    folder, now=hall_now, drafts=args.drafts, write=False).hall, strict=args.strict)
+            except SinceError as exc:
+                _print_problems(problems)
+                print(f"--since {args.since}: {exc}", file=sys.stderr)
+                return 2
     _print_problems(problems)
     errors = [p for p in problems if not p.warning]
     if errors:

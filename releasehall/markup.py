@@ -26,7 +26,8 @@ from releasehall.parallel import fork_map
 from releasehall.safeurl import ALLOWED_SCHEMES, refusal
 from releasehall.urls import Urls
 
-HALL_PATHS = ("releases", "qa", "topics", "kinds", "departments", "stats", "overdue", "search", "static")
+HALL_PATHS = ("releases", "qa", "topics", "kinds", "departments", "stats", "overdue", "search", "static",
+              "documents")
 
 _TAGS = set(nh3.ALLOWED_TAGS) | {"img", "section", "figure", "figcaption"}
 _ATTRIBUTES: dict[str, set[str]] = {tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()}
