@@ -2,7 +2,7 @@
 
 The cache is data only: one JSON file (`build.json`) whose values are rebuilt by `decode`
 from a closed set of shapes (numbers, strings, tuples, lists, maps, dates and the model's
-dataclasses, named from an allowlist) — nothing in it is ever imported, called or
+dataclasses of Release Hall's own modules) — nothing in it is ever imported, called or
 unpickled. Its first line carries the format, the code signature and a digest of the rest,
 so a cache that is damaged (a flipped bit), foreign (not ours) or from another version of
 the code, Python or time zone is ignored as a whole, with a one-line notice. Deleting it is
@@ -24,10 +24,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from releasehall import model
-from releasehall.errors import Problem, Report
+from releasehall.errors import Report
 from releasehall.load import SourceCache
-from releasehall.markup import Body, BodyCache, Resolution
+from releasehall.markup import BodyCache
 from releasehall.write import Stamp
 
 CACHE_DIR = Path(".cache") / "releasehall"
@@ -57,13 +56,17 @@ class BuildCache:
     stamps: dict[str, Stamp] = field(default_factory=dict)  # output path -> stamp after the last write
 
 
-# The only classes a cache may name. Every dataclass of the model is one (new fields and records
-# need no change here); anything else in a cache is refused.
-CLASSES: dict[str, type] = {
-    **{name: value for name, value in vars(model).items()
-       if isinstance(value, type) and dataclasses.is_dataclass(value) and value.__module__ == model.__name__},
-    "Problem": Problem, "Body": Body, "Resolution": Resolution,
-}
+def _allowed(name: str) -> type | None:
+    """The class a cache may name: a dataclass defined in one of Release Hall's own modules that is already
+    loaded (`module:Class`; nothing is imported). Records gain fields and types as the code grows; the code
+    signature keeps an old cache from meeting new classes."""
+    module_name, _colon, class_name = name.partition(":")
+    if not module_name.startswith("releasehall.") or module_name not in sys.modules:
+        return None
+    cls = getattr(sys.modules[module_name], class_name, None)
+    if not isinstance(cls, type) or not dataclasses.is_dataclass(cls) or cls.__module__ != module_name:
+        return None
+    return cls
 
 
 class Refused(ValueError):
@@ -94,8 +97,8 @@ def encode(value: Any) -> Any:
         raise TypeError(f"cannot cache a datetime in {tz!r}")
     if isinstance(value, date):
         return ["D", value.isoformat()]
-    name = type(value).__name__
-    if CLASSES.get(name) is type(value):
+    name = f"{type(value).__module__}:{type(value).__qualname__}"
+    if _allowed(name) is type(value):
         return ["c", name, *(encode(getattr(value, f.name)) for f in dataclasses.fields(value))]  # type: ignore[arg-type]
     raise TypeError(f"cannot cache {type(value)!r}")
 
@@ -129,8 +132,8 @@ def decode(data: Any) -> Any:
         return datetime.fromisoformat(rest[0])
     if tag == "D" and len(rest) == 1 and isinstance(rest[0], str):
         return date.fromisoformat(rest[0])
-    if tag == "c" and rest and isinstance(rest[0], str) and rest[0] in CLASSES:
-        cls = CLASSES[rest[0]]
+    cls = _allowed(rest[0]) if tag == "c" and rest and isinstance(rest[0], str) else None
+    if cls is not None:
         names = [f.name for f in dataclasses.fields(cls)]  # type: ignore[arg-type]
         if len(names) != len(rest) - 1:
             raise Refused(f"{rest[0]} has other fields")

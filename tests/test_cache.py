@@ -99,7 +99,7 @@ def test_decode_refuses_what_encode_never_writes():
 
     from releasehall.cache import Refused
 
-    for bad in ({"a": 1}, ["x", 1], ["c", "Popen", "ls"], ["c", "Problem", "a"], ["d", 1], [], ["d", ["l"], 1]):
+    for bad in ({"a": 1}, ["x", 1], ["c", "subprocess:Popen", "ls"], ["c", "releasehall.errors:Problem", "a"], ["c", "releasehall.cache:Refused"], ["d", 1], [], ["d", ["l"], 1]):
         with pytest.raises(Refused):
             decode(bad)
     assert decode(encode({("a", 1): (1, [2], frozenset({"x"}))})) == {("a", 1): (1, [2], frozenset({"x"}))}
