@@ -32,7 +32,10 @@ _PAGE_ENDINGS = (".html", ".htm", ".shtml")  # a redirect page is HTML: a static
 
 
 def alias_path(value: Any, ctx: Context) -> str:
-    """Schema parser: a normalized root-relative path ending in `/` or `.html`."""
+    """站内旧网址 path in the hall (`/dept/releases/old/`, `….html`; see README "Aliases")
+
+    A schema parser: a normalized root-relative path ending in `/` or `.html`, nothing that could leave the
+    output folder."""
     if not isinstance(value, str):
         raise Invalid("别名应为以 / 开头的站内路径", "an alias is a path starting with /")
     path = value.strip()

