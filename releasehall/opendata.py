@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
@@ -13,6 +11,7 @@ from typing import Any
 from jinja2 import Environment
 
 from releasehall import ranking
+from releasehall.csvdata import Cell, to_csv
 from releasehall.i18n import strings
 from releasehall.index import Hall
 from releasehall.memo import Fingerprints, Memo, digest
@@ -62,15 +61,13 @@ def month_csv(hall: Hall, month: Month) -> bytes:
 def figures_csv(hall: Hall, whole: Figures, departments: Mapping[str, Figures]) -> bytes:
     """One row for the hall (`department` = hall) and one per department, the FIGURES columns of stats.json."""
     tz = hall.settings.tz
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["department", "name", *FIGURE_KEYS])
-    rows = [("", hall.settings.title, whole)]
-    rows += [(d, hall.departments[d].name, f) for d, f in departments.items()]
-    for dept, name, figures in rows:
+    rows: list[list[Cell]] = [["department", "name", *FIGURE_KEYS]]
+    entries = [("", hall.settings.title, whole)]
+    entries += [(d, hall.departments[d].name, f) for d, f in departments.items()]
+    for dept, name, figures in entries:
         data = _figures_json(figures, tz)
-        writer.writerow([dept or "hall", name, *("" if data[k] is None else data[k] for k in FIGURE_KEYS)])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel opens Chinese CSV correctly
+        rows.append([dept or "hall", name, *(data[k] for k in FIGURE_KEYS)])
+    return to_csv(rows)
 
 
 def scoreboard(hall: Hall, sort: str = "on_time_rate") -> list[Row]:
