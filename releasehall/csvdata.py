@@ -24,7 +24,9 @@ def cell(value: Cell) -> str | int | float:
         return ""
     if isinstance(value, int | float):
         return value
-    return f"'{value}" if value.startswith(_FORMULA_STARTS) else value
+    text = f"'{value}" if value.startswith(_FORMULA_STARTS) else value
+    # a bare CR is not quoted by the csv module when rows end in LF, and would split the row for a reader
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def to_csv(rows: Iterable[Sequence[Cell]]) -> bytes:

@@ -31,10 +31,10 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
 
     def error(self, path: str, line: int, zh: str, en: str) -> None:
-        self.problems.append(Problem(path, line, zh, en))
+        self.problems.append(Problem(path, line, one_line(zh), one_line(en)))
 
     def warn(self, path: str, line: int, zh: str, en: str) -> None:
-        self.problems.append(Problem(path, line, zh, en, warning=True))
+        self.problems.append(Problem(path, line, one_line(zh), one_line(en), warning=True))
 
     @property
     def errors(self) -> list[Problem]:
@@ -46,6 +46,11 @@ class Report:
 
     def extend(self, problems: Iterable[Problem]) -> None:
         self.problems.extend(problems)
+
+
+def one_line(text: str) -> str:
+    """A message on one line, whatever a quoted value holds: every problem prints as one `path:line: …` line."""
+    return " ".join(text.splitlines()) if "\n" in text or "\r" in text else text
 
 
 class BuildFailed(Exception):

@@ -143,7 +143,8 @@ def _make_feed(hall: Hall, scope: str, title: str, page_url: str, entries: Seque
     fg = FeedGenerator()
     fg.id(urls.absolute(page_url))
     fg.title(title)
-    fg.subtitle(settings.description or title)
+    description = settings.description or title
+    fg.subtitle(escape(description))  # RSS readers render <description> as HTML, like item summaries
     fg.author({"name": settings.owner or settings.title})
     fg.language(settings.language)
     fg.generator("Release Hall")
@@ -181,6 +182,7 @@ def _make_feed(hall: Hall, scope: str, title: str, page_url: str, entries: Seque
     # feedgen gives RSS's <link> the last link, so the page goes after the feed's own.
     fg.link([{"href": urls.absolute(rss_url), "rel": "self"}, page], replace=True)
     rss = fg.rss_str(pretty=True)
+    fg.subtitle(description)  # Atom's <subtitle> is text: escaped once, by the XML writer
     fg.link([{"href": urls.absolute(atom_url), "rel": "self"}, page], replace=True)
     atom = fg.atom_str(pretty=True)
     return rss, atom
@@ -207,7 +209,7 @@ def make_overdue_feed(hall: Hall, dept: str, records: Sequence[Record]) -> tuple
     fg = FeedGenerator()
     fg.id(urls.absolute(urls.overdue_feed(dept)))
     fg.title(title)
-    fg.subtitle(title)
+    fg.subtitle(escape(title))  # RSS readers render <description> as HTML, like item summaries
     fg.author({"name": settings.owner or settings.title})
     fg.language(settings.language)
     fg.generator("Release Hall")
@@ -235,6 +237,7 @@ def make_overdue_feed(hall: Hall, dept: str, records: Sequence[Record]) -> tuple
     page = {"href": urls.absolute(page_url), "rel": "alternate"}
     fg.link([{"href": urls.absolute(urls.overdue_feed(dept, "rss")), "rel": "self"}, page], replace=True)
     rss = fg.rss_str(pretty=True)
+    fg.subtitle(title)  # Atom's <subtitle> is text: escaped once, by the XML writer
     if dept:
         return (rss,)
     fg.link([{"href": urls.absolute(urls.overdue_feed(dept, "atom")), "rel": "self"}, page], replace=True)

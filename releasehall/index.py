@@ -6,10 +6,11 @@ renders the Markdown bodies, resolves `related`, topics and backlinks, computes 
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from releasehall import anchors
 from releasehall.aliases import Alias, check_aliases
@@ -114,6 +115,30 @@ def _published(entry: Entry, now: datetime, drafts: bool) -> bool:
     return True
 
 
+def as_of(entry: E, now: datetime) -> E:
+    """An item as the public may see it at `now`: a reply dated later is not shown yet (the question counts as
+    unanswered until then, in pages, feeds and figures), nor a resolution dated later."""
+    if not isinstance(entry, Question):
+        return entry
+    changes: dict[str, Any] = {}
+    if entry.replied is not None and entry.replied > now:
+        changes.update(replied=None, body="", satisfaction=None, resolved=None)
+    elif entry.resolved is not None and entry.resolved > now:
+        changes.update(resolved=None)
+    return dataclasses.replace(entry, **changes) if changes else entry
+
+
+def _warn_future_replies(questions: Sequence[Question], now: datetime, report: Report) -> None:
+    for question in questions:
+        for key in ("replied", "resolved"):
+            moment = getattr(question, key)
+            if moment is not None and moment > now:
+                report.warn(question.rel, question.lines.get((key,), 1),
+                            f"{key} 晚于现在（{moment:%Y-%m-%d %H:%M}），到时才发布；在此之前按未答复（未办结）计",
+                            f"'{key}' is later than now ({moment:%Y-%m-%d %H:%M}); it is published then, and until then "
+                            "the question counts as not yet answered (resolved)")
+
+
 def _tree(departments: Mapping[str, Department]) -> dict[str, tuple[str, ...]]:
     children: dict[str, list[str]] = {}
     for dept in departments.values():
@@ -157,12 +182,12 @@ def _check_collisions(urls: Urls, content: Content, entries: list[Entry], report
 
 def _withheld_assets(every: list[Entry], entries: list[Entry], bodies: Mapping[str, Body], targets: Targets,
                      body_cache: BodyCache | None, new_body_cache: BodyCache) -> frozenset[str]:
-    """Files that only unpublished items (drafts, future dates) use: not copied until one of them is published, so a
-    scheduled release's attachment never leaks before the release. Their bodies are rendered for their links only
+    """Files that only unpublished items (drafts, future dates) or replies dated later use: not copied until one of
+    them is published, so a scheduled release's attachment never leaks before the release. Their bodies are rendered for their links only
     (what is wrong in them is reported once they are published); files nothing uses are still copied."""
-    published = {e.id for e in entries}
+    shown = {e.id: e.body for e in entries}
     waiting = [Job(e.id, e.rel, e.body, e.body_line) for e in sorted(every, key=lambda e: e.id)
-               if e.id not in published and e.body]
+               if e.body and shown.get(e.id) != e.body]  # unpublished, or a reply dated later
     if not waiting:
         return frozenset()
     unpublished, kept = render_all(waiting, targets, Report(), body_cache)
@@ -175,8 +200,10 @@ def build_hall(settings: Settings, content: Content, now: datetime, drafts: bool
                body_cache: BodyCache | None = None) -> tuple[Hall, BodyCache]:
     """The published hall, and the rendered-body cache for the next build."""
     urls = Urls(settings.base_path, settings.origin)
-    every: list[Entry] = [*content.releases, *content.questions, *content.pages]
+    written: list[Entry] = [*content.releases, *content.questions, *content.pages]
+    every: list[Entry] = [as_of(e, now) for e in written]
     entries = [e for e in every if _published(e, now, drafts)]
+    _warn_future_replies([q for q in content.questions if _published(q, now, drafts)], now, report)
     owners = _check_collisions(urls, content, entries, report)
     published = frozenset(e.id for e in entries)
     for entry in every:  # an alias must not take the URL of an item that is published later either
@@ -194,7 +221,7 @@ def build_hall(settings: Settings, content: Content, now: datetime, drafts: bool
              for d in content.departments.values()]
     bodies, new_body_cache = render_all(jobs, targets, report, body_cache)
     anchors.check(bodies, jobs, report)
-    withheld = _withheld_assets(every, entries, bodies, targets, body_cache, new_body_cache)
+    withheld = _withheld_assets(written, entries, bodies, targets, body_cache, new_body_cache)
 
     every_id = {e.id: e for e in every}
     every_id.update({e.rel.removeprefix("content/").removesuffix(".md"): e for e in every})

