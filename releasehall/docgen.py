@@ -91,7 +91,7 @@ NOTES: dict[str, tuple[str, str, str]] = {
     "dept:accounts": ("其他渠道：名称 → 网址或账号", "other channels: name → URL or handle",
                       "{weibo: 'https://weibo.com/x', wechat: 示例发布}"),
     "dept:maintainers": ("可以修改本部门文件夹的代码托管账号（生成 CODEOWNERS）", "code-host handles allowed to edit this folder",
-                         "[police-editor]"),
+                         "['@police-editor', '@org/police']"),
     "dept:aliases": ("旧网址（根路径），跳转到本部门页", "old root-relative URLs that redirect here", "[/old-police/]"),
     "*:title": ("标题", "title", "国庆假期交通管制通告"),
     "*:topics": ("主题（可写中文），同主题的内容互相链接", "topics, free text", "[交通管制, 公共交通]"),
@@ -160,7 +160,7 @@ NOTES: dict[str, tuple[str, str, str]] = {
 _NAMED: dict[str, str] = {
     "text": "文字 text",
     "boolean": "true / false",
-    "positive_int": "正整数 positive integer",
+    "positive_int": "正整数 positive integer (≤ 1000000)",
     "integer": "整数 integer",
     "slug": "标识 id (`a-z0-9-`)",
     "date_time": "日期 date",
@@ -169,6 +169,8 @@ _NAMED: dict[str, str] = {
     "base_url": "网址 absolute URL",
     "_url": "网址 absolute URL",
     "_zone": "时区 IANA time zone",
+    "code_host_handle": "代码托管账号 code-host handle (`@user`, `@org/team`)",
+    "words": "列表 list of 文字 text（也按 ，、, 拆分 / also split on ，、,）",
 }
 
 
