@@ -160,7 +160,7 @@ NOTES: dict[str, tuple[str, str, str]] = {
 _NAMED: dict[str, str] = {
     "text": "文字 text",
     "boolean": "true / false",
-    "positive_int": "正整数 positive integer (≤ 1000000)",
+    "positive_int": "正整数 positive integer",
     "integer": "整数 integer",
     "slug": "标识 id (`a-z0-9-`)",
     "date_time": "日期 date",
