@@ -15,9 +15,10 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
 from html import unescape
 from typing import Any
+
+from releasehall.model import Finding
 
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
@@ -85,16 +86,6 @@ def _found_in(line: str) -> Iterator[tuple[str, str]]:
         number = match.group(1)
         if _luhn(number) and not (len(number) == 18 and _valid_id(number)):
             yield "card", number
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    """One unmasked number: its line, what to do, and its digits (to let the hall's own published numbers pass)."""
-
-    line: int
-    zh: str
-    en: str
-    number: str = ""
 
 
 def find_personal_data(text: str, published: frozenset[str] = frozenset()) -> list[tuple[int, str, str]]:
