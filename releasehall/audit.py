@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from releasehall.attachments import file_size, oversized
 from releasehall.errors import Problem
 from releasehall.index import Hall, when
 
@@ -33,6 +34,14 @@ def audit(hall: Hall, *, strict: bool = False) -> list[Problem]:
                 question.rel, question.lines.get(("asked",), 1),
                 "留言超过三个月未答复，请尽快答复（检查指标：留言办理）",
                 "question unanswered for over three months; reply now (inspection rule: replies)", warning))
+    max_mb = hall.settings.attachments_max_mb
+    for file in oversized(hall.attachments, max_mb):
+        problems.append(Problem(
+            file.rel, file.line,
+            f"附件 content/{file.asset} 有 {file_size(file.size)}，超过 {max_mb} MB 的上限（site.yaml 的 attachments.max_mb），"
+            "请压缩或拆分（检查指标：附件可下载）",
+            f"attachment content/{file.asset} is {file_size(file.size)}, over the {max_mb} MB limit "
+            "(site.yaml attachments.max_mb); compress or split it (inspection rule: attachments download)", warning))
     latest = max((*(r.date for r in hall.releases), *(when(q) for q in hall.replies)), default=None)
     if latest is None or now - latest > timedelta(days=SILENT_DAYS):
         problems.append(Problem(

@@ -28,6 +28,7 @@ from releasehall.load import Content, load_content
 from releasehall.memo import THEME, Fingerprints, Memo
 from releasehall.opendata import render_stats
 from releasehall.outputs import Jobs
+from releasehall.pictures import picture_files
 from releasehall.schema import parse_datetime
 from releasehall.variants import mirror
 from releasehall.write import Stager, stamp_of
@@ -95,19 +96,20 @@ def check_layouts(settings: Settings, report: Report) -> None:
 
 
 def generate(settings: Settings, now: datetime, drafts: bool, report: Report, cache: BuildCache,
-             intact: Callable[[str], bool], previous: Callable[[str], bytes], stager: Stager | None = None
-             ) -> Outcome:
+             intact: Callable[[str], bool], previous: Callable[[str], bytes], stager: Stager | None = None,
+             store_images: bool = True) -> Outcome:
     """Everything but writing: the outputs in memory, or the problems that stop the build.
 
     `cache` is read for what can be reused and updated for the next build; `intact(path)`
     says whether the last build's output at `path` is still there to reuse, `previous(path)`
-    reads it. With a `stager`, each output is also staged as soon as it is made.
+    reads it. With a `stager`, each output is also staged as soon as it is made. `store_images=False`
+    (check) decodes images without writing their variants to the image cache.
     """
     outcome = Outcome()
     check_layouts(settings, report)
     content, cache.sources = load_content(settings, report, cache.sources)
     outcome.content = content
-    hall, cache.bodies = build_hall(settings, content, now, drafts, report, cache.bodies)
+    hall, cache.bodies = build_hall(settings, content, now, drafts, report, cache.bodies, store_images)
     outcome.hall = hall
     if report.errors:
         outcome.problems = report.errors + report.warnings
@@ -140,6 +142,9 @@ def generate(settings: Settings, now: datetime, drafts: bool, report: Report, ca
             stager.put(rel, data)
     files.update(made)
     copies = {urls.output_path(urls.asset(a.rel)): settings.root / "content" / a.rel for a in hall.assets}
+    if hall.pictures:  # JPEGs without EXIF and resized variants, from the image cache
+        for asset, source in picture_files(settings, hall.pictures).items():
+            copies[urls.output_path(urls.asset(asset))] = source
     for rel, path in static_files(settings).items():
         copies[urls.output_path(urls.home() + rel)] = path
     outcome.files = files
@@ -174,7 +179,7 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
     try:
         outcome = generate(settings, moment, drafts, report, cache,
                            intact=lambda rel: same_output and cache.stamps.get(rel) == stamp_of(out / rel),
-                           previous=lambda rel: (out / rel).read_bytes(), stager=stager)
+                           previous=lambda rel: (out / rel).read_bytes(), stager=stager, store_images=write)
         if stager is None or outcome.errors:
             if stager is not None:
                 stager.abort()

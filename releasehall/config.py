@@ -19,6 +19,15 @@ from releasehall.sources import read_yaml_file
 
 SITE_FILE = "site.yaml"
 LANGUAGES = ("zh-CN", "zh-TW", "en")
+ENGINES = ("commonmark", "python-markdown")
+# Python-Markdown's built-in extensions that only change how Markdown becomes HTML: no file, network or
+# template access, no code named in the text, nothing the sanitizer and link checker do not see. Left out:
+# `toc` and `wikilinks` (they make ids and links of their own), `codehilite` (needs Pygments), `meta`
+# (front matter is ours), and every third-party extension (code, and some read files, e.g. snippets).
+PYTHON_MARKDOWN_EXTENSIONS = ("abbr", "admonition", "attr_list", "def_list", "fenced_code", "footnotes",
+                              "legacy_attrs", "legacy_em", "md_in_html", "nl2br", "sane_lists", "smarty",
+                              "tables")
+DEFAULT_PYTHON_MARKDOWN_EXTENSIONS = ("tables", "fenced_code", "footnotes")
 
 
 def base_url(value: Any, ctx: s.Context | None = None) -> str:
@@ -123,6 +132,14 @@ SCHEMA: s.Schema = {
     "feed_items": s.Field(s.positive_int, default=50),
     "variants": s.Field(s.list_of(s.one_of("zh-Hant")), default=()),
     "output": s.Field(s.text, default="public"),
+    "markdown": s.Field(
+        nested={
+            "engine": s.Field(s.one_of(*ENGINES), default="commonmark"),
+            "extensions": s.Field(s.list_of(s.one_of(*PYTHON_MARKDOWN_EXTENSIONS)), default=None),
+        }
+    ),
+    "attachments": s.Field(nested={"max_mb": s.Field(s.positive_int, default=50)}),
+    "images": s.Field(nested={"max_width": s.Field(s.positive_int, default=1600)}),
 }
 
 
@@ -147,6 +164,14 @@ class Footer:
 
 
 @dataclass(frozen=True, slots=True)
+class Dialect:
+    """How Markdown bodies are read: cmark-gfm (CommonMark + GitHub) or Python-Markdown with vetted extensions."""
+
+    engine: str = "commonmark"
+    extensions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Settings:
     root: Path
     title: str
@@ -167,6 +192,9 @@ class Settings:
     feed_items: int
     variants: tuple[str, ...]
     output: Path
+    markdown: Dialect = Dialect()
+    attachments_max_mb: int = 50
+    images_max_width: int = 1600
 
     @property
     def tz(self) -> tzinfo:
@@ -223,6 +251,9 @@ def load_settings(root: Path, report: Report, *, base_url: str | None = None,
         footer["dzjg"] = Emblem(**footer["dzjg"])
     limits = values["reply_limits"] or s.defaults(SCHEMA["reply_limits"])
     calendar = values["calendar"] or s.defaults(SCHEMA["calendar"])
+    dialect = _dialect(values["markdown"], lines, report)
+    if dialect is None:
+        return None
     url = base_url or values["base_url"]
     if not url.endswith("/"):
         url += "/"
@@ -247,4 +278,22 @@ def load_settings(root: Path, report: Report, *, base_url: str | None = None,
         feed_items=values["feed_items"],
         variants=tuple(values["variants"]),
         output=out.resolve(),
+        markdown=dialect,
+        attachments_max_mb=(values["attachments"] or {"max_mb": 50})["max_mb"],
+        images_max_width=(values["images"] or {"max_width": 1600})["max_width"],
     )
+
+
+def _dialect(values: dict[str, Any] | None, lines: Any, report: Report) -> Dialect | None:
+    if not values:
+        return Dialect()
+    engine, extensions = values["engine"], values["extensions"]
+    if engine == "commonmark":
+        if extensions:
+            report.error(SITE_FILE, lines.get(("markdown", "extensions"), 1),
+                         "markdown.extensions 只用于 engine: python-markdown；请删去或改用 python-markdown",
+                         "markdown.extensions applies only to engine: python-markdown; remove it or switch engines")
+            return None
+        return Dialect()
+    chosen = DEFAULT_PYTHON_MARKDOWN_EXTENSIONS if extensions is None else tuple(dict.fromkeys(extensions))
+    return Dialect(engine, chosen)

@@ -36,7 +36,7 @@ def absolute_links(html: str, origin: str) -> str:
 
 def _content(hall: Hall, entry: Release | Question) -> str:
     words = strings(hall.settings.language)
-    body = hall.bodies[entry.id].html
+    body = hall.bodies[entry.id].feed
     if isinstance(entry, Question):
         asked = "".join(f"<p>{escape(line)}</p>" for line in entry.question.split("\n") if line.strip())
         body = (f"<h2>{words['question']}</h2><blockquote>{asked}</blockquote>"

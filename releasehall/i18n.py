@@ -51,6 +51,8 @@ ZH: dict[str, str] = {
     "elder": "长辈模式", "printed": "打印于",
     "organizer": "主办单位", "operator": "承办单位", "report_error": "网站纠错", "dzjg": "党政机关网站标识",
     "scroll_table": "{name}（可左右滚动）", "email": "电子邮箱", "phone": "电话",
+    # media: table of contents, attachments
+    "toc": "目录", "attachments": "附件", "file_meta": "{kind}，{size}", "file_pages": "，共 {n} 页",
 }
 
 EN: dict[str, str] = {
@@ -104,6 +106,8 @@ EN: dict[str, str] = {
     "elder": "Large text", "printed": "printed", "organizer": "Run by", "operator": "Operated by",
     "report_error": "Report an error", "dzjg": "Government website mark", "scroll_table": "{name} (scrolls sideways)",
     "email": "Email", "phone": "Phone",
+    # media: table of contents, attachments
+    "toc": "Contents", "attachments": "Attachments", "file_meta": "{kind}, {size}", "file_pages": ", {n} pages",
 }
 
 VALUES_ZH: dict[str, str] = {

@@ -8,18 +8,20 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
 from releasehall import anchors
 from releasehall.aliases import Alias, check_aliases
-from releasehall.config import Settings
+from releasehall.attachments import File, list_attachments
+from releasehall.config import Dialect, Settings
 from releasehall.documents import Links, link
 from releasehall.errors import Report
 from releasehall.load import RESERVED, Content
 from releasehall.markup import Body, BodyCache, Job, Targets, render_all
 from releasehall.model import COMPLEXITIES, Asset, Department, Entry, Page, Question, Release
+from releasehall.pictures import Picture, publish_pictures, with_pictures
 from releasehall.slugs import slugify
 from releasehall.stats import Stats, compute
 from releasehall.urls import Urls
@@ -74,6 +76,8 @@ class Hall:
     documents: tuple[Release, ...]  # releases with `document`, newest first
     links: Links  # replacements and interpretations, both ways
     aliases: tuple[Alias, ...]  # redirect pages, by old URL
+    attachments: Mapping[str, tuple[File, ...]] = field(default_factory=dict)  # by entry id: listed under the body
+    pictures: Mapping[str, Picture] = field(default_factory=dict)  # published images by asset: size, variants
 
     def entries(self) -> tuple[Entry, ...]:
         return (*self.releases, *self.questions, *self.pages)
@@ -181,7 +185,7 @@ def _check_collisions(urls: Urls, content: Content, entries: list[Entry], report
 
 
 def _withheld_assets(every: list[Entry], entries: list[Entry], bodies: Mapping[str, Body], targets: Targets,
-                     body_cache: BodyCache | None, new_body_cache: BodyCache) -> frozenset[str]:
+                     body_cache: BodyCache | None, new_body_cache: BodyCache, dialect: Dialect) -> frozenset[str]:
     """Files that only unpublished items (drafts, future dates) or replies dated later use: not copied until one of
     them is published, so a scheduled release's attachment never leaks before the release. Their bodies are rendered for their links only
     (what is wrong in them is reported once they are published); files nothing uses are still copied."""
@@ -190,14 +194,14 @@ def _withheld_assets(every: list[Entry], entries: list[Entry], bodies: Mapping[s
                if e.body and shown.get(e.id) != e.body]  # unpublished, or a reply dated later
     if not waiting:
         return frozenset()
-    unpublished, kept = render_all(waiting, targets, Report(), body_cache)
+    unpublished, kept = render_all(waiting, targets, Report(), body_cache, dialect)
     new_body_cache.update(kept)
     used = {asset for body in bodies.values() for asset in body.assets}
     return frozenset(asset for body in unpublished.values() for asset in body.assets if asset not in used)
 
 
 def build_hall(settings: Settings, content: Content, now: datetime, drafts: bool, report: Report,
-               body_cache: BodyCache | None = None) -> tuple[Hall, BodyCache]:
+               body_cache: BodyCache | None = None, store_images: bool = True) -> tuple[Hall, BodyCache]:
     """The published hall, and the rendered-body cache for the next build."""
     urls = Urls(settings.base_path, settings.origin)
     written: list[Entry] = [*content.releases, *content.questions, *content.pages]
@@ -219,9 +223,15 @@ def build_hall(settings: Settings, content: Content, now: datetime, drafts: bool
     jobs = [Job(e.id, e.rel, e.body, e.body_line) for e in sorted(entries, key=lambda e: e.id)]
     jobs += [Job(f"dept:{d.id}", d.rel, d.description, d.lines.get(("description",), 1))
              for d in content.departments.values()]
-    bodies, new_body_cache = render_all(jobs, targets, report, body_cache)
+    bodies, new_body_cache = render_all(jobs, targets, report, body_cache, settings.markdown)
     anchors.check(bodies, jobs, report)
-    withheld = _withheld_assets(written, entries, bodies, targets, body_cache, new_body_cache)
+    withheld = _withheld_assets(written, entries, bodies, targets, body_cache, new_body_cache, settings.markdown)
+    attachments = list_attachments(settings, entries, bodies, targets.assets, urls, report)
+    sources = {job.key: job.rel for job in jobs}
+    published_assets = [a for a in content.assets if a.rel not in withheld]
+    pictures = publish_pictures(settings, published_assets, bodies, sources, report, store=store_images)
+    if pictures:
+        bodies = with_pictures(bodies, pictures, urls, settings.images_max_width)
 
     every_id = {e.id: e for e in every}
     every_id.update({e.rel.removeprefix("content/").removesuffix(".md"): e for e in every})
@@ -299,7 +309,7 @@ def build_hall(settings: Settings, content: Content, now: datetime, drafts: bool
         departments={d: content.departments[d] for d in order},
         children=children,
         releases=tuple(releases), questions=tuple(questions), pages=tuple(pages),
-        assets=tuple(a for a in content.assets if a.rel not in withheld), bodies=bodies, by_id=by_id,
+        assets=tuple(published_assets), bodies=bodies, by_id=by_id,
         topics=dict(sorted(topics.items())), topic_of=topic_of,
         backlinks={k: tuple(v) for k, v in backlinks.items()},
         related={k: tuple(v) for k, v in related.items()},
@@ -312,4 +322,6 @@ def build_hall(settings: Settings, content: Content, now: datetime, drafts: bool
         documents=tuple(r for r in releases if r.document is not None),
         links=links,
         aliases=aliases,
+        attachments=attachments,
+        pictures=pictures,
     ), new_body_cache

@@ -27,6 +27,7 @@ from releasehall.model import (
     LEVELS,
     SATISFACTIONS,
     Asset,
+    Attachment,
     Change,
     Department,
     DocumentMeta,
@@ -70,6 +71,11 @@ _COMMON: s.Schema = {
     "topics": s.Field(s.words, default=()),
     "related": s.Field(s.list_of(s.text), default=()),
     "draft": s.Field(s.boolean, default=False),
+    "toc": s.Field(s.boolean),
+    "attachments": s.Field(nested={
+        "file": s.Field(s.text, required=True),
+        "title": s.Field(s.text, default=""),
+    }, many=True, default=()),
     "aliases": s.Field(s.list_of(alias_path), default=()),
 }
 
@@ -133,6 +139,7 @@ PAGE_SCHEMA: s.Schema = {
     "order": s.Field(s.integer, default=0),
     "draft": s.Field(s.boolean, default=False),
     "aliases": s.Field(s.list_of(alias_path), default=()),
+    "toc": s.Field(s.boolean),
 }
 
 
@@ -416,6 +423,7 @@ def _load_release(path: Path, rel: str, dept: str, ctx: s.Context, report: Repor
         body=doc.body, body_line=doc.body_line, lines=doc.lines, front_digest=doc.front_digest,
         document=document, interprets=_unique(v["interprets"]), aliases=_unique(v["aliases"]),
         personal=check_source(doc.data, doc.lines, doc.body, doc.body_line),
+        toc=v["toc"], attachments=_attachments(v, doc),
     )
 
 
@@ -442,6 +450,11 @@ def _document_of(v: dict[str, Any], doc: Document, rel: str, report: Report) -> 
     return ok, DocumentMeta(number=values["number"], index=values["index"], issuer=values["issuer"],
                             written=values["written"], effective=values["effective"] or v["date"],
                             repealed=values["repealed"], replaced_by=values["replaced_by"])
+
+
+def _attachments(values: dict[str, Any], doc: Document) -> tuple[Attachment, ...]:
+    return tuple(Attachment(a["file"], a["title"], doc.lines.get(("attachments", index, "file"), 1))
+                 for index, a in enumerate(values["attachments"]))
 
 
 def _load_question(path: Path, rel: str, dept: str, ctx: s.Context, report: Report) -> Question | None:
@@ -483,6 +496,7 @@ def _load_question(path: Path, rel: str, dept: str, ctx: s.Context, report: Repo
         body_line=doc.body_line, lines=doc.lines, front_digest=doc.front_digest, aliases=_unique(v["aliases"]),
         paused=tuple(Pause(p["from"], p["to"], p["note"]) for p in v["paused"]), withdrawn=v["withdrawn"],
         personal=check_source(doc.data, doc.lines, doc.body, doc.body_line),
+        toc=v["toc"], attachments=_attachments(v, doc),
     )
 
 
@@ -542,7 +556,7 @@ def _load_page(path: Path, rel: str, ctx: s.Context, report: Report) -> Page | N
         return None
     return Page(id=f"pages/{slug}", slug=slug, rel=rel, title=v["title"], summary=v["summary"],
                 order=v["order"], draft=v["draft"], body=doc.body, body_line=doc.body_line, lines=doc.lines,
-                front_digest=doc.front_digest, aliases=_unique(v["aliases"]),
+                front_digest=doc.front_digest, aliases=_unique(v["aliases"]), toc=v["toc"],
                 personal=check_source(doc.data, doc.lines, doc.body, doc.body_line))
 
 

@@ -11,15 +11,17 @@ import hashlib
 import posixpath
 import re
 import secrets
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
-from html import unescape
+from html import escape, unescape
 from urllib.parse import unquote, urlsplit
 
 import nh3
 from cmarkgfm import cmark
 
+from releasehall import filetypes
+from releasehall.config import Dialect
 from releasehall.errors import Problem, Report
 from releasehall.model import Entry
 from releasehall.parallel import fork_map
@@ -35,6 +37,7 @@ _ATTRIBUTES["*"] = {"id", "class", "title", "lang", "dir"}
 _ATTRIBUTES["a"] = _ATTRIBUTES.get("a", set()) | {"href", "rel", "aria-label"}
 _ATTRIBUTES["img"] = _ATTRIBUTES.get("img", set()) | {"loading"}
 _URL_SCHEMES = set(ALLOWED_SCHEMES)  # nh3 drops others too; `safeurl.refusal` decides first, on the decoded value
+COMMONMARK = Dialect()
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +72,15 @@ class Body:
     ids: tuple[str, ...] = ()  # every id in the HTML (headings, footnotes): what `#fragment` links may name
     # links with a fragment: (linked entry id, "" for this body; the fragment; the target as written), for anchors.check
     anchors: tuple[tuple[str, str, str], ...] = ()
+    toc: tuple[tuple[int, str, str], ...] = ()  # (level, id, text) of every ## and ### heading
+    h2: int = 0  # how many ## headings (three or more: a long document, shown with a table of contents)
+    feed_html: str = ""  # the body as feeds show it, when it differs from `html` (callouts shown plainly)
+    images: tuple[tuple[str, int], ...] = ()  # (asset, line) of every image shown from content/
+    files: tuple[tuple[str, str, int], ...] = ()  # (asset, link text, line) of every link to a non-image file
+
+    @property
+    def feed(self) -> str:
+        return self.feed_html or self.html
 
 
 @dataclass(slots=True)
@@ -80,6 +92,8 @@ class _Job:
     report: Report
     links: list[str] = field(default_factory=list)
     assets: list[str] = field(default_factory=list)
+    images: list[tuple[str, int]] = field(default_factory=list)
+    files: list[tuple[str, str, int]] = field(default_factory=list)  # (asset, URL, line)
     resolved: list[tuple[str, bool, Resolution]] = field(default_factory=list)
     anchors: list[tuple[str, str, str]] = field(default_factory=list)
     backref_label: str = ""
@@ -212,7 +226,28 @@ def _resolve(target: str, job: _Job, is_image: bool) -> str | None:
             job.anchors.append((result.entry, unquote(fragment), target))
     if result.asset:
         job.assets.append(result.asset)
+        if is_image:
+            job.images.append((result.asset, job.line_of(target)))
+        elif not is_image_file(result.asset):
+            job.files.append((result.asset, result.url or "", job.line_of(target)))
     return result.url
+
+
+def is_image_file(path: str) -> bool:
+    """An image by its type (the one list in `filetypes`): linked, it is a picture, not an attachment."""
+    return filetypes.kind_of(path) == "image"
+
+
+def _link_texts(html: str, files: list[tuple[str, str, int]]) -> tuple[tuple[str, str, int], ...]:
+    """(asset, the text of its first link, line) for every linked file, in order of first appearance."""
+    found: dict[str, tuple[str, str, int]] = {}
+    for asset, url, line in files:
+        if asset in found:
+            continue
+        match = re.search(f'<a href="{re.escape(escape(url, quote=True))}"[^>]*>(.*?)</a>', html, re.S)
+        text = unescape(_TAG.sub("", match.group(1))).strip() if match else ""
+        found[asset] = (asset, text or posixpath.basename(asset), line)
+    return tuple(found.values())
 
 
 _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
@@ -227,13 +262,14 @@ def first_paragraph(html: str) -> str:
 
 
 _OPTIONS = cmark.Options.CMARK_OPT_UNSAFE | cmark.Options.CMARK_OPT_FOOTNOTES  # raw HTML goes on to nh3
-_HEADING = re.compile(r"<h([1-6])>(.*?)</h\1>", re.S)
+_HEADING = re.compile(r"<h([1-6])(?:\s[^>]*)?>(.*?)</h\1>", re.S)
 _NOT_SLUG = re.compile(r"[^\w\s-]")
 _SPACES = re.compile(r"[-\s]+")
 
 
-def heading_ids(html: str) -> str:
-    """Give every heading an id made from its text (Chinese kept), unique within the body."""
+def heading_ids(html: str, toc: list[tuple[int, str, str]] | None = None) -> str:
+    """Give every heading an id made from its text (Chinese kept), unique within the body; attributes a
+    heading had are replaced. `toc` collects (level, id, text) of the ## and ### headings."""
     taken: set[str] = set()
 
     def one(match: re.Match[str]) -> str:
@@ -244,18 +280,22 @@ def heading_ids(html: str) -> str:
             n += 1
             slug = f"{base}-{n}"
         taken.add(slug)
+        if toc is not None and match.group(1) in "23":
+            toc.append((int(match.group(1)), slug, text.strip()))
         return f'<h{match.group(1)} id="{slug}">{match.group(2)}</h{match.group(1)}>'
 
     return _HEADING.sub(one, html)
 
 
 class Renderer:
-    """CommonMark with GitHub's tables, footnotes, strikethrough and autolinks (cmark-gfm), then heading ids,
-    then nh3's allowlist (no scripts, handlers, frames, forms or javascript: URLs), which also resolves every
-    link and image target through the body's `_Job.attribute`."""
+    """CommonMark with GitHub's tables, footnotes, strikethrough and autolinks (cmark-gfm) — or Python-Markdown
+    with the site's vetted extensions — then heading ids, then nh3's allowlist (no scripts, handlers, frames,
+    forms or javascript: URLs), which also resolves every link and image target through the body's
+    `_Job.attribute`, then GitHub's alerts (`> [!NOTE]`) as labelled boxes."""
 
-    def __init__(self) -> None:
+    def __init__(self, dialect: Dialect = COMMONMARK) -> None:
         self._job: _Job | None = None
+        self._to_html = _engine(dialect)
         self._cleaner = nh3.Cleaner(tags=_TAGS, attributes=_ATTRIBUTES, url_schemes=_URL_SCHEMES, link_rel=None,
                                     strip_comments=True, attribute_filter=self._attribute)
 
@@ -265,18 +305,69 @@ class Renderer:
 
     def render(self, rel: str, source: str, first_line: int, targets: Targets, report: Report) -> Body:
         job = self._job = _Job(rel, source, first_line, targets, report, backref_label=secrets.token_hex(16))
+        toc: list[tuple[int, str, str]] = []
         try:
-            clean = self._cleaner.clean(heading_ids(_mark_backrefs(cmark.markdown_to_html_with_extensions(
-                source, _OPTIONS, _EXTENSIONS), job.backref_label)))
+            clean = self._cleaner.clean(heading_ids(_mark_backrefs(self._to_html(source), job.backref_label),
+                                                    toc))
         finally:
             self._job = None
+        feed_html = ""
+        if "[!" in clean:
+            clean, feed_html = callouts(clean)
+        files = _link_texts(clean, job.files) if job.files else ()
         return Body(clean, first_paragraph(clean), tuple(dict.fromkeys(job.links)),
                     tuple(dict.fromkeys(job.assets)), tuple(job.resolved),
-                    tuple(dict.fromkeys(unescape(i) for i in _ID.findall(clean))), tuple(job.anchors))
+                    tuple(dict.fromkeys(unescape(i) for i in _ID.findall(clean))), tuple(job.anchors),
+                    toc=tuple(toc), h2=sum(1 for level, _id, _text in toc if level == 2), feed_html=feed_html,
+                    images=tuple(dict.fromkeys(job.images)), files=files)
 
 
 _EXTENSIONS = ["table", "autolink", "tagfilter", "strikethrough"]
 
+
+def _engine(dialect: Dialect) -> Callable[[str], str]:
+    """Markdown text -> raw HTML, by the site's engine (raw HTML is kept: nh3 cleans it next)."""
+    if dialect.engine != "python-markdown":
+        return partial(cmark.markdown_to_html_with_extensions, options=_OPTIONS, extensions=_EXTENSIONS)
+    import markdown  # only when a site chooses it
+
+    converter = markdown.Markdown(extensions=list(dialect.extensions), output_format="html")
+
+    def convert(source: str) -> str:
+        return converter.reset().convert(source)
+
+    return convert
+
+
+CALLOUTS = {"NOTE": ("note", "提示"), "TIP": ("tip", "小贴士"), "IMPORTANT": ("important", "重要"),
+            "WARNING": ("warning", "注意"), "CAUTION": ("caution", "警告")}
+_CALLOUT = re.compile(r"<blockquote>\s*<p>\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*(</p>\s*|<br\s*/?>\s*|\n|(?=</p>))",
+                      re.I)
+_QUOTE_TAG = re.compile(r"<(/?)blockquote\b[^>]*>")
+
+
+def callouts(html: str) -> tuple[str, str]:
+    """GitHub's alerts (a blockquote opening with `[!NOTE]` …) as labelled boxes for pages, and as a
+    quotation headed by the label in bold for feeds: (page HTML, feed HTML)."""
+    page, feed = html, html
+    for match in reversed(list(_CALLOUT.finditer(html))):
+        depth, end = 1, -1
+        for tag in _QUOTE_TAG.finditer(html, match.end()):
+            depth += -1 if tag.group(1) else 1
+            if depth == 0:
+                end = tag.start()
+                break
+        if end < 0:
+            continue
+        kind, label = CALLOUTS[match.group(1).upper()]
+        rest = "" if match.group(2).startswith("</p>") else "<p>"
+        inner = html[match.end():end]
+        close_end = end + len("</blockquote>")
+        page = (page[:match.start()] + f'<aside class="callout callout-{kind}" role="note" aria-label="{label}">\n'
+                f'<p class="callout-label">{label}</p>\n{rest}{inner}</aside>' + page[close_end:])
+        feed = (feed[:match.start()] + f"<blockquote>\n<p><strong>{label}</strong></p>\n{rest}{inner}</blockquote>"
+                + feed[close_end:])
+    return page, feed
 
 @dataclass(frozen=True, slots=True)
 class Job:
@@ -300,19 +391,20 @@ def _render_one(renderer: Renderer, job: Job, targets: Targets) -> tuple[Body, l
 BodyCache = dict[tuple[str, str, int], tuple[Body, list[Problem]]]
 
 
-def _cache_key(job: Job) -> tuple[str, str, int]:
-    return job.rel, hashlib.blake2b(job.source.encode("utf-8"), digest_size=16).hexdigest(), job.first_line
+def _cache_key(job: Job, dialect: Dialect) -> tuple[str, str, int]:
+    text = job.source if dialect == COMMONMARK else f"{dialect!r}\0{job.source}"
+    return job.rel, hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest(), job.first_line
 
 
-def render_all(jobs: Sequence[Job], targets: Targets, report: Report, cache: BodyCache | None = None
-               ) -> tuple[dict[str, Body], BodyCache]:
+def render_all(jobs: Sequence[Job], targets: Targets, report: Report, cache: BodyCache | None = None,
+               dialect: Dialect = COMMONMARK) -> tuple[dict[str, Body], BodyCache]:
     """Render every body, reusing cached ones whose links still resolve the same."""
     bodies: dict[str, Body] = {}
     kept: BodyCache = {}
     todo: list[Job] = []
     todo_keys: list[tuple[str, str, int]] = []
     for job in jobs:
-        key = _cache_key(job)
+        key = _cache_key(job, dialect)
         hit = cache.get(key) if cache else None
         if hit is not None and all(resolve(t, job.rel, image, targets) == was for t, image, was in hit[0].deps):
             bodies[job.key] = hit[0]
@@ -321,7 +413,7 @@ def render_all(jobs: Sequence[Job], targets: Targets, report: Report, cache: Bod
         else:
             todo.append(job)
             todo_keys.append(key)
-    renderer = Renderer()  # a forked worker uses its own copy
+    renderer = Renderer(dialect)  # a forked worker uses its own copy
     done = dict(fork_map([partial(_render_one, renderer, job, targets) for job in todo], parallel_from=PARALLEL_FROM))
     for index, (job, key) in enumerate(zip(todo, todo_keys, strict=True)):
         body, problems = done[index]

@@ -94,12 +94,13 @@ class Fingerprints:
         )
 
     def entry(self, entry: Entry) -> str:
-        """The entry's front matter (its record is a function of it and the path), body and rendered body."""
+        """The entry's front matter (its record is a function of it and the path), body, rendered body (with its
+        images' sizes and variants) and attachments (their sizes and page counts follow the files' bytes)."""
         key = self._entries.get(entry.id)
         if key is None:
             html = self.hall.bodies[entry.id].html
             key = self._entries[entry.id] = digest(entry.rel, entry.front_digest, entry.body_line, _hash(entry.body),
-                                                   _hash(html))
+                                                   _hash(html), self.hall.attachments.get(entry.id))
         return key
 
     def row(self, entry: Entry) -> str:

@@ -97,6 +97,15 @@ class Pause:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """An `attachments` entry as written: the file (relative to the Markdown file), its title, its line."""
+
+    file: str
+    title: str
+    line: int
+
+
+@dataclass(frozen=True, slots=True)
 class Release:
     id: str
     dept: str
@@ -123,6 +132,8 @@ class Release:
     interprets: tuple[str, ...] = ()  # on a policy release: ids of the documents it explains
     aliases: tuple[str, ...] = ()
     personal: tuple[Finding, ...] = ()  # unmasked numbers found reading it (privacy.check_source)
+    toc: bool | None = None  # table of contents: forced on or off; None: shown for three or more ## headings
+    attachments: tuple[Attachment, ...] = ()
 
     section = "releases"
 
@@ -157,6 +168,8 @@ class Question:
     paused: tuple[Pause, ...] = ()
     withdrawn: datetime | None = None
     personal: tuple[Finding, ...] = ()  # unmasked numbers found reading it (privacy.check_source)
+    toc: bool | None = None
+    attachments: tuple[Attachment, ...] = ()
 
     section = "qa"
     summary = ""
@@ -178,6 +191,7 @@ class Page:
     front_digest: str = ""
     aliases: tuple[str, ...] = ()
     personal: tuple[Finding, ...] = ()  # unmasked numbers found reading it (privacy.check_source)
+    toc: bool | None = None
 
     section = "pages"
     dept = ""

@@ -25,6 +25,7 @@ from releasehall.index import Hall, as_of
 from releasehall.load import load_source, report_personal_data, source_entry
 from releasehall.markup import Job, render_all
 from releasehall.model import Entry
+from releasehall.pictures import with_pictures
 from releasehall.render import entry_page, environment, page_bytes
 from releasehall.variants import mirror_files
 
@@ -61,17 +62,21 @@ def patch_bodies(hall: Hall, env: Environment | None, cache: BuildCache, rels: I
         if new is None or report.problems or type(new) is not type(old) or new.front_digest != old.front_digest:
             return None
         found = Report()
-        rendered, kept = render_all([Job(old.id, rel, new.body, new.body_line)], hall.targets, found)
+        rendered, kept = render_all([Job(old.id, rel, new.body, new.body_line)], hall.targets, found,
+                                    dialect=settings.markdown)
         body = rendered[old.id]
         before = hall.bodies[old.id]
         if found.problems or body.links != before.links or body.assets != before.assets or \
-                body.ids != before.ids or body.anchors != before.anchors:  # anchors elsewhere may break or heal
+                body.ids != before.ids or body.anchors != before.anchors or \
+                [f[:2] for f in body.files] != [f[:2] for f in before.files]:  # anchors elsewhere may break or heal
             return None
         kept_source = source_entry(path, new)
         if kept_source is None:
             return None
         cache.sources[rel] = kept_source
         cache.bodies.update(kept)
+        if hall.pictures and body.images:
+            body = with_pictures({old.id: body}, hall.pictures, hall.urls, settings.images_max_width)[old.id]
         bodies[old.id] = body
         changed.append(old)
     if not changed:

@@ -28,6 +28,7 @@ from releasehall.seo import StructuredData, first_image, shorten
 
 FRONT_PAGE_ITEMS = 10
 ON_TOPIC_ITEMS = 5
+TOC_FROM = 3  # ## headings from which a body is a long document, shown with a table of contents
 
 
 def environment(hall: Hall) -> Environment:
@@ -250,6 +251,8 @@ def entry_page(hall: Hall, entry: Entry) -> EntryPage:
         "replaces": [hall.by_id[i] for i in links.replaces.get(entry.id, ())],
         "interpretations": [hall.by_id[i] for i in links.interpretations.get(entry.id, ())],
         "interprets": [hall.by_id[i] for i in links.interprets.get(entry.id, ())],
+        "toc_headings": body.toc if (entry.toc is None and body.h2 >= TOC_FROM) or entry.toc else (),
+        "files": hall.attachments.get(entry.id, ()),
     }
     url = hall.urls.entry(entry)
     if isinstance(entry, Question):

@@ -11,6 +11,12 @@ import yaml
 from releasehall.cli import main
 
 SITE = {"title": "测试发布厅", "base_url": "https://hall.example.gov.cn/"}
+ENGINES = ("commonmark", "python-markdown")  # link, anchor and hostile-markup tests run under both
+
+
+def site_for(engine: str) -> dict[str, Any]:
+    """site.yaml for a hall whose bodies are read by `engine`."""
+    return SITE if engine == "commonmark" else {**SITE, "markdown": {"engine": engine}}
 
 
 def front(data: dict[str, Any], body: str = "") -> str:
@@ -31,6 +37,31 @@ def write_site(root: Path, files: dict[str, Any], site: dict[str, Any] | None = 
         else:
             path.write_text(value, encoding="utf-8")
     return root
+
+
+def image(width: int, height: int, fmt: str = "PNG", color: tuple[int, int, int] = (30, 90, 160), **save: Any) -> bytes:
+    """A real image of one color (Pillow), for sites that show pictures."""
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    Image.new("RGB", (width, height), color).save(out, fmt, **save)
+    return out.getvalue()
+
+
+def pdf(pages: int, shade: int = 255) -> bytes:
+    """A real PDF of `pages` blank pages (Pillow's PDF writer)."""
+    import time
+    from io import BytesIO
+
+    from PIL import Image
+
+    out = BytesIO()
+    sheets = [Image.new("RGB", (60, 80), (shade, shade, shade)) for _ in range(pages)]
+    stamp = time.gmtime(1704067200)  # the same bytes every time
+    sheets[0].save(out, "PDF", save_all=True, append_images=sheets[1:], creationDate=stamp, modDate=stamp)
+    return out.getvalue()
 
 
 def dept(name: str, **extra: Any) -> dict[str, Any]:
@@ -58,7 +89,7 @@ BASIC: dict[str, Any] = {
     "content/traffic/releases/说明.md": front(
         {"title": "管制说明", "date": "2024-09-21", "topics": ["公共交通"], "related": ["police/releases/a"]},
         "\n![地图](img/map.png)\n"),
-    "content/traffic/releases/img/map.png": b"\x89PNG fake",
+    "content/traffic/releases/img/map.png": image(40, 30),
     "content/police/qa/q1.md": front(
         {"title": "能否办证", "asked": "2024-09-27 10:00", "question": "国庆能否办理身份证？",
          "replied": "2024-10-08 09:00", "topics": ["户政"]}, "\n可以。\n"),

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import BASIC, dept, front, write_site
+from conftest import BASIC, ENGINES, dept, front, site_for, write_site
 
 NOW = "2024-10-20 12:00"
 
@@ -33,12 +33,15 @@ def test_every_page_of_the_output_table(tmp_path, run_cli):
         assert (out / rel).is_file(), rel
 
 
-def test_links_between_sources_become_urls_and_backlinks(tmp_path, run_cli):
-    out = build(run_cli, write_site(tmp_path, BASIC))
+@pytest.mark.parametrize("engine", ENGINES)
+def test_links_between_sources_become_urls_and_backlinks(tmp_path, run_cli, engine):
+    out = build(run_cli, write_site(tmp_path, BASIC, site_for(engine)))
     a = read(out, "police/releases/a/index.html")
     assert '<a href="/traffic/releases/shuo-ming/">说明</a>' in a
     target = read(out, "traffic/releases/shuo-ming/index.html")
-    assert '<img src="/traffic/releases/img/map.png" alt="地图">' in target
+    attributes = 'src="/traffic/releases/img/map.png" alt="地图"' if engine == "commonmark" else \
+        'alt="地图" src="/traffic/releases/img/map.png"'  # the order each engine writes them in
+    assert f'<img {attributes} loading="lazy" width="40" height="30">' in target
     # backlink from a, and related declared by the target shows on both sides
     assert 'id="backlinks"' in target and 'href="/police/releases/a/">国庆交通管制</a>' in target
     assert 'id="related"' in a and 'href="/traffic/releases/shuo-ming/">管制说明</a>' in a
@@ -191,11 +194,12 @@ def test_traditional_chinese_mirror(tmp_path, run_cli):
     assert "<loc>https://hall.example.gov.cn/zh-hant/police/</loc>" in read(out, "sitemap.xml")
 
 
-def test_standalone_page_linked_by_url_or_source(tmp_path, run_cli):
+@pytest.mark.parametrize("engine", ENGINES)
+def test_standalone_page_linked_by_url_or_source(tmp_path, run_cli, engine):
     files = {**BASIC, "content/pages/about.md": front({"title": "关于"}, "x\n"),
              "content/police/releases/b.md": front({"title": "b", "date": "2024-09-01"},
                                                    "[一](/about/) [二](/pages/about.md)\n")}
-    page = read(build(run_cli, write_site(tmp_path, files)), "police/releases/b/index.html")
+    page = read(build(run_cli, write_site(tmp_path, files, site_for(engine))), "police/releases/b/index.html")
     assert '<a href="/about/">一</a> <a href="/about/">二</a>' in page
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import BASIC, SITE, dept, front, write_site
+from conftest import BASIC, ENGINES, SITE, dept, front, site_for, write_site
 
 NOW = "2024-10-20 12:00"
 
@@ -56,8 +56,9 @@ RELEASE = {"title": "标题", "date": "2024-09-01"}
         ("---\ntitle: 标题\ndate: 2024-09-01\ntitle: again\n---\n", 4, "key 'title' appears twice"),
     ],
 )
-def test_release_errors_name_file_and_line(tmp_path, run_cli, text, where, fragment):
-    site = write_site(tmp_path, {**BASIC, "content/police/releases/bad.md": text})
+@pytest.mark.parametrize("engine", ENGINES)
+def test_release_errors_name_file_and_line(tmp_path, run_cli, text, where, fragment, engine):
+    site = write_site(tmp_path, {**BASIC, "content/police/releases/bad.md": text}, site_for(engine))
     lines = errors_of(run_cli, site)
     matching = [line for line in lines if line.startswith(f"content/police/releases/bad.md:{where}: ")]
     assert any(fragment in line for line in matching), lines
@@ -193,11 +194,12 @@ def test_missing_site_yaml(tmp_path, run_cli):
     assert err.startswith("site.yaml:1: 找不到")
 
 
-def test_unpublished_link_is_a_warning_and_dropped(tmp_path, run_cli):
+@pytest.mark.parametrize("engine", ENGINES)
+def test_unpublished_link_is_a_warning_and_dropped(tmp_path, run_cli, engine):
     files = {**BASIC,
              "content/police/releases/later.md": front({"title": "以后", "date": "2025-01-01"}, "x\n"),
              "content/police/releases/now.md": front(RELEASE, "\n见[以后](later.md)\n")}
-    site = write_site(tmp_path, files)
+    site = write_site(tmp_path, files, site_for(engine))
     code, _out, err = run_cli("build", "--site", str(site), "--out", str(site / "out"), "--now", NOW)
     assert code == 0
     assert "content/police/releases/now.md:6: 警告 warning: " in err
@@ -214,8 +216,10 @@ def test_broken_operator_template_is_a_path_line_error(tmp_path, run_cli):
     assert errors_of(run_cli, site)[0].startswith("layouts/404.html:3: 模板错误")
 
 
-def test_link_to_the_hall_home(tmp_path, run_cli):
-    site = write_site(tmp_path, {**BASIC, "content/police/releases/h.md": front(RELEASE, "[首页](/)\n")})
+@pytest.mark.parametrize("engine", ENGINES)
+def test_link_to_the_hall_home(tmp_path, run_cli, engine):
+    site = write_site(tmp_path, {**BASIC, "content/police/releases/h.md": front(RELEASE, "[首页](/)\n")},
+                      site_for(engine))
     assert run_cli("build", "--site", str(site), "--out", str(site / "out"), "--now", NOW)[0] == 0
     assert '<a href="/">首页</a>' in (site / "out/police/releases/h/index.html").read_text(encoding="utf-8")
 

@@ -12,7 +12,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import BASIC, dept, front, write_site
+from conftest import BASIC, ENGINES, dept, front, image, site_for, write_site
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -64,7 +64,8 @@ def snapshot(out: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
 
-def test_hostile_markup_survives_nowhere(tmp_path, run_cli):
+@pytest.mark.parametrize("engine", ENGINES)
+def test_hostile_markup_survives_nowhere(tmp_path, run_cli, engine):
     files = {
         **BASIC,
         "content/police/releases/h.md": front({"title": "<script>t()</script>", "date": "2024-10-01",
@@ -72,7 +73,7 @@ def test_hostile_markup_survives_nowhere(tmp_path, run_cli):
         "content/police/qa/h.md": front({"title": "问", "asked": "2024-10-01", "question": "<script>q()</script>",
                                          "asker": "<img src=x onerror=y>", "replied": "2024-10-02"}, HOSTILE),
     }
-    site = write_site(tmp_path, files)
+    site = write_site(tmp_path, files, site_for(engine))
     assert run_cli("build", "--site", str(site), "--out", str(site / "out"), "--now", NOW)[0] == 0
     for rel, data in snapshot(site / "out").items():
         if not rel.endswith((".html", ".xml", ".json", ".opml")):
@@ -124,7 +125,7 @@ def test_failed_write_leaves_old_output_and_no_temporary_folders(tmp_path, monke
     def broken(*_args, **_kwargs):
         raise OSError("disk full")
 
-    (site / "content/traffic/releases/img/map.png").write_bytes(b"\x89PNG changed")
+    (site / "content/traffic/releases/img/map.png").write_bytes(image(20, 10))
     source = site / "content/police/releases/a.md"
     source.write_text(source.read_text(encoding="utf-8") + "\n新增一段。\n", encoding="utf-8")
     monkeypatch.setattr(write.shutil, "copyfile", broken)

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import BASIC, SITE, dept, front, write_site
+from conftest import BASIC, SITE, dept, front, image, pdf, write_site
 
 from releasehall import safeurl
 
@@ -157,11 +157,11 @@ def scheduled_site(root: Path) -> Path:
                                                   "\n![草稿图](img/draft.png) ![共用](img/shared.png)\n"),
         "content/police/releases/now.md": front({"title": "已发布", "date": "2024-10-01"},
                                                 "\n![共用](img/shared.png)\n"),
-        "content/police/releases/img/later.png": b"\x89PNG later",
-        "content/police/releases/img/draft.png": b"\x89PNG draft",
-        "content/police/releases/img/shared.png": b"\x89PNG shared",
-        "content/police/releases/img/unused.png": b"\x89PNG unused",
-        "content/police/releases/files/plan.pdf": b"%PDF plan",
+        "content/police/releases/img/later.png": image(4, 3, color=(1, 2, 3)),
+        "content/police/releases/img/draft.png": image(4, 3, color=(4, 5, 6)),
+        "content/police/releases/img/shared.png": image(4, 3, color=(7, 8, 9)),
+        "content/police/releases/img/unused.png": image(4, 3, color=(10, 11, 12)),
+        "content/police/releases/files/plan.pdf": pdf(2),
     })
 
 
@@ -173,7 +173,7 @@ def test_files_used_only_by_unpublished_items_are_not_copied_until_published(tmp
         "img/shared.png", "img/unused.png"]
     code, _out, _err = run_cli("build", "--site", str(site), "--out", str(site / "out"), "--now", "2024-11-02")
     assert code == 0
-    assert (out / "img/later.png").read_bytes() == b"\x89PNG later"
+    assert (out / "img/later.png").read_bytes() == image(4, 3, color=(1, 2, 3))
     assert (out / "files/plan.pdf").is_file() and not (out / "img/draft.png").exists()
     code, _out, _err = run_cli("build", "--site", str(site), "--out", str(site / "out"), "--now", "2024-11-02",
                                "--drafts")

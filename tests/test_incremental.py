@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import BASIC, front, write_site
+from conftest import BASIC, front, image, write_site
 
 from releasehall.build import run
 
@@ -52,7 +52,7 @@ EDITS: dict[str, Callable[[Path], None]] = {
     "template": lambda s: (s / "layouts").mkdir() or (s / "layouts/404.html").write_text("<p>找不到</p>\n",
                                                                                           encoding="utf-8"),
     "site.yaml": lambda s: edit(s / "site.yaml", "测试发布厅", "测试政务发布厅"),
-    "asset": lambda s: (s / "content/traffic/releases/img/map.png").write_bytes(b"\x89PNG other"),
+    "asset": lambda s: (s / "content/traffic/releases/img/map.png").write_bytes(image(30, 20)),
 }
 
 
