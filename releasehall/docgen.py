@@ -70,13 +70,18 @@ NOTES: dict[str, tuple[str, str, str]] = {
     "site:variants": ("`[zh-Hant]` 生成 /zh-hant/ 下的繁体镜像", "`[zh-Hant]` adds a Traditional-Chinese mirror", "[zh-Hant]"),
     "site:output": ("输出目录（相对站点目录）", "output folder, relative to the site folder", "public"),
     "site:attachments": ("附件设置", "attachment settings", ""),
-    "site:attachments.max_mb": ("单个附件的大小上限（MB）", "largest attachment, in MB", "50"),
+    "site:attachments.max_mb": ("单个附件的大小上限（MB），check 审计超限的附件", "largest attachment, in MB; check "
+                                "reports larger ones", "50"),
     "site:images": ("图片设置", "image settings", ""),
-    "site:images.max_width": ("图片最大宽度（像素）", "widest image variant, in pixels", "1600"),
+    "site:images.max_width": ("正文图片宽于此值时发布多个缩放尺寸（WebP 和原格式），此值为最大一档（像素）",
+                              "a body image wider than this is published resized (WebP and its own format), this "
+                              "width being the largest", "1600"),
     "site:favicon": ("网站图标文件", "the favicon file", "static/favicon.png"),
     "site:markdown": ("Markdown 设置", "Markdown settings", ""),
     "site:markdown.engine": ("Markdown 引擎", "Markdown engine", "commonmark"),
-    "site:markdown.extensions": ("python-markdown 引擎的扩展", "extensions of the python-markdown engine", "[toc]"),
+    "site:markdown.extensions": ("python-markdown 引擎的扩展，只能从审核过的内置扩展中选（默认 tables、fenced_code、footnotes）",
+                                 "extensions of the python-markdown engine, from the vetted built-in ones only "
+                                 "(default: tables, fenced_code, footnotes)", "[tables, footnotes, def_list]"),
     "dept:name": ("部门全称", "full name", "示例市公安局"),
     "dept:short_name": ("账号名称（简称）", "account name", "示例公安"),
     "dept:parent": ("上级部门的标识（文件夹名）", "id of the parent department", "xinwenban"),
