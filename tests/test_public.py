@@ -7,7 +7,7 @@ import json
 import re
 from pathlib import Path
 
-from conftest import BASIC, SITE, dept, front, write_site
+from conftest import BASIC, SITE, dept, front, image, write_site
 
 from releasehall.i18n import to_traditional
 from releasehall.seo import dump
@@ -43,7 +43,7 @@ FILES = {
     "content/police/releases/urgent.md": front(
         {"title": "暴雨红色预警", "date": "2024-10-19 08:00", "kind": "emergency", "summary": "今日停课。"},
         "\n![雷达图](img/radar.png)\n\n请留在室内。\n"),
-    "content/police/releases/img/radar.png": b"\x89PNG fake",
+    "content/police/releases/img/radar.png": image(64, 48),
     "content/police/qa/evil.md": front(
         {"title": "标题" + EVIL, "asked": "2024-10-08 10:00", "question": "问题" + EVIL, "asker": "王" + EVIL,
          "replied": "2024-10-09 09:00", "channel": "wechat"}, "\n答复：已处理。\n"),
