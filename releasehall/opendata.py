@@ -193,6 +193,8 @@ def render_stats(hall: Hall, env: Environment, memo: Memo, fp: Fingerprints, job
 
     alerts = overdue_feed_links(hall)
     months = hall.stats.months
+    last = last_month(hall)
+    best = ranking.top(last.departments) if last is not None and last.departments is not None else []
     month_chart = bar_chart(f"{words['asked_in']} / {words['months']}", [(m.month, m.asked) for m in months], "")
     for sort in SORTS:
         rows = scoreboard(hall, sort)
@@ -201,7 +203,8 @@ def render_stats(hall: Hall, env: Environment, memo: Memo, fp: Fingerprints, job
                           [(r.name, r.figures.on_time_rate) for r in sorted(ranked, key=lambda r: r.rank or 0)])
         url = urls.stats() if sort == "on_time_rate" else urls.stats_file(f"sort/{sort}/")
         page(url, "stats.html", words["stats"], alerts, rows=rows, sort=sort, sorts=list(SORTS), chart=chart,
-             month_chart=month_chart, months=months, min_ranked=MIN_RANKED, hall_figures=hall.stats.hall)
+             month_chart=month_chart, months=months, min_ranked=MIN_RANKED, hall_figures=hall.stats.hall,
+             last_month=last, best=best)
     names = _names(hall)
     previous: Month | None = None
     for month in months:
@@ -223,6 +226,13 @@ def render_stats(hall: Hall, env: Environment, memo: Memo, fp: Fingerprints, job
         path = urls.output_path(urls.stats_file(name))
         if not memo.reuse(path, key):
             jobs.add((path,), partial(_data, make, hall))
+
+
+def last_month(hall: Hall) -> Month | None:
+    """The calendar month before "now"'s, when the hall has a report for it: the month the hall showcases."""
+    today = hall.now.astimezone(hall.settings.tz).date()
+    key = f"{today.year - (today.month == 1):04d}-{(today.month - 2) % 12 + 1:02d}"
+    return next((m for m in hall.stats.months if m.month == key), None)
 
 
 def overdue_feed_links(hall: Hall) -> list[dict[str, str]]:

@@ -67,9 +67,16 @@ def test_sample_meets_the_issue_minimums(sample):
     data = json.loads((sample / "stats/stats.json").read_text(encoding="utf-8"))
     assert len(data["departments"]) >= 8
     statuses = Counter(q["status"] for q in data["questions"])
-    assert set(statuses) == {"pending", "overdue", "replied", "in-progress", "resolved"}
+    assert set(statuses) == {"pending", "overdue", "replied", "in-progress", "resolved", "withdrawn"}
     assert len(data["questions"]) >= 30
     assert data["hall"]["releases"] >= 40
+    # supervision: a paused question, an open pause, a withdrawn one and a very overdue one (issue 13)
+    questions = {q["id"]: q for q in data["questions"]}
+    assert questions["weijian/qa/2026-09-29-zhuyuan-baoxiao"]["on_time"] is True  # due 10-13: 3 days paused
+    assert questions["jiaotong/qa/2026-11-12-wangyueche-lipei"]["status"] == "pending"  # paused since 11-16
+    assert data["hall"]["withdrawn"] >= 1 and data["hall"]["very_overdue"] >= 1
+    assert "因等待补充材料暂停计时 3 个工作日" in \
+        (sample / "weijian/qa/2026-09-29-zhuyuan-baoxiao/index.html").read_text(encoding="utf-8")
     for kind in ("news", "notice", "policy", "emergency", "rumor", "interview", "survey", "event"):
         assert any((sample / f"kinds/{kind}").rglob("index.html"))
         assert '<li class="item item-release' in (sample / f"kinds/{kind}/index.html").read_text(encoding="utf-8")

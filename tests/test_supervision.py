@@ -353,3 +353,47 @@ def test_stats_overdue_command(tmp_path, run_cli):
         "【超期不超过 5 个工作日】1",
         "- 超期 5 个工作日 · 乙局 · 超期五天 · 答复期限 due 2024-10-12 · https://hall.example.gov.cn/b/qa/o5/",
     ]
+
+
+def test_month_report_prints_hall_on_one_a4_page_then_a_page_per_department(built):
+    """Chromium prints /stats/2024-10/: the hall's page, one page for each of the two departments, then the
+    categories and topics."""
+    import functools
+    import re
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    from playwright.sync_api import sync_playwright
+
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(built))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+            try:
+                page = browser.new_page()
+                page.goto(f"http://127.0.0.1:{server.server_address[1]}/stats/2024-10/")
+                pdf = page.pdf(prefer_css_page_size=True)
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf)) == 4
+    box = re.search(rb"/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)", pdf)
+    assert box is not None and (round(float(box[1])), round(float(box[2]))) == (595, 842)  # A4 in points
+
+
+def test_stats_page_showcases_last_months_best(tmp_path, run_cli):
+    site = write_site(tmp_path, RANKING)
+    assert run_cli("build", "--site", str(site), "--out", str(site / "out"), "--now", "2024-11-03 12:00")[0] == 0
+    stats = (site / "out/stats/index.html").read_text(encoding="utf-8")
+    best = stats[stats.index('id="best"'):stats.index("</section>", stats.index('id="best"'))]
+    assert 'href="/stats/2024-10/"' in best
+    assert _order(best, ["大样本局", "小样本局", "一半局"]) == ["大样本局", "小样本局", "一半局"]
+    department = (site / "out/y/index.html").read_text(encoding="utf-8")
+    assert 'href="/y/overdue.xml"' in department
