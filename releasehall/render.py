@@ -25,6 +25,7 @@ from releasehall.memo import Fingerprints, Memo, digest
 from releasehall.model import KINDS, VALIDITIES, Entry, Question, Release
 from releasehall.outputs import Jobs
 from releasehall.seo import StructuredData, first_image, shorten
+from releasehall.variants import PREFIX
 
 FRONT_PAGE_ITEMS = 10
 ON_TOPIC_ITEMS = 5
@@ -363,6 +364,7 @@ def sitemap(hall: Hall, html_paths: Sequence[str]) -> bytes:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     redirects = {urls.output_path(alias.url) for alias in hall.aliases}
+    redirects |= {f"{PREFIX}{path}" for path in redirects}  # and their zh-Hant twins
     for path in sorted(p for p in html_paths if p.endswith("index.html") and p not in redirects):
         loc = urls.absolute(urls.home() + path.removesuffix("index.html"))
         mod = f"<lastmod>{lastmod[path].isoformat()}</lastmod>" if path in lastmod else ""

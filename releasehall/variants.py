@@ -36,7 +36,7 @@ class _Mirror:
         self.home = urls.home()
         base = re.escape(self.home)
         self.absolute = re.compile(re.escape(self.origin) + base + r"([^\"'<>\s]*)")
-        self.rooted = re.compile(r'((?:href|src)=")' + base + r'([^"]*)"')
+        self.rooted = re.compile(r'((?:href|src)="|http-equiv="refresh" content="0; url=)' + base + r'([^"]*)"')
         # the hreflang alternates name both versions already: they stay as they are
         self.fragment = re.compile(r'(href="[^"#]*#)([^"]*%[0-9A-Fa-f]{2}[^"]*)"')
         self.alternates = re.compile(r'<link rel="alternate" hreflang="[^"]+" href="[^"]*">\n')

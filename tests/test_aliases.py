@@ -154,3 +154,14 @@ def test_incremental_build_with_aliases_equals_a_clean_build(tmp_path, change):
     build(clean, tmp_path / "clean-out")
     assert snapshot(out) == snapshot(tmp_path / "clean-out")
     assert (out / "gov/releases/old-name/index.html").exists() == (change == "rename target")
+
+
+def test_the_zh_hant_mirror_redirects_within_the_mirror_and_stays_out_of_the_sitemap(tmp_path):
+    site = write_site(tmp_path / "site", FILES, site={"title": "测试发布厅", "base_url": "https://hall.example.gov.cn/",
+                                                      "variants": ["zh-Hant"]})
+    out = build(site, tmp_path / "out")
+    page = read(out, "zh-hant/gov/releases/old-name/index.html")
+    assert '<meta http-equiv="refresh" content="0; url=/zh-hant/gov/releases/new-name/">' in page
+    assert '<a href="/zh-hant/gov/releases/new-name/">停車辦法</a>' in page
+    sitemap = read(out, "sitemap.xml")
+    assert "zh-hant/gov/releases/new-name/" in sitemap and "old-name" not in sitemap
