@@ -451,3 +451,79 @@ def test_maintainers_must_be_code_host_handles(tmp_path, run_cli, handle):
     assert code == 1
     assert "is not a code-host handle: write @user or @org/team" in error_lines(
         err, "content/police/department.yaml")[0]
+
+
+# --- In a real browser: a page built from hostile Markdown runs no script ------------------------------------------
+
+BROWSER_PAYLOADS = HOSTILE_LINKS + """
+[k](javascript%3Awindow.__pwned%3D1)
+
+[l](%6A%61vascript:window.__pwned=2)
+
+[m](JAVA%0D%0ASCRIPT:window.__pwned=3)
+
+<a href="&#106;avascript:window.__pwned=4">n</a> <a href=" javascript:window.__pwned=5">o</a>
+
+<a href="java&#9;script:window.__pwned=6">p</a> <a href="data:text/html,<script>alert(7)</script>">q</a>
+
+<img src="https://img.example/x.png" onerror="window.__pwned=8"> <svg onload="window.__pwned=9"></svg>
+
+<details open ontoggle="window.__pwned=10"><summary>s</summary></details>
+
+[r](https://ok.example/) [s](mailto:a@b.cn) [t](tel:12345) [u](../qa/h.md)
+"""
+
+
+def test_a_page_built_from_hostile_markdown_runs_no_script_in_chromium(tmp_path, run_cli):
+    import functools
+    import http.server
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    site = hostile_site(tmp_path)
+    (site / "content/police/releases/h.md").write_text(
+        front({"title": "恶意链接", "date": "2024-10-01"}, BROWSER_PAYLOADS), encoding="utf-8")
+    code, err = build(run_cli, site)
+    assert code == 0, err
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(site / "out"))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{httpd.server_address[1]}"
+    dialogs: list[str] = []
+    clicked = 0
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu",
+                                                           "--disable-background-networking"])
+            try:
+                page = browser.new_page()
+                page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+                page.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), lambda route: route.abort())
+                for path in ("/police/releases/h/", "/police/qa/h/", "/police/"):
+                    page.goto(base + path)
+                    page.wait_for_load_state("load")
+                    # the browser's own reading of every URL on the page: only the allowed schemes
+                    protocols = page.eval_on_selector_all(
+                        "[href], [src], [cite]",
+                        "els => els.map(e => new URL(e.getAttribute('href') ?? e.getAttribute('src') ?? "
+                        "e.getAttribute('cite'), location.href).protocol)")
+                    assert set(protocols) <= {"http:", "https:", "mailto:", "tel:"}, (path, protocols)
+                    count = page.locator("main a").count() if path == "/police/releases/h/" else 0
+                    for index in range(count):
+                        page.goto(base + path)
+                        link = page.locator("main a").nth(index)
+                        if (link.get_attribute("href") or "").startswith(("mailto:", "tel:", "http")):
+                            continue  # leaves the hall: not ours to follow
+                        clicked += 1
+                        link.click()  # a script URL would run in this page; a site link loads another page
+                        page.wait_for_load_state("load")
+                        assert page.evaluate("window.__pwned === undefined"), (path, index)
+                    assert page.evaluate("window.__pwned === undefined")
+                assert clicked >= 10
+            finally:
+                browser.close()
+    finally:
+        httpd.shutdown()
+    assert dialogs == []
