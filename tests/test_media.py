@@ -335,3 +335,58 @@ def test_python_markdown_engine_builds_with_vetted_extensions_only(tmp_path, run
         "fenced_code]", "pymdownx.snippets]"), encoding="utf-8")
     code, _out, err = run_cli("build", "--site", str(site), "--now", NOW)
     assert code == 1 and "site.yaml:5:" in err and "'pymdownx.snippets' is not allowed" in err
+
+
+# ---- the sample hall shows all of it, with either engine
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_sample_hall_builds_with_either_engine_and_shows_attachments_photos_toc_and_callouts(tmp_path, engine):
+    site = tmp_path / "hall"
+    for folder in ("content", "layouts"):
+        if (REPO / folder).is_dir():
+            shutil.copytree(REPO / folder, site / folder)
+    text = (REPO / "site.yaml").read_text(encoding="utf-8")
+    if engine != "commonmark":
+        text += f"markdown:\n  engine: {engine}\n"
+    (site / "site.yaml").write_text(text, encoding="utf-8")
+    outcome = run(site, out=site / "out", now="2026-11-20 18:00")
+    assert [str(p) for p in outcome.problems] == []
+    rules = page(site, "xinwenban/releases/2026-09-15-liuyan-banli-guiding/index.html")
+    assert '<li class="toc-2"><a href="#答复时限">答复时限</a></li>' in rules
+    assert '<aside class="callout callout-important" role="note" aria-label="重要">' in rules
+    assert ('<a href="/xinwenban/releases/files/liuyan-banli-guiding.pdf">《政务发布厅网民留言办理规定》全文</a> '
+            '<span class="file-meta">（PDF，2.3 KB，共 2 页）</span>') in rules
+    photo_page = page(site, "xinwenban/releases/2026-10-15-weifangtan-shilu/index.html")
+    assert 'src="/xinwenban/releases/img/weifangtan-xianchang-1600w.jpg"' in photo_page
+    assert 'width="1600" height="1000"' in photo_page and 'type="image/webp"' in photo_page
+    source = (site / "content/xinwenban/releases/img/weifangtan-xianchang.jpg").read_bytes()
+    assert 0x8825 in exif_of(source)  # the committed photo carries a GPS position …
+    for published in sorted((site / "out").rglob("*.jp*g")):  # … no published JPEG does
+        assert exif_of(published.read_bytes()) == {}, published
+
+
+def test_serve_quick_path_on_a_body_with_a_photo_callout_and_attachment_equals_a_whole_build(tmp_path):
+    from releasehall.serve import Site
+
+    rel = "content/police/releases/photos.md"
+    files = {**ATTACHED, **IMAGES,
+             rel: front({"title": "现场", "date": "2024-09-20"},
+                        "\n![大图](img/wide.jpg)\n\n> [!NOTE]\n> 注意安全。\n\n[附件](files/form.docx)\n")}
+    site = site_with(tmp_path / "site", files)
+    preview = Site(site.resolve(), "http://127.0.0.1:8000/", NOW, False)
+    assert not preview.rebuild().errors
+    text = (site / rel).read_text(encoding="utf-8").replace("注意安全。", "注意安全，服从指挥。")
+    (site / rel).write_text(text, encoding="utf-8")
+    quick = preview.rebuild({rel})
+    assert quick is not None and not quick.problems
+    assert "police/releases/photos/index.html" in quick.rendered and "police/index.html" not in quick.rendered
+    shown = preview.files["police/releases/photos/index.html"].decode("utf-8")
+    assert "服从指挥" in shown and "wide-1600w.webp 1600w" in shown and "callout-note" in shown
+    fresh = tmp_path / "fresh"
+    shutil.copytree(site, fresh, ignore=shutil.ignore_patterns(".cache"))
+    whole = Site(fresh.resolve(), "http://127.0.0.1:8000/", NOW, False)
+    assert not whole.rebuild().errors
+    assert preview.files == whole.files
