@@ -29,7 +29,7 @@ from releasehall.memo import THEME, Fingerprints, Memo
 from releasehall.opendata import render_stats
 from releasehall.outputs import Jobs
 from releasehall.pictures import picture_files
-from releasehall.schema import parse_datetime
+from releasehall.schema import FIRST_YEAR, LAST_YEAR, Invalid, parse_datetime
 from releasehall.variants import mirror
 from releasehall.write import Stager, stamp_of
 
@@ -58,8 +58,20 @@ def build_now(now: str | None, tz: Any) -> datetime:
     if now:
         return parse_datetime(now, tz)
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    moment = datetime.fromtimestamp(int(epoch)) if epoch and epoch.isdigit() else datetime.now()
+    moment = source_date_epoch(epoch) if epoch and epoch.isdigit() else datetime.now()
     return moment.astimezone(tz)
+
+
+def source_date_epoch(epoch: str) -> datetime:
+    """SOURCE_DATE_EPOCH as a moment; Invalid (a usage error) when it is out of the years a hall can mean."""
+    try:
+        moment = datetime.fromtimestamp(int(epoch))
+    except (OverflowError, ValueError, OSError):
+        moment = None
+    if moment is None or not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise Invalid(f"SOURCE_DATE_EPOCH={epoch[:30]} 超出范围（年份应在 {FIRST_YEAR}–{LAST_YEAR} 之间）",
+                      f"SOURCE_DATE_EPOCH={epoch[:30]} is out of range (the year must be {FIRST_YEAR}-{LAST_YEAR})")
+    return moment
 
 
 def template_problem(exc: TemplateError, root: Path) -> Problem:

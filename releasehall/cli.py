@@ -111,6 +111,12 @@ def _check_options(args: argparse.Namespace, parser: argparse.ArgumentParser) ->
             parse_datetime(args.now, UTC)
         except Invalid as exc:
             parser.error(f"--now: {exc.en} / {exc.zh}")
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        try:
+            pipeline.source_date_epoch(epoch)
+        except Invalid as exc:
+            parser.error(f"{exc.en} / {exc.zh}")
     if getattr(args, "base_url", None):
         from releasehall.config import base_url
 

@@ -527,3 +527,12 @@ def test_a_page_built_from_hostile_markdown_runs_no_script_in_chromium(tmp_path,
     finally:
         httpd.shutdown()
     assert dialogs == []
+
+
+@pytest.mark.parametrize("epoch", ["99999999999999999", "99999999999"])
+def test_source_date_epoch_out_of_range_is_a_usage_error(tmp_path, run_cli, monkeypatch, epoch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    site = write_site(tmp_path, BASIC)
+    with pytest.raises(SystemExit) as exit_info:
+        run_cli("build", "--site", str(site), "--out", str(site / "out"))
+    assert exit_info.value.code == 2
