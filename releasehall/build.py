@@ -31,7 +31,7 @@ from releasehall.outputs import Jobs
 from releasehall.pictures import picture_files
 from releasehall.schema import FIRST_YEAR, LAST_YEAR, Invalid, parse_datetime
 from releasehall.variants import mirror
-from releasehall.write import Stager, stamp_of
+from releasehall.write import Stager, claim, recover, stamp_of
 
 
 @dataclass(slots=True)
@@ -88,6 +88,15 @@ def template_problem(exc: TemplateError, root: Path) -> Problem:
         f"releasehall/theme/{path.name}"
     return Problem(rel, line or 1, f"模板错误：{exc}；请检查模板语法和用到的变量",
                    f"template error: {exc}; check the template's syntax and the names it uses")
+
+
+def write_problem(exc: OSError, out: Path) -> Problem:
+    """A failure to write the output (read-only, full disk) as an error naming the path; nothing was changed."""
+    path = str(exc.filename or out)
+    reason = exc.strerror or str(exc)
+    return Problem(path, 1, f"无法写入输出（{reason}），旧的输出保持原样未改动；请检查磁盘空间和写入权限",
+                   f"cannot write the output ({reason}); the previous output is unchanged; check the free space "
+                   "and the permissions")
 
 
 def static_files(settings: Settings) -> dict[str, Path]:
@@ -176,17 +185,18 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
     if settings is None:
         return Outcome(problems=report.errors + report.warnings)
     root = settings.root
-    output = settings.output
-    if root.is_relative_to(output) or any(output.is_relative_to(root / name) for name in ("content", "layouts")):
-        report.error("site.yaml", 1, f"输出目录 {settings.output} 不能是站点目录本身或其中的 content/、layouts/",
-                     f"the output folder {settings.output} must not be the site folder, content/ or layouts/")
-        return Outcome(problems=report.errors)
+    out = settings.output
+    recover(out)  # whatever the command: first finish or undo a build killed while writing this output
+    if write:
+        claim(out, root)
     moment = build_now(now, settings.tz)
     signature = code_signature(settings.timezone)
     cache = load_cache(root, signature, report) if use_cache and write else BuildCache(signature)
-    out = settings.output
     same_output = cache.output == str(out)
-    stager = Stager(out) if write else None
+    try:
+        stager = Stager(out) if write else None
+    except OSError as exc:
+        return Outcome(problems=[*report.warnings, write_problem(exc, out)])
     gc.disable()  # the build makes millions of long-lived objects and few cycles; collecting them costs ~7 %
     try:
         outcome = generate(settings, moment, drafts, report, cache,
@@ -200,6 +210,10 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
             stager.copy(rel, source)
         written = stager.commit({*outcome.files, *outcome.staged, *outcome.copies, *outcome.reused},
                                 old_stamps=cache.stamps if same_output and out.is_dir() else None)
+    except OSError as exc:  # a read-only folder, a full disk: the old output is as it was
+        if stager is not None:
+            stager.abort()
+        return Outcome(problems=[*report.warnings, write_problem(exc, out)])
     except BaseException:
         if stager is not None:
             stager.abort()

@@ -211,6 +211,8 @@ def save_cache(root: Path, cache: BuildCache) -> None:
     folder = root / CACHE_DIR
     folder.mkdir(parents=True, exist_ok=True)
     data = dumps(cache)
+    for dead in folder.glob(".build-*"):  # left by a build killed while saving
+        dead.unlink(missing_ok=True)
     handle, temp = tempfile.mkstemp(prefix=".build-", dir=folder)
     try:
         with os.fdopen(handle, "wb") as out:

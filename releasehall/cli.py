@@ -208,10 +208,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _build_or_check(args: argparse.Namespace, site: Path, now: str | None) -> int:
+    from releasehall.write import OutputRefused
+
     checking = args.command == "check"
-    outcome = pipeline.run(site, out=getattr(args, "out", None), base_url=getattr(args, "base_url", None),
-                           now=now, drafts=args.drafts, write=not checking,
-                           use_cache=not getattr(args, "no_cache", False))
+    try:
+        outcome = pipeline.run(site, out=getattr(args, "out", None), base_url=getattr(args, "base_url", None),
+                               now=now, drafts=args.drafts, write=not checking,
+                               use_cache=not getattr(args, "no_cache", False))
+    except OutputRefused as exc:
+        print(f"releasehall: {exc}", file=sys.stderr)
+        return 2
     problems = outcome.problems
     if checking and outcome.hall is not None:
         from releasehall.audit import audit

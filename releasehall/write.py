@@ -1,25 +1,52 @@
 """The only module that touches the output folder.
 
+Release Hall deletes only what it wrote. The output folder carries a manifest of the files
+a build wrote (`.releasehall-manifest`, inside the folder, so a copied or CI-restored output
+is still recognized); `claim` refuses an output that is a file, lies inside `.git` or the
+site's own sources, or holds files the manifest does not list (unless it is empty).
+
 Outputs are written into a staging folder next to the output as they are made, by the
-process that made them. A first build's staging folder is renamed into place. Over an
-existing output, only changed files are staged; only when all of
-them are written are they moved into the output with `os.replace` (one atomic rename
-each), and files that are no longer produced are removed. Anything that fails while
-staging leaves the previous output exactly as it was and removes the staging folder.
-Unchanged files are never rewritten, so their modification times stay.
+process that made them. A first build's staging folder (with its manifest) is renamed into
+place. Over an existing output only changed files are staged; when all of them are written
+a journal of the moves is written into the staging folder, then each file is moved in with
+one atomic rename (the file it replaces, and every file no longer produced, moved aside
+into the staging folder), the manifest last. A failure during the moves (a read-only
+folder, a full disk) moves everything back: the old output is left byte for byte. A crash
+at any instant (kill -9) is repaired by the next run, under the same lock: a staging folder
+with a journal is completed, one without is removed. Unchanged files are never rewritten,
+so their modification times stay.
 """
 
 from __future__ import annotations
 
+import contextlib
 import filecmp
+import json
 import os
 import shutil
 import tempfile
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-Stamp = tuple[int, int]  # (size, mtime_ns)
+Stamp = tuple[int, int]  # (size, mtime_ns): the one stamp type, for output files
+
+MANIFEST = ".releasehall-manifest"  # inside the output: the files the last build wrote
+JOURNAL = ".journal"  # inside a staging folder: the moves of a commit under way
+ASIDE = ".aside"  # inside a staging folder: the files a commit replaced or removed, until it is done
+LOCK_WAIT = 60.0  # seconds to wait for another build writing the same output
+
+
+class OutputRefused(Exception):
+    """The output folder is not ours to write (a usage error: exit 2)."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh, self.en = zh, en
+
+    def __str__(self) -> str:
+        return f"{self.zh} / {self.en}"
 
 
 @dataclass(slots=True)
@@ -48,26 +75,154 @@ def _same_bytes(data: bytes, path: Path) -> bool:
 
 def _existing_files(out: Path) -> set[str]:
     found: set[str] = set()
-    for folder, _dirs, names in os.walk(out):
+    for folder, dirs, names in os.walk(out):
         prefix = os.path.relpath(folder, out).replace(os.sep, "/")
-        found.update(name if prefix == "." else f"{prefix}/{name}" for name in names)
+        links = [d for d in dirs if os.path.islink(os.path.join(folder, d))]
+        found.update(name if prefix == "." else f"{prefix}/{name}" for name in [*names, *links])
     return found
+
+
+def read_manifest(out: Path) -> set[str] | None:
+    """The files the last build wrote into `out`, or None when `out` carries no (readable) manifest."""
+    try:
+        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or data.get("format") != "releasehall-output" or \
+            not isinstance(data.get("files"), list) or not all(isinstance(f, str) for f in data["files"]):
+        return None
+    return {f for f in data["files"] if f and not f.startswith("/") and ".." not in f.split("/")}
+
+
+def _manifest_bytes(files: Iterable[str]) -> bytes:
+    return json.dumps({"format": "releasehall-output", "files": sorted(files)}, ensure_ascii=False,
+                      indent=0).encode("utf-8")
+
+
+def claim(out: Path, root: Path) -> None:
+    """Refuse (`OutputRefused`) an output folder that is not ours to write."""
+    shown = str(out)
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        raise OutputRefused(f"输出路径 {shown} 是一个文件而不是文件夹，不会用文件夹替换它；请换一个输出目录",
+                            f"the output path {shown} is a file, not a folder, and will not be replaced by one; "
+                            "choose another output folder")
+    if ".git" in out.parts:
+        raise OutputRefused(f"输出目录 {shown} 位于 .git 之内，会破坏版本库；请换一个输出目录",
+                            f"the output folder {shown} is inside .git and would destroy the repository; "
+                            "choose another output folder")
+    sources = [root / name for name in ("content", "layouts", ".cache", ".github")]
+    if root.is_relative_to(out) or any(out.is_relative_to(folder) for folder in sources):
+        raise OutputRefused(f"输出目录 {shown} 不能是站点目录本身、其上级或其中的 content/、layouts/、.cache/、.github/；"
+                            "请换一个输出目录",
+                            f"the output folder {shown} must not be the site folder, a folder above it, or inside its "
+                            "content/, layouts/, .cache/ or .github/; choose another output folder")
+    if not out.is_dir():
+        return
+    found = _existing_files(out) - {MANIFEST}
+    if not found:
+        return
+    ours = read_manifest(out)
+    foreign = sorted(found - ours) if ours is not None else sorted(found)
+    if foreign:
+        listed = "、".join(foreign[:3]) + ("……" if len(foreign) > 3 else "")
+        listed_en = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")
+        raise OutputRefused(
+            f"输出目录 {shown} 中有不是发布厅写入的文件（{listed}，共 {len(foreign)} 个），发布厅只会删除自己写入的文件；"
+            "请换一个空的或新的输出目录，或先移走这些文件",
+            f"the output folder {shown} holds {len(foreign)} file(s) Release Hall did not write ({listed_en}); it only "
+            "deletes what it wrote: choose an empty or new output folder, or move those files away first")
+
+
+class _Lock:
+    """One writer per output at a time; a dead writer's lock goes with its process (flock)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.fd: int | None = None
+        try:
+            import fcntl
+        except ImportError:  # not on POSIX: no lock
+            return
+        self.fd = os.open(folder, os.O_RDONLY)
+        deadline = time.monotonic() + LOCK_WAIT
+        while True:
+            try:
+                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                return
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    self.release()
+                    raise OutputRefused(  # noqa: B904 (the wait, not the last try, is what failed)
+                                        f"另一个构建正在写入 {folder} 中的输出目录，请稍后再试",
+                                        f"another build is writing an output folder in {folder}; try again later")
+                time.sleep(0.05)
+
+    def release(self) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+
+
+def _staging_folders(out: Path) -> list[Path]:
+    try:
+        return sorted(p for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.new-") and p.is_dir()
+                      and not p.is_symlink())
+    except OSError:
+        return []
+
+
+def recover(out: Path) -> None:
+    """Finish or undo what a build killed while writing `out` left: a staging folder with a journal is
+    completed (its moves are idempotent), one without is removed. Takes the output's lock."""
+    if not _staging_folders(out):
+        return
+    lock = _Lock(out.parent)
+    try:
+        _recover(out)
+    finally:
+        lock.release()
+
+
+def _recover(out: Path) -> None:
+    for stage in _staging_folders(out):
+        journal = _read_journal(stage)
+        if journal is not None:
+            _forward(stage, out, *journal)
+            (stage / JOURNAL).unlink()
+        shutil.rmtree(stage, ignore_errors=True)
+
+
+def _read_journal(stage: Path) -> tuple[list[str], list[str]] | None:
+    try:
+        data = json.loads((stage / JOURNAL).read_text(encoding="utf-8"))
+        put, remove = data["put"], data["remove"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not all(isinstance(x, str) for x in [*put, *remove]):
+        return None
+    return put, remove
 
 
 class Stager:
     """Stages outputs in a folder next to `out`, in whichever process makes them.
 
-    `save` writes one file into the staging folder unless its bytes equal the last
-    output's, and returns its stamp; it may run in a forked worker, which hands the stamp
-    back for `record`. `put` is save-and-record in this process. `commit` moves the staged
-    files into place and removes stale ones; `abort` (or any failure before `commit`)
-    leaves `out` as it was.
+    Made by the main process, which holds the output's lock until `commit` or `abort`, and
+    first repairs what a killed build left (`recover`). `save` writes one file into the
+    staging folder unless its bytes equal the last output's, and returns its stamp; it may
+    run in a forked worker, which hands the stamp back for `record`. `put` is save-and-record
+    in this process. `commit` moves the staged files into place and removes stale ones;
+    `abort` (or any failure before or during `commit`) leaves `out` as it was.
     """
 
     def __init__(self, out: Path) -> None:
         out.parent.mkdir(parents=True, exist_ok=True)
         self.out = out
-        self.stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+        self._lock = _Lock(out.parent)
+        try:
+            _recover(out)
+            self.stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+        except BaseException:
+            self._lock.release()
+            raise
         self.staged: dict[str, Stamp] = {}
         self._folders: set[str] = set()  # made in the staging folder by this process
 
@@ -107,32 +262,48 @@ class Stager:
 
     def abort(self) -> None:
         """Drop everything staged; the output stays as it was."""
-        shutil.rmtree(self.stage, ignore_errors=True)
+        try:
+            shutil.rmtree(self.stage, ignore_errors=True)
+        finally:
+            self._lock.release()
 
     def commit(self, wanted: Iterable[str], old_stamps: Mapping[str, Stamp] | None = None) -> Written:
         """Make the output hold exactly `wanted`: the staged files, and the others as they already are.
 
         `old_stamps` are the previous output's stamps when known (from the cache), so that
-        unchanged files need not be stat'ed again.
+        unchanged files need not be stat'ed again. On any failure the output is as it was.
         """
         wanted = set(wanted)
         out, stage = self.out, self.stage
         result = Written()
         try:
+            manifest = _manifest_bytes(wanted)
+            if out.is_dir() and not any(out.iterdir()):
+                out.rmdir()  # an empty folder: as good as none
             if not out.exists():
+                (stage / MANIFEST).write_bytes(manifest)
                 os.chmod(stage, 0o755)
                 stage.rename(out)
                 stage = out
             else:
-                _apply(stage, out, sorted(self.staged))
-                stale = sorted(_existing_files(out) - wanted)
-                for rel in stale:
-                    (out / rel).unlink(missing_ok=True)
-                    _prune(out, (out / rel).parent)
+                ours = read_manifest(out) or set()
+                stale = sorted((ours & _existing_files(out)) - wanted)
+                (stage / MANIFEST).write_bytes(manifest)
+                put = [*sorted(self.staged), MANIFEST]
+                _write_journal(stage, put, stale)
+                try:
+                    _forward(stage, out, put, stale)
+                except BaseException:
+                    _back(stage, out, put, stale)
+                    raise
+                (stage / JOURNAL).unlink()
                 result.removed = len(stale)
         finally:
-            if stage is not out:
-                shutil.rmtree(stage, ignore_errors=True)
+            try:
+                if stage is not out:
+                    shutil.rmtree(stage, ignore_errors=True)
+            finally:
+                self._lock.release()
         result.written = len(self.staged)
         result.kept = len(wanted) - len(self.staged)
         for rel in sorted(wanted):
@@ -143,18 +314,57 @@ class Stager:
         return result
 
 
-def _apply(stage: Path, out: Path, staged: list[str]) -> None:
-    made: set[Path] = set()
-    for rel in staged:
+def _write_journal(stage: Path, put: list[str], remove: list[str]) -> None:
+    """The commit's moves, written whole (temporary file, then one rename) before the first move."""
+    temp = stage / (JOURNAL + ".tmp")
+    with open(temp, "w", encoding="utf-8") as file:
+        json.dump({"put": put, "remove": remove}, file, ensure_ascii=False)
+        file.flush()
+        os.fsync(file.fileno())
+    os.replace(temp, stage / JOURNAL)
+
+
+def _aside(stage: Path, out: Path, rel: str) -> None:
+    """Move the output's file at `rel` into the staging folder's aside area (kept until the commit is done)."""
+    target = stage / ASIDE / rel
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.replace(out / rel, target)
+
+
+def _forward(stage: Path, out: Path, put: list[str], remove: list[str]) -> None:
+    """Carry out a journal's moves; each step checks what is done, so running it again after a crash finishes it."""
+    for rel in remove:
+        if os.path.lexists(out / rel):
+            _aside(stage, out, rel)
+            _prune(out, (out / rel).parent)
+    for rel in put:
+        source = stage / rel
+        if not os.path.lexists(source):
+            continue  # moved in before the crash
         target = out / rel
-        if target.parent not in made:
-            if target.parent.exists() and not target.parent.is_dir():
-                target.parent.unlink()
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        if target.is_dir():
-            shutil.rmtree(target)
-        os.replace(stage / rel, target)
+        if os.path.lexists(target) and not os.path.lexists(stage / ASIDE / rel):
+            _aside(stage, out, rel)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(source, target)
+
+
+def _back(stage: Path, out: Path, put: list[str], remove: list[str]) -> None:
+    """Undo `_forward` after a failure in this process: every file as it was before the commit."""
+    for rel in reversed(put):
+        if not os.path.lexists(stage / rel) and os.path.lexists(out / rel):
+            os.replace(out / rel, stage / rel)  # ours, put in by this commit
+            _prune(out, (out / rel).parent)
+        aside = stage / ASIDE / rel
+        if os.path.lexists(aside):
+            (out / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(aside, out / rel)
+    for rel in reversed(remove):
+        aside = stage / ASIDE / rel
+        if os.path.lexists(aside):
+            (out / rel).parent.mkdir(parents=True, exist_ok=True)
+            os.replace(aside, out / rel)
+    with contextlib.suppress(OSError):
+        (stage / JOURNAL).unlink()
 
 
 def _prune(out: Path, folder: Path) -> None:

@@ -228,7 +228,8 @@ def test_link_to_the_hall_home(tmp_path, run_cli, engine):
 def test_output_folder_must_not_hold_the_sources(tmp_path, run_cli, out):
     site = write_site(tmp_path / "site", BASIC)
     code, _out, err = run_cli("build", "--site", str(site), "--out", str(site / out), "--now", NOW)
-    assert code == 1 and err.startswith("site.yaml:1: 输出目录")
+    assert code == 2 and err.startswith(f"releasehall: 输出目录 {(site / out).resolve()} 不能是站点目录本身")
+    assert "choose another output folder" in err
     assert sorted(p.name for p in site.iterdir()) == ["content", "site.yaml"]
 
 

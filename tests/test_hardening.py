@@ -129,8 +129,10 @@ def test_failed_write_leaves_old_output_and_no_temporary_folders(tmp_path, monke
     source = site / "content/police/releases/a.md"
     source.write_text(source.read_text(encoding="utf-8") + "\n新增一段。\n", encoding="utf-8")
     monkeypatch.setattr(write.shutil, "copyfile", broken)
-    with pytest.raises(OSError):
-        run(site, out=out, now=NOW)
+    outcome = run(site, out=out, now=NOW)
+    assert [str(p) for p in outcome.errors] == [
+        f"{out}:1: 无法写入输出（disk full），旧的输出保持原样未改动；请检查磁盘空间和写入权限 / cannot write the output "
+        "(disk full); the previous output is unchanged; check the free space and the permissions"]
     assert snapshot(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == [".cache", "content", "out", "site.yaml"]
 
