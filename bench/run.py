@@ -175,6 +175,23 @@ def serve_reload(hall: Path, work: Path) -> Timing:
         proc.wait(timeout=30)
 
 
+def fresh_checkout(hall: Path, target: Path, output: bool) -> None:
+    """What a CI runner has after a clone with the platform's cache restored: the sources with new modification
+    times, `.cache/releasehall/` as the last build left it, the output folder restored too (with new times) when
+    `output`, else none; then one file changed, as a one-file push."""
+    def copy(src: str, dst: str) -> None:
+        shutil.copyfile(src, dst)  # new modification times, as a checkout gives
+
+    for name in ("content", "layouts"):
+        if (hall / name).is_dir():
+            shutil.copytree(hall / name, target / name, copy_function=copy)
+    shutil.copyfile(hall / "site.yaml", target / "site.yaml")
+    shutil.copytree(hall / ".cache", target / ".cache")
+    if output:
+        shutil.copytree(hall / "public", target / "public", copy_function=copy)
+    edit_one(target)
+
+
 def discard(path: Path, work: Path) -> None:
     """Move an old folder out of the way; it is deleted after the last measurement.
 
@@ -200,6 +217,14 @@ def bench(size: int, work: Path, pelican: bool, hugo: bool) -> dict[str, Timing]
     results["releasehall no-op rebuild"] = measure(ours, work)
     edit_one(hall)
     results["releasehall one-file edit"] = measure(ours, work)
+    local = work / f"hall-{size}-local"
+    discard(local, work)
+    hall.rename(local)
+    for output in (True, False):  # issue 10: the cache survives a fresh checkout (at the same path, as on CI)
+        discard(hall, work)
+        fresh_checkout(local, hall, output)
+        label = "restored output" if output else "empty output"
+        results[f"releasehall fresh checkout, {label}"] = measure(ours, work)
     results["releasehall serve: save to reload"] = serve_reload(hall, work)
     if pelican:
         site = work / f"pelican-{size}"
@@ -231,6 +256,10 @@ def main() -> None:
         if "pelican cold" in results:
             ratio = results["pelican cold"].seconds / results["releasehall cold"].seconds
             print(f"{'pelican / releasehall cold':40s} {ratio:8.1f} x")
+        for label in ("restored output", "empty output"):
+            ratio = results[f"releasehall fresh checkout, {label}"].seconds / \
+                results["releasehall one-file edit"].seconds
+            print(f"{'fresh checkout (' + label + ') / edit':40s} {ratio:8.2f} x")
         if "hugo cold" in results:
             ratio = results["releasehall one-file edit"].seconds / results["hugo cold"].seconds
             print(f"{'releasehall edit / hugo cold':40s} {ratio:8.2f} x")
