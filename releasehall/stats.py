@@ -37,6 +37,11 @@ class Record:
     withdrawn: datetime | None = None  # set when the question is withdrawn as of "now"
 
     @property
+    def days_overdue(self) -> int:
+        """Working days past due while unanswered and overdue (the name templates used before `days_late`)."""
+        return self.days_late if self.status == "overdue" else 0
+
+    @property
     def overdue_since(self) -> date:
         """The first day the question was (or would be) overdue: the day after `due`."""
         return self.due + timedelta(days=1)

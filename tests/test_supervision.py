@@ -397,3 +397,15 @@ def test_stats_page_showcases_last_months_best(tmp_path, run_cli):
     assert _order(best, ["大样本局", "小样本局", "一半局"]) == ["大样本局", "小样本局", "一半局"]
     department = (site / "out/y/index.html").read_text(encoding="utf-8")
     assert 'href="/y/overdue.xml"' in department
+
+
+def test_days_overdue_kept_for_operator_templates():
+    from datetime import datetime
+
+    from releasehall.stats import Record
+
+    asked = datetime(2024, 10, 9)
+    late_reply = Record("a/qa/x", "a", asked, date(2024, 10, 12), asked, "replied", False, 4, 1)
+    overdue = Record("a/qa/y", "a", asked, date(2024, 10, 12), None, "overdue", False, None, 5)
+    assert (late_reply.days_late, late_reply.days_overdue) == (1, 0)
+    assert (overdue.days_overdue, overdue.overdue_since) == (5, date(2024, 10, 13))
