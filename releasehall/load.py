@@ -447,6 +447,10 @@ def _document_of(v: dict[str, Any], doc: Document, rel: str, report: Report) -> 
             report.error(rel, doc.lines.get(at, 1), f"{later} 早于 {earlier}，请核对日期（成文 ≤ 发布、施行 ≤ 废止）",
                          f"'{later}' is before '{earlier}'; check the dates (written <= date, effective <= repealed)")
             ok = False
+    if values["replaced_by"] and values["repealed"] is None:
+        report.warn(rel, doc.lines.get(("document", "replaced_by"), 1),
+                    "写了 replaced_by 但没有废止日期 repealed：文件仍显示为有效，请补上 repealed",
+                    "'replaced_by' is set but 'repealed' is not: the document still shows as in force; add 'repealed'")
     return ok, DocumentMeta(number=values["number"], index=values["index"], issuer=values["issuer"],
                             written=values["written"], effective=values["effective"] or v["date"],
                             repealed=values["repealed"], replaced_by=values["replaced_by"])

@@ -348,8 +348,12 @@ def _document_listings(hall: Hall, pages: _Pages, fp: Fingerprints) -> None:
         heading = words["documents"] + (f"：{words['validity:' + current]}" if current else "")
         for url, pagination, chunk in paginate(documents, hall.settings.paginate, partial(urls.documents, current)):
             title = heading if pagination.number == 1 else f"{heading} - {words['page'].format(n=pagination.number)}"
-            pages.add(url, "documents.html", title, key=(fp.rows(chunk), pagination, counts, current),
-                      heading=heading, entries=chunk, pagination=pagination, counts=counts, current=current)
+            replacements = {r.id: hall.by_id[hall.links.replaced_by[r.id]] for r in chunk
+                            if r.id in hall.links.replaced_by}
+            pages.add(url, "documents.html", title,
+                      key=(fp.rows(chunk), fp.rows(replacements.values()), pagination, counts, current),
+                      heading=heading, entries=chunk, pagination=pagination, counts=counts, current=current,
+                      replacements=replacements)
 
 
 def sitemap(hall: Hall, html_paths: Sequence[str]) -> bytes:

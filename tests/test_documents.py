@@ -233,3 +233,15 @@ def test_unpublished_replacement_is_a_warning_and_not_linked(tmp_path):
         "'gov/releases/later' is not published (draft or future); the link is left out for now"]
     page = read(tmp_path / "out", "gov/releases/bad/index.html")
     assert '本文件已于 2024-09-01 废止。</p>' in page and "later" not in page
+
+
+def test_the_documents_table_links_the_replacement(out):
+    row = re.search(r'<tr><th scope="row"><a href="/gov/releases/old/">.*?</tr>', read(out, "documents/repealed/index.html"))
+    assert row is not None
+    assert row.group(0).endswith('<br>现行文件：<a href="/gov/releases/new/">测市政发〔2024〕8号</a></td></tr>')
+
+
+def test_replaced_by_without_repealed_is_a_warning(tmp_path):
+    found = problems(tmp_path, {BAD: doc_release({"number": "测市政发〔2024〕3号", "replaced_by": "gov/releases/new"})})
+    assert found == [f"{BAD}:7: 警告 warning: 写了 replaced_by 但没有废止日期 repealed：文件仍显示为有效，请补上 repealed / "
+                     "'replaced_by' is set but 'repealed' is not: the document still shows as in force; add 'repealed'"]
