@@ -292,7 +292,7 @@ def load_content(settings: Settings, report: Report, cache: SourceCache | None =
             pages.append(record)
     _check_departments(departments, report)
     _check_references(departments, releases, questions, report)
-    sources: list[Release | Question | Page] = [*releases, *questions, *pages]
+    sources: list[Release | Question | Page | Department] = [*departments.values(), *releases, *questions, *pages]
     for record in sources:
         report_personal_data(record, settings, departments, report)
     content = Content(departments, tuple(releases), tuple(questions), tuple(pages), tuple(assets))
@@ -577,15 +577,21 @@ def load_source(settings: Settings, rel: str, report: Report) -> Release | Quest
     return None
 
 
-def report_personal_data(record: Release | Question | Page, settings: Settings,
+def report_personal_data(record: Release | Question | Page | Department, settings: Settings,
                          departments: Mapping[str, Department], report: Report) -> None:
     """Errors for the unmasked numbers in a source, leaving out the hall's own published numbers (every
-    department's `spokesperson.phone` and the footer's `contact`), which may change without the source changing."""
-    if not record.personal:
+    department's `spokesperson.phone` and the footer's `contact`), which may change without the source changing.
+    A department's published texts are its name, short name and description."""
+    if isinstance(record, Department):
+        texts = {"name": record.name, "short_name": record.short_name, "description": record.description}
+        found = check_source(texts, record.lines, "", 1)
+    else:
+        found = record.personal
+    if not found:
         return
     own = published_numbers([settings.footer.contact,
                              *(d.spokesperson.phone for d in departments.values() if d.spokesperson)])
-    for finding in unpublished(record.personal, own):
+    for finding in unpublished(found, own):
         report.error(record.rel, finding.line, finding.zh, finding.en)
 
 

@@ -536,3 +536,12 @@ def test_source_date_epoch_out_of_range_is_a_usage_error(tmp_path, run_cli, monk
     with pytest.raises(SystemExit) as exit_info:
         run_cli("build", "--site", str(site), "--out", str(site / "out"))
     assert exit_info.value.code == 2
+
+
+def test_a_department_description_is_checked_for_personal_data(tmp_path, run_cli):
+    site = write_site(tmp_path, {**BASIC, "content/police/department.yaml":
+                                 "name: 测试市公安局\ndescription: 联系人手机 138 1234 5678\n"})
+    code, err = build(run_cli, site)
+    assert code == 1
+    assert [line.split(": ")[0] for line in error_lines(err, "content/police/department.yaml")] == [
+        "content/police/department.yaml:2"]
