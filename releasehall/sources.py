@@ -154,15 +154,25 @@ def _plain_yaml(text: str, rel: str, first_line: int, report: Report) -> bool:
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    report.error(rel, first_line + event.start_mark.line,
-                                 f"YAML 嵌套超过 {MAX_DEPTH} 层，请简化结构",
-                                 f"the YAML nests more than {MAX_DEPTH} levels deep; simplify it")
+                    _too_deep(rel, first_line + event.start_mark.line, report)
                     return False
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
+    except yaml.MarkedYAMLError as exc:
+        # libyaml 0.2.6+ (PyYAML 6.0.4's wheels) stops at its own nesting limit while it scans ahead,
+        # before the parser hands over the events counted above: the same mistake, the same message
+        if "nesting depth" in str(exc.problem) and exc.problem_mark is not None:
+            _too_deep(rel, first_line + exc.problem_mark.line, report)
+            return False
+        return True  # compose reports it, with its line
     except yaml.YAMLError:
         return True  # compose reports it, with its line
     return True
+
+
+def _too_deep(rel: str, line: int, report: Report) -> None:
+    report.error(rel, line, f"YAML 嵌套超过 {MAX_DEPTH} 层，请简化结构",
+                 f"the YAML nests more than {MAX_DEPTH} levels deep; simplify it")
 
 
 def _one_line(text: str) -> str:
