@@ -140,7 +140,13 @@ def _codeowners(site: Path, write: bool) -> int:
         return 1
     text = codeowners(content.departments.values())
     if write:
+        from releasehall.confine import inside
+
         target = site / ".github" / "CODEOWNERS"
+        if not inside(target, site):
+            print(f"{target} 是指向站点目录之外的符号链接，未写入 / {target} is a symbolic link leading outside the site "
+                  "folder; nothing written", file=sys.stderr)
+            return 1
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
         print(f"已写入 / wrote {target}")

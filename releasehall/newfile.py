@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 import yaml
 
 from releasehall.config import load_settings
+from releasehall.confine import inside
 from releasehall.errors import Report, did_you_mean
 from releasehall.schema import SLUG_RE, Invalid, parse_datetime
 from releasehall.slugs import slugify
@@ -68,10 +69,14 @@ def new_file(site: Path, what: str, dept: str, title: str, now: str | None) -> i
     section = "releases" if what == "release" else "qa"
     name = f"{moment:%Y-%m-%d}-{slug}.md"
     path = folder / section / name
-    if path.exists():
+    if path.exists() or path.is_symlink():
         print(f"{path} 已存在，未覆盖 / {path} exists; not overwritten", file=sys.stderr)
         return 1
     path.parent.mkdir(parents=True, exist_ok=True)
+    if not inside(path, folder):  # a linked releases/ or qa/ folder: never write outside the department's
+        print(f"{path.parent} 是指向部门目录之外的符号链接，未写入 / {path.parent} is a symbolic link leading outside "
+              "the department's folder; nothing written", file=sys.stderr)
+        return 1
     quoted = yaml.safe_dump(title, allow_unicode=True, default_style='"').strip()
     template = RELEASE if what == "release" else QUESTION
     path.write_text(template.format(title=quoted, date=f"{moment:%Y-%m-%d %H:%M}"), encoding="utf-8")

@@ -91,3 +91,20 @@ def test_links_inside_their_boundary_are_followed(tmp_path, run_cli):
     assert code == 0, err
     assert (out / "static/logo.txt").read_text(encoding="utf-8") == "logo"
     assert (out / "police/releases/img/map.png").read_bytes() == (site / "content/police/department.yaml").read_bytes()
+
+
+def test_commands_that_write_into_the_site_never_write_through_a_link(tmp_path, run_cli):
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    site = write_site(tmp_path / "site", BASIC)
+    (site / "content/police/qa").rename(tmp_path / "qa-moved")
+    (site / "content/police/qa").symlink_to(elsewhere)
+    code, _out, err = run_cli("new", "qa", "police", "测试", "--site", str(site), "--now", "2024-10-01")
+    assert code == 1 and "is a symbolic link leading outside the department's folder" in err
+    (site / "content/police/qa").unlink()
+    (tmp_path / "qa-moved").rename(site / "content/police/qa")
+    (site / ".github").mkdir()
+    (site / ".github/CODEOWNERS").symlink_to(elsewhere / "owned")  # dangling, outside
+    code, _out, err = run_cli("codeowners", "--site", str(site), "--write")
+    assert code == 1 and "leading outside the site folder" in err
+    assert list(elsewhere.iterdir()) == []
