@@ -1,0 +1,463 @@
+"""The sample hall in a real browser (Debian's Chromium through Playwright): axe-core on every page type at
+390 and 1280 px, normal and 长辈模式; numbers, dates and percentages never wrap inside themselves and no page
+scrolls sideways at 320, 390 and 1280 px and at 200 % text; 长辈模式 without JavaScript and remembered with
+it; the print stylesheet; JSON-LD and Open Graph as a crawler reads them.
+
+The hall is built once and served once per session, and one browser serves every test.
+axe-core comes from npm (`tests/js/package.json`, installed by `npm ci --prefix tests/js`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Iterator
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from releasehall.build import run
+
+REPO = Path(__file__).resolve().parents[1]
+NOW = "2026-11-20 18:00"
+AXE = REPO / "tests/js/node_modules/axe-core/axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+ELDER = "try { localStorage.setItem('releasehall-elder', '1') } catch (e) {}"
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """The sample hall, built once, served on a free local port: (origin, output folder)."""
+    out = tmp_path_factory.mktemp("browser") / "public"
+    outcome = run(REPO, out=out, now=NOW)
+    assert [str(p) for p in outcome.problems if "warning" not in str(p).lower()] == [] or outcome.files
+    server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(out)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", out
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    assert AXE.is_file(), f"{AXE} is missing: run `npm ci --prefix tests/js` (README's test command does)"
+    return AXE.read_text(encoding="utf-8")
+
+
+def _first_link(out: Path, listing: str, pattern: str) -> str:
+    html = (out / listing.lstrip("/") / "index.html").read_text(encoding="utf-8")
+    match = re.search(r'<a class="item-title" href="(' + pattern + r')">', html)
+    assert match, f"no item on {listing}"
+    return match.group(1)
+
+
+@pytest.fixture(scope="session")
+def page_types(hall: tuple[str, Path]) -> dict[str, str]:
+    """Every kind of page the hall has, by name -> path."""
+    _origin, out = hall
+    stats = json.loads((out / "stats/stats.json").read_text(encoding="utf-8"))
+    pages = {
+        "front": "/", "departments": "/departments/", "department": "/gongan/", "releases": "/releases/",
+        "releases-2": "/releases/page/2/", "questions": "/qa/", "topics": "/topics/", "kinds": "/kinds/",
+        "stats": "/stats/", "stats-sorted": "/stats/sort/questions/", "month": "/stats/2026-10/",
+        "overdue": "/overdue/", "standalone": "/about/", "404": "/404.html",
+    }
+    topic = re.search(r'<a href="(/topics/[^"/]+/)">', (out / "topics/index.html").read_text(encoding="utf-8"))
+    assert topic
+    pages["topic"] = topic.group(1)
+    for kind in ("news", "notice", "policy", "emergency", "rumor", "interview", "survey", "event"):
+        pages[f"release-{kind}"] = _first_link(out, f"/kinds/{kind}/", r"/[^\"]+/releases/[^\"]+/")
+        pages["kind"] = f"/kinds/{kind}/"
+    for q in stats["questions"]:
+        pages.setdefault(f"question-{q['status']}", "/" + q["id"] + "/")
+    for optional in ("search", "documents"):  # pages other parts of the hall add
+        if (out / optional / "index.html").is_file():
+            pages[optional] = f"/{optional}/"
+    for name in ("front", "release-rumor", "question-replied", "stats", "department"):
+        pages[f"zh-Hant {name}"] = "/zh-hant" + pages[name]
+    return pages
+
+
+def _open(browser: Browser, url: str, width: int, *, elder: bool = False, js: bool = True,
+          zoom: bool = False) -> tuple[Any, Page]:
+    context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=js)
+    if elder:
+        context.add_init_script(ELDER)
+    page = context.new_page()
+    page.goto(url)
+    if zoom:
+        page.add_style_tag(content="html { font-size: 200% !important; }")
+    return context, page
+
+
+def _axe(page: Page, source: str) -> list[str]:
+    page.add_script_tag(content=source)
+    found = page.evaluate(
+        """async (tags) => {
+            const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
+            return result.violations.map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '));
+        }""", AXE_TAGS)
+    return list(found)
+
+
+@pytest.mark.parametrize("elder", [False, True], ids=["normal", "elder"])
+@pytest.mark.parametrize("width", [390, 1280])
+def test_axe_finds_nothing_on_any_page_type(hall, browser, axe_source, page_types, width, elder):
+    origin, _out = hall
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    if elder:
+        context.add_init_script(ELDER)
+    page = context.new_page()
+    problems = {}
+    try:
+        for name, path in page_types.items():
+            page.goto(origin + path)
+            if elder:
+                assert page.evaluate("document.documentElement.classList.contains('elder')"), name
+            violations = _axe(page, axe_source)
+            if violations:
+                problems[f"{name} {path}"] = violations
+    finally:
+        context.close()
+    assert problems == {}
+
+
+def test_axe_reports_what_it_finds(hall, browser, axe_source):
+    """The audit itself: an image without alt text and grey-on-white text are reported."""
+    origin, _out = hall
+    context, page = _open(browser, origin + "/about/", 390)
+    try:
+        page.evaluate("""() => { const main = document.querySelector('main');
+            main.insertAdjacentHTML('beforeend', '<img src="/static/logo.png"><p style="color:#bbb">浅灰文字</p>'); }""")
+        found = {violation.split(":")[0] for violation in _axe(page, axe_source)}
+        assert {"image-alt", "color-contrast"} <= found
+    finally:
+        context.close()
+
+
+# a text that is a number, a date, a time or a percentage (what must never break inside itself)
+NUMERIC = r"^[-+]?(\d[\d.,:/ ]*%?|\d{4}-\d{2}-\d{2}( \d{2}:\d{2})?|\d+(\.\d+)?% ?→?)$"
+
+_MEASURE = """(source) => {
+    const numeric = new RegExp(source);
+    const broken = [];
+    let measured = 0;
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const text = node.textContent.trim();
+        if (!text || !numeric.test(text) || !/\\d/.test(text) || node.parentElement.closest('svg, script')) continue;
+        const style = getComputedStyle(node.parentElement);
+        if (style.display === 'none' || style.visibility === 'hidden') continue;
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.bottom)));
+        measured += 1;
+        if (lines.size > 1) broken.push(text);
+    }
+    const sideways = document.documentElement.scrollWidth - document.documentElement.clientWidth;
+    return {broken, sideways, measured};
+}"""
+
+
+@pytest.mark.parametrize(("width", "zoom"), [(320, False), (390, False), (1280, False), (390, True), (1280, True)],
+                         ids=["320", "390", "1280", "390-text200", "1280-text200"])
+def test_numbers_never_wrap_and_no_page_scrolls_sideways(hall, browser, page_types, width, zoom):
+    origin, _out = hall
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    problems = {}
+    measured = 0
+    try:
+        for name, path in page_types.items():
+            page.goto(origin + path)
+            if zoom:
+                page.add_style_tag(content="html { font-size: 200% !important; }")
+            result = page.evaluate(_MEASURE, NUMERIC)
+            measured += result["measured"]
+            if result["broken"] or result["sideways"] > 0:
+                problems[name] = result
+    finally:
+        context.close()
+    assert problems == {}
+    assert measured > 1000  # the tables, lists and figures were measured
+
+
+def test_measure_finds_a_number_split_across_lines(hall, browser):
+    """The measurement itself: the old `overflow-wrap: anywhere` in a narrow table cell is caught."""
+    origin, _out = hall
+    context, page = _open(browser, origin + "/stats/", 390)
+    try:
+        page.add_style_tag(content=".figures td { white-space: normal !important; overflow-wrap: anywhere; width: 1px; "
+                                   "max-width: 1ch; } .table-scroll { overflow: visible; }")
+        assert page.evaluate(_MEASURE, NUMERIC)["broken"]
+    finally:
+        context.close()
+
+
+def test_wide_table_scrolls_in_its_own_focusable_box(hall, browser):
+    origin, _out = hall
+    context, page = _open(browser, origin + "/stats/", 390)
+    try:
+        box = page.locator(".table-scroll").first
+        assert box.get_attribute("tabindex") == "0" and box.get_attribute("role") == "region"
+        assert box.evaluate("el => el.scrollWidth > el.clientWidth")  # it scrolls, the page does not
+        assert "gradient" in box.evaluate("el => getComputedStyle(el).backgroundImage")  # the edge shadow cue
+        box.focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("document.querySelector('.table-scroll').scrollLeft > 0")
+        # charts keep 12 px text at 390 px
+        sizes = page.eval_on_selector_all("svg.chart text", "els => els.map(e => e.getBoundingClientRect().height)")
+        font = page.eval_on_selector("svg.chart", "svg => 13 * svg.getBoundingClientRect().width / 640")
+        assert sizes and font >= 12
+    finally:
+        context.close()
+
+
+def _contrast(page: Page, selector: str, foreground: str = "color", background: str = "background-color") -> float:
+    return float(page.eval_on_selector(selector, """(el, props) => {
+        const parse = s => s.match(/[\\d.]+/g).slice(0, 3).map(Number);
+        const lum = rgb => { const c = rgb.map(v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; });
+                             return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]; };
+        let bgEl = el; let bg = getComputedStyle(bgEl)[props[1]];
+        while (bg === 'rgba(0, 0, 0, 0)' && bgEl.parentElement) { bgEl = bgEl.parentElement; bg = getComputedStyle(bgEl)['background-color']; }
+        const a = lum(parse(getComputedStyle(el)[props[0]])), b = lum(parse(bg));
+        return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    }""", [foreground, background]))
+
+
+def test_focus_is_visible_and_readable_in_the_masthead_and_the_page(hall, browser):
+    origin, _out = hall
+    context, page = _open(browser, origin + "/", 1280)
+    try:
+        page.goto(origin + "/departments/")  # a visited masthead link: the case that turned white on yellow
+        page.goto(origin + "/")
+        page.focus(".masthead .nav a[href='/departments/']")
+        page.keyboard.press("Shift+Tab")
+        page.keyboard.press("Tab")
+        link = ".masthead .nav a[href='/departments/']"
+        assert page.eval_on_selector(link, "el => el === document.activeElement")
+        assert _contrast(page, link) >= 4.5  # text on the focus fill
+        ring = page.eval_on_selector(link, "el => getComputedStyle(el).outlineColor")
+        assert ring == "rgb(255, 191, 71)"  # the yellow ring: 5:1 on the masthead's red
+        page.focus("main a")
+        assert page.eval_on_selector("main a", "el => getComputedStyle(el).outlineColor") == "rgb(27, 27, 27)"  # 17:1 on white
+        assert _contrast(page, "main a") >= 4.5
+    finally:
+        context.close()
+
+
+def test_listed_badges_keep_their_own_colour_and_main_keeps_its_padding(hall, browser, page_types):
+    origin, _out = hall
+    context, page = _open(browser, origin + page_types["release-emergency"], 390)
+    try:
+        colours = page.eval_on_selector_all("main .item .badge:not(.badge-alert)", "els => els.map(e => getComputedStyle(e).color)")
+        assert colours and set(colours) == {"rgb(27, 27, 27)"}
+        assert page.eval_on_selector("h1 .badge", "el => el.classList.contains('badge-alert')")
+        assert page.eval_on_selector("main", "el => parseFloat(getComputedStyle(el).paddingTop)") >= 16
+    finally:
+        context.close()
+
+
+def _text_sizes(page: Page) -> dict[str, float]:
+    return page.evaluate("""() => {
+        const sizes = {};
+        const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const el = node.parentElement;
+            if (!node.textContent.trim() || el.closest('svg, script, .visually-hidden, .print-head, .skip')) continue;
+            const style = getComputedStyle(el);
+            if (style.display === 'none') continue;
+            sizes[node.textContent.trim().slice(0, 20)] = parseFloat(style.fontSize);
+        }
+        return sizes;
+    }""")
+
+
+def _elder_checks(page: Page) -> None:
+    sizes = _text_sizes(page)
+    assert min(sizes.values()) >= 18, sorted(sizes.items(), key=lambda kv: kv[1])[:5]
+    body = page.evaluate("() => { const s = getComputedStyle(document.body); return [parseFloat(s.fontSize), parseFloat(s.lineHeight)]; }")
+    assert body[0] >= 18 and body[1] / body[0] >= 1.5
+    assert _contrast(page, "main p") >= 7 and _contrast(page, "main a") >= 7 and _contrast(page, ".sitefoot p") >= 7
+    targets = page.eval_on_selector_all(".nav a, .pager a, .tags a", "els => els.map(e => e.getBoundingClientRect().height)")
+    assert targets and min(targets) >= 44
+
+
+def test_elder_mode_works_without_javascript_on_the_page_where_it_is_chosen(hall, browser):
+    origin, _out = hall
+    context, page = _open(browser, origin + "/releases/", 390, js=False)
+    try:
+        normal = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+        assert normal < 18
+        page.click("label[for=elder]")
+        assert page.is_checked("#elder")
+        _elder_checks(page)
+    finally:
+        context.close()
+
+
+def test_elder_mode_is_remembered_across_pages_and_applied_before_first_paint(hall, browser):
+    origin, _out = hall
+    context, page = _open(browser, origin + "/", 390)
+    try:
+        page.click("label[for=elder]")
+        assert page.evaluate("localStorage.getItem('releasehall-elder')") == "1"
+        # before first paint: the class is on <html> when the first stylesheet rule could apply
+        context.add_init_script("""document.addEventListener('readystatechange', () => {
+            if (document.readyState === 'interactive') window.__elderAtParse = document.documentElement.classList.contains('elder');
+        });""")
+        page.goto(origin + "/releases/")
+        assert page.evaluate("window.__elderAtParse") is True
+        assert page.is_checked("#elder")
+        _elder_checks(page)
+        page.click("label[for=elder]")
+        page.goto(origin + "/qa/")
+        assert page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)") < 18
+    finally:
+        context.close()
+
+
+def test_the_readers_own_settings_are_honoured(hall, browser):
+    origin, _out = hall
+    context = browser.new_context(viewport={"width": 390, "height": 900}, forced_colors="active")
+    page = context.new_page()
+    try:
+        page.goto(origin + "/")
+        assert page.evaluate("matchMedia('(forced-colors: active)').matches")
+        assert page.eval_on_selector(".badge", "el => getComputedStyle(el).borderStyle") == "solid"
+    finally:
+        context.close()
+    context = browser.new_context(viewport={"width": 390, "height": 900}, contrast="more")
+    page = context.new_page()
+    try:
+        page.goto(origin + "/")
+        assert page.evaluate("matchMedia('(prefers-contrast: more)').matches")
+        assert _contrast(page, "main a") >= 7 and _contrast(page, ".meta") >= 7
+    finally:
+        context.close()
+
+
+def test_print_shows_the_hall_url_and_date_and_no_navigation(hall, browser, page_types):
+    origin, _out = hall
+    context, page = _open(browser, origin + page_types["release-rumor"], 794)
+    try:
+        page.emulate_media(media="print")
+        shown = page.evaluate("""() => Object.fromEntries(['.masthead', '.masthead nav', '.sitefoot .links', '.sitefoot .ids', '.print-head', '.elder-switch']
+            .map(s => [s, document.querySelector(s).getClientRects().length > 0]))""")
+        assert shown == {".masthead": False, ".masthead nav": False, ".sitefoot .links": False, ".sitefoot .ids": False,
+                         ".print-head": True, ".elder-switch": False}
+        head = page.inner_text(".print-head")
+        assert "示例市政务发布厅" in head and "https://fabu.example.gov.cn" + page_types["release-rumor"] in head
+        assert re.search(r"打印于 \d{4}-\d{2}-\d{2} \d{2}:\d{2}", head)
+        claim, facts = page.eval_on_selector_all(".rumor .claim, .rumor .facts", "els => els.map(e => e.getBoundingClientRect().top)")
+        assert claim == facts  # side by side
+        assert "网传说法" in page.inner_text(".rumor .claim h2") and "事实真相" in page.inner_text(".rumor .facts h2")
+        assert page.eval_on_selector("table, .item, figure", "el => getComputedStyle(el).breakInside") == "avoid"
+        page.goto(origin + "/gongan/")  # its other channels link to weibo.com
+        after = page.eval_on_selector_all(
+            "main a[href^='https://']", "els => els.map(e => getComputedStyle(e, '::after').content)")
+        assert after and all("https://" in text for text in after)
+    finally:
+        context.close()
+
+
+def _head(page: Page) -> dict[str, Any]:
+    return page.evaluate("""() => ({
+        ld: [...document.querySelectorAll('script[type="application/ld+json"]')].map(s => s.textContent),
+        og: Object.fromEntries([...document.querySelectorAll('meta[property^="og:"], meta[name^="twitter:"]')]
+              .map(m => [m.getAttribute('property') || m.getAttribute('name'), m.content])),
+        canonical: document.querySelector('link[rel=canonical]').href,
+        description: (document.querySelector('meta[name=description]') || {}).content,
+        alternates: [...document.querySelectorAll('link[rel=alternate][hreflang]')].map(l => [l.hreflang, l.href]),
+    })""")
+
+
+REQUIRED = {
+    "NewsArticle": {"headline", "datePublished", "dateModified", "author", "publisher", "image", "url"},
+    "QAPage": {"mainEntity"},
+    "Question": {"name", "text", "answerCount", "acceptedAnswer", "dateCreated", "author"},
+    "Answer": {"text", "dateCreated", "author", "url"},
+    "GovernmentOrganization": {"name", "url"},
+    "BreadcrumbList": {"itemListElement"},
+    "WebSite": {"name", "url"},
+}
+
+
+def _check_node(node: dict[str, Any], found: set[str]) -> None:
+    kind = node.get("@type")
+    if isinstance(kind, str) and kind in REQUIRED:
+        found.add(kind)
+        assert REQUIRED[kind] <= set(node), (kind, set(node))
+    for value in node.values():
+        for child in value if isinstance(value, list) else [value]:
+            if isinstance(child, dict):
+                _check_node(child, found)
+
+
+def test_json_ld_and_share_tags_as_a_crawler_reads_them(hall, browser, page_types):
+    origin, _out = hall
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    expect = {"front": {"WebSite", "GovernmentOrganization"}, "department": {"GovernmentOrganization", "BreadcrumbList"},
+              "question-replied": {"QAPage", "Question", "Answer", "GovernmentOrganization", "BreadcrumbList"},
+              "question-pending": {"BreadcrumbList"}}
+    expect.update({name: {"NewsArticle", "BreadcrumbList", "GovernmentOrganization"}
+                   for name in page_types if name.startswith("release-")})
+    try:
+        for name, path in page_types.items():
+            page.goto(origin + path)
+            head = _head(page)
+            assert len(head["ld"]) == 1, name
+            data = json.loads(head["ld"][0])
+            assert data["@context"] == "https://schema.org"
+            found: set[str] = set()
+            for node in data["@graph"]:
+                _check_node(node, found)
+            if name in expect:
+                assert found == expect[name], name
+            og = head["og"]
+            assert og["og:title"] and og["og:description"] and head["description"], name
+            assert og["og:url"] == head["canonical"].replace(origin, "https://fabu.example.gov.cn"), name
+            assert og["og:image"].startswith("https://fabu.example.gov.cn/"), name
+            assert og["twitter:card"] in ("summary", "summary_large_image")
+            twin = ("https://fabu.example.gov.cn" + path.removeprefix("/zh-hant"),
+                    "https://fabu.example.gov.cn/zh-hant" + path.removeprefix("/zh-hant"))
+            assert [a[1] for a in head["alternates"]] == [twin[0], twin[1], twin[0]], name
+    finally:
+        context.close()
+
+
+def test_front_page_scoreboard_ranks_no_department_with_few_questions(hall, browser):
+    origin, _out = hall
+    context, page = _open(browser, origin + "/", 1280)
+    try:
+        rows = page.eval_on_selector_all("#scoreboard ~ .table-scroll tbody tr",
+                                         "rows => rows.map(r => [r.cells[0].innerText.trim(), Number(r.cells[2].innerText)])")
+        assert rows[0][0] == "1"
+        assert all(questions >= 5 for rank, questions in rows if rank != "—")
+    finally:
+        context.close()
