@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from playwright.sync_api import Browser, sync_playwright
 
 from releasehall.cli import main
 
@@ -94,3 +96,17 @@ BASIC: dict[str, Any] = {
         {"title": "能否办证", "asked": "2024-09-27 10:00", "question": "国庆能否办理身份证？",
          "replied": "2024-10-08 09:00", "topics": ["户政"]}, "\n可以。\n"),
 }
+
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One Debian Chromium for the whole session (Playwright allows one sync driver at a time)."""
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

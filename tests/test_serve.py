@@ -88,21 +88,16 @@ def test_serve_404_and_directory_redirect(server):
     assert status == 200 and "--brand" in css
 
 
-def test_open_page_reloads_itself_in_a_real_browser(server):
-    from playwright.sync_api import sync_playwright
-
+def test_open_page_reloads_itself_in_a_real_browser(server, browser):
     site, base, _process = server
     source = site / "content/police/releases/a.md"
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        try:
-            page = browser.new_page()
-            page.goto(base + "police/releases/a/")
-            page.wait_for_selector("html[data-releasehall-live]", state="attached")
-            assert "浏览器里看到的新段落" not in page.content()
-            source.write_text(source.read_text(encoding="utf-8") + "\n浏览器里看到的新段落。\n", encoding="utf-8")
-            page.wait_for_selector("text=浏览器里看到的新段落", timeout=15000)  # reloaded by itself, no click
-            assert page.url == base + "police/releases/a/"
-        finally:
-            browser.close()
+    page = browser.new_page()
+    try:
+        page.goto(base + "police/releases/a/")
+        page.wait_for_selector("html[data-releasehall-live]", state="attached")
+        assert "浏览器里看到的新段落" not in page.content()
+        source.write_text(source.read_text(encoding="utf-8") + "\n浏览器里看到的新段落。\n", encoding="utf-8")
+        page.wait_for_selector("text=浏览器里看到的新段落", timeout=15000)  # reloaded by itself, no click
+        assert page.url == base + "police/releases/a/"
+    finally:
+        page.close()
