@@ -40,7 +40,7 @@ def hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]
     """The sample hall, built once, served on a free local port: (origin, output folder)."""
     out = tmp_path_factory.mktemp("browser") / "public"
     outcome = run(REPO, out=out, now=NOW)
-    assert [str(p) for p in outcome.problems if "warning" not in str(p).lower()] == [] or outcome.files
+    assert outcome.files, [str(p) for p in outcome.problems]  # built (warnings allowed)
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(out)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
