@@ -355,7 +355,7 @@ def test_stats_overdue_command(tmp_path, run_cli):
     ]
 
 
-def test_month_report_prints_hall_on_one_a4_page_then_a_page_per_department(built):
+def test_month_report_prints_hall_on_one_a4_page_then_a_page_per_department(built, browser):
     """Chromium prints /stats/2024-10/: the hall's page, one page for each of the two departments, then the
     categories and topics."""
     import functools
@@ -363,24 +363,16 @@ def test_month_report_prints_hall_on_one_a4_page_then_a_page_per_department(buil
     import threading
     from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 
-    from playwright.sync_api import sync_playwright
-
     handler = functools.partial(SimpleHTTPRequestHandler, directory=str(built))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    page = browser.new_page()  # the session's one browser (conftest): Playwright allows one sync driver
     try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path="/usr/bin/chromium",
-                args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-            try:
-                page = browser.new_page()
-                page.goto(f"http://127.0.0.1:{server.server_address[1]}/stats/2024-10/")
-                pdf = page.pdf(prefer_css_page_size=True)
-            finally:
-                browser.close()
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/stats/2024-10/")
+        pdf = page.pdf(prefer_css_page_size=True)
     finally:
+        page.close()
         server.shutdown()
         server.server_close()
     assert len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf)) == 4
