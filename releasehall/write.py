@@ -279,7 +279,8 @@ class Stager:
         try:
             manifest = _manifest_bytes(wanted)
             if out.is_dir() and not any(out.iterdir()):
-                out.rmdir()  # an empty folder: as good as none
+                with contextlib.suppress(OSError):  # a mount point stays: then the files are moved in one by one
+                    out.rmdir()  # an empty folder: as good as none
             if not out.exists():
                 (stage / MANIFEST).write_bytes(manifest)
                 os.chmod(stage, 0o755)

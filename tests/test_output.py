@@ -216,3 +216,14 @@ def test_kill_at_any_instant_leaves_one_whole_build_after_the_next_run(tmp_path)
     for site in sites.values():
         run(site, out=tmp_path / "again", now=NOW)
         assert not list((site / ".cache/releasehall").glob(".build-*"))  # removed by the next save
+
+
+def test_an_empty_output_folder_that_cannot_be_removed_is_filled_file_by_file(tmp_path, monkeypatch, run_cli):
+    site = write_site(tmp_path / "site", BASIC)
+    out = tmp_path / "mounted"
+    out.mkdir()
+    _failing_at(monkeypatch, "rmdir", 1, OSError(errno.EBUSY, os.strerror(errno.EBUSY), str(out)))  # a mount point
+    assert run_cli("build", "--site", str(site), "--out", str(out), "--now", NOW)[0] == 0
+    monkeypatch.undo()
+    assert run_cli("build", "--site", str(site), "--out", str(tmp_path / "plain"), "--now", NOW)[0] == 0
+    assert snapshot(out) == snapshot(tmp_path / "plain")
