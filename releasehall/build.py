@@ -136,8 +136,8 @@ def generate(settings: Settings, now: datetime, drafts: bool, report: Report, ca
         outcome.problems = report.errors + report.warnings
         return outcome
     memo = Memo(previous=cache.keys, intact=intact)
-    fp = Fingerprints(hall)
     env = outcome.env = render.environment(hall)
+    fp = Fingerprints(hall, open=render.overridden(env, settings.root / "layouts"))
     jobs = Jobs()
     render.render_pages(hall, env, memo, fp, jobs)
     render_stats(hall, env, memo, fp, jobs)

@@ -3,6 +3,15 @@
 Every rendered output gets a key: a digest of the data it shows. An output whose key is
 the same as in the last build, and whose file in the last output is untouched, is not
 rendered again; `write` leaves the old file in place.
+
+The keys that renderers build by hand (an item's record, the rows a listing shows, the
+figures) describe what the *built-in* theme's templates show. A template can read more:
+`hall` is a global, so any template may show any record, body or figure. A page whose
+template uses one of the operator's templates (`open` below: it, or one it extends,
+includes or imports, or macros.html, comes from `layouts/`) is therefore keyed on
+`everything`: the whole hall and the build's "now". It is rendered again after any
+change, and an incremental build stays byte-identical to a clean one whatever the
+operator's layouts show; pages made only from the built-in theme keep their narrow keys.
 """
 
 from __future__ import annotations
@@ -81,9 +90,11 @@ class Fingerprints:
     """Digests of the hall's parts, computed once per build and combined into output keys."""
 
     hall: Hall
+    open: frozenset[str] = frozenset()  # page templates that use an operator's template: they may show anything
     whole: str = ""  # what every page shows: settings, templates, departments, topics, pages
     _entries: dict[str, str] = field(default_factory=dict)
     _rows: dict[str, str] = field(default_factory=dict)
+    _everything: str = ""
 
     def __post_init__(self) -> None:
         hall = self.hall
@@ -131,3 +142,25 @@ class Fingerprints:
         """One digest for the rows of a list, in order."""
         row = self.row
         return _hash("".join([row(e) for e in entries]))
+
+    def shown(self, template: str, key: Any) -> Any:
+        """The key of a page made with `template`: `key` (what the built-in template shows), or, when the
+        template uses one of the operator's, everything a template can read."""
+        return self.everything() if template in self.open else key
+
+    def everything(self) -> str:
+        """All that a template can read through the `hall` global: every published record with its body and
+        row state, every source (drafts included, through `hall.targets`), the departments' descriptions,
+        topics, relations, backlinks, attachments, the figures, and the build's "now"."""
+        if not self._everything:
+            hall = self.hall
+            targets = hall.targets
+            self._everything = digest(
+                self.whole, hall.now,
+                _hash("".join([self.entry(e) + self.row(e) for e in hall.entries()])),
+                _hash(repr(sorted(hall.bodies.items()))), repr(hall.stats),
+                hall.topic_of, hall.backlinks, hall.related, hall.assets,
+                _hash(repr([(rel, e.front_digest, e.body_line, _hash(e.body)) for rel, e in sorted(targets.entries.items())])),
+                sorted(targets.published), sorted(targets.departments), sorted(targets.assets),
+            )
+        return self._everything

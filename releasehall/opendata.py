@@ -188,7 +188,7 @@ def render_stats(hall: Hall, env: Environment, memo: Memo, fp: Fingerprints, job
                  hall.stats.records, tuple((r, hall.by_id[r.id].title) for r in overdue))
 
     def page(url: str, template: str, title: str, feeds: Sequence[dict[str, str]] = (), **context: Any) -> None:
-        if not memo.reuse(urls.output_path(url), key):
+        if not memo.reuse(urls.output_path(url), fp.shown(template, key)):
             jobs.add((urls.output_path(url),), partial(render_page, env, template, url, title, feeds, **context))
 
     alerts = overdue_feed_links(hall)

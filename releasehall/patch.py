@@ -5,7 +5,8 @@ A body shows on its item's page and, in full, in the feeds that list the item (t
 its departments' and its topics'). When the saved files' front matter is unchanged, they
 read and render without any problem, and their links and attachments are the same as
 before, nothing else in the hall can have changed: no listing, row, backlink, topic or
-figure. Then the hall is kept, with the new bodies, and only those outputs are rendered
+figure -- unless the operator's templates are in use: `hall` is a global, so an operator's
+template may show a body anywhere, and then the quick path is never taken. Then the hall is kept, with the new bodies, and only those outputs are rendered
 again, from the same functions as a whole build, so their bytes are the same. Anything
 else returns None and serve rebuilds as usual.
 """
@@ -26,7 +27,7 @@ from releasehall.load import load_source, report_personal_data, source_entry
 from releasehall.markup import Job, render_all
 from releasehall.model import Entry
 from releasehall.pictures import with_pictures
-from releasehall.render import entry_page, environment, page_bytes
+from releasehall.render import entry_page, environment, overridden, page_bytes
 from releasehall.variants import mirror_files
 
 
@@ -46,6 +47,9 @@ def patch_bodies(hall: Hall, env: Environment | None, cache: BuildCache, rels: I
     that the next whole build renders them again rather than trust a key made before).
     """
     settings = hall.settings
+    env = environment(hall) if env is None else env
+    if overridden(env, settings.root / "layouts"):
+        return None  # an operator's template may show these bodies anywhere (see memo): rebuild what it uses
     by_rel: Mapping[str, Entry] = {e.rel: e for e in hall.entries()}
     bodies = dict(hall.bodies)
     changed: list[Entry] = []
@@ -82,7 +86,6 @@ def patch_bodies(hall: Hall, env: Environment | None, cache: BuildCache, rels: I
     if not changed:
         return None
     hall = dataclasses.replace(hall, bodies=bodies)
-    env = environment(hall) if env is None else env
     env.globals["hall"] = hall
     files: dict[str, bytes] = {}
     for entry in changed:

@@ -11,10 +11,20 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
+from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    StrictUndefined,
+    TemplateError,
+    meta,
+    select_autoescape,
+)
 from markupsafe import Markup
 
 from releasehall import ranking
@@ -105,6 +115,40 @@ def compile_templates(env: Environment) -> None:
     """Load every page template now (a broken one raises TemplateError here, inside the build's guard)."""
     for name in env.list_templates(filter_func=lambda name: name.endswith(".html") and not name.startswith("static/")):
         env.get_template(name)
+
+
+def overridden(env: Environment, layouts: Path) -> frozenset[str]:
+    """The page templates that use one of the operator's templates in `layouts/`: the template itself, one it
+    extends, includes or imports (at any depth), or macros.html, whose macros every template reaches through
+    the globals `row`, `site_footer`, `dept_link` and `when`. Such a page may show anything in the hall (see
+    `memo`). A reference the source does not name (`{% include some_variable %}`) or a template that does not
+    parse counts as the operator's."""
+    if not layouts.is_dir():
+        return frozenset()
+    names = env.list_templates(filter_func=lambda name: name.endswith(".html") and not name.startswith("static/"))
+    own = {name for name in names if (layouts / name).is_file()}
+    if not own:
+        return frozenset()
+    uses: dict[str, set[str | None]] = {}
+    for name in names:
+        try:
+            source = env.loader.get_source(env, name)[0] if env.loader else ""
+            uses[name] = set(meta.find_referenced_templates(env.parse(source)))
+        except TemplateError:
+            uses[name] = {None}
+    opened: set[str] = set()
+    for name in names:
+        seen: set[str | None] = set()
+        todo: list[str | None] = [name, "macros.html"]
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            todo.extend(uses.get(current, set()) if current is not None else ())
+        if None in seen or seen & own:
+            opened.add(name)
+    return frozenset(opened)
 
 
 SHARED_MACROS = ("site_footer", "dept_link", "when")  # globals: macros.html's render_<name>, once per argument
@@ -208,7 +252,8 @@ class _Pages:
             description: str = "", *, key: Any, **context: Any) -> None:
         """Render a page, unless its key (what it shows) is unchanged since the last build."""
         path = self.hall.urls.output_path(url)
-        if self.memo.reuse(path, digest(self.fp.whole, template, url, title, feeds, description, key)):
+        if self.memo.reuse(path, digest(self.fp.whole, template, url, title, feeds, description,
+                                        self.fp.shown(template, key))):
             return
         self.jobs.add((path,), partial(render_page, self.env, template, url, title, feeds, description, **context))
 
