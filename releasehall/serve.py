@@ -16,6 +16,7 @@ import os
 import sys
 import threading
 import time
+import traceback
 from dataclasses import dataclass, field
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -68,10 +69,27 @@ class Site:
     hall: Hall | None = None  # of the last good build, its templates and feeds
     env: Environment | None = None
     feeds: list[Feed] | None = None
+    crash: str = ""  # the traceback of the last rebuild when it raised, for the terminal
 
     def rebuild(self, bodies: set[str] | None = None) -> Outcome | None:
-        """Rebuild; `bodies` are the sources that alone changed, when only Markdown files were saved."""
+        """Rebuild; `bodies` are the sources that alone changed, when only Markdown files were saved.
+
+        Never raises for a failed rebuild, whatever the cause (a bug, an input nothing foresaw):
+        the failure becomes the problem shown in the overlay and the terminal, the last good site
+        keeps being served, and the next rebuild starts from an empty cache.
+        """
         started = time.perf_counter()
+        try:
+            return self._rebuild(bodies, started)
+        except Exception as exc:
+            self.cache = BuildCache()  # the failed build may have left it half updated
+            self.crash = traceback.format_exc()
+            with self.lock:
+                self.problems = [crash_problem(exc, self.root)]
+            return self._done(None, started)
+
+    def _rebuild(self, bodies: set[str] | None, started: float) -> Outcome | None:
+        self.crash = ""
         if bodies and self.hall is not None and not self.problems:
             patched = patch_bodies(self.hall, self.env, self.cache, bodies, self.feeds)
             if patched is not None:
@@ -128,6 +146,23 @@ class Site:
         if data is not None and rel.endswith(".html"):
             data = _decorate(data, errors)
         return data, kind
+
+
+PACKAGE = Path(__file__).resolve().parent
+
+
+def crash_problem(exc: BaseException, root: Path) -> Problem:
+    """A rebuild that raised, as a problem at the deepest line of the site's or the generator's files it passed."""
+    where, line = "releasehall", 1
+    for frame in traceback.extract_tb(exc.__traceback__):
+        path = Path(frame.filename).resolve()
+        for base, shown in ((root, ""), (PACKAGE, "releasehall/")):
+            if path.is_relative_to(base):
+                where, line = shown + path.relative_to(base).as_posix(), frame.lineno or 1
+    text = f"{type(exc).__name__}: {exc}"
+    return Problem(where, line, f"重建时出错（{text}），仍在提供上一次成功的版本；请检查刚才的修改后再保存，如仍出错请报告此问题",
+                   f"the rebuild failed ({text}); still serving the last good build. Check your last change and save "
+                   "again; if it persists, report it (the terminal shows the traceback)")
 
 
 def _decorate(page: bytes, errors: list[Problem]) -> bytes:
@@ -242,6 +277,8 @@ class _Watcher(FileSystemEventHandler):
 
 
 def _report(site: Site, outcome: Outcome | None) -> None:
+    if site.crash:
+        print(site.crash, file=sys.stderr, end="")
     for problem in site.problems:
         print(problem, file=sys.stderr)
     errors = [p for p in site.problems if not p.warning]
@@ -286,7 +323,10 @@ def serve(root: Path, *, port: int = 8000, host: str = "127.0.0.1", now: str | N
             while poke.is_set():  # wait for a quiet moment: several quick saves, one rebuild
                 poke.clear()
                 time.sleep(DEBOUNCE)
-            watch()
+            try:
+                watch()
+            except OSError as exc:  # a folder vanished between the event and now: the rebuild reports it
+                print(f"watch: {exc}", file=sys.stderr)
             _report(site, site.rebuild(watcher.take()))
     except KeyboardInterrupt:
         pass

@@ -101,3 +101,51 @@ def test_open_page_reloads_itself_in_a_real_browser(server, browser):
         assert page.url == base + "police/releases/a/"
     finally:
         page.close()
+
+
+def test_a_rebuild_that_raises_keeps_serving_the_last_good_site(tmp_path, monkeypatch, capsys):
+    """Any failure of one rebuild (here: a bug, an internal function that raises) is shown in the overlay and
+    the terminal; the serve loop keeps running and serving the last good build, and the next save recovers."""
+    import threading
+
+    from releasehall import serve as serving
+
+    site = write_site(tmp_path, BASIC)
+    real = serving.generate
+    calls = []
+
+    def broken(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:  # the first rebuild after startup
+            raise RecursionError("maximum recursion depth exceeded while building")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(serving, "generate", broken)
+    stop = threading.Event()
+    thread = threading.Thread(target=serving.serve, args=(site,),
+                              kwargs={"port": 0, "now": "2024-10-20 12:00", "stop": stop}, daemon=True)
+    thread.start()
+    try:
+        seen = ""
+
+        def started():
+            nonlocal seen
+            seen += capsys.readouterr().out
+            return re.search(r"http://\S+/", seen)
+
+        base = wait_for(started).group(0)
+        source = site / "content/police/releases/a.md"
+        source.write_text(source.read_text(encoding="utf-8").replace("交通管制", "交通管制甲", 1), encoding="utf-8")
+        page = wait_for(lambda: (lambda p: p if "releasehall-errors" in p else None)(fetch(base, "/police/releases/a/")[1]))
+        assert "RecursionError: maximum recursion depth exceeded while building" in page
+        assert "releasehall/serve.py:" in page  # the deepest line of the generator's own files it passed
+        assert "国庆期间实行交通管制，" in page  # the last good build, still served
+        assert thread.is_alive()
+        source.write_text(source.read_text(encoding="utf-8").replace("交通管制甲", "交通管制乙", 1), encoding="utf-8")
+        page = wait_for(lambda: (lambda p: p if "交通管制乙" in p else None)(fetch(base, "/police/releases/a/")[1]))
+        assert "releasehall-errors" not in page
+        err = capsys.readouterr().err
+        assert "Traceback (most recent call last)" in err and "RecursionError" in err
+    finally:
+        stop.set()
+        thread.join(timeout=10)
