@@ -53,14 +53,6 @@ def one_line(text: str) -> str:
     return " ".join(text.splitlines()) if "\n" in text or "\r" in text else text
 
 
-class BuildFailed(Exception):
-    """Raised by the pipeline once problems make a build impossible."""
-
-    def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(f"{len(problems)} error(s)")
-        self.problems = problems
-
-
 def did_you_mean(word: str, choices: Iterable[str]) -> tuple[str, str]:
     """A "did you mean" suffix in Chinese and English, or empty strings."""
     close = difflib.get_close_matches(word, sorted(choices), n=1, cutoff=0.6)

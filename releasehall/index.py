@@ -18,13 +18,13 @@ from releasehall.attachments import File, list_attachments
 from releasehall.config import Dialect, Settings
 from releasehall.documents import Links, link
 from releasehall.errors import Report
-from releasehall.load import RESERVED, Content
+from releasehall.load import Content
 from releasehall.markup import Body, BodyCache, Job, Targets, render_all
 from releasehall.model import COMPLEXITIES, Asset, Department, Entry, Page, Question, Release
 from releasehall.pictures import Picture, publish_pictures, with_pictures
 from releasehall.slugs import slugify
 from releasehall.stats import Stats, compute
-from releasehall.urls import Urls
+from releasehall.urls import RESERVED, Urls
 from releasehall.workdays import WorkCalendar, known_years
 
 
@@ -208,34 +208,91 @@ def build_hall(settings: Settings, content: Content, now: datetime, drafts: bool
     every: list[Entry] = [as_of(e, now) for e in written]
     entries = [e for e in every if _published(e, now, drafts)]
     _warn_future_replies([q for q in content.questions if _published(q, now, drafts)], now, report)
-    owners = _check_collisions(urls, content, entries, report)
     published = frozenset(e.id for e in entries)
+    aliases = _aliases(urls, content, every, entries, published, report)
+    targets = _targets(urls, content, every, published)
+    jobs = _body_jobs(content, entries)
+    bodies, new_body_cache = render_all(jobs, targets, report, body_cache, settings.markdown)
+    anchors.check(bodies, jobs, report)
+    withheld = _withheld_assets(written, entries, bodies, targets, body_cache, new_body_cache, settings.markdown)
+    attachments = list_attachments(settings, entries, bodies, targets.assets, urls, report)
+    published_assets = [a for a in content.assets if a.rel not in withheld]
+    pictures = publish_pictures(settings, published_assets, bodies, {job.key: job.rel for job in jobs}, report,
+                                store=store_images)
+    if pictures:
+        bodies = with_pictures(bodies, pictures, urls, settings.images_max_width)
+    every_id = _every_id(every)
+    topic_of, topics = _topics(entries, report)
+    releases = sorted((e for e in entries if isinstance(e, Release)), key=lambda r: (r.date, r.id), reverse=True)
+    questions = sorted((e for e in entries if isinstance(e, Question)), key=lambda q: (q.asked, q.id), reverse=True)
+    pages = sorted((e for e in entries if isinstance(e, Page)), key=lambda p: (p.order, p.slug))
+    children = _tree(content.departments)
+    order = _tree_order(children)
+    links = link(releases, every_id, published, report)
+    releases_of, questions_of = _by_department(releases, questions)
+    return Hall(
+        settings=settings, now=now, urls=urls,
+        departments={d: content.departments[d] for d in order},
+        children=children,
+        releases=tuple(releases), questions=tuple(questions), pages=tuple(pages),
+        assets=tuple(published_assets), bodies=bodies, by_id={e.id: e for e in entries},
+        topics=dict(sorted(topics.items())), topic_of=topic_of,
+        backlinks=_backlinks(bodies),
+        related=_related(every_id, entries, published, report),
+        stats=_figures(settings, questions, releases, releases_of, order, now, report),
+        releases_of=releases_of,
+        questions_of=questions_of,
+        replies=tuple(newest_first([q for q in questions if q.replied is not None])),
+        by_topic=_by_topic(releases, questions, topic_of, topics),
+        targets=targets,
+        documents=tuple(r for r in releases if r.document is not None),
+        links=links,
+        aliases=aliases,
+        attachments=attachments,
+        pictures=pictures,
+    ), new_body_cache
+
+
+def _aliases(urls: Urls, content: Content, every: list[Entry], entries: list[Entry], published: frozenset[str],
+             report: Report) -> tuple[Alias, ...]:
+    """URL collisions between sources are errors; then the `aliases` redirects, which may take no URL a source
+    has or will have once published."""
+    owners = _check_collisions(urls, content, entries, report)
     for entry in every:  # an alias must not take the URL of an item that is published later either
         owners.setdefault(urls.output_path(urls.entry(entry)), entry.rel)
-    aliases = check_aliases(urls, content.departments, every, published, owners, RESERVED, report)
-    targets = Targets(
+    return check_aliases(urls, content.departments, every, published, owners, RESERVED, report)
+
+
+def _targets(urls: Urls, content: Content, every: list[Entry], published: frozenset[str]) -> Targets:
+    """What links in bodies may point at: every source (to tell unpublished from missing) and what is published."""
+    return Targets(
         entries={e.rel: e for e in every},
         published=published,
         departments=frozenset(content.departments),
         assets=frozenset(a.rel for a in content.assets),
         urls=urls,
     )
+
+
+def _body_jobs(content: Content, entries: list[Entry]) -> list[Job]:
+    """The Markdown to render: the published entries' bodies and the departments' descriptions (`dept:<id>`)."""
     jobs = [Job(e.id, e.rel, e.body, e.body_line) for e in sorted(entries, key=lambda e: e.id)]
     jobs += [Job(f"dept:{d.id}", d.rel, d.description, d.lines.get(("description",), 1))
              for d in content.departments.values()]
-    bodies, new_body_cache = render_all(jobs, targets, report, body_cache, settings.markdown)
-    anchors.check(bodies, jobs, report)
-    withheld = _withheld_assets(written, entries, bodies, targets, body_cache, new_body_cache, settings.markdown)
-    attachments = list_attachments(settings, entries, bodies, targets.assets, urls, report)
-    sources = {job.key: job.rel for job in jobs}
-    published_assets = [a for a in content.assets if a.rel not in withheld]
-    pictures = publish_pictures(settings, published_assets, bodies, sources, report, store=store_images)
-    if pictures:
-        bodies = with_pictures(bodies, pictures, urls, settings.images_max_width)
+    return jobs
 
+
+def _every_id(every: list[Entry]) -> dict[str, Entry]:
+    """Every source by content id and by its path without `.md`: the two ways `related` and links name one."""
     every_id = {e.id: e for e in every}
     every_id.update({e.rel.removeprefix("content/").removesuffix(".md"): e for e in every})
-    by_id = {e.id: e for e in entries}
+    return every_id
+
+
+def _related(every_id: Mapping[str, Entry], entries: list[Entry], published: frozenset[str], report: Report
+             ) -> dict[str, tuple[str, ...]]:
+    """`related` resolved both ways between published entries; a name that names nothing is an error,
+    an unpublished one a warning (left out, so a scheduled item never leaks)."""
     related: dict[str, list[str]] = {e.id: [] for e in entries}
     for entry in entries:
         for index, name in enumerate(entry.related):
@@ -244,14 +301,18 @@ def build_hall(settings: Settings, content: Content, now: datetime, drafts: bool
             if target is None:
                 report.error(entry.rel, line, f"related 中的 “{name}” 不存在，应写成 部门/releases/文件名 或 部门/qa/文件名",
                              f"related id '{name}' names nothing; write dept/releases/slug or dept/qa/slug")
-            elif target.id not in by_id:
+            elif target.id not in published:
                 report.warn(entry.rel, line, f"related 中的 “{name}” 尚未发布，已略去",
                             f"related item '{name}' is not published; left out")
             elif target.id != entry.id:
                 for a, b in ((entry.id, target.id), (target.id, entry.id)):
                     if b not in related[a]:
                         related[a].append(b)
+    return {k: tuple(v) for k, v in related.items()}
 
+
+def _topics(entries: list[Entry], report: Report) -> tuple[dict[str, str], dict[str, Topic]]:
+    """Topic name -> slug, and the topics by slug; spellings that give one slug are merged into the first met."""
     topic_of: dict[str, str] = {}
     topics: dict[str, Topic] = {}
     for entry in sorted(entries, key=lambda e: e.rel):
@@ -271,20 +332,22 @@ def build_hall(settings: Settings, content: Content, now: datetime, drafts: bool
                             "topic. Use one spelling")
                 continue
             topics[slug] = Topic(slug, name)
+    return topic_of, topics
 
+
+def _backlinks(bodies: Mapping[str, Body]) -> dict[str, tuple[str, ...]]:
+    """For each entry, the entries whose bodies link to it (departments' descriptions do not count)."""
     backlinks: dict[str, list[str]] = {}
     for entry_id in sorted(bodies):
         for linked in bodies[entry_id].links:
             if linked != entry_id and not entry_id.startswith("dept:"):
                 backlinks.setdefault(linked, []).append(entry_id)
+    return {k: tuple(v) for k, v in backlinks.items()}
 
-    releases = sorted((e for e in entries if isinstance(e, Release)), key=lambda r: (r.date, r.id), reverse=True)
-    questions = sorted((e for e in entries if isinstance(e, Question)), key=lambda q: (q.asked, q.id), reverse=True)
-    pages = sorted((e for e in entries if isinstance(e, Page)), key=lambda p: (p.order, p.slug))
-    children = _tree(content.departments)
-    order = _tree_order(children)
-    links = link(releases, every_id, published, report)
 
+def _by_department(releases: list[Release], questions: list[Question]
+                   ) -> tuple[dict[str, tuple[Release, ...]], dict[str, tuple[Question, ...]]]:
+    """Each department's releases (co-published ones included) and questions, in the order given."""
     releases_of: dict[str, list[Release]] = {}
     for release in releases:
         for dept in (release.dept, *release.co_publishers):
@@ -292,8 +355,14 @@ def build_hall(settings: Settings, content: Content, now: datetime, drafts: bool
     questions_of: dict[str, list[Question]] = {}
     for question in questions:
         questions_of.setdefault(question.dept, []).append(question)
+    return {d: tuple(v) for d, v in releases_of.items()}, {d: tuple(v) for d, v in questions_of.items()}
+
+
+def _figures(settings: Settings, questions: list[Question], releases: list[Release],
+             releases_of: Mapping[str, tuple[Release, ...]], order: list[str], now: datetime, report: Report) -> Stats:
+    """The reply figures; a warning for every year the working-day calendar does not know."""
     calendar = WorkCalendar(settings.extra_holidays, settings.extra_workdays)
-    stats, unknown_years = compute(questions, releases, releases_of, order,
+    stats, unknown_years = compute(questions, releases, {d: list(r) for d, r in releases_of.items()}, order,
                                    {c: settings.reply_limit(c) for c in COMPLEXITIES}, calendar, now,
                                    settings.stale_after_days, settings.tz, settings.reply_very_late)
     for year in sorted(unknown_years):
@@ -303,25 +372,4 @@ def build_hall(settings: Settings, content: Content, now: datetime, drafts: bool
                     f"请在 site.yaml 的 calendar.holidays 和 calendar.workdays 中补充该年的放假和调休日期",
                     f"no official holiday schedule for {year} (known: {span.start}-{span.stop - 1}); only weekends "
                     f"are off. Add that year's days off and make-up days under calendar.holidays/workdays in site.yaml")
-
-    return Hall(
-        settings=settings, now=now, urls=urls,
-        departments={d: content.departments[d] for d in order},
-        children=children,
-        releases=tuple(releases), questions=tuple(questions), pages=tuple(pages),
-        assets=tuple(published_assets), bodies=bodies, by_id=by_id,
-        topics=dict(sorted(topics.items())), topic_of=topic_of,
-        backlinks={k: tuple(v) for k, v in backlinks.items()},
-        related={k: tuple(v) for k, v in related.items()},
-        stats=stats,
-        releases_of={d: tuple(v) for d, v in releases_of.items()},
-        questions_of={d: tuple(v) for d, v in questions_of.items()},
-        replies=tuple(newest_first([q for q in questions if q.replied is not None])),
-        by_topic=_by_topic(releases, questions, topic_of, topics),
-        targets=targets,
-        documents=tuple(r for r in releases if r.document is not None),
-        links=links,
-        aliases=aliases,
-        attachments=attachments,
-        pictures=pictures,
-    ), new_body_cache
+    return stats

@@ -42,11 +42,9 @@ from releasehall.parallel import fork_map
 from releasehall.privacy import check_source, published_numbers, unpublished
 from releasehall.slugs import slugify
 from releasehall.sources import Document, read_text, read_yaml_file, split_front_matter
+from releasehall.urls import PAGES, RESERVED
 
 CONTENT = "content"
-PAGES = "pages"
-RESERVED = ("releases", "qa", "topics", "kinds", "departments", "stats", "overdue", "search", "static", "documents",
-            "pages", "zh-hant", "feed.xml", "atom.xml", "feeds.opml", "sitemap.xml", "robots.txt", "404.html")
 
 DEPARTMENT_SCHEMA: s.Schema = {
     "name": s.Field(s.text, required=True),

@@ -26,10 +26,7 @@ from releasehall.errors import Problem, Report
 from releasehall.model import Entry
 from releasehall.parallel import fork_map
 from releasehall.safeurl import ALLOWED_SCHEMES, refusal
-from releasehall.urls import Urls
-
-HALL_PATHS = ("releases", "qa", "topics", "kinds", "departments", "stats", "overdue", "search", "static",
-              "documents")
+from releasehall.urls import SECTIONS, Urls
 
 _TAGS = set(nh3.ALLOWED_TAGS) | {"img", "section", "figure", "figcaption"}
 _ATTRIBUTES: dict[str, set[str]] = {tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()}
@@ -188,7 +185,7 @@ def resolve(target: str, rel: str, is_image: bool, targets: Targets) -> Resoluti
     first = normal.split("/")[0]
     if path.startswith("/") and normal == "." and not is_image:
         return Resolution(urls.home() + suffix)
-    if path.startswith("/") and first in HALL_PATHS and not is_image:
+    if path.startswith("/") and first in SECTIONS and not is_image:
         return Resolution(urls.home() + normal.rstrip("/") + ("/" if path.endswith("/") else "") + suffix)
     if normal in targets.departments:
         return Resolution(urls.department(normal) + suffix)

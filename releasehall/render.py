@@ -1,4 +1,9 @@
-"""Hall -> HTML pages and the small text files (sitemap, robots). Pure: returns bytes by path.
+"""Hall -> HTML pages and the small text files (sitemap, robots).
+
+`render_pages` decides which pages changed since the last build (their keys, through
+`memo`) and queues a job for each on `outputs.Jobs`; it renders nothing itself. The jobs
+(`render_page`) are pure: the hall and the templates in, the page's bytes out. `sitemap`
+and `robots` return their bytes directly.
 
 Templates come from the site's `layouts/` first, then the built-in theme, so an operator
 overrides a page by writing a template of the same name.
@@ -35,7 +40,7 @@ from releasehall.memo import Fingerprints, Memo, digest
 from releasehall.model import KINDS, VALIDITIES, Entry, Question, Release
 from releasehall.outputs import Jobs
 from releasehall.seo import StructuredData, first_image, shorten
-from releasehall.variants import PREFIX
+from releasehall.urls import MIRROR
 
 FRONT_PAGE_ITEMS = 10
 ON_TOPIC_ITEMS = 5
@@ -413,7 +418,7 @@ def sitemap(hall: Hall, html_paths: Sequence[str]) -> bytes:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     redirects = {urls.output_path(alias.url) for alias in hall.aliases}
-    redirects |= {f"{PREFIX}{path}" for path in redirects}  # and their zh-Hant twins
+    redirects |= {f"{MIRROR}{path}" for path in redirects}  # and their zh-Hant twins
     for path in sorted(p for p in html_paths if p.endswith("index.html") and p not in redirects):
         loc = urls.absolute(urls.home() + path.removesuffix("index.html"))
         mod = f"<lastmod>{lastmod[path].isoformat()}</lastmod>" if path in lastmod else ""

@@ -10,6 +10,15 @@ from dataclasses import dataclass
 
 from releasehall.model import Entry
 
+# The hall's own top-level folders: no department or page may take these names, and a root-relative
+# link to one of them (`/releases/`) is a link to the hall itself.
+SECTIONS = ("releases", "qa", "topics", "kinds", "departments", "stats", "overdue", "search", "static", "documents")
+STATIC = "static/"  # the theme's and layouts/static/'s files
+MIRROR = "zh-hant/"  # the Traditional-Chinese mirror's folder (`variants: [zh-Hant]`)
+TOP_FILES = ("feed.xml", "atom.xml", "feeds.opml", "sitemap.xml", "robots.txt", "404.html")
+PAGES = "pages"  # content/pages/: standalone pages, whose URLs sit at the top level
+RESERVED = (*SECTIONS, PAGES, MIRROR.rstrip("/"), *TOP_FILES)  # top-level names a department or page may not take
+
 
 @dataclass(frozen=True, slots=True)
 class Urls:
@@ -43,7 +52,7 @@ class Urls:
         return self._at(rel)
 
     def static(self, name: str) -> str:
-        return self._at(f"static/{name}")
+        return self._at(STATIC + name)
 
     def listing(self, section: str, page: int = 1) -> str:
         """`releases`, `qa`, `kinds/rumor`, `topics/<slug>`: page 1 at the root, then /page/N/."""

@@ -13,9 +13,8 @@ from urllib.parse import quote, unquote
 
 from releasehall.i18n import to_traditional
 from releasehall.memo import Memo, digest
-from releasehall.urls import Urls
+from releasehall.urls import MIRROR, STATIC, Urls
 
-PREFIX = "zh-hant/"
 _PAGE_ENDINGS = (".xml", ".json", ".csv", ".html")  # feeds.opml has no mirrored twin
 _SKIP = ("sitemap.xml", "robots.txt")
 
@@ -23,7 +22,7 @@ _SKIP = ("sitemap.xml", "robots.txt")
 def _eligible(path: str) -> bool:
     """A page or feed path (relative to the base path) that has a mirrored twin."""
     bare = path.split("#", 1)[0].split("?", 1)[0]
-    if bare.startswith(("static/", PREFIX)):
+    if bare.startswith((STATIC, MIRROR)):
         return False
     return bare == "" or bare.endswith("/") or bare.endswith(_PAGE_ENDINGS)
 
@@ -41,10 +40,10 @@ class _Mirror:
         self.fragment = re.compile(r'(href="[^"#]*#)([^"]*%[0-9A-Fa-f]{2}[^"]*)"')
         self.alternates = re.compile(r'<link rel="alternate" hreflang="[^"]+" href="[^"]*">\n')
         self.switch = re.compile(r'<a class="variant" hreflang="zh-Hant" lang="zh-Hant" href="'
-                                 + re.escape(self.home + PREFIX) + r'([^"]*)">[^<]*</a>')
+                                 + re.escape(self.home + MIRROR) + r'([^"]*)">[^<]*</a>')
 
     def _move(self, path: str) -> str:
-        return self.home + (PREFIX + path if _eligible(path) else path)
+        return self.home + (MIRROR + path if _eligible(path) else path)
 
     def __call__(self, text: str) -> str:
         kept = self.alternates.findall(text)
@@ -68,12 +67,12 @@ class _Mirror:
 def mirror(files: Mapping[str, bytes], urls: Urls, memo: Memo, previous: Callable[[str], bytes]) -> dict[str, bytes]:
     """The zh-Hant twin of every page, feed and data file whose simplified original changed."""
     changed = {rel: files[rel] if rel in files else previous(rel) for rel, key in sorted(memo.keys.items())
-               if rel not in _SKIP and not rel.startswith(PREFIX) and not memo.reuse(PREFIX + rel, digest("zh-Hant", key))}
+               if rel not in _SKIP and not rel.startswith(MIRROR) and not memo.reuse(MIRROR + rel, digest("zh-Hant", key))}
     return mirror_files(changed, urls)
 
 
 def mirror_files(files: Mapping[str, bytes], urls: Urls) -> dict[str, bytes]:
     """The zh-Hant twins of these pages and feeds."""
     rewrite = _Mirror(urls)
-    return {PREFIX + rel: rewrite(data.decode("utf-8")).encode("utf-8") for rel, data in files.items()
-            if rel not in _SKIP and not rel.startswith(PREFIX)}
+    return {MIRROR + rel: rewrite(data.decode("utf-8")).encode("utf-8") for rel, data in files.items()
+            if rel not in _SKIP and not rel.startswith(MIRROR)}

@@ -45,9 +45,9 @@ def every_template_overridden() -> dict[str, str]:
             text = re.sub(r"\{% macro (\w+)\(([^)]*)\) -%\}", _macro_dump, source)
         else:
             names = sorted(meta.find_undeclared_variables(env.parse(source)) - CALLABLES - {"hall"})
-            dump = '<pre class="dump">' + "".join(f"{{% if {name} is defined %}}{{{{ {name} }}}}{{% endif %}}" for name in names) + HALL + "</pre>"
-            text = source.replace("</body>", dump + "</body>") if path.name == "base.html" else \
-                source.replace("{% block main %}", "{% block main %}" + dump)
+            dump = '<pre class="dump">' + "".join(f"{{% if {name} is defined and {name} is not callable %}}{{{{ {name} }}}}{{% endif %}}" for name in names) + HALL + "</pre>"
+            text = source.replace("{% block main %}", "{% block main %}" + dump) if "{% extends" in source else \
+                source.replace("</body>", dump + "</body>")
         assert text != source, path.name
         files[f"layouts/{path.name}"] = text
     return files
