@@ -6,13 +6,22 @@ that come within DEBOUNCE seconds of each other cause one rebuild, which renders
 what changed (the same cache as `build`, kept in memory). Open pages listen on a
 server-sent-events stream and reload after each rebuild; a failed build keeps the last
 good site and shows its errors (`path:line`) as an overlay on every page and in the terminal.
+
+Rebuilds run in a builder process forked before any thread starts (the HTTP server, the
+watcher), and the builder never starts one: a large rebuild forks workers
+(`parallel.fork_map`), and forking a process whose other threads may hold locks can leave
+a worker waiting forever. The builder keeps the build's state (cache, hall, templates,
+outputs) and sends back only the outputs that changed; the serving process keeps the last
+good site and answers requests.
 """
 
 from __future__ import annotations
 
 import html
 import mimetypes
+import multiprocessing
 import os
+import signal
 import sys
 import threading
 import time
@@ -20,6 +29,7 @@ import traceback
 from dataclasses import dataclass, field
 from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -276,16 +286,96 @@ class _Watcher(FileSystemEventHandler):
             self.poke.set()
 
 
-def _report(site: Site, outcome: Outcome | None) -> None:
-    if site.crash:
-        print(site.crash, file=sys.stderr, end="")
-    for problem in site.problems:
+@dataclass(frozen=True, slots=True)
+class Update:
+    """What one rebuild changed, sent from the builder to the serving process."""
+
+    changed: dict[str, bytes]  # outputs new or different since the last good build
+    removed: frozenset[str]  # outputs gone
+    copies: dict[str, Path] | None  # files served from disk (attachments, static), None when unchanged
+    problems: list[Problem]
+    crash: str  # the traceback when the rebuild raised
+    seconds: float
+    rendered: int | None  # None: no good build this time
+
+
+def _build_loop(site: Site, conn: Connection, other_end: Connection) -> None:
+    """The builder: one rebuild per request (the saved Markdown files, or None for a whole rebuild) until EOF,
+    which comes when the serving process closes its end or dies."""
+    other_end.close()  # the serving process's end, inherited by the fork: kept open, EOF would never come
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C is for the serving process, which then closes its end
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            return
+        before_files, before_copies = site.files, site.copies
+        outcome = site.rebuild(request)
+        files = site.files
+        conn.send(Update(
+            changed={rel: data for rel, data in files.items() if before_files.get(rel) is not data},
+            removed=frozenset(rel for rel in before_files if rel not in files),
+            copies=None if site.copies is before_copies else site.copies,
+            problems=site.problems, crash=site.crash, seconds=site.last_seconds,
+            rendered=None if outcome is None or outcome.errors else len(outcome.rendered)))
+
+
+class Builder:
+    """The builder process (see the module's docstring); start it before any thread."""
+
+    def __init__(self, site: Site) -> None:
+        context = multiprocessing.get_context("fork")
+        self._conn, child = context.Pipe()
+        self._root = site.root
+        # not a daemon: a daemonic process may not fork the workers of a large rebuild
+        self._process = context.Process(target=_build_loop, args=(site, child, self._conn), name="releasehall-builder")
+        self._process.start()
+        child.close()
+
+    def rebuild(self, bodies: set[str] | None) -> Update:
+        try:
+            self._conn.send(bodies)
+            update: Update = self._conn.recv()
+        except (EOFError, OSError) as exc:
+            return Update({}, frozenset(), None, [crash_problem(exc, self._root)],
+                          "the builder process stopped; restart serve\n", 0.0, None)
+        return update
+
+    def close(self) -> None:
+        self._conn.close()  # the builder sees EOF and returns
+        self._process.join(timeout=5)
+        if self._process.is_alive():
+            self._process.terminate()
+
+
+def _apply(site: Site, update: Update) -> Update:
+    """The serving side: take the builder's update, then tell the open pages to reload."""
+    with site.lock:
+        if update.changed or update.removed:
+            files = {rel: data for rel, data in site.files.items() if rel not in update.removed}
+            files.update(update.changed)
+            site.files = files
+        if update.copies is not None:
+            site.copies = update.copies
+        site.problems = update.problems
+        site.crash = update.crash
+    site.last_seconds = update.seconds
+    with site.changed:
+        site.epoch += 1
+        site.changed.notify_all()
+    return update
+
+
+def _report(update: Update) -> None:
+    if update.crash:
+        print(update.crash, file=sys.stderr, end="")
+    for problem in update.problems:
         print(problem, file=sys.stderr)
-    errors = [p for p in site.problems if not p.warning]
+    errors = [p for p in update.problems if not p.warning]
     if errors:
         print(f"构建失败 / build failed: {len(errors)} error(s); still serving the last good build", file=sys.stderr)
-    elif outcome is not None:
-        print(f"已重建 / rebuilt in {site.last_seconds * 1000:.0f} ms: {len(outcome.rendered)} rendered", flush=True)
+    elif update.rendered is not None:
+        print(f"已重建 / rebuilt in {update.seconds * 1000:.0f} ms: {update.rendered} rendered", flush=True)
 
 
 def serve(root: Path, *, port: int = 8000, host: str = "127.0.0.1", now: str | None = None,
@@ -294,6 +384,7 @@ def serve(root: Path, *, port: int = 8000, host: str = "127.0.0.1", now: str | N
     server = ThreadingHTTPServer((host, port), _handler(Site(root, "", now, drafts)))
     actual_port = server.server_address[1]
     site = Site(root, f"http://{host}:{actual_port}/", now, drafts)
+    builder = Builder(Site(root, site.base_url, now, drafts))  # forked here, while this process has one thread
     server.RequestHandlerClass = _handler(site)
     server.daemon_threads = True
     poke = threading.Event()
@@ -312,7 +403,7 @@ def serve(root: Path, *, port: int = 8000, host: str = "127.0.0.1", now: str | N
     watch()
     observer.start()  # before the first build, so that no save after it goes unseen
     watcher.take()
-    _report(site, site.rebuild())
+    _report(_apply(site, builder.rebuild(None)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"正在预览 / serving at http://{host}:{actual_port}/ (Ctrl+C to stop)", flush=True)
     stop = stop or threading.Event()
@@ -327,11 +418,12 @@ def serve(root: Path, *, port: int = 8000, host: str = "127.0.0.1", now: str | N
                 watch()
             except OSError as exc:  # a folder vanished between the event and now: the rebuild reports it
                 print(f"watch: {exc}", file=sys.stderr)
-            _report(site, site.rebuild(watcher.take()))
+            _report(_apply(site, builder.rebuild(watcher.take())))
     except KeyboardInterrupt:
         pass
     finally:
         observer.stop()
         server.shutdown()
         observer.join(timeout=2)
+        builder.close()
     return 0

@@ -149,3 +149,61 @@ def test_a_rebuild_that_raises_keeps_serving_the_last_good_site(tmp_path, monkey
     finally:
         stop.set()
         thread.join(timeout=10)
+
+
+def test_large_rebuilds_fork_only_a_single_threaded_builder_and_equal_one_process(tmp_path, monkeypatch, capsys):
+    """serve's rebuilds on both cores (thresholds lowered so that even this small hall forks workers) while
+    the HTTP and watcher threads run: every fork happens in the builder, which has one thread, and every
+    output served equals a one-process build's."""
+    import threading
+
+    from releasehall import load, markup, outputs, parallel
+    from releasehall import serve as serving
+
+    site = write_site(tmp_path / "site", BASIC)
+    forks = tmp_path / "forks.txt"
+    real_pool = parallel.ProcessPoolExecutor
+
+    def pool(*args, **kwargs):
+        with forks.open("a", encoding="utf-8") as handle:  # written by the forking process, wherever it is
+            handle.write(f"{threading.active_count()}\n")
+        return real_pool(*args, **kwargs)
+
+    for module in (load, markup, outputs):
+        monkeypatch.setattr(module, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(parallel, "ProcessPoolExecutor", pool)
+    stop = threading.Event()
+    thread = threading.Thread(target=serving.serve, args=(site,),
+                              kwargs={"port": 0, "now": "2024-10-20 12:00", "stop": stop}, daemon=True)
+    thread.start()
+    try:
+        seen = ""
+
+        def started():
+            nonlocal seen
+            seen += capsys.readouterr().out
+            return re.search(r"http://\S+/", seen)
+
+        base = wait_for(started).group(0)
+        fetch(base, "/")  # a request handled on its own thread
+        source = site / "content/police/releases/a.md"
+        source.write_text(source.read_text(encoding="utf-8").replace("国庆交通管制", "国庆期间交通管制", 1),
+                          encoding="utf-8")  # front matter: the whole incremental path, on both cores
+        wait_for(lambda: "国庆期间交通管制" in fetch(base, "/police/releases/a/")[1])
+        counts = forks.read_text(encoding="utf-8").split()
+        assert len(counts) >= 4 and set(counts) == {"1"}, counts  # first build and rebuild, sources and outputs
+
+        for module in (load, markup, outputs):
+            monkeypatch.setattr(module, "PARALLEL_FROM", 10**9)
+        single = serving.Site(site.resolve(), base, "2024-10-20 12:00", False)
+        assert not single.rebuild().errors
+        for rel in single.files:
+            if rel.endswith((".html", ".xml", ".json", ".csv")):
+                host, port = re.match(r"http://([^:]+):(\d+)/", base).groups()
+                connection = http.client.HTTPConnection(host, int(port), timeout=5)
+                connection.request("GET", "/" + rel)
+                assert connection.getresponse().read() == single.lookup("/" + rel)[0], rel
+    finally:
+        stop.set()
+        thread.join(timeout=10)
