@@ -255,3 +255,38 @@ def test_a_failing_call_on_a_worker_stops_the_shares_not_started(tmp_path, monke
     with pytest.raises(ValueError, match="share 0 fails"):
         list(parallel.fork_map(calls, parallel_from=1, workers=2))
     assert len(list(tmp_path.iterdir())) < 24
+
+
+ALIAS_LINE = re.compile(r"&id\d+")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(shared=st.lists(VALUES, min_size=1, max_size=3), keys=st.lists(KEYS, min_size=2, max_size=3, unique=True),
+       rest=st.dictionaries(KEYS, VALUES, max_size=3), body=MARKDOWN, section=st.sampled_from(["releases", "qa"]))
+def test_yaml_anchors_and_aliases_are_refused_at_their_line(tmp_path_factory, shared, keys, rest, body, section):
+    """One list under several keys: PyYAML writes it once with an anchor (&id001) and then aliases (*id001).
+    Front matter refuses anchors and aliases (a few bytes of them can expand to millions of values): the
+    build stops with one error at the anchor's line, never a traceback."""
+    import yaml
+
+    root = tmp_path_factory.mktemp("alias")
+    rel = f"content/police/{section}/x.md"
+    data = {**rest, **dict.fromkeys(keys, shared)}
+    front_matter = yaml.safe_dump(data, allow_unicode=True)
+    assert ALIAS_LINE.search(front_matter)
+    line = 1 + next(n for n, text in enumerate(front_matter.splitlines(), 1) if ALIAS_LINE.search(text))
+    write_site(root, {"content/police/department.yaml": dept("公安"), rel: "---\n" + front_matter + "---\n" + body})
+    outcome = run(root, out=root / "out", now=NOW)
+    assert [str(p) for p in outcome.errors] == [
+        f"{rel}:{line}: 文件头不允许使用 YAML 锚点和别名（& 和 *）；请把值直接写出来，需要星号时加引号 / YAML anchors and "
+        "aliases (& and *) are not allowed; write the value out, and quote a value that starts with '*'"]
+    assert not (root / "out").exists()
+
+
+def test_a_self_referencing_yaml_alias_is_refused_at_its_line(tmp_path):
+    rel = "content/police/releases/x.md"
+    site = write_site(tmp_path, {"content/police/department.yaml": dept("公安"),
+                                 rel: "---\ntitle: 自引用\ndate: 2024-10-01\ntopics: &a [*a]\n---\n正文\n"})
+    outcome = run(site, out=tmp_path / "out", now=NOW)
+    assert [f"{p.path}:{p.line}" for p in outcome.errors] == [f"{rel}:4"]
+    assert "YAML anchors and aliases (& and *) are not allowed" in outcome.errors[0].en

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import BASIC, front, image, write_site
+from conftest import BASIC, SITE, front, image, write_site
 
 from releasehall.build import run
 
@@ -26,6 +26,8 @@ def edit(path: Path, old: str, new: str) -> None:
 
 FILES = {
     **BASIC,
+    "content/pages/about.md": front({"title": "关于本厅", "order": 1}, "\n本厅简介。\n"),
+    "content/police/releases/draft.md": front({"title": "草稿", "date": "2024-10-03", "draft": True}, "\n待定。\n"),
     "content/police/releases/b.md": front({"title": "第二条", "date": "2024-10-02", "topics": ["户政"]}, "\n正文。\n"),
     "content/police/qa/q2.md": front({"title": "未答复", "asked": "2024-10-10", "question": "何时？"}),
 }
@@ -53,12 +55,19 @@ EDITS: dict[str, Callable[[Path], None]] = {
                                                                                           encoding="utf-8"),
     "site.yaml": lambda s: edit(s / "site.yaml", "测试发布厅", "测试政务发布厅"),
     "asset": lambda s: (s / "content/traffic/releases/img/map.png").write_bytes(image(30, 20)),
+    "rename": lambda s: (s / "content/police/releases/b.md").rename(s / "content/police/releases/b-renamed.md"),
+    "draft published": lambda s: edit(s / "content/police/releases/draft.md", "draft: true", "draft: false"),
+    "draft again": lambda s: edit(s / "content/police/releases/b.md", "title:", "draft: true\ntitle:"),
+    "parent": lambda s: edit(s / "content/traffic/department.yaml", "parent: police\n", ""),
+    "page": lambda s: edit(s / "content/pages/about.md", "关于本厅", "关于发布厅"),
+    "page body": lambda s: edit(s / "content/pages/about.md", "本厅简介。", "本厅简介，有修改。"),
 }
 
 
+@pytest.mark.parametrize("variants", [[], ["zh-Hant"]], ids=["simplified", "zh-Hant"])
 @pytest.mark.parametrize("name", list(EDITS))
-def test_incremental_build_equals_clean_build(tmp_path, name):
-    site = write_site(tmp_path / "site", FILES)
+def test_incremental_build_equals_clean_build(tmp_path, name, variants):
+    site = write_site(tmp_path / "site", FILES, {**SITE, "variants": variants})
     out = tmp_path / "out"
     assert not run(site, out=out, now=NOW).errors
     EDITS[name](site)
