@@ -80,6 +80,7 @@ def test_quick_path_for_a_standalone_page_equals_a_whole_build(tmp_path):
     source.write_text(source.read_text(encoding="utf-8") + "\n新增一段。\n", encoding="utf-8")
     outcome = preview.rebuild({"content/pages/about.md"})
     assert outcome is not None and outcome.rendered == ["about/index.html"]  # a page is in no feed
+    assert outcome.reused == frozenset()  # the quick path: a whole rebuild would have weighed every other output
     assert "新增一段。" in preview.files["about/index.html"].decode("utf-8")
     assert preview.files == whole_build(site, tmp_path).files
     shutil.rmtree(tmp_path / "fresh")
