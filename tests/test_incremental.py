@@ -64,8 +64,11 @@ EDITS: dict[str, Callable[[Path], None]] = {
 }
 
 
-@pytest.mark.parametrize("variants", [[], ["zh-Hant"]], ids=["simplified", "zh-Hant"])
-@pytest.mark.parametrize("name", list(EDITS))
+MIRRORED = ("body", "title", "delete", "new file", "rename", "draft published", "page body", "site.yaml")
+CASES = [(name, []) for name in EDITS] + [(name, ["zh-Hant"]) for name in MIRRORED]  # the mirror is made from pages
+
+
+@pytest.mark.parametrize(("name", "variants"), CASES, ids=[f"{n}-{'zh-Hant' if v else 'simplified'}" for n, v in CASES])
 def test_incremental_build_equals_clean_build(tmp_path, name, variants):
     site = write_site(tmp_path / "site", FILES, {**SITE, "variants": variants})
     out = tmp_path / "out"
