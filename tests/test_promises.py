@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from conftest import BASIC, front, write_site
+from conftest import BASIC, front, image, write_site
 
 from releasehall.build import run
 
@@ -43,13 +43,13 @@ def test_standalone_page_errors_name_path_and_line(tmp_path):
 
 def test_standalone_page_attachments_are_copied_and_linked(tmp_path):
     files = {**BASIC, "content/pages/about.md": front({"title": "关于"}, "\n![大厅](img/hall.png) [指南](files/guide.pdf)\n"),
-             "content/pages/img/hall.png": b"\x89PNG fake", "content/pages/files/guide.pdf": b"%PDF-1.4 fake"}
+             "content/pages/img/hall.png": image(40, 30), "content/pages/files/guide.pdf": b"%PDF-1.4 fake"}
     outcome = run(write_site(tmp_path, files), out=tmp_path / "out", now=NOW)
     assert not outcome.errors, outcome.errors
     page = read(tmp_path / "out", "about/index.html")
-    assert '<img src="/pages/img/hall.png" alt="大厅">' in page
+    assert '<img src="/pages/img/hall.png" alt="大厅" loading="lazy" width="40" height="30">' in page
     assert '<a href="/pages/files/guide.pdf">指南</a>' in page
-    assert (tmp_path / "out/pages/img/hall.png").read_bytes() == b"\x89PNG fake"
+    assert (tmp_path / "out/pages/img/hall.png").is_file()  # published (its metadata stripped)
     assert (tmp_path / "out/pages/files/guide.pdf").read_bytes() == b"%PDF-1.4 fake"
 
 
