@@ -474,12 +474,10 @@ BROWSER_PAYLOADS = HOSTILE_LINKS + """
 """
 
 
-def test_a_page_built_from_hostile_markdown_runs_no_script_in_chromium(tmp_path, run_cli):
+def test_a_page_built_from_hostile_markdown_runs_no_script_in_chromium(tmp_path, run_cli, browser):
     import functools
     import http.server
     import threading
-
-    from playwright.sync_api import sync_playwright
 
     site = hostile_site(tmp_path)
     (site / "content/police/releases/h.md").write_text(
@@ -493,37 +491,31 @@ def test_a_page_built_from_hostile_markdown_runs_no_script_in_chromium(tmp_path,
     dialogs: list[str] = []
     clicked = 0
     try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu",
-                                                           "--disable-background-networking"])
-            try:
-                page = browser.new_page()
-                page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-                page.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), lambda route: route.abort())
-                for path in ("/police/releases/h/", "/police/qa/h/", "/police/"):
-                    page.goto(base + path)
-                    page.wait_for_load_state("load")
-                    # the browser's own reading of every URL on the page: only the allowed schemes
-                    protocols = page.eval_on_selector_all(
-                        "[href], [src], [cite]",
-                        "els => els.map(e => new URL(e.getAttribute('href') ?? e.getAttribute('src') ?? "
-                        "e.getAttribute('cite'), location.href).protocol)")
-                    assert set(protocols) <= {"http:", "https:", "mailto:", "tel:"}, (path, protocols)
-                    count = page.locator("main a").count() if path == "/police/releases/h/" else 0
-                    for index in range(count):
-                        page.goto(base + path)
-                        link = page.locator("main a").nth(index)
-                        if (link.get_attribute("href") or "").startswith(("mailto:", "tel:", "http")):
-                            continue  # leaves the hall: not ours to follow
-                        clicked += 1
-                        link.click()  # a script URL would run in this page; a site link loads another page
-                        page.wait_for_load_state("load")
-                        assert page.evaluate("window.__pwned === undefined"), (path, index)
-                    assert page.evaluate("window.__pwned === undefined")
-                assert clicked >= 10
-            finally:
-                browser.close()
+        page = browser.new_page()
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), lambda route: route.abort())
+        for path in ("/police/releases/h/", "/police/qa/h/", "/police/"):
+            page.goto(base + path)
+            page.wait_for_load_state("load")
+            # the browser's own reading of every URL on the page: only the allowed schemes
+            protocols = page.eval_on_selector_all(
+                "[href], [src], [cite]",
+                "els => els.map(e => new URL(e.getAttribute('href') ?? e.getAttribute('src') ?? "
+                "e.getAttribute('cite'), location.href).protocol)")
+            assert set(protocols) <= {"http:", "https:", "mailto:", "tel:"}, (path, protocols)
+            count = page.locator("main a").count() if path == "/police/releases/h/" else 0
+            for index in range(count):
+                page.goto(base + path)
+                link = page.locator("main a").nth(index)
+                if (link.get_attribute("href") or "").startswith(("mailto:", "tel:", "http")):
+                    continue  # leaves the hall: not ours to follow
+                clicked += 1
+                link.click()  # a script URL would run in this page; a site link loads another page
+                page.wait_for_load_state("load")
+                assert page.evaluate("window.__pwned === undefined"), (path, index)
+            assert page.evaluate("window.__pwned === undefined")
+        assert clicked >= 10
+        page.close()
     finally:
         httpd.shutdown()
     assert dialogs == []
