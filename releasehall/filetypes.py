@@ -31,6 +31,28 @@ def kind_of(name: str) -> str | None:
     return ALLOWED.get(extension(name))
 
 
+# What a browser that sniffs a file's type (a host sending no or a generic Content-Type) takes for a page or an
+# image it renders as a document: the WHATWG MIME Sniffing "HTML" and "XML" signatures, plus SVG and XHTML roots.
+_MARKUP = (b"<!doctype html", b"<html", b"<head", b"<script", b"<iframe", b"<h1", b"<div", b"<font", b"<table",
+           b"<a", b"<style", b"<title", b"<b", b"<body", b"<br", b"<p", b"<!--", b"<?xml", b"<svg")
+SNIFF_BYTES = 512
+_TAG_END = (b"", b" ", b">", b"/", b"\t", b"\n", b"\x0c", b"\r")
+
+
+def markup_refusal(name: str, head: bytes) -> tuple[str, str] | None:
+    """Why the file `name`, beginning with `head`, may not be published (zh, en): it is a page in disguise (an
+    allowed extension over HTML, SVG or XML content that a sniffing browser would run); None when it is not."""
+    text = head.lstrip(b"\xef\xbb\xbf").lstrip(b" \t\n\x0c\r").lower()
+    for signature in _MARKUP:
+        after = text[len(signature):len(signature) + 1]
+        if text.startswith(signature) and (signature in (b"<!--", b"<?xml") or after in _TAG_END):
+            return (f"附件 {name} 的内容是网页或脚本（以 “{signature.decode()}” 开头），不是 .{extension(name)} 文件；"
+                    "浏览器可能把它当作网页执行，请放入真正的文档",
+                    f"attachment {name} holds a web page or script (it begins with '{signature.decode()}'), not a "
+                    f".{extension(name)} file; a browser could run it as a page; publish the real document")
+    return None
+
+
 def refusal(name: str) -> tuple[str, str] | None:
     """Why the file `name` may not be published as an attachment (zh, en); None when it may."""
     if kind_of(name) is not None:

@@ -361,12 +361,19 @@ def _load_items(folder: Path, rel_folder: str, dept: str, ctx: s.Context, reader
                 report.error(rel, 1, "Markdown 文件位置不对：发布放在 releases/，留言回复放在 qa/",
                              "Markdown file in the wrong place: releases go in releases/, questions in qa/")
         elif inner != ("department.yaml",):
-            _add_asset(rel, assets, report)
+            _add_asset(path, rel, assets, report)
 
 
-def _add_asset(rel: str, assets: list[Asset], report: Report) -> None:
-    """A file an editor put beside the Markdown: published only when its type is on `filetypes`' list."""
+def _add_asset(path: Path, rel: str, assets: list[Asset], report: Report) -> None:
+    """A file an editor put beside the Markdown: published only when its type is on `filetypes`' list and its
+    content is not a page in disguise."""
     refused = filetypes.refusal(rel)
+    if refused is None:
+        try:
+            with open(path, "rb") as stream:
+                refused = filetypes.markup_refusal(rel, stream.read(filetypes.SNIFF_BYTES))
+        except OSError:
+            refused = None  # an unreadable file is reported where it is used
     if refused is not None:
         report.error(rel, 1, *refused)
         return
@@ -539,7 +546,7 @@ def _load_pages(folder: Path, rel_folder: str, ctx: s.Context, reader: _Reader, 
     for path, inner in walk(folder, folder, rel_folder, report, rel_folder):
         rel = f"{rel_folder}/{'/'.join(inner)}"
         if not inner[-1].lower().endswith(".md"):
-            _add_asset(rel, assets, report)
+            _add_asset(path, rel, assets, report)
             continue
         if len(inner) > 1:
             report.error(rel, 1, "独立页面请直接放在 content/pages/ 下", "put standalone pages directly in content/pages/")
