@@ -80,7 +80,7 @@ def environment(hall: Hall) -> Environment:
            (words["documents"], urls.documents()), (words["qa"], urls.listing("qa")), (words["topics"], urls.topics()), (words["stats"], urls.stats()),
            (words["overdue"], urls.overdue())]
     env.globals.update(t=words, lang=settings.language, hall=hall, urls=urls, row=row, home=urls.home(),
-                       stylesheet=urls.static("hall.css"), nav=nav, row_list=row_list,
+                       stylesheet=urls.static("hall.css"), build_stamp=urls.static(BUILD_STAMP), nav=nav, row_list=row_list,
                        validity=lambda release: validity(release, hall.now),
                        issuer=lambda release: issuer(release.document, hall.departments[release.dept]),
                        icons=icons(hall),
@@ -227,20 +227,32 @@ def render_page(env: Environment, template: str, url: str, title: str, feeds: Se
 
 _SCROLL_BOX = re.compile(r'<div class="table-scroll">(?=\s*<table\b[^>]*>\s*(?:<caption>(.*?)</caption>)?)', re.S)
 _CHART = re.compile(r'<svg class="chart"[^>]*?aria-label="([^"]*)".*?</svg>', re.S)
+# a release body's Markdown table: a bare `<table>` (the theme's tables carry a class), named by its header row
+_BARE_TABLE = re.compile(r"<table>(.*?)</table>", re.S)
+_HEADER_ROW = re.compile(r"<tr>(.*?)</tr>", re.S)
 
 
 def scroll_regions(html: str, label: str) -> str:
     """Every wide table's box and every chart (any template's: `<div class="table-scroll">`, `<svg class="chart">`)
-    becomes a named region that keyboard users can focus and scroll."""
+    and every Markdown table of a body (a bare `<table>`, named by its header row) becomes a named region that
+    keyboard users can focus and scroll."""
     def box(match: re.Match[str]) -> str:
         name = escape(Markup(match.group(1) or "").striptags() or "—", {'"': "&quot;"})
         return f'<div class="table-scroll" tabindex="0" role="region" aria-label="{label.format(name=name)}">'
+
+    def bare(match: re.Match[str]) -> str:
+        header = _HEADER_ROW.search(match.group(1))
+        cells = [Markup(c).striptags() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", header.group(1), re.S)] \
+            if header else []
+        name = escape(" / ".join(c for c in cells if c) or "—", {'"': "&quot;"})
+        return (f'<div class="table-scroll" tabindex="0" role="region" aria-label="{label.format(name=name)}">'
+                f"{match.group(0)}</div>")
 
     def chart(match: re.Match[str]) -> str:
         return (f'<div class="chart-scroll" tabindex="0" role="region" aria-label="{label.format(name=match.group(1))}">'
                 f"{match.group(0)}</div>")
 
-    return _CHART.sub(chart, _SCROLL_BOX.sub(box, html))
+    return _BARE_TABLE.sub(bare, _CHART.sub(chart, _SCROLL_BOX.sub(box, html)))
 
 
 class _Pages:
@@ -425,6 +437,18 @@ def sitemap(hall: Hall, html_paths: Sequence[str]) -> bytes:
         lines.append(f"<url><loc>{escape(loc)}</loc>{mod}</url>")
     lines.append("</urlset>\n")
     return "\n".join(lines).encode("utf-8")
+
+
+BUILD_STAMP = "built.svg"
+
+
+def build_stamp(hall: Hall) -> bytes:
+    """The print header's date without JavaScript: "生成于 2026-11-20" as a small image, one file rewritten by every
+    build, so no page changes (or re-renders) when only the day changes. With JavaScript the page prints the
+    actual print date instead."""
+    text = escape(f"{strings(hall.settings.language)['built']} {hall.now:%Y-%m-%d}")
+    return ('<svg xmlns="http://www.w3.org/2000/svg" width="160" height="16" viewBox="0 0 160 16">'
+            f'<text x="0" y="13" font-size="12" font-family="sans-serif" fill="#000">{text}</text></svg>\n').encode()
 
 
 def robots(hall: Hall) -> bytes:

@@ -17,7 +17,8 @@ STATIC = "static/"  # the theme's and layouts/static/'s files
 MIRROR = "zh-hant/"  # the Traditional-Chinese mirror's folder (`variants: [zh-Hant]`)
 TOP_FILES = ("feed.xml", "atom.xml", "feeds.opml", "sitemap.xml", "robots.txt", "404.html")
 PAGES = "pages"  # content/pages/: standalone pages, whose URLs sit at the top level
-RESERVED = (*SECTIONS, PAGES, MIRROR.rstrip("/"), *TOP_FILES)  # top-level names a department or page may not take
+SEARCH_INDEX = "pagefind"  # Pagefind's index folder (the search page's data)
+RESERVED = (*SECTIONS, PAGES, SEARCH_INDEX, MIRROR.rstrip("/"), *TOP_FILES)  # top-level names a department or page may not take
 
 
 @dataclass(frozen=True, slots=True)

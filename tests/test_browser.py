@@ -86,8 +86,22 @@ def page_types(hall: tuple[str, Path]) -> dict[str, str]:
     for optional in ("search", "documents"):  # pages other parts of the hall add
         if (out / optional / "index.html").is_file():
             pages[optional] = f"/{optional}/"
+    pages["redirect"] = "/jiaotong/releases/gongjiao-tiaozheng/"  # an alias of a release (sample's `aliases`)
+    assert "http-equiv=\"refresh\"" in (out / "jiaotong/releases/gongjiao-tiaozheng/index.html").read_text("utf-8")
     for name in ("front", "release-rumor", "question-replied", "stats", "department"):
         pages[f"zh-Hant {name}"] = "/zh-hant" + pages[name]
+    return pages
+
+
+@pytest.fixture(scope="session")
+def zh_hant_types(hall: tuple[str, Path], page_types: dict[str, str]) -> dict[str, str]:
+    """Every page type of the zh-Hant mirror (the same pages under /zh-hant/), besides the five every test has."""
+    _origin, out = hall
+    pages = {f"zh-Hant {name}": "/zh-hant" + path for name, path in page_types.items()
+             if not name.startswith("zh-Hant") and f"zh-Hant {name}" not in page_types}
+    missing = [path for path in pages.values()
+               if not (out / path.lstrip("/")).is_file() and not (out / path.lstrip("/") / "index.html").is_file()]
+    assert missing == []
     return pages
 
 
@@ -113,11 +127,24 @@ def _axe(page: Page, source: str) -> list[str]:
     return list(found)
 
 
+def _without_refresh(route: Any) -> None:
+    """The redirect page as served, minus its `<meta http-equiv="refresh">`, so it stays long enough to audit."""
+    response = route.fetch()
+    body = response.text()
+    assert 'http-equiv="refresh"' in body
+    route.fulfill(response=response, body=re.sub(r'<meta http-equiv="refresh"[^>]*>', "", body))
+
+
 @pytest.mark.parametrize("elder", [False, True], ids=["normal", "elder"])
 @pytest.mark.parametrize("width", [390, 1280])
-def test_axe_finds_nothing_on_any_page_type(hall, browser, axe_source, page_types, width, elder):
+def test_axe_finds_nothing_on_any_page_type(hall, browser, axe_source, page_types, zh_hant_types, width, elder):
+    """Every page type in zh-CN at both widths; the zh-Hant mirror's every page type at 390 px (its five most
+    used types at both), in normal and 长辈模式 — the mirror shares the templates, only its words differ."""
     origin, _out = hall
+    if width == 390:
+        page_types = {**page_types, **zh_hant_types}
     context = browser.new_context(viewport={"width": width, "height": 900})
+    context.route("**" + page_types["redirect"], _without_refresh)  # audit the redirect page, not its target
     if elder:
         context.add_init_script(ELDER)
     page = context.new_page()
@@ -125,7 +152,7 @@ def test_axe_finds_nothing_on_any_page_type(hall, browser, axe_source, page_type
     try:
         for name, path in page_types.items():
             page.goto(origin + path)
-            if elder:
+            if elder and not name.endswith("redirect"):  # a redirect page has no masthead, no switch
                 assert page.evaluate("document.documentElement.classList.contains('elder')"), name
             violations = _axe(page, axe_source)
             if violations:
@@ -222,6 +249,27 @@ def test_wide_table_scrolls_in_its_own_focusable_box(hall, browser):
         sizes = page.eval_on_selector_all("svg.chart text", "els => els.map(e => e.getBoundingClientRect().height)")
         font = page.eval_on_selector("svg.chart", "svg => 13 * svg.getBoundingClientRect().width / 640")
         assert sizes and font >= 12
+    finally:
+        context.close()
+
+
+def test_markdown_table_in_a_body_is_a_focusable_named_scroll_region(hall, browser, axe_source):
+    """A release body's Markdown table made wide (long cells that do not wrap) scrolls in a box keyboard users
+    can focus, named by its header row; axe's scrollable-region-focusable finds nothing."""
+    origin, _out = hall
+    context, page = _open(browser, origin + "/jiaotong/releases/2026-09-05-gongjiao-xianlu-tiaozheng/", 320)
+    try:
+        page.add_style_tag(content=".prose td { white-space: nowrap; }")
+        box = page.locator(".prose .table-scroll").first
+        assert box.get_attribute("tabindex") == "0" and box.get_attribute("role") == "region"
+        assert box.get_attribute("aria-label") == "线路 / 调整内容（可左右滚动）"
+        assert box.evaluate("el => el.scrollWidth > el.clientWidth")  # the box scrolls …
+        assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")  # … the page does not
+        assert page.eval_on_selector(".prose table", "t => t.scrollWidth <= t.clientWidth")  # not the table itself
+        assert _axe(page, axe_source) == []
+        box.focus()
+        page.keyboard.press("ArrowRight")
+        page.wait_for_function("document.querySelector('.prose .table-scroll').scrollLeft > 0")
     finally:
         context.close()
 
@@ -370,6 +418,28 @@ def test_print_shows_the_hall_url_and_date_and_no_navigation(hall, browser, page
         after = page.eval_on_selector_all(
             "main a[href^='https://']", "els => els.map(e => getComputedStyle(e, '::after').content)")
         assert after and all("https://" in text for text in after)
+    finally:
+        context.close()
+
+
+def test_print_without_javascript_shows_the_build_date(hall, browser, page_types):
+    """Without JavaScript the print header carries the build's date (a small image every build rewrites, so no
+    page re-renders when only the day changes); with JavaScript the page's text replaces it with the print date."""
+    origin, out = hall
+    assert (out / "static/built.svg").read_text(encoding="utf-8").count(">生成于 2026-11-20</text>") == 1
+    context, page = _open(browser, origin + page_types["release-rumor"], 794, js=False)
+    try:
+        page.emulate_media(media="print")
+        stamp = page.locator(".print-head .print-date img")
+        assert stamp.get_attribute("src") == "/static/built.svg" and stamp.get_attribute("alt") == "本站生成日期"
+        assert stamp.evaluate("img => img.complete && img.naturalWidth > 0 && img.getClientRects().length > 0")
+        assert "打印于" not in page.inner_text(".print-head")
+    finally:
+        context.close()
+    context, page = _open(browser, origin + page_types["release-rumor"], 794)
+    try:
+        page.emulate_media(media="print")
+        assert page.locator(".print-head .print-date img").count() == 0  # the actual print date instead
     finally:
         context.close()
 

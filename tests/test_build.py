@@ -209,6 +209,9 @@ def test_markdown_tables_footnotes_and_chinese_heading_ids(tmp_path, run_cli):
     page = read(build(run_cli, write_site(tmp_path, files)), "police/releases/m/index.html")
     assert '<h2 id="交通管制路段">交通管制路段</h2>' in page
     assert "<td>深南大道</td>" in page and "<th>路段</th>" in page
+    # a Markdown table is a named scroll region keyboard users can focus, like the theme's tables
+    assert '<div class="table-scroll" tabindex="0" role="region" aria-label="路段 / 时间（可左右滚动）"><table>' in page
+    assert page.count('<div class="table-scroll"') == 1 and "</table></div>" in page
     assert '<a href="#交通管制路段">下文</a><sup class="footnote-ref"><a href="#fn-1" id="fnref-1">1</a></sup>' in page
     assert '<li id="fn-1">\n<p>以现场为准。 <a href="#fnref-1" class="footnote-backref" aria-label="返回正文 / back to text">' in page
 

@@ -112,6 +112,7 @@ def test_department_errors(tmp_path, run_cli):
         "content/f/department.yaml": {"name": "丁", "levle": "street"},
         "content/stats/department.yaml": dept("统计"),
         "content/documents/department.yaml": dept("文件"),  # /documents/ is the hall's (urls.RESERVED)
+        "content/pagefind/department.yaml": dept("搜索"),
         "content/Bad_Name/department.yaml": dept("坏"),
         "content/d/department.yaml": {"short_name": "无名"},
         "content/e/readme.txt": "x",
@@ -126,6 +127,7 @@ def test_department_errors(tmp_path, run_cli):
         "content/documents/department.yaml:1",
         "content/e/department.yaml:1",
         "content/f/department.yaml:2",
+        "content/pagefind/department.yaml:1",
         "content/stats/department.yaml:1",
     ]
     text = "\n".join(lines)
@@ -135,6 +137,7 @@ def test_department_errors(tmp_path, run_cli):
            "'parent': no department 'nowhere' (no such folder under content/)" in lines
     assert "collides with the hall's own path /stats/" in text
     assert "collides with the hall's own path /documents/" in text
+    assert "collides with the hall's own path /pagefind/" in text  # the search index's folder
     assert "missing required key 'name'" in text
 
 
