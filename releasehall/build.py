@@ -18,7 +18,7 @@ from typing import Any
 
 from jinja2 import Environment, TemplateError
 
-from releasehall import feeds, render
+from releasehall import feeds, render, search
 from releasehall.cache import BuildCache, code_signature, load_cache, save_cache
 from releasehall.config import Settings, load_settings
 from releasehall.confine import walk
@@ -209,7 +209,16 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
             return outcome
         for rel, source in outcome.copies.items():
             stager.copy(rel, source)
-        written = stager.commit({*outcome.files, *outcome.staged, *outcome.copies, *outcome.reused},
+        assert outcome.hall is not None
+        try:
+            bundle = search.staged_index(outcome.hall, stager)  # from the staged pages: never ahead of them
+        except search.SearchError as exc:
+            stager.abort()
+            outcome.problems.append(Problem("site.yaml", 1, f"无法生成搜索索引：{exc}", f"the search index failed: {exc}"))
+            return outcome
+        for rel, data in bundle.items():
+            stager.put(rel, data)
+        written = stager.commit({*outcome.files, *outcome.staged, *outcome.copies, *outcome.reused, *bundle},
                                 old_stamps=cache.stamps if same_output and out.is_dir() else None)
     except OSError as exc:  # a read-only folder, a full disk: the old output is as it was
         if stager is not None:

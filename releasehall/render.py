@@ -32,7 +32,7 @@ from jinja2 import (
 )
 from markupsafe import Markup
 
-from releasehall import ranking
+from releasehall import ranking, search
 from releasehall.documents import issuer, validity
 from releasehall.i18n import strings
 from releasehall.index import Hall, when
@@ -84,7 +84,8 @@ def environment(hall: Hall) -> Environment:
                        validity=lambda release: validity(release, hall.now),
                        issuer=lambda release: issuer(release.document, hall.departments[release.dept]),
                        icons=icons(hall),
-                       ld=StructuredData(hall), first_image=first_image)
+                       ld=StructuredData(hall), first_image=first_image,
+                       search_tags=lambda subject: search.tags(hall, words, subject))
 
     env.globals.update({name: _once_per_argument(env, name) for name in SHARED_MACROS})
     env.filters["v"] = lambda key: words.get(f"v:{key}", key)
@@ -395,6 +396,7 @@ def render_pages(hall: Hall, env: Environment, memo: Memo, fp: Fingerprints, job
     kind_counts = [(k, sum(1 for r in hall.releases if r.kind == k)) for k in KINDS]
     pages.add(urls.kinds(), "kinds.html", words["kinds"], key=kind_counts, counts=kind_counts)
     pages.add(urls.file("404.html"), "404.html", words["not_found"], key=())
+    pages.add(urls.search(), "search.html", words["search"], key=())
     _document_listings(hall, pages, fp)
     for alias in hall.aliases:
         pages.add(alias.url, "redirect.html", alias.title, key=alias, target=alias.target)

@@ -77,6 +77,9 @@ class Urls:
     def stats(self) -> str:
         return self._at("stats/")
 
+    def search(self) -> str:
+        return self._at("search/")
+
     def month(self, month: str) -> str:
         return self._at(f"stats/{month}/")
 

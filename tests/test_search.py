@@ -1,0 +1,205 @@
+"""Search: Pagefind's index built with the site from the published pages only (zh-Hant as its own
+language), deterministic and atomic; and in Chromium on the sample hall, Chinese queries in both scripts."""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+from conftest import BASIC, front, write_site
+
+from releasehall.i18n import to_traditional
+
+REPO = Path(__file__).resolve().parents[1]
+NOW = "2026-11-20 18:00"
+# common two-character words of the sample hall's titles; recall is checked for each, in both scripts
+WORDS = ("交通", "管制", "通告", "事故", "指南", "谣言", "电梯", "补贴", "施工", "噪声", "物业", "小区", "停车", "建议",
+         "改造", "公示", "城市", "公交", "线路", "假期", "出行", "客流", "政策", "解读", "地铁", "暴雨", "预警", "社区",
+         "志愿", "垃圾", "分类", "消防", "安全", "疫苗", "医院", "门诊", "流感", "体检", "留言", "学校", "材料", "投诉",
+         "预约", "备案", "绿地", "电话", "楼道", "隐患", "急诊", "网格")
+
+
+def _bundle(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted((out / "pagefind").rglob("*")) if p.is_file()}
+
+
+def test_index_holds_published_pages_only_and_is_deterministic(tmp_path, run_cli):
+    files = {**BASIC, "content/police/releases/later.md": front({"title": "定时发布的通告", "date": "2030-01-01"}),
+             "content/police/releases/draft.md": front({"title": "草稿", "date": "2024-10-01", "draft": True})}
+    site = write_site(tmp_path / "site", files)
+    assert run_cli("build", "--site", str(site), "--out", str(tmp_path / "a"), "--now", "2024-10-20")[0] == 0
+    assert run_cli("build", "--site", str(site), "--out", str(tmp_path / "b"), "--now", "2024-10-20", "--no-cache")[0] == 0
+    first = _bundle(tmp_path / "a")
+    assert first == _bundle(tmp_path / "b")  # same input, same bytes
+    entry = json.loads(first["pagefind/pagefind-entry.json"])
+    # three items (a, 说明, q1) and two departments; no lists, 404, stats pages, drafts or future items
+    assert entry["languages"]["zh-cn"]["page_count"] == 5
+    html = (tmp_path / "a/police/releases/a/index.html").read_text(encoding="utf-8")
+    assert ('<article class="entry kind-notice" data-pagefind-body><span hidden data-pagefind-filter="department:测试市公安局">'
+            '</span><span hidden data-pagefind-filter="kind:通知公告"></span><span hidden data-pagefind-meta="department:测试市公安局">'
+            '</span><span hidden data-pagefind-meta="kind:通知公告"></span><span hidden data-pagefind-filter="year:2024"></span>'
+            '<span hidden data-pagefind-meta="date:2024-09-20"></span>') in html
+    for page in ("index.html", "404.html", "releases/index.html", "stats/index.html", "search/index.html"):
+        assert "data-pagefind-body" not in (tmp_path / "a" / page).read_text(encoding="utf-8"), page
+    assert '<form class="search-box" action="/search/" method="get" role="search">' in html
+
+
+def test_incremental_build_indexes_what_a_clean_build_does_and_a_failed_build_keeps_the_index(tmp_path, run_cli):
+    site = write_site(tmp_path / "site", BASIC)
+    out = tmp_path / "out"
+    assert run_cli("build", "--site", str(site), "--out", str(out), "--now", "2024-10-20")[0] == 0
+    source = site / "content/police/releases/a.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\n新增一段关于地铁施工的说明。\n", encoding="utf-8")
+    assert run_cli("build", "--site", str(site), "--out", str(out), "--now", "2024-10-20")[0] == 0
+    assert run_cli("build", "--site", str(site), "--out", str(tmp_path / "clean"), "--now", "2024-10-20", "--no-cache")[0] == 0
+    assert _bundle(out) == _bundle(tmp_path / "clean")
+    before = _bundle(out)
+    source.write_text("---\ntitle: 坏\ndate: 不是日期\n---\n", encoding="utf-8")
+    assert run_cli("build", "--site", str(site), "--out", str(out), "--now", "2024-10-20")[0] == 1
+    assert _bundle(out) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]  # no staging or index folder left
+
+
+@pytest.fixture(scope="module")
+def hall(tmp_path_factory):
+    """The sample hall built once (with its zh-Hant mirror), served over HTTP."""
+    from releasehall.cli import main
+
+    out = tmp_path_factory.mktemp("hall") / "public"
+    assert main(["build", "--site", str(REPO), "--out", str(out), "--now", NOW, "--no-cache"]) == 0
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(out))
+    handler.log_message = lambda *args: None  # type: ignore[method-assign]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield out, f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        yield chromium
+        chromium.close()
+
+
+def _titles(out: Path, prefix: str = "") -> dict[str, str]:
+    """URL -> title of every item page in the build."""
+    titles = {}
+    for page in (out / prefix).glob("*/*/*/index.html"):
+        html = page.read_text(encoding="utf-8")
+        if "data-pagefind-body" in html:
+            h1 = re.search(r"<h1>(?:<span[^>]*>[^<]*</span>)?([^<]+)</h1>", html)
+            assert h1 is not None
+            titles["/" + page.parent.relative_to(out).as_posix() + "/"] = h1.group(1)
+    return titles
+
+
+def _results(page, query: str) -> list[dict[str, str]]:
+    page.fill("#search-q", query)
+    page.click("form.search-page button")
+    page.wait_for_function("document.querySelector('.search-status').textContent !== ''")
+    rows = page.eval_on_selector_all(".search-results li", """items => items.map(li => ({
+        url: new URL(li.querySelector('a').href).pathname, title: li.querySelector('a').textContent,
+        meta: li.querySelector('.meta').textContent, excerpt: li.querySelector('.excerpt').innerHTML}))""")
+    return rows
+
+
+def test_chinese_queries_in_the_browser(hall, browser):
+    out, base = hall
+    page = browser.new_page()
+    try:
+        page.goto(base + "/")
+        page.fill("#masthead-q", "管制")  # the masthead's plain GET form
+        page.press("#masthead-q", "Enter")
+        page.wait_for_selector(".search-results li")
+        assert page.url == base + "/search/?q=%E7%AE%A1%E5%88%B6"
+        rows = page.eval_on_selector_all(".search-results li a", "links => links.map(a => a.textContent)")
+        assert "国庆期间部分路段交通管制的通告" in rows
+
+        # a word in a title: the result shows title, department, kind, date and a highlighted excerpt
+        rows = _results(page, "加装电梯")
+        top = next(r for r in rows if r["title"] == "既有住宅加装电梯补贴标准")
+        assert top["url"].startswith("/jiangbin-zhujian/releases/") and top["meta"].startswith("江滨区住房和城乡建设局 · ")
+        assert re.fullmatch(r"江滨区住房和城乡建设局 · [^·]+ · 20\d\d-\d\d-\d\d", top["meta"])
+        assert "<mark>" in top["excerpt"]
+        # a word only in a reply body
+        rows = _results(page, "民警")
+        assert [r["url"] for r in rows] == ["/gongan/qa/2026-09-29-guanzhi-luduan/"]
+        assert "<mark>民警</mark>" in rows[0]["excerpt"] and rows[0]["meta"].startswith("示例市公安局 · 留言回复 · ")
+        # a department's name finds its page
+        rows = _results(page, "卫生健康委员会")
+        assert rows[0]["url"] == "/weijian/" and rows[0]["meta"] == "示例市卫生健康委员会 · 部门"
+        # filters: department, kind, year
+        page.select_option("select[name=department]", "示例市交通运输局")
+        page.wait_for_function("location.search.includes('department=')")
+        rows = _results(page, "出租车")
+        assert rows and all(r["meta"].startswith("示例市交通运输局 · ") for r in rows)
+        page.select_option("select[name=department]", "")
+        page.select_option("select[name=kind]", "辟谣")
+        rows = _results(page, "不实")
+        assert rows and all(" · 辟谣 · " in r["meta"] for r in rows)
+        page.select_option("select[name=kind]", "")
+        assert page.eval_on_selector_all("select[name=year] option", "o => o.map(x => x.value)")[1:] == ["2026"]
+    finally:
+        page.close()
+
+
+def test_traditional_query_on_the_mirror(hall, browser):
+    _out, base = hall
+    page = browser.new_page()
+    try:
+        page.goto(base + "/zh-hant/search/")
+        rows = _results(page, "電梯補貼")
+        assert any(r["url"].startswith("/zh-hant/jiangbin-zhujian/releases/") and r["title"] == "既有住宅加裝電梯補貼標準"
+                   for r in rows), rows
+        assert all(r["url"].startswith("/zh-hant/") for r in rows)  # its own language: no simplified pages
+        rows = _results(page, "民警")
+        assert [r["url"] for r in rows] == ["/zh-hant/gongan/qa/2026-09-29-guanzhi-luduan/"]
+    finally:
+        page.close()
+
+
+def test_recall_of_common_words_in_both_scripts(hall, browser):
+    """Every item whose title holds one of WORDS is found by that word, in Simplified and on the mirror in Traditional."""
+    out, base = hall
+    page = browser.new_page()
+    try:
+        misses = []
+        for prefix, convert in (("", str), ("zh-hant/", to_traditional)):
+            titles = _titles(out, prefix)
+            page.goto(f"{base}/{prefix}search/")
+            page.wait_for_function("window.pagefindReady === true")
+            for word in WORDS:
+                query = convert(word)
+                expected = {url for url, title in titles.items() if query in title}
+                assert expected, query
+                found = set(page.evaluate("q => window.pagefindSearch(q)", query))
+                misses += [(query, url) for url in sorted(expected - found)]
+        assert misses == []
+    finally:
+        page.close()
+
+
+def test_without_javascript_the_search_page_says_so_and_offers_indexes(hall, browser):
+    _out, base = hall
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        page = context.new_page()
+        page.goto(base + "/search/?q=交通")
+        note = page.locator(".search-nojs")
+        assert note.is_visible()
+        assert note.inner_text() == "搜索需要浏览器启用 JavaScript。也可以按话题或部门查找： 话题 · 部门矩阵"
+        assert page.locator(".search-nojs a").evaluate_all("a => a.map(x => x.getAttribute('href'))") == [
+            "/topics/", "/departments/"]
+    finally:
+        context.close()
