@@ -47,6 +47,7 @@ class Outcome:
     rendered: list[str] = field(default_factory=list)  # outputs rendered this time (pages, feeds, figures)
     written: int = 0
     kept: int = 0
+    indexed: tuple[str, ...] = ()  # the search bundle's files (written only when their bytes changed)
 
     @property
     def errors(self) -> list[Problem]:
@@ -218,6 +219,7 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
             return outcome
         for rel, data in bundle.items():
             stager.put(rel, data)
+        outcome.indexed = tuple(sorted(bundle))
         written = stager.commit({*outcome.files, *outcome.staged, *outcome.copies, *outcome.reused, *bundle},
                                 old_stamps=cache.stamps if same_output and out.is_dir() else None)
     except OSError as exc:  # a read-only folder, a full disk: the old output is as it was

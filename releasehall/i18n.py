@@ -7,8 +7,8 @@ from functools import cache
 import opencc
 
 ZH: dict[str, str] = {
-    "search": "搜索", "search_label": "搜索发布和留言", "search_placeholder": "输入关键词，如 交通管制",
-    "search_nojs": "搜索需要浏览器启用 JavaScript。也可以按话题或部门查找：",
+    "search_label": "搜索发布和留言", "search_placeholder": "输入关键词，如 交通管制",
+    "search_nojs": "搜索需要浏览器允许运行脚本。也可以按话题或部门查找：",
     "search_none": "没有找到相关内容。", "search_count": "找到 {n} 条结果", "search_all": "全部",
     "search_department": "部门", "search_kind": "类型", "search_year": "年份", "page_kind": "页面",
     "home": "首页", "departments": "部门矩阵", "releases": "信息发布", "qa": "留言回复", "topics": "话题",
@@ -60,8 +60,8 @@ ZH: dict[str, str] = {
 }
 
 EN: dict[str, str] = {
-    "search": "Search", "search_label": "Search releases and replies", "search_placeholder": "a word, e.g. 交通管制",
-    "search_nojs": "Search needs JavaScript. You can also browse by topic or by department:",
+    "search_label": "Search releases and replies", "search_placeholder": "a word, e.g. 交通管制",
+    "search_nojs": "Search needs scripts to run in your browser. You can also browse by topic or by department:",
     "search_none": "Nothing found.", "search_count": "{n} results", "search_all": "All",
     "search_department": "Department", "search_kind": "Kind", "search_year": "Year", "page_kind": "Page",
     "home": "Home", "departments": "Departments", "releases": "Releases", "qa": "Questions", "topics": "Topics",

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from releasehall.index import Hall, when
 from releasehall.model import Department, Entry, Page, Question, Release

@@ -49,12 +49,16 @@ _THEME_SCRIPTS = re.findall(r"<script>.*?</script>", (Path(__file__).parents[1] 
                             .read_text(encoding="utf-8"))
 _THEME_OWN = re.compile(r'<script type="application/ld\+json">[^<]*</script>|'
                         r'<input type="checkbox" id="elder" class="elder-input">|'
+                        # the search box (a plain GET form to /search/) and the search page's form and module
+                        r'<form class="search-(?:box|page)" action="[^"<>]*/search/" method="get" role="search">|'
+                        r'<input id="(?:masthead|search)-q" name="q" type="search" placeholder="[^"<>]*">|'
+                        r'<script type="module" src="[^"<>]*/static/search\.js"></script>|'
                         + "|".join(re.escape(script) for script in _THEME_SCRIPTS))
 
 
 def dangerous_markup(text: str) -> list[str]:
     """Scripts, forms, handlers and javascript: URLs, besides the theme's own (its two inline scripts, JSON-LD
-    with nothing that could end its element, the 长辈模式 checkbox)."""
+    with nothing that could end its element, the 长辈模式 checkbox, the search forms and the search page's module)."""
     parser = _Markup()
     parser.feed(_THEME_OWN.sub("", text))
     return parser.found

@@ -164,4 +164,4 @@ def test_unchanged_outputs_are_not_rewritten_and_stale_ones_removed(tmp_path):
     outcome = run(site, out=out, now=NOW)
     assert (out / "police/releases/a/index.html").stat().st_mtime_ns == untouched
     assert not (out / "police/releases/b").exists()
-    assert outcome.written <= len(outcome.rendered) + 1 and not list(tmp_path.glob(".out.*"))  # + sitemap
+    assert outcome.written <= len(outcome.rendered) + 1 + len(outcome.indexed) and not list(tmp_path.glob(".out.*"))  # + sitemap, search bundle

@@ -115,7 +115,7 @@ def _results(page, query: str) -> list[dict[str, str]]:
 
 
 def test_chinese_queries_in_the_browser(hall, browser):
-    out, base = hall
+    _out, base = hall
     page = browser.new_page()
     try:
         page.goto(base + "/")
@@ -198,7 +198,7 @@ def test_without_javascript_the_search_page_says_so_and_offers_indexes(hall, bro
         page.goto(base + "/search/?q=交通")
         note = page.locator(".search-nojs")
         assert note.is_visible()
-        assert note.inner_text() == "搜索需要浏览器启用 JavaScript。也可以按话题或部门查找： 话题 · 部门矩阵"
+        assert note.inner_text() == "搜索需要浏览器允许运行脚本。也可以按话题或部门查找： 话题 · 部门矩阵"
         assert page.locator(".search-nojs a").evaluate_all("a => a.map(x => x.getAttribute('href'))") == [
             "/topics/", "/departments/"]
     finally:
