@@ -81,17 +81,6 @@ def hall(tmp_path_factory):
     server.shutdown()
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield chromium
-        chromium.close()
-
-
 def _titles(out: Path, prefix: str = "") -> dict[str, str]:
     """URL -> title of every item page in the build."""
     titles = {}
@@ -105,7 +94,9 @@ def _titles(out: Path, prefix: str = "") -> dict[str, str]:
 
 
 def _results(page, query: str) -> list[dict[str, str]]:
+    page.wait_for_function("window.pagefindReady === true")  # the module has taken over the form
     page.fill("#search-q", query)
+    page.evaluate("document.querySelector('.search-status').textContent = ''")  # then wait for this query's answer
     page.click("form.search-page button")
     page.wait_for_function("document.querySelector('.search-status').textContent !== ''")
     rows = page.eval_on_selector_all(".search-results li", """items => items.map(li => ({
