@@ -24,7 +24,7 @@ from markupsafe import Markup
 
 from releasehall.index import Hall, when
 from releasehall.model import Department, Entry, Page, Question, Release
-from releasehall.variants import PREFIX
+from releasehall.urls import MIRROR as PREFIX
 from releasehall.write import Stager
 
 BUNDLE = "pagefind/"
