@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import tempfile
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -25,7 +24,7 @@ from markupsafe import Markup
 from releasehall.index import Hall, when
 from releasehall.model import Department, Entry, Page, Question, Release
 from releasehall.urls import MIRROR as PREFIX
-from releasehall.write import Stager
+from releasehall.write import Stager, scratch_folder
 
 BUNDLE = "pagefind/"
 
@@ -96,7 +95,7 @@ class SearchError(Exception):
 
 def staged_index(hall: Hall, stager: Stager) -> dict[str, bytes]:
     """The bundle for the pages as this build leaves them: staged now, or kept from the last build."""
-    workdir = Path(tempfile.mkdtemp(prefix=f".{stager.out.name}.search-", dir=stager.out.parent))
+    workdir = scratch_folder(stager.out, "search")
     try:
         return index(hall, lambda rel: stager.stage / rel if rel in stager.staged else stager.out / rel, workdir)
     finally:

@@ -162,9 +162,19 @@ class _Lock:
             self.fd = None
 
 
+SCRATCH = ("new", "search")  # the scratch folders a build makes beside its output: staging, the search index
+
+
+def scratch_folder(out: Path, kind: str) -> Path:
+    """A new scratch folder beside `out` (`kind` from SCRATCH); one a killed build leaves is removed by `recover`."""
+    return Path(tempfile.mkdtemp(prefix=f".{out.name}.{kind}-", dir=out.parent))
+
+
 def _staging_folders(out: Path) -> list[Path]:
+    """Scratch folders of builds that did not finish (only staging folders can hold a journal)."""
+    prefixes = tuple(f".{out.name}.{kind}-" for kind in SCRATCH)
     try:
-        return sorted(p for p in out.parent.iterdir() if p.name.startswith(f".{out.name}.new-") and p.is_dir()
+        return sorted(p for p in out.parent.iterdir() if p.name.startswith(prefixes) and p.is_dir()
                       and not p.is_symlink())
     except OSError:
         return []
@@ -219,7 +229,7 @@ class Stager:
         self._lock = _Lock(out.parent)
         try:
             _recover(out)
-            self.stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+            self.stage = scratch_folder(out, "new")
         except BaseException:
             self._lock.release()
             raise

@@ -227,3 +227,16 @@ def test_an_empty_output_folder_that_cannot_be_removed_is_filled_file_by_file(tm
     monkeypatch.undo()
     assert run_cli("build", "--site", str(site), "--out", str(tmp_path / "plain"), "--now", NOW)[0] == 0
     assert snapshot(out) == snapshot(tmp_path / "plain")
+
+
+def test_a_search_index_folder_left_by_a_killed_build_is_removed_by_the_next_run(tmp_path, run_cli):
+    """Pagefind writes its index in a scratch folder beside the output; a build killed then leaves it behind."""
+    site = write_site(tmp_path / "site", BASIC)
+    out = tmp_path / "out"
+    assert run_cli("build", "--site", str(site), "--out", str(out), "--now", "2024-10-20 12:00")[0] == 0
+    left = tmp_path / ".out.search-killed"
+    (left / "pagefind").mkdir(parents=True)
+    (left / "pagefind/pagefind.js").write_text("half written", encoding="utf-8")
+    recover(out)
+    assert not left.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]
