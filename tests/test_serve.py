@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import re
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -103,11 +106,32 @@ def test_open_page_reloads_itself_in_a_real_browser(server, browser):
         page.close()
 
 
+@contextlib.contextmanager
+def serve_in_thread(site: Path, capsys: pytest.CaptureFixture[str]) -> Iterator[tuple[str, threading.Thread]]:
+    """`serve` in a thread of this process (so a test can patch it); yields its base URL and the thread."""
+    from releasehall import serve as serving
+
+    stop = threading.Event()
+    thread = threading.Thread(target=serving.serve, args=(site,),
+                              kwargs={"port": 0, "now": "2024-10-20 12:00", "stop": stop}, daemon=True)
+    thread.start()
+    try:
+        seen = ""
+
+        def started():
+            nonlocal seen
+            seen += capsys.readouterr().out
+            return re.search(r"http://\S+/", seen)
+
+        yield wait_for(started).group(0), thread
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+
+
 def test_a_rebuild_that_raises_keeps_serving_the_last_good_site(tmp_path, monkeypatch, capsys):
     """Any failure of one rebuild (here: a bug, an internal function that raises) is shown in the overlay and
     the terminal; the serve loop keeps running and serving the last good build, and the next save recovers."""
-    import threading
-
     from releasehall import serve as serving
 
     site = write_site(tmp_path, BASIC)
@@ -121,19 +145,7 @@ def test_a_rebuild_that_raises_keeps_serving_the_last_good_site(tmp_path, monkey
         return real(*args, **kwargs)
 
     monkeypatch.setattr(serving, "generate", broken)
-    stop = threading.Event()
-    thread = threading.Thread(target=serving.serve, args=(site,),
-                              kwargs={"port": 0, "now": "2024-10-20 12:00", "stop": stop}, daemon=True)
-    thread.start()
-    try:
-        seen = ""
-
-        def started():
-            nonlocal seen
-            seen += capsys.readouterr().out
-            return re.search(r"http://\S+/", seen)
-
-        base = wait_for(started).group(0)
+    with serve_in_thread(site, capsys) as (base, thread):
         source = site / "content/police/releases/a.md"
         source.write_text(source.read_text(encoding="utf-8").replace("交通管制", "交通管制甲", 1), encoding="utf-8")
         page = wait_for(lambda: (lambda p: p if "releasehall-errors" in p else None)(fetch(base, "/police/releases/a/")[1]))
@@ -146,17 +158,12 @@ def test_a_rebuild_that_raises_keeps_serving_the_last_good_site(tmp_path, monkey
         assert "releasehall-errors" not in page
         err = capsys.readouterr().err
         assert "Traceback (most recent call last)" in err and "RecursionError" in err
-    finally:
-        stop.set()
-        thread.join(timeout=10)
 
 
 def test_large_rebuilds_fork_only_a_single_threaded_builder_and_equal_one_process(tmp_path, monkeypatch, capsys):
     """serve's rebuilds on both cores (thresholds lowered so that even this small hall forks workers) while
     the HTTP and watcher threads run: every fork happens in the builder, which has one thread, and every
     output served equals a one-process build's."""
-    import threading
-
     from releasehall import load, markup, outputs, parallel
     from releasehall import serve as serving
 
@@ -173,19 +180,7 @@ def test_large_rebuilds_fork_only_a_single_threaded_builder_and_equal_one_proces
         monkeypatch.setattr(module, "PARALLEL_FROM", 1)
     monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
     monkeypatch.setattr(parallel, "ProcessPoolExecutor", pool)
-    stop = threading.Event()
-    thread = threading.Thread(target=serving.serve, args=(site,),
-                              kwargs={"port": 0, "now": "2024-10-20 12:00", "stop": stop}, daemon=True)
-    thread.start()
-    try:
-        seen = ""
-
-        def started():
-            nonlocal seen
-            seen += capsys.readouterr().out
-            return re.search(r"http://\S+/", seen)
-
-        base = wait_for(started).group(0)
+    with serve_in_thread(site, capsys) as (base, _thread):
         fetch(base, "/")  # a request handled on its own thread
         source = site / "content/police/releases/a.md"
         source.write_text(source.read_text(encoding="utf-8").replace("国庆交通管制", "国庆期间交通管制", 1),
@@ -204,6 +199,3 @@ def test_large_rebuilds_fork_only_a_single_threaded_builder_and_equal_one_proces
                 connection = http.client.HTTPConnection(host, int(port), timeout=5)
                 connection.request("GET", "/" + rel)
                 assert connection.getresponse().read() == single.lookup("/" + rel)[0], rel
-    finally:
-        stop.set()
-        thread.join(timeout=10)
