@@ -25,9 +25,10 @@ def audit(hall: Hall, *, strict: bool = False) -> list[Problem]:
         if last is None or now - last > timedelta(days=SILENT_DAYS):
             since = last.astimezone(hall.settings.tz).date().isoformat() if last else "—"
             problems.append(Problem(
-                dept.rel, 1, f"{dept.name} 超过两周没有发布信息（最近：{since}），不符合政府网站与政务新媒体检查指标",
+                dept.rel, 1, f"{dept.name} 超过两周没有发布信息（最近：{since}），不符合政府网站与政务新媒体检查指标；"
+                f"请发布一条信息（releasehall new release {dept_id} 标题）",
                 f"{dept.name} has published nothing for over two weeks (last: {since}), against the national "
-                "inspection rules", warning))
+                f"inspection rules; publish a release (releasehall new release {dept_id} TITLE)", warning))
     for question in hall.questions:
         if question.replied is None and hall.stats.records[question.id].status != "withdrawn" and now - question.asked > timedelta(days=UNANSWERED_DAYS):
             problems.append(Problem(
@@ -45,6 +46,7 @@ def audit(hall: Hall, *, strict: bool = False) -> list[Problem]:
     latest = max((*(r.date for r in hall.releases), *(when(q) for q in hall.replies)), default=None)
     if latest is None or now - latest > timedelta(days=SILENT_DAYS):
         problems.append(Problem(
-            "site.yaml", 1, "发布厅首页超过两周没有更新（检查指标：首页更新）",
-            "the hall's front page has not been updated for over two weeks (inspection rule: front page)", warning))
+            "site.yaml", 1, "发布厅首页超过两周没有更新（检查指标：首页更新）；请发布一条信息或答复一条留言",
+            "the hall's front page has not been updated for over two weeks (inspection rule: front page); "
+            "publish a release or a reply", warning))
     return problems

@@ -1,15 +1,30 @@
 """docs/: the field reference agrees with the schemas, every key is described, the docs' own
-links resolve, and nothing in the repository points outside it."""
+links resolve, and nothing in the repository points outside it; every example in docs/ works as
+written (YAML validates against the schemas, `releasehall` command lines parse, the plain-server
+trial publishes) and the supervisor's worked example is what the code computes."""
 
 from __future__ import annotations
 
+import os
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
 
-from releasehall import docgen
+import pytest
+import yaml
+
+from releasehall import config, docgen, load
 from releasehall import schema as s
+from releasehall.build import run
+from releasehall.cli import COMMANDS, _parser
+from releasehall.errors import Report
+from releasehall.opendata import overdue_bands
+from releasehall.ranking import wilson_lower
+from releasehall.sources import load_yaml
 
 REPO = Path(__file__).resolve().parents[1]
 FIX = f"run `{docgen.REGENERATE}` from the repository root and commit docs/fields.md"
@@ -63,3 +78,193 @@ def test_nothing_in_the_repository_points_outside_it():
     tracked = subprocess.run(["git", "grep", "-l", "-e", "../shared/", "--", "."], cwd=REPO,
                              capture_output=True, text=True, check=False).stdout.split()
     assert [p for p in tracked if p != "tests/test_docs.py"] == []
+
+
+DOCS = sorted((REPO / "docs").glob("*.md"))
+SCHEMAS = {"release": load.RELEASE_SCHEMA, "question": load.QUESTION_SCHEMA, "department": load.DEPARTMENT_SCHEMA,
+           "site.yaml": config.SCHEMA, "page": load.PAGE_SCHEMA}
+MARKER = "<!-- docs-test: "
+
+
+def _blocks(page: Path, language: str) -> list[tuple[int, str, str]]:
+    """(line, marker or "", text) of every ```language block of a page; the marker is a `docs-test` comment just above."""
+    lines = page.read_text(encoding="utf-8").splitlines()
+    found, index = [], 0
+    while index < len(lines):
+        if lines[index].strip() == f"```{language}":
+            end = lines.index("```", index + 1)
+            above = lines[index - 1] if index else ""
+            marker = above[len(MARKER):].split()[0] if above.startswith(MARKER) else ""
+            found.append((index + 2, marker, "\n".join(lines[index + 1:end]) + "\n"))
+            index = end
+        index += 1
+    return found
+
+
+def _problems(text: str, rel: str, first_line: int, schema: s.Schema, whole: bool) -> list[str]:
+    """What the schema says of a YAML example: the whole file's keys, or (a fragment) only the keys it shows."""
+    report = Report()
+    loaded = load_yaml(text, rel, first_line, report)
+    if loaded is not None and isinstance(loaded[0], dict):
+        data, lines = loaded
+        shown = schema if whole else {key: field for key, field in schema.items() if key in data}
+        s.check(data, shown, lines, rel, report, s.Context(ZoneInfo("Asia/Shanghai")))
+    if loaded is not None and not isinstance(loaded[0], dict):
+        report.error(rel, first_line, "不是映射", "not a mapping of keys")
+    return [str(p) for p in report.problems]
+
+
+def test_every_yaml_example_in_docs_validates_against_the_schemas():
+    """Each ```yaml block is a fragment of one of the files (its keys all belong to one schema) and passes it."""
+    checked = 0
+    for page in DOCS:
+        for line, marker, text in _blocks(page, "yaml"):
+            if marker:
+                continue  # test data of its own (the supervisor's example, below)
+            where = f"docs/{page.name}:{line}"
+            keys = set(yaml.safe_load(text) or {})
+            fitting = [name for name, schema in SCHEMAS.items() if keys and keys <= set(schema)]
+            assert fitting, f"{where}: keys {sorted(keys)} belong to no file's schema"
+            verdicts = {name: _problems(text, f"docs/{page.name}", line, SCHEMAS[name], whole=False)
+                        for name in fitting}
+            assert any(not v for v in verdicts.values()), f"{where}: {verdicts}"
+            checked += 1
+    assert checked >= 8
+
+
+def test_every_front_matter_example_in_docs_is_a_whole_valid_file():
+    """```markdown blocks that start with front matter are complete releases or questions."""
+    checked = 0
+    for page in DOCS:
+        for line, _marker, text in _blocks(page, "markdown"):
+            if not text.startswith("---\n"):
+                continue
+            head = text.split("---\n")[1]
+            kind = "question" if "asked:" in head else "release"
+            assert _problems(head, f"docs/{page.name}", line + 1, SCHEMAS[kind], whole=True) == []
+            checked += 1
+    assert checked >= 2
+
+
+def test_every_releasehall_command_in_docs_parses():
+    """Each `releasehall …` line of a ```sh block names a real command with real options."""
+    parser = _parser()
+    commands = []
+    for page in DOCS:
+        for line, _marker, text in _blocks(page, "sh"):
+            for offset, row in enumerate(text.splitlines()):
+                for part in re.split(r"&&|\|\||;", row.split(" #")[0]):
+                    words = shlex.split(part)
+                    if words[:1] == ["releasehall"]:
+                        commands.append((f"docs/{page.name}:{line + offset}", words[1:]))
+        prose = re.sub(r"```.*?```", "", page.read_text(encoding="utf-8"), flags=re.S)
+        for span in re.findall(r"`releasehall ([^`|]+)`", prose):  # inline; `new release|qa` is a summary
+            words = shlex.split(span)
+            if words[0] in COMMANDS or words[0].startswith("-"):  # not `releasehall @ git+https://…`
+                commands.append((f"docs/{page.name}", words))
+    assert len(commands) >= 30
+    for where, words in commands:
+        try:
+            parser.parse_args(words)
+        except SystemExit as exc:
+            assert exc.code == 0 and words == ["--version"], f"{where}: releasehall {shlex.join(words)}"
+
+
+def test_the_plain_server_trial_in_the_operator_guide_publishes(tmp_path):
+    """docs/operator.md's trial without root, run line by line as written: the push publishes into the web root."""
+    [(_line, _marker, script)] = [b for b in _blocks(REPO / "docs/operator.md", "sh") if b[1] == "plain-server-trial"]
+    tools = tmp_path / "bin"
+    tools.mkdir()
+    (tools / "releasehall").write_text(f'#!/bin/sh\nexec "{sys.executable}" -m releasehall "$@"\n', encoding="utf-8")
+    (tools / "releasehall").chmod(0o755)
+    env = {**os.environ, "PATH": f"{tools}{os.pathsep}{os.environ['PATH']}", "PYTHONPATH": str(REPO),
+           "GIT_AUTHOR_NAME": "运维", "GIT_AUTHOR_EMAIL": "ops@example.gov.cn", "GIT_COMMITTER_NAME": "运维",
+           "GIT_COMMITTER_EMAIL": "ops@example.gov.cn"}
+    env.pop("SOURCE_DATE_EPOCH", None)
+    result = subprocess.run(["bash", "-euo", "pipefail", "-c", script], cwd=tmp_path, env=env,
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "remote: 检查通过 / check passed" in result.stderr
+    assert f"remote: releasehall: published to {tmp_path}/trial/www" in result.stderr
+    assert "index.html" in result.stdout.split() and "stats" in result.stdout.split()
+    assert (tmp_path / "trial/www/bangongshi/index.html").is_file()
+
+
+def _table(text: str, heading: str) -> list[list[str]]:
+    """The rows of the Markdown table whose header row starts with `heading`."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith(heading))
+    rows = []
+    for line in lines[start + 2:]:
+        if not line.startswith("|"):
+            break
+        rows.append([cell.strip() for cell in line.strip("|").split("|")])
+    return rows
+
+
+def _value(cell: str) -> Any:
+    """A table cell as the code's value: the number after "=" (or the first word), true/false/null."""
+    word = (cell.split("=")[-1] if "=" in cell else cell).split("（")[0].split()[0].strip("`")
+    return {"true": True, "false": False, "null": None}.get(word, word)
+
+
+def _same(expected: Any, actual: Any) -> bool:
+    if isinstance(actual, float):
+        return isinstance(expected, str) and round(actual, 3) == float(expected)
+    return expected == (actual if actual is None or isinstance(actual, bool) else str(actual))
+
+
+def test_the_supervisor_pages_worked_example_is_what_the_code_computes(tmp_path):
+    """docs/supervisor.md's example hall, built: every record and figure in its tables, the groups and the bound."""
+    page = (REPO / "docs/supervisor.md").read_text(encoding="utf-8")
+    [(_line, _marker, text)] = [b for b in _blocks(REPO / "docs/supervisor.md", "yaml") if b[1] == "supervisor-example"]
+    example = yaml.load(text, Loader=yaml.BaseLoader)  # dates stay the strings the doc shows
+    (tmp_path / "site.yaml").write_text("title: 算例\nbase_url: https://x.example/\n", encoding="utf-8")
+    (tmp_path / "content/gongan/qa").mkdir(parents=True)
+    (tmp_path / "content/gongan/department.yaml").write_text("name: 示例市公安局\n", encoding="utf-8")
+    for name, fields in example["questions"].items():
+        head = yaml.safe_dump({"title": name, "question": "问", **fields}, allow_unicode=True)
+        body = "答复。\n" if "replied" in fields else ""
+        (tmp_path / f"content/gongan/qa/{name}.md").write_text(f"---\n{head}---\n{body}", encoding="utf-8")
+    outcome = run(tmp_path, now=example["now"], write=False)
+    assert [p for p in outcome.problems if not p.warning] == []
+    assert outcome.hall is not None
+    stats = outcome.hall.stats
+
+    records = _table(page, "| 留言 | 期限 `due`")
+    assert [row[0] for row in records] == list(example["questions"])
+    for name, due, status, on_time, reply_days, days_late, _note in records:
+        rec = stats.records[f"gongan/qa/{name}"]
+        shown = {"due": due, "status": status, "on_time": _value(on_time), "reply_days": _value(reply_days),
+                 "days_late": days_late}
+        code = {"due": rec.due.isoformat(), "status": rec.status, "on_time": rec.on_time,
+                "reply_days": rec.reply_days, "days_late": rec.days_late}
+        assert all(_same(shown[k], code[k]) for k in shown), f"{name}: docs {shown}, code {code}"
+
+    october = next(m for m in stats.months if m.month == "2024-10").hall
+    figures = _table(page, "| 数字 | 键 |")
+    assert len(figures) == 9
+    for _label, key, now_cell, month_cell in figures:
+        key = key.strip("`")
+        for cell, whole in ((now_cell, stats.hall), (month_cell, october)):
+            assert _same(_value(cell), getattr(whole, key)), f"{key}: docs {cell}, code {getattr(whole, key)}"
+
+    bands = [[rec.id.rsplit("/", 1)[1] for rec in band.records] for band in overdue_bands(outcome.hall)]
+    assert bands == [["q7"], ["q4"], ["q8"]]  # the groups the table's notes name
+    assert "q7 | 2024-09-25 | overdue" in page and "严重超期（> 20）" in page
+    assert "超期 6–20 组" in page and "超期 5 天以内组" in page
+    bound = wilson_lower(stats.hall.on_time, stats.hall.judged)
+    assert f"2 ÷ 6 → **{bound:.3f}**" in page
+    assert f"5 ÷ 5 → {wilson_lower(5, 5):.2f}，96 ÷ 100 → {wilson_lower(96, 100):.2f}" in page
+    assert f"5 条全部按时（下限 {wilson_lower(5, 5):.2f}）排在 100 条中 96 条按时（下限 {wilson_lower(96, 100):.2f}）" in page
+
+
+@pytest.mark.parametrize(("text", "kind", "expected"), [
+    ("paused:\n  - {from: 2024-02-30}\n", "question", "docs/x.md:8: 字段 “from”：日期不存在"),
+    ("document:\n  numbr: 示交规〔2026〕9号\n", "release", "docs/x.md:8: 未知字段 “numbr”"),
+    ("kind: notic\n", "release", "docs/x.md:7: 字段 “kind”"),
+])
+def test_a_wrong_example_is_caught_at_its_line_in_the_doc(text, kind, expected):
+    """The example checks above can fail, and say where: a bad date, a misspelt key, a value not allowed."""
+    problems = _problems(text, "docs/x.md", 7, SCHEMAS[kind], whole=False)
+    assert problems and problems[0].startswith(expected), problems

@@ -143,3 +143,24 @@ def test_plain_server_recipe_publishes_on_push_and_keeps_the_web_root_on_error(t
     assert pushed.returncode == 0 and "published to" in pushed.stderr, pushed.stderr
     assert "改好日期的发布" in (www / "bangongshi/releases/bad/index.html").read_text(encoding="utf-8")
     assert {k for k in _snapshot(www) if not k.startswith('pagefind/')} >= {k for k in before if not k.startswith('pagefind/')}
+
+
+def test_plain_server_hook_says_when_a_pushed_branch_is_not_the_published_one(tmp_path):
+    """git's default branch is often `master`: a push of it must not look published when it is not."""
+    hall, bare, www, work = tmp_path / "hall", tmp_path / "hall.git", tmp_path / "www", tmp_path / "work"
+    hall.mkdir()
+    (hall / "site.yaml").write_text("title: 甲\nbase_url: https://x.example/\n", encoding="utf-8")
+    assert _git("init", "--quiet", "--bare", str(bare), cwd=tmp_path).returncode == 0
+    shutil.copy2(SKELETON / "deploy/post-receive", bare / "hooks/post-receive")
+    (bare / "hooks/post-receive").chmod(0o755)
+    env = {**os.environ, "RELEASEHALL_WEB_ROOT": str(www), "RELEASEHALL_WORK": str(work),
+           "RELEASEHALL_PUBLISH": str(SKELETON / "deploy/publish.sh"), "GIT_AUTHOR_NAME": "编辑",
+           "GIT_AUTHOR_EMAIL": "e@example.gov.cn", "GIT_COMMITTER_NAME": "编辑", "GIT_COMMITTER_EMAIL": "e@example.gov.cn"}
+    for args in (("init", "--quiet", "--initial-branch=master"), ("add", "-A"), ("commit", "--quiet", "-m", "x"),
+                 ("remote", "add", "origin", str(bare))):
+        assert _git(*args, cwd=hall, env=env).returncode == 0
+    pushed = _git("push", "origin", "master", cwd=hall, env=env)
+    assert pushed.returncode == 0, pushed.stderr
+    assert ("remote: releasehall: 只发布 main 分支，refs/heads/master 未发布 / only branch main is published; "
+            "refs/heads/master was not (push to main, or set RELEASEHALL_BRANCH)") in pushed.stderr
+    assert not www.exists() and not work.exists()

@@ -188,6 +188,10 @@ def test_check_audits_inspection_rules(tmp_path, run_cli):
     code, _out, err = run_cli("check", "--site", str(site), "--now", "2025-02-01")
     assert code == 0
     assert "content/a/department.yaml:1: 警告 warning: 甲局 超过两周没有发布信息" in err
+    # each says what to do
+    assert "；请发布一条信息（releasehall new release a 标题） / 甲局 has published nothing" in err
+    assert "inspection rules; publish a release (releasehall new release a TITLE)\n" in err
+    assert "首页更新）；请发布一条信息或答复一条留言 / the hall's front page" in err
     assert "content/a/qa/q3.md:3: 警告 warning: 留言超过三个月未答复" in err
     assert "site.yaml:1: 警告 warning: 发布厅首页超过两周没有更新" in err
     assert not (site / "public").exists()
