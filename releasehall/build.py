@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,7 +29,7 @@ from releasehall.load import Content, load_content
 from releasehall.memo import THEME, Fingerprints, Memo
 from releasehall.opendata import render_stats
 from releasehall.outputs import Jobs
-from releasehall.pictures import picture_files
+from releasehall.pictures import picture_files, prune
 from releasehall.schema import FIRST_YEAR, LAST_YEAR, Invalid, parse_datetime
 from releasehall.variants import mirror
 from releasehall.write import Stager, claim, recover, stamp_of
@@ -182,6 +183,7 @@ def generate(settings: Settings, now: datetime, drafts: bool, report: Report, ca
 def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now: str | None = None,
         drafts: bool = False, write: bool = True, use_cache: bool = True) -> Outcome:
     """One build (or, with write=False, one check) of the site in `site`."""
+    started = time.time()
     report = Report()
     settings = load_settings(site.resolve(), report, base_url=base_url, output=out)
     if settings is None:
@@ -236,4 +238,5 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
     cache.output = str(out)
     cache.stamps = written.stamps
     save_cache(root, cache)
+    prune(root, {picture.key for picture in outcome.hall.pictures.values()}, started)  # only after a success
     return outcome

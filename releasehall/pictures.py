@@ -6,8 +6,9 @@ content/ is published with its EXIF removed (phones record where a photo was tak
 EXIF orientation is applied to the pixels. Pillow does the work, in forked workers when there are
 several images to make, and only for images whose bytes are not in the variant cache yet:
 `.cache/releasehall/images/<digest of the source bytes and the settings>/`, a folder of plain files
-and an `info.json`, every file checked against the digest recorded there before it is used. Nothing
-here imports Pillow while no body shows an image and no JPEG is published.
+and an `info.json`, every file checked against the digest recorded there before it is used. After a
+successful build, `prune` removes the entries no published image uses any more. Nothing here imports
+Pillow while no body shows an image and no JPEG is published.
 """
 
 from __future__ import annotations
@@ -18,9 +19,11 @@ import os
 import posixpath
 import re
 import shutil
+import stat
 import tempfile
+import time
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import partial
 from html import escape, unescape
@@ -152,6 +155,42 @@ def picture_files(settings: Settings, pictures: Mapping[str, Picture]) -> dict[s
 # ---- the cache: plain files and info.json, checked before use
 
 _FILE = re.compile(r"(full|w\d{1,5})\.(jpg|jpeg|png|webp|gif)")
+_ENTRY = re.compile(r"[0-9a-f]{32}")  # a cache entry's name: `_digest`'s hex
+_HALF_MADE = 3600  # seconds after which a `.make-*` folder is a killed build's leftover, not another build's work
+
+
+def prune(root: Path, keep: Collection[str], started: float) -> list[str]:
+    """After a successful build: remove the image cache's entries that no published image uses (`keep` holds the
+    used ones' keys; an entry two images share is one key), so a removed or changed image's variants go. Entries
+    made after `started` (by another build or serve running meanwhile) stay, as do folders a killed build left half
+    made until they are an hour old. Only the direct children of the cache folder that carry the names this module
+    gives are touched; a link among them is removed, never followed; a linked cache folder is left alone.
+    Returns the names removed."""
+    folder = root / CACHE
+    try:
+        if folder.is_symlink():
+            return []
+        children = list(os.scandir(folder))
+    except OSError:
+        return []  # no cache folder: nothing to prune
+    removed = []
+    now = time.time()
+    for child in sorted(children, key=lambda c: c.name):
+        try:
+            info = child.stat(follow_symlinks=False)
+            if _ENTRY.fullmatch(child.name):
+                if child.name in keep or info.st_mtime >= started:
+                    continue
+            elif not (child.name.startswith(".make-") and info.st_mtime < now - _HALF_MADE):
+                continue
+            if stat.S_ISDIR(info.st_mode):
+                shutil.rmtree(child.path)  # never follows a link inside
+            else:
+                os.unlink(child.path)  # a link or a stray file under an entry's name
+            removed.append(child.name)
+        except OSError:
+            continue  # removed meanwhile, or not ours to remove: the next build tries again
+    return removed
 
 
 def _cached(folder: Path, asset: str, key: str) -> Picture | None:

@@ -223,6 +223,93 @@ def test_variants_come_from_the_cache_which_is_checked_before_use(tmp_path, monk
     assert snapshot(site / "out") == first
 
 
+def entries_of(site: Path) -> list[str]:
+    return sorted(e.name for e in (site / ".cache/releasehall/images").iterdir())
+
+
+def count_pillow(monkeypatch, tally: Path) -> None:
+    """Every image Pillow opens, in this process or a forked worker, adds a line to `tally`."""
+    opened = Image.open
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        with tally.open("a") as out:
+            out.write("open\n")
+        return opened(*args, **kwargs)
+
+    tally.write_text("")
+    monkeypatch.setattr(Image, "open", counted)
+
+
+def test_variants_are_made_once_then_reused_without_pillow(tmp_path, monkeypatch):
+    files = {**IMAGES, "content/police/releases/img/wide2.jpg": photo(1800, 900, color=(10, 200, 90))}
+    site = site_with(tmp_path / "site", files)
+    tally = tmp_path / "pillow.txt"
+    count_pillow(monkeypatch, tally)
+    assert errors(build(site)) == []
+    assert tally.read_text().count("open") == 4  # wide, wide2, small, turned: made on both cores
+    first = snapshot(site / "out")
+    tally.write_text("")
+    assert errors(build(site)) == []  # a rebuild
+    assert errors(build(site, tmp_path / "other-out", use_cache=False)) == []  # a cold build into a new folder
+    assert tally.read_text() == ""
+    assert snapshot(tmp_path / "other-out") == first
+
+
+def test_an_image_removed_or_changed_loses_its_variants_a_shared_one_keeps_them(tmp_path):
+    wide, wide2 = photo(2400, 1200), photo(1800, 900, color=(10, 200, 90))
+    files = {"content/police/releases/a.md": front({"title": "图", "date": "2024-09-20"},
+                                                   "\n![甲](img/wide.jpg)\n\n![乙](img/wide2.jpg)\n"),
+             "content/police/releases/img/wide.jpg": wide, "content/police/releases/img/wide2.jpg": wide2,
+             "content/traffic/releases/b.md": front({"title": "同图", "date": "2024-09-21"}, "\n![丙](img/same.jpg)\n"),
+             "content/traffic/releases/img/same.jpg": wide}  # the same bytes: one entry for both
+    site = site_with(tmp_path / "site", files)
+    assert errors(build(site)) == []
+    first = entries_of(site)
+    made = snapshot(site / "out")
+    assert len(first) == 2
+    (site / "content/police/releases/a.md").write_text(
+        front({"title": "图", "date": "2024-09-20"}, "\n![乙](img/wide2.jpg)\n"), encoding="utf-8")
+    (site / "content/police/releases/img/wide.jpg").unlink()  # still shown by traffic as same.jpg
+    (site / "content/police/releases/img/wide2.jpg").write_bytes(photo(1700, 850))  # changed
+    assert errors(build(site)) == []
+    second = entries_of(site)
+    assert len(second) == 2 and len(set(first) & set(second)) == 1  # wide2's old entry gone, the shared one kept
+    assert made["traffic/releases/img/same-960w.webp"] == (site / "out/traffic/releases/img/same-960w.webp").read_bytes()
+    (site / "content/traffic/releases/b.md").unlink()
+    (site / "content/traffic/releases/img/same.jpg").unlink()
+    (site / "content/police/releases/img/wide2.jpg").write_bytes(wide2)
+    assert errors(build(site)) == []
+    assert entries_of(site) == [name for name in first if name not in second]  # wide2 as it was first: made again
+    assert snapshot(site / "out")["police/releases/img/wide2-960w.webp"] == made["police/releases/img/wide2-960w.webp"]
+
+
+def test_a_failed_build_prunes_nothing_and_pruning_stays_inside_the_cache_folder(tmp_path):
+    site = site_with(tmp_path / "site", IMAGES)
+    assert errors(build(site)) == []
+    first = entries_of(site)
+    (site / "content/police/releases/photos.md").write_text(
+        front({"title": "现场", "date": "2024-09-20"}, "\n[坏链接](missing.md)\n"), encoding="utf-8")
+    for name in ("wide.jpg", "small.png", "turned.jpg"):
+        (site / "content/police/releases/img" / name).unlink()
+    assert errors(build(site)) == [
+        "content/police/releases/photos.md:6: link 'missing.md' names no file (content/police/releases/missing.md); "
+        "check the path"]
+    assert entries_of(site) == first
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "keep.txt").write_text("mine")
+    cache = site / ".cache/releasehall/images"
+    (cache / ("a" * 32)).symlink_to(outside, target_is_directory=True)  # a link under an entry's name
+    (cache / "notes.txt").write_text("not an entry")
+    (cache / ("b" * 32)).mkdir()
+    (cache / ("b" * 32) / "w1.jpg").symlink_to(outside / "keep.txt")
+    (site / "content/police/releases/photos.md").write_text(front({"title": "现场", "date": "2024-09-20"}, "\n文字\n"),
+                                                            encoding="utf-8")
+    assert errors(build(site)) == []
+    assert entries_of(site) == ["notes.txt"]  # the link removed, not followed; nothing else of ours left
+    assert (outside / "keep.txt").read_text() == "mine"
+
+
 def test_image_that_cannot_be_decoded_is_an_error_at_its_link(tmp_path, monkeypatch):
     files = {
         "content/police/releases/a.md": front({"title": "图", "date": "2024-09-20"}, "\n文字\n\n![坏图](img/bad.png)\n"),
