@@ -20,7 +20,7 @@ from typing import Any
 from jinja2 import Environment, TemplateError
 
 from releasehall import feeds, render, search
-from releasehall.cache import BuildCache, code_signature, load_cache, save_cache
+from releasehall.cache import CACHE_DIR, SEARCH_FOLDER, BuildCache, code_signature, load_cache, save_cache
 from releasehall.config import Settings, load_settings
 from releasehall.confine import walk
 from releasehall.errors import Problem, Report
@@ -203,8 +203,10 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
         return Outcome(problems=[*report.warnings, write_problem(exc, out)])
     gc.disable()  # the build makes millions of long-lived objects and few cycles; collecting them costs ~7 %
     try:
-        outcome = generate(settings, moment, drafts, report, cache,
-                           intact=lambda rel: same_output and cache.stamps.get(rel) == stamp_of(out / rel),
+        def intact(rel: str) -> bool:
+            return same_output and cache.stamps.get(rel) == stamp_of(out / rel)
+
+        outcome = generate(settings, moment, drafts, report, cache, intact=intact,
                            previous=lambda rel: (out / rel).read_bytes(), stager=stager, store_images=write)
         if stager is None or outcome.errors:
             if stager is not None:
@@ -213,14 +215,17 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
         for rel, source in outcome.copies.items():
             stager.copy(rel, source)
         assert outcome.hall is not None
+        store = search.Store(root / CACHE_DIR / SEARCH_FOLDER, cache.search_bundles,
+                             cache.search_placed if same_output else "")
         try:
-            bundle = search.staged_index(outcome.hall, stager)  # from the staged pages: never ahead of them
+            bundle = search.staged_index(outcome.hall, stager, store, intact)  # from the staged pages: never ahead of them
         except search.SearchError as exc:
             stager.abort()
             outcome.problems.append(Problem("site.yaml", 1, f"无法生成搜索索引：{exc}", f"the search index failed: {exc}"))
             return outcome
         for rel, data in bundle.items():
-            stager.put(rel, data)
+            if data is not None:
+                stager.put(rel, data)
         outcome.indexed = tuple(sorted(bundle))
         written = stager.commit({*outcome.files, *outcome.staged, *outcome.copies, *outcome.reused, *bundle},
                                 old_stamps=cache.stamps if same_output and out.is_dir() else None)
@@ -237,6 +242,8 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
     outcome.written, outcome.kept = written.written, written.kept
     cache.output = str(out)
     cache.stamps = written.stamps
+    cache.search_placed, cache.search_bundles = store.placing, store.used
     save_cache(root, cache)
     prune(root, {picture.key for picture in outcome.hall.pictures.values()}, started)  # only after a success
+    store.prune()
     return outcome

@@ -31,9 +31,10 @@ from releasehall.write import Stamp
 
 CACHE_DIR = Path(".cache") / "releasehall"
 CACHE_FILE = "build.json"
+SEARCH_FOLDER = "search"  # the search index's bundles, by digest (`search.Store`)
 OLD_FILES = ("build.pickle",)  # earlier formats: never read, removed
 FORMAT = "releasehall-cache"
-VERSION = 2
+VERSION = 3
 
 
 def code_signature(timezone: str) -> str:
@@ -54,6 +55,8 @@ class BuildCache:
     keys: dict[str, str] = field(default_factory=dict)  # output path -> key of what it shows
     output: str = ""  # the output folder the stamps describe
     stamps: dict[str, Stamp] = field(default_factory=dict)  # output path -> stamp after the last write
+    search_placed: str = ""  # inputs digest of the search bundle in the output
+    search_bundles: dict[str, str] = field(default_factory=dict)  # inputs digest -> digest of `search/<digest>.zip`
 
 
 def _allowed(name: str) -> type | None:
@@ -147,7 +150,7 @@ def _digest(payload: bytes) -> str:
 
 def dumps(cache: BuildCache) -> bytes:
     payload = json.dumps([encode(cache.sources), encode(cache.bodies), encode(cache.keys), cache.output,
-                          encode(cache.stamps)], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+                          encode(cache.stamps), cache.search_placed, encode(cache.search_bundles)], ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     header = json.dumps({"format": FORMAT, "version": VERSION, "signature": cache.signature,
                          "digest": _digest(payload)}, sort_keys=True).encode("ascii")
     return header + b"\n" + payload
@@ -167,12 +170,14 @@ def loads(data: bytes, signature: str) -> tuple[BuildCache | None, str]:
     if not newline or header.get("digest") != _digest(payload):
         return None, "damaged"
     try:
-        sources, bodies, keys, output, stamps = json.loads(payload.decode("utf-8"))
-        cache = BuildCache(signature, decode(sources), decode(bodies), decode(keys), output, decode(stamps))
+        sources, bodies, keys, output, stamps, placed, bundles = json.loads(payload.decode("utf-8"))
+        cache = BuildCache(signature, decode(sources), decode(bodies), decode(keys), output, decode(stamps),
+                           placed, decode(bundles))
     except (ValueError, TypeError, LookupError, RecursionError):  # Refused is a ValueError
         return None, "damaged"
-    if not all(isinstance(part, dict) for part in (cache.sources, cache.bodies, cache.keys, cache.stamps)) \
-            or not isinstance(cache.output, str):
+    if not all(isinstance(part, dict) for part in (cache.sources, cache.bodies, cache.keys, cache.stamps,
+                                                   cache.search_bundles)) \
+            or not isinstance(cache.output, str) or not isinstance(cache.search_placed, str):
         return None, "damaged"
     return cache, ""
 

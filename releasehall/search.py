@@ -12,11 +12,17 @@ mirror's pages say `lang="zh-Hant"`, so Pagefind gives them an index of their ow
 
 from __future__ import annotations
 
+import hashlib
+import io
 import os
 import shutil
 import subprocess
+import tempfile
+import zipfile
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
+from importlib.metadata import version
 from pathlib import Path
 
 from markupsafe import Markup
@@ -27,6 +33,8 @@ from releasehall.urls import MIRROR as PREFIX
 from releasehall.write import Stager, scratch_folder
 
 BUNDLE = "pagefind/"
+UNUSED = frozenset({"pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+                    "pagefind-highlight.js"})  # Pagefind's own interfaces; the search page has its own
 
 
 def tags(hall: Hall, words: dict[str, str], subject: Entry | Department) -> Markup:
@@ -60,11 +68,12 @@ def indexed_pages(hall: Hall) -> list[str]:
     return sorted(paths)
 
 
-def index(hall: Hall, locate: Callable[[str], Path], workdir: Path) -> dict[str, bytes]:
-    """The Pagefind bundle (`pagefind/…` -> bytes) of the pages `indexed_pages` names.
+def index(hall: Hall, paths: list[str], locate: Callable[[str], Path], workdir: Path) -> dict[str, bytes]:
+    """The Pagefind bundle (file name -> bytes) of the pages at `paths`.
 
     `locate(path)` says where a page's current bytes are (staged, or left by the last build);
     they are linked into `workdir` at their URL's place and indexed there by Pagefind's command.
+    Pagefind's ready-made interfaces (`pagefind-ui.js` …) are left out: the search page has its own.
     """
     from pagefind.service import get_executable
 
@@ -73,7 +82,7 @@ def index(hall: Hall, locate: Callable[[str], Path], workdir: Path) -> dict[str,
         raise SearchError("Pagefind is not installed: pip install 'pagefind[extended]'")
     site, bundle = workdir / "site", workdir / "bundle"
     root = site / hall.urls.home().lstrip("/")
-    for path in indexed_pages(hall):
+    for path in paths:
         target = root / path
         target.parent.mkdir(parents=True, exist_ok=True)
         source = locate(path)
@@ -85,18 +94,117 @@ def index(hall: Hall, locate: Callable[[str], Path], workdir: Path) -> dict[str,
                             capture_output=True, text=True, check=False)
     if result.returncode != 0:
         raise SearchError(f"Pagefind failed ({result.returncode}): {(result.stderr or result.stdout).strip()[-500:]}")
-    return {BUNDLE + path.relative_to(bundle).as_posix(): path.read_bytes()
-            for path in sorted(bundle.rglob("*")) if path.is_file()}
+    return {name: path.read_bytes() for path in sorted(bundle.rglob("*"))
+            if path.is_file() and (name := path.relative_to(bundle).as_posix()) not in UNUSED}
 
 
 class SearchError(Exception):
     """Pagefind is missing or failed."""
 
 
-def staged_index(hall: Hall, stager: Stager) -> dict[str, bytes]:
-    """The bundle for the pages as this build leaves them: staged now, or kept from the last build."""
-    workdir = scratch_folder(stager.out, "search")
-    try:
-        return index(hall, lambda rel: stager.stage / rel if rel in stager.staged else stager.out / rel, workdir)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+def inputs_digest(paths: list[str], locate: Callable[[str], Path]) -> str:
+    """What a bundle is made from: Pagefind's version and each page's path and bytes."""
+    h = hashlib.blake2b(f"{version('pagefind')}|{len(paths)}".encode(), digest_size=32)
+    for path in paths:
+        data = locate(path).read_bytes()
+        h.update(f"\0{path}\0{len(data)}\0".encode())
+        h.update(data)
+    return h.hexdigest()
+
+
+def pack(bundle: dict[str, bytes]) -> bytes:
+    """A bundle as one uncompressed zip (its files are compressed already), the same bytes for the same bundle."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
+        for name, data in sorted(bundle.items()):
+            archive.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data)
+    return buffer.getvalue()
+
+
+def unpack(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def content_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=32).hexdigest()
+
+
+@dataclass(slots=True)
+class Store:
+    """Bundles made by earlier builds, kept in the cache folder by content (`<digest>.zip`).
+
+    `known` maps a bundle's inputs digest to its content digest; it comes from the build cache, which
+    is checked as a whole, and a bundle is used only when its bytes have that digest, so a file put in
+    the folder by anyone else is never published. `placed` is the inputs digest of the bundle the
+    output holds (from the last build into the same output). `used` and `placing` are what this
+    build's cache will keep.
+    """
+
+    folder: Path
+    known: dict[str, str]  # inputs digest -> bundle digest, from earlier builds
+    placed: str
+    used: dict[str, str] = field(default_factory=dict)
+    placing: str = ""
+
+    def get(self, inputs: str) -> dict[str, bytes] | None:
+        digest = self.known.get(inputs)
+        if digest is None:
+            return None
+        try:
+            path = self.folder / f"{digest}.zip"
+            if path.is_symlink():
+                return None
+            data = path.read_bytes()
+        except OSError:
+            return None
+        if content_digest(data) != digest:
+            return None
+        self.used[inputs] = digest
+        return unpack(data)
+
+    def put(self, inputs: str, bundle: dict[str, bytes]) -> None:
+        data = pack(bundle)
+        digest = content_digest(data)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        target = self.folder / f"{digest}.zip"
+        handle, temp = tempfile.mkstemp(prefix=".zip-", dir=self.folder)
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+        os.replace(temp, target)
+        self.used[inputs] = digest
+
+    def prune(self) -> None:
+        """Remove the bundles (and half-written files) this build's cache does not name."""
+        keep = {f"{digest}.zip" for digest in self.used.values()}
+        if self.folder.is_dir():
+            for path in self.folder.iterdir():
+                if path.name not in keep and (path.suffix == ".zip" or path.name.startswith(".zip-")):
+                    path.unlink(missing_ok=True)
+
+
+def staged_index(hall: Hall, stager: Stager, store: Store, intact: Callable[[str], bool]) -> dict[str, bytes | None]:
+    """The bundle for the pages as this build leaves them (staged now, or kept from the last build):
+    output path -> bytes, or None for a file the output already holds as it should.
+
+    When the indexed pages are what an earlier build indexed, that build's bundle comes from `store`
+    and Pagefind does not run (it cannot update an index, only build one: tens of seconds at 10k
+    items). `intact(rel)` says the output still holds what the last build wrote at `rel`; that is
+    this build's bytes only if the last build placed the same bundle.
+    """
+    def locate(rel: str) -> Path:
+        return stager.stage / rel if rel in stager.staged else stager.out / rel
+
+    paths = indexed_pages(hall)
+    inputs = inputs_digest(paths, locate)
+    bundle = store.get(inputs)
+    if bundle is None:
+        workdir = scratch_folder(stager.out, "search")
+        try:
+            bundle = index(hall, paths, locate, workdir)
+        finally:
+            shutil.rmtree(workdir, ignore_errors=True)
+        store.put(inputs, bundle)
+    same = store.placed == inputs
+    store.placing = inputs
+    return {BUNDLE + name: None if same and intact(BUNDLE + name) else data for name, data in bundle.items()}

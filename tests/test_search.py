@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import BASIC, front, write_site
 
+from releasehall import search
 from releasehall.i18n import to_traditional
 
 REPO = Path(__file__).resolve().parents[1]
@@ -47,6 +48,7 @@ def test_index_holds_published_pages_only_and_is_deterministic(tmp_path, run_cli
     for page in ("index.html", "404.html", "releases/index.html", "stats/index.html", "search/index.html"):
         assert "data-pagefind-body" not in (tmp_path / "a" / page).read_text(encoding="utf-8"), page
     assert '<form class="search-box" action="/search/" method="get" role="search">' in html
+    assert not [name for name in first if "-ui." in name or "highlight" in name]  # Pagefind's own interfaces: unused
 
 
 def test_incremental_build_indexes_what_a_clean_build_does_and_a_failed_build_keeps_the_index(tmp_path, run_cli):
@@ -63,6 +65,76 @@ def test_incremental_build_indexes_what_a_clean_build_does_and_a_failed_build_ke
     assert run_cli("build", "--site", str(site), "--out", str(out), "--now", "2024-10-20")[0] == 1
     assert _bundle(out) == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out.")]  # no staging or index folder left
+
+
+def _counting(monkeypatch) -> list[int]:
+    """Counts Pagefind's runs (each `search.index` call is one)."""
+    calls: list[int] = []
+    real = search.index
+
+    def index(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(search, "index", index)
+    return calls
+
+
+def test_pagefind_runs_only_when_an_indexed_page_changed(tmp_path, run_cli, monkeypatch):
+    """The bundle is kept in the cache by a digest of the indexed pages: a no-op rebuild, a build into a new
+    output folder and a change to a page outside the index reuse it; an edit to an item re-indexes."""
+    calls = _counting(monkeypatch)
+    site = write_site(tmp_path / "site", BASIC)
+    out = tmp_path / "out"
+    build = ("build", "--site", str(site), "--now", "2024-10-20")
+    assert run_cli(*build, "--out", str(out))[0] == 0
+    first = _bundle(out)
+    assert calls == [1] and len(list((site / ".cache/releasehall/search").glob("*.zip"))) == 1
+    assert run_cli(*build, "--out", str(out))[0] == 0  # nothing changed
+    assert run_cli(*build, "--out", str(tmp_path / "elsewhere"))[0] == 0  # an empty output folder
+    assert calls == [1]
+    assert _bundle(out) == _bundle(tmp_path / "elsewhere") == first
+    with (site / "site.yaml").open("a", encoding="utf-8") as settings:
+        settings.write("paginate: 1\n")  # list pages change; no indexed page does
+    assert run_cli(*build, "--out", str(out))[0] == 0
+    assert (out / "releases/page/2/index.html").is_file()
+    assert calls == [1] and _bundle(out) == first
+    source = site / "content/police/releases/a.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\n地铁施工期间请绕行。\n", encoding="utf-8")
+    assert run_cli(*build, "--out", str(out))[0] == 0
+    assert calls == [1, 1] and _bundle(out) != first
+    assert run_cli(*build, "--out", str(tmp_path / "clean"), "--no-cache")[0] == 0
+    assert _bundle(out) == _bundle(tmp_path / "clean")
+    assert len(list((site / ".cache/releasehall/search").glob("*.zip"))) == 1  # the old bundle is pruned
+
+
+def test_a_bundle_in_the_cache_folder_that_is_not_ours_is_never_published(tmp_path, run_cli, monkeypatch):
+    """A bundle is taken from the cache only when its bytes have the digest the (checked) build cache names."""
+    calls = _counting(monkeypatch)
+    site = write_site(tmp_path / "site", BASIC)
+    build = ("build", "--site", str(site), "--now", "2024-10-20")
+    assert run_cli(*build, "--out", str(tmp_path / "clean"), "--no-cache")[0] == 0
+    [kept] = (site / ".cache/releasehall/search").glob("*.zip")
+    forged = search.unpack(kept.read_bytes())
+    forged["pagefind.js"] = b"alert(document.domain)"
+    kept.write_bytes(search.pack(forged))  # same name, other bytes
+    (kept.parent / "planted.zip").write_bytes(search.pack(forged))
+    assert run_cli(*build, "--out", str(tmp_path / "out"))[0] == 0
+    assert calls == [1, 1]  # indexed again, not taken from the forged file
+    assert _bundle(tmp_path / "out") == _bundle(tmp_path / "clean")
+    assert [p.name for p in kept.parent.iterdir()] == [kept.name]  # the genuine bundle again; the planted one removed
+    assert search.unpack(kept.read_bytes())["pagefind.js"] != b"alert(document.domain)"
+
+
+def test_a_changed_bundle_file_in_the_output_is_written_again(tmp_path, run_cli):
+    site = write_site(tmp_path / "site", BASIC)
+    out = tmp_path / "out"
+    build = ("build", "--site", str(site), "--out", str(out), "--now", "2024-10-20")
+    assert run_cli(*build)[0] == 0
+    first = _bundle(out)
+    (out / "pagefind/pagefind.js").write_text("changed", encoding="utf-8")
+    assert run_cli(*build)[0] == 0
+    assert _bundle(out) == first
 
 
 @pytest.fixture(scope="module")
