@@ -232,8 +232,10 @@ def load_settings(root: Path, report: Report, *, base_url: str | None = None,
     if path.is_symlink() and refused(path, root, SITE_FILE, report):
         return None
     if not path.is_file():
-        report.error(SITE_FILE, 1, f"找不到 {path}，请在站点目录中创建 site.yaml",
-                     f"{path} not found; create site.yaml in the site folder")
+        report.error(SITE_FILE, 1, f"找不到 {path}：请在发布厅的目录（含 site.yaml）或其子目录里运行，或用 --site 指定它；"
+                     "新建发布厅用 releasehall init DIR",
+                     f"{path} not found: run in the hall's folder (with site.yaml) or below it, or name it with "
+                     "--site DIR; `releasehall init DIR` creates a new hall")
         return None
     loaded = read_yaml_file(path, SITE_FILE, report)
     if loaded is None:

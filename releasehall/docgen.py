@@ -54,7 +54,8 @@ NOTES: dict[str, tuple[str, str, str]] = {
     "site:footer.dzjg.href": ("标识链接到的网址", "the page it links to", "https://bszs.conac.cn/sitename?method=show&id=XXXX"),
     "site:footer.dzjg.image": ("标识图片：站内路径或绝对网址（空：主题自带）", "the image: a path in the site or an absolute URL (empty: the theme's)",
                                "static/dzjg.png"),
-    "site:footer.report_error": ("网站纠错链接", "link to report an error on the site", ""),
+    "site:footer.report_error": ("网站纠错链接", "link to report an error on the site",
+                                 "https://zfwzzc.www.gov.cn/check_web/errorInfo/jcInfo/XXXX"),
     "site:reply_limits": ("答复期限（工作日）", "working days to reply", ""),
     "site:reply_limits.normal": ("一般留言的答复期限", "limit for normal questions", "3"),
     "site:reply_limits.complex": ("复杂留言的答复期限", "limit for complex questions", "7"),
@@ -208,7 +209,7 @@ def _default(field: s.Field) -> str:
     if value is None:
         return "—"
     if value in ("", ()):
-        return "（空 empty）" if value == "" else "[]"
+        return "（空 empty）" if value == "" else "{}" if field.parse is s.text_map else "[]"
     if isinstance(value, bool):
         return "`true`" if value else "`false`"
     return f"`{value}`"

@@ -84,6 +84,9 @@ def test_no_site_yaml_anywhere_is_still_reported(tmp_path, run_cli, monkeypatch)
     monkeypatch.chdir(tmp_path)
     code, _out, err = run_cli("check")
     assert code == 1 and f"site.yaml:1: 找不到 {tmp_path.resolve()}/site.yaml" in err
+    # and what to do: where to run, --site, or init
+    assert "或用 --site 指定它；新建发布厅用 releasehall init DIR / " in err
+    assert "or name it with --site DIR; `releasehall init DIR` creates a new hall" in err
 
 
 def test_check_says_what_it_did_not_publish(tmp_path, run_cli):

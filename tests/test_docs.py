@@ -40,6 +40,27 @@ def test_every_schema_key_is_described():
                          f"releasehall/docgen.py (中文, English, example), then {FIX}")
 
 
+def test_every_key_that_holds_a_value_has_an_example():
+    """A mapping's own row may leave the example out (its keys below have theirs); no other row may."""
+    bare = [f"{prefix}:{key}" for _t, prefix, schema, _w in docgen.DOCUMENTS for key, _p, field in docgen.rows(prefix, schema)
+            if field.nested is None and not (docgen.note(prefix, key) or ("", "", ""))[2]]
+    assert bare == [], f"keys without an example: {bare}; add one to NOTES in releasehall/docgen.py, then {FIX}"
+
+
+def test_every_example_in_the_reference_is_a_value_its_key_accepts():
+    """`key: example`, as an editor would copy it from docs/fields.md, passes that key's own check."""
+    checked = 0
+    for _t, prefix, schema, _w in docgen.DOCUMENTS:
+        for key, _p, field in docgen.rows(prefix, schema):
+            example = (docgen.note(prefix, key) or ("", "", ""))[2]
+            if example:
+                name = key.rsplit(".", 1)[-1]
+                assert _problems(f"{name}: {example}\n", f"docs/fields.md ({prefix}:{key})", 1, {name: field},
+                                 whole=True) == []
+                checked += 1
+    assert checked >= 100
+
+
 def test_the_reference_shows_keys_types_defaults_and_examples():
     text = docgen.reference()
     assert "| `stale_after_days` | 正整数 positive integer | `14` |" in text
@@ -48,6 +69,7 @@ def test_the_reference_shows_keys_types_defaults_and_examples():
     assert "| `changes` | 映射的列表 list of mappings | [] |" in text
     assert "| `changes.note` | 文字 text | **必填 required** | 更新内容 | what changed | `补充绕行路线` |" in text
     assert "| `base_url` | 网址 absolute URL | **必填 required** |" in text
+    assert "| `accounts` | 映射 mapping | {} |" in text  # a mapping's empty default is {}, not a list's []
 
 
 def test_a_new_schema_key_makes_the_check_fail_and_says_how_to_regenerate(tmp_path, monkeypatch):
