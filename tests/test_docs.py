@@ -92,8 +92,18 @@ def test_docs_links_resolve_and_readme_links_docs():
         assert f"({name})" in readme
     for page in [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]:
         prose = re.sub(r"```.*?```|`[^`\n]*`", "", page.read_text(encoding="utf-8"), flags=re.S)
-        for target in re.findall(r"\]\(([^)#:\s]+\.md)(?:#[^)]*)?\)", prose):
-            assert (page.parent / target).is_file(), f"{page.name}: {target}"
+        for target, fragment in re.findall(r"\]\(([^)#:\s]*?\.md|)(?:#([^)]*))?\)", prose):
+            linked = page.parent / target if target else page
+            assert linked.is_file(), f"{page.name}: {target}"
+            if fragment:  # a heading there, by GitHub's rule for heading anchors
+                assert fragment in _heading_anchors(linked), f"{page.name}: {target}#{fragment}"
+
+
+def _heading_anchors(page: Path) -> set[str]:
+    """GitHub's anchor of every heading: lower case, punctuation dropped (CJK kept), spaces to '-'."""
+    text = re.sub(r"```.*?```", "", page.read_text(encoding="utf-8"), flags=re.S)
+    headings = re.findall(r"^#{1,6} (.+)$", text, flags=re.M)
+    return {re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-") for heading in headings}
 
 
 def test_nothing_in_the_repository_points_outside_it():
