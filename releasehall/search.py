@@ -19,7 +19,7 @@ import shutil
 import subprocess
 import tempfile
 import zipfile
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib.metadata import version
@@ -68,7 +68,7 @@ def indexed_pages(hall: Hall) -> list[str]:
     return sorted(paths)
 
 
-def index(hall: Hall, paths: list[str], locate: Callable[[str], Path], workdir: Path) -> dict[str, bytes]:
+def index(home: str, paths: list[str], locate: Callable[[str], Path], workdir: Path) -> dict[str, bytes]:
     """The Pagefind bundle (file name -> bytes) of the pages at `paths`.
 
     `locate(path)` says where a page's current bytes are (staged, or left by the last build);
@@ -81,7 +81,7 @@ def index(hall: Hall, paths: list[str], locate: Callable[[str], Path], workdir: 
     if executable is None:
         raise SearchError("Pagefind is not installed: pip install 'pagefind[extended]'")
     site, bundle = workdir / "site", workdir / "bundle"
-    root = site / hall.urls.home().lstrip("/")
+    root = site / home.lstrip("/")
     for path in paths:
         target = root / path
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -102,11 +102,11 @@ class SearchError(Exception):
     """Pagefind is missing or failed."""
 
 
-def inputs_digest(paths: list[str], locate: Callable[[str], Path]) -> str:
-    """What a bundle is made from: Pagefind's version and each page's path and bytes."""
-    h = hashlib.blake2b(f"{version('pagefind')}|{len(paths)}".encode(), digest_size=32)
+def inputs_digest(home: str, paths: list[str], read: Callable[[str], bytes]) -> str:
+    """What a bundle is made from: Pagefind's version, the hall's base path and each page's path and bytes."""
+    h = hashlib.blake2b(f"{version('pagefind')}|{home}|{len(paths)}".encode(), digest_size=32)
     for path in paths:
-        data = locate(path).read_bytes()
+        data = read(path)
         h.update(f"\0{path}\0{len(data)}\0".encode())
         h.update(data)
     return h.hexdigest()
@@ -124,6 +124,20 @@ def pack(bundle: dict[str, bytes]) -> bytes:
 def unpack(data: bytes) -> dict[str, bytes]:
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         return {name: archive.read(name) for name in archive.namelist()}
+
+
+def from_memory(home: str, paths: list[str], pages: Mapping[str, bytes]) -> dict[str, bytes]:
+    """The bundle of pages held in memory (`serve`'s), made in a temporary folder."""
+    with tempfile.TemporaryDirectory(prefix="releasehall-search-") as temp:
+        workdir = Path(temp)
+
+        def locate(rel: str) -> Path:
+            target = workdir / "pages" / rel
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(pages[rel])
+            return target
+
+        return index(home, paths, locate, workdir)
 
 
 def content_digest(data: bytes) -> str:
@@ -195,13 +209,13 @@ def staged_index(hall: Hall, stager: Stager, store: Store, intact: Callable[[str
     def locate(rel: str) -> Path:
         return stager.stage / rel if rel in stager.staged else stager.out / rel
 
-    paths = indexed_pages(hall)
-    inputs = inputs_digest(paths, locate)
+    paths, home = indexed_pages(hall), hall.urls.home()
+    inputs = inputs_digest(home, paths, lambda rel: locate(rel).read_bytes())
     bundle = store.get(inputs)
     if bundle is None:
         workdir = scratch_folder(stager.out, "search")
         try:
-            bundle = index(hall, paths, locate, workdir)
+            bundle = index(home, paths, locate, workdir)
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
         store.put(inputs, bundle)

@@ -45,6 +45,7 @@ from releasehall.errors import Problem, Report
 from releasehall.feeds import Feed
 from releasehall.index import Hall
 from releasehall.patch import patch_bodies
+from releasehall.search import BUNDLE, SearchError, from_memory, indexed_pages, inputs_digest
 
 DEBOUNCE = 0.05  # seconds of quiet before a rebuild
 EVENTS = "/__releasehall/events"
@@ -58,6 +59,37 @@ OVERLAY = (
     'z-index:9999;background:#fff5f5;color:#1b1b1b;border-bottom:4px solid #b3261e;padding:1rem;font:14px/1.6 monospace">'
     "<strong>构建失败，正在显示上一次成功的版本 / Build failed; showing the last good build</strong><ul>{items}</ul></div>"
 )
+
+
+class SearchIndex:
+    """The search index of the site being served, made when a page first asks for it after a rebuild.
+
+    A rebuild never waits for Pagefind (a save reloads the page at once); the first request for a
+    file under `/pagefind/` after it indexes the pages as they are in memory, unless they are
+    what was indexed last time. Requests wait for each other: one index is made at a time.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._epoch = -1
+        self._inputs = ""
+        self._bundle: dict[str, bytes] = {}
+
+    def file(self, site: Site, name: str) -> bytes | None:
+        with self._lock:
+            if self._epoch != site.epoch:
+                with site.lock:
+                    epoch, files, paths, home = site.epoch, site.files, list(site.indexed), site.home
+                inputs = inputs_digest(home, paths, files.__getitem__)
+                if inputs != self._inputs:
+                    try:
+                        self._bundle = from_memory(home, paths, files)
+                    except (SearchError, OSError) as exc:
+                        print(f"搜索索引失败 / the search index failed: {exc}", file=sys.stderr)
+                        return None
+                    self._inputs = inputs
+                self._epoch = epoch
+            return self._bundle.get(name)
 
 
 @dataclass(slots=True)
@@ -80,6 +112,9 @@ class Site:
     env: Environment | None = None
     feeds: list[Feed] | None = None
     crash: str = ""  # the traceback of the last rebuild when it raised, for the terminal
+    indexed: tuple[str, ...] = ()  # the pages in the search index (`search.indexed_pages`) and the hall's base path
+    home: str = "/"
+    search: SearchIndex = field(default_factory=SearchIndex)
 
     def rebuild(self, bodies: set[str] | None = None) -> Outcome | None:
         """Rebuild; `bodies` are the sources that alone changed, when only Markdown files were saved.
@@ -106,6 +141,7 @@ class Site:
                 with self.lock:
                     self.files = {**self.files, **patched.files}
                     self.hall, self.env, self.feeds = patched.hall, patched.env, patched.feeds
+                    self.indexed, self.home = tuple(indexed_pages(patched.hall)), patched.hall.urls.home()
                 return self._done(Outcome(hall=patched.hall, files=patched.files, rendered=sorted(patched.files)),
                                   started)
         report = Report()
@@ -127,6 +163,8 @@ class Site:
                 self.files = files
                 self.copies = outcome.copies
                 self.hall, self.env, self.feeds = outcome.hall, outcome.env, None
+                assert outcome.hall is not None
+                self.indexed, self.home = tuple(indexed_pages(outcome.hall)), outcome.hall.urls.home()
         return self._done(outcome, started)
 
     def _done(self, outcome: Outcome | None, started: float) -> Outcome | None:
@@ -145,6 +183,8 @@ class Site:
         rel = unquote(urlsplit(path).path).lstrip("/")
         if rel == "" or rel.endswith("/"):
             rel += "index.html"
+        if rel.startswith(BUNDLE):
+            return self.search.file(self, rel.removeprefix(BUNDLE)), mimetypes.guess_type(rel)[0] or "application/octet-stream"
         with self.lock:
             data = self.files.get(rel)
             if data is None and rel + "/index.html" in self.files:
@@ -297,6 +337,8 @@ class Update:
     crash: str  # the traceback when the rebuild raised
     seconds: float
     rendered: int | None  # None: no good build this time
+    indexed: tuple[str, ...] = ()  # the pages in the search index, and the base path, after a good build
+    home: str = "/"
 
 
 def _build_loop(site: Site, conn: Connection, other_end: Connection) -> None:
@@ -317,7 +359,8 @@ def _build_loop(site: Site, conn: Connection, other_end: Connection) -> None:
             removed=frozenset(rel for rel in before_files if rel not in files),
             copies=None if site.copies is before_copies else site.copies,
             problems=site.problems, crash=site.crash, seconds=site.last_seconds,
-            rendered=None if outcome is None or outcome.errors else len(outcome.rendered)))
+            rendered=None if outcome is None or outcome.errors else len(outcome.rendered),
+            indexed=site.indexed, home=site.home))
 
 
 class Builder:
@@ -359,6 +402,7 @@ def _apply(site: Site, update: Update) -> Update:
             site.copies = update.copies
         site.problems = update.problems
         site.crash = update.crash
+        site.indexed, site.home = update.indexed, update.home
     site.last_seconds = update.seconds
     with site.changed:
         site.epoch += 1

@@ -199,3 +199,23 @@ def test_large_rebuilds_fork_only_a_single_threaded_builder_and_equal_one_proces
                 connection = http.client.HTTPConnection(host, int(port), timeout=5)
                 connection.request("GET", "/" + rel)
                 assert connection.getresponse().read() == single.lookup("/" + rel)[0], rel
+
+
+def test_search_works_in_serve_and_follows_a_save(server, browser):
+    """serve makes the search index from the pages in memory when a page first asks for it, and again after a
+    save that changed an indexed page; the save itself does not wait for Pagefind."""
+    site, base, _process = server
+    page = browser.new_page()
+    try:
+        page.goto(base + "search/")
+        page.wait_for_function("window.pagefindReady === true")
+        assert "/police/releases/a/" in page.evaluate("q => window.pagefindSearch(q)", "管制")
+        assert page.evaluate("q => window.pagefindSearch(q)", "蓄水池") == []
+        source = site / "content/police/releases/a.md"
+        source.write_text(source.read_text(encoding="utf-8") + "\n另附蓄水池检修安排。\n", encoding="utf-8")
+        wait_for(lambda: "蓄水池" in fetch(base, "/police/releases/a/")[1])
+        page.goto(base + "search/")
+        page.wait_for_function("window.pagefindReady === true")
+        assert page.evaluate("q => window.pagefindSearch(q)", "蓄水池") == ["/police/releases/a/"]
+    finally:
+        page.close()
