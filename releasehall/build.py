@@ -160,7 +160,6 @@ def generate(settings: Settings, now: datetime, drafts: bool, report: Report, ca
     pages = sorted({*results, *made, *memo.reused})
     made[urls.output_path(urls.file("sitemap.xml"))] = render.sitemap(hall, pages)
     made[urls.output_path(urls.file("robots.txt"))] = render.robots(hall)
-    made[urls.output_path(urls.static(render.BUILD_STAMP))] = render.build_stamp(hall)
     if stager is not None:
         for rel, data in made.items():
             stager.put(rel, data)

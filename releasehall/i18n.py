@@ -52,7 +52,7 @@ ZH: dict[str, str] = {
     "排名依据按时率 95% 威尔逊置信区间下限（样本少的部门不因偶然的满分排在前面），表中仍显示实际按时率；留言少于 {n} 条的部门不排名。",
     "top_three": "本月按时答复前三名", "previous_month": "上月", "print_hint": "本页可直接打印为月度通报。",
     "month_data": "本月数据", "points": "个百分点", "last_month_best": "上月按时答复前三名", "lower_bound": "排名依据",
-    "elder": "长辈模式", "printed": "打印于", "built": "生成于", "built_alt": "本站生成日期",
+    "elder": "长辈模式", "printed": "打印于", "page_date": "本页最新信息日期",
     "organizer": "主办单位", "operator": "承办单位", "report_error": "网站纠错", "dzjg": "党政机关网站标识",
     "scroll_table": "{name}（可左右滚动）", "email": "电子邮箱", "phone": "电话",
     # media: table of contents, attachments
@@ -111,7 +111,7 @@ EN: dict[str, str] = {
     "top_three": "This month's three most punctual", "previous_month": "Previous month",
     "print_hint": "This page prints as the monthly report.", "month_data": "This month's data", "points": "points", "last_month_best": "Last month's three most punctual",
     "lower_bound": "Ranked on",
-    "elder": "Large text", "printed": "printed", "built": "built", "built_alt": "the date this site was built", "organizer": "Run by", "operator": "Operated by",
+    "elder": "Large text", "printed": "printed", "page_date": "newest information dated", "organizer": "Run by", "operator": "Operated by",
     "report_error": "Report an error", "dzjg": "Government website mark", "scroll_table": "{name} (scrolls sideways)",
     "email": "Email", "phone": "Phone",
     # media: table of contents, attachments

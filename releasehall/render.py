@@ -80,7 +80,7 @@ def environment(hall: Hall) -> Environment:
            (words["documents"], urls.documents()), (words["qa"], urls.listing("qa")), (words["topics"], urls.topics()), (words["stats"], urls.stats()),
            (words["overdue"], urls.overdue())]
     env.globals.update(t=words, lang=settings.language, hall=hall, urls=urls, row=row, home=urls.home(),
-                       stylesheet=urls.static("hall.css"), build_stamp=urls.static(BUILD_STAMP), nav=nav, row_list=row_list,
+                       stylesheet=urls.static("hall.css"), nav=nav, row_list=row_list, newest=partial(newest, tz),
                        validity=lambda release: validity(release, hall.now),
                        issuer=lambda release: issuer(release.document, hall.departments[release.dept]),
                        icons=icons(hall),
@@ -96,6 +96,29 @@ def environment(hall: Hall) -> Environment:
     env.filters["shorten"] = shorten
     env.filters["num"] = lambda value: "—" if value is None else f"{value:.1f}"
     return env
+
+
+def newest(tz: Any, *values: Any) -> str:
+    """The newest date among `values` (entries, by the date they are listed under; dates and times; lists of
+    either; None), as YYYY-MM-DD in the site's zone, or "" when there is none.
+
+    The print header's page date (`base.html`'s block `page_date`): without JavaScript a page cannot know the
+    day it is printed, so it says how current it is, from dates it shows anyway (an item's own dates, the rows
+    of a list, the figures' "as of") — never the build's clock, so a page's bytes change only when what it
+    shows changes."""
+    found: list[date] = []
+    todo = list(values)
+    while todo:
+        value = todo.pop()
+        if isinstance(value, (list, tuple)):
+            todo.extend(value)
+        elif isinstance(value, (Release, Question)):
+            todo.append(when(value))
+        elif isinstance(value, datetime):
+            found.append(value.astimezone(tz).date())
+        elif isinstance(value, date):
+            found.append(value)
+    return max(found).isoformat() if found else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -439,18 +462,6 @@ def sitemap(hall: Hall, html_paths: Sequence[str]) -> bytes:
         lines.append(f"<url><loc>{escape(loc)}</loc>{mod}</url>")
     lines.append("</urlset>\n")
     return "\n".join(lines).encode("utf-8")
-
-
-BUILD_STAMP = "built.svg"
-
-
-def build_stamp(hall: Hall) -> bytes:
-    """The print header's date without JavaScript: "生成于 2026-11-20" as a small image, one file rewritten by every
-    build, so no page changes (or re-renders) when only the day changes. With JavaScript the page prints the
-    actual print date instead."""
-    text = escape(f"{strings(hall.settings.language)['built']} {hall.now:%Y-%m-%d}")
-    return ('<svg xmlns="http://www.w3.org/2000/svg" width="160" height="16" viewBox="0 0 160 16">'
-            f'<text x="0" y="13" font-size="12" font-family="sans-serif" fill="#000">{text}</text></svg>\n').encode()
 
 
 def robots(hall: Hall) -> bytes:

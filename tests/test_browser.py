@@ -1,7 +1,8 @@
-"""The sample hall in a real browser (Debian's Chromium through Playwright): axe-core on every page type at
-390 and 1280 px, normal and 长辈模式; numbers, dates and percentages never wrap inside themselves and no page
-scrolls sideways at 320, 390 and 1280 px and at 200 % text; 长辈模式 without JavaScript and remembered with
-it; the print stylesheet; JSON-LD and Open Graph as a crawler reads them.
+"""The sample hall in a real browser (Debian's Chromium through Playwright): axe-core on every page type, zh-CN
+and zh-Hant, at 390 and 1280 px, normal and 长辈模式; numbers, dates and percentages never wrap inside themselves
+and no page scrolls sideways at 320, 390 and 1280 px, at 200 % browser zoom and at the browser's text size
+doubled; 长辈模式 without JavaScript and remembered with it; the print stylesheet and its date with and without
+JavaScript; JSON-LD and Open Graph as a crawler reads them.
 
 The hall is built once and served once per session, and one browser serves every test.
 axe-core comes from npm (`tests/js/package.json`, installed by `npm ci --prefix tests/js`).
@@ -92,32 +93,22 @@ def page_types(hall: tuple[str, Path]) -> dict[str, str]:
     return pages
 
 
-@pytest.fixture(scope="session")
-def zh_hant_types(hall: tuple[str, Path], page_types: dict[str, str]) -> dict[str, str]:
-    """Every page type of the zh-Hant mirror (the same pages under /zh-hant/), besides the five every test has."""
-    _origin, out = hall
-    pages = {f"zh-Hant {name}": "/zh-hant" + path for name, path in page_types.items()
-             if not name.startswith("zh-Hant") and f"zh-Hant {name}" not in page_types}
-    missing = [path for path in pages.values()
-               if not (out / path.lstrip("/")).is_file() and not (out / path.lstrip("/") / "index.html").is_file()]
-    assert missing == []
-    return pages
-
-
-def _open(browser: Browser, url: str, width: int, *, elder: bool = False, js: bool = True,
-          zoom: bool = False) -> tuple[Any, Page]:
+def _open(browser: Browser, url: str, width: int, *, elder: bool = False, js: bool = True) -> tuple[Any, Page]:
     context = browser.new_context(viewport={"width": width, "height": 900}, java_script_enabled=js)
     if elder:
         context.add_init_script(ELDER)
     page = context.new_page()
     page.goto(url)
-    if zoom:
-        page.add_style_tag(content="html { font-size: 200% !important; }")
     return context, page
 
 
 def _axe(page: Page, source: str) -> list[str]:
     page.add_script_tag(content=source)
+    return _run_axe(page)
+
+
+def _run_axe(page: Page) -> list[str]:
+    """axe-core's violations on the page as it is now (axe already injected)."""
     found = page.evaluate(
         """async (tags) => {
             const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']});
@@ -134,32 +125,52 @@ def _without_refresh(route: Any) -> None:
     route.fulfill(response=response, body=re.sub(r'<meta http-equiv="refresh"[^>]*>', "", body))
 
 
-@pytest.mark.parametrize("elder", [False, True], ids=["normal", "elder"])
+def _toggle_elder(page: Page) -> bool:
+    """Tick or untick the masthead's 长辈模式 switch as a reader does; the new state (class on <html>)."""
+    page.click("label[for=elder]")
+    return bool(page.evaluate("document.documentElement.classList.contains('elder')"))
+
+
+@pytest.mark.parametrize("script", ["zh-CN", "zh-Hant"])
 @pytest.mark.parametrize("width", [390, 1280])
-def test_axe_finds_nothing_on_any_page_type(hall, browser, axe_source, page_types, zh_hant_types, width, elder):
-    """Every page type in zh-CN at both widths; the zh-Hant mirror's every page type at 390 px (its five most
-    used types at both), in normal and 长辈模式 — the mirror shares the templates, only its words differ."""
+def test_axe_finds_nothing_on_any_page_type(hall, browser, axe_source, page_types, width, script):
+    """Every page type, in zh-CN and in the zh-Hant mirror, at 390 and 1280 px, in normal and 长辈模式.
+
+    One browser context and one tab per width and script; each page is loaded once and audited in the mode it
+    opens in, then the reader's switch is flipped and it is audited again. The switch is remembered
+    (localStorage), so pages alternate between opening in normal mode and opening in 长辈模式 (applied before
+    first paint by the script in <head>): both ways in are audited too."""
     origin, _out = hall
-    page_types = {**page_types, "redirect": REDIRECT}  # an alias of a release (the sample's `aliases`)
-    if width == 390:
-        page_types = {**page_types, **zh_hant_types, "zh-Hant redirect": "/zh-hant" + REDIRECT}
+    types = {name: path for name, path in page_types.items() if not name.startswith("zh-Hant")}
+    types["redirect"] = REDIRECT  # an alias of a release (the sample's `aliases`)
+    if script == "zh-Hant":  # the mirror: the same page types under /zh-hant/
+        types = {f"zh-Hant {name}": "/zh-hant" + path for name, path in types.items()}
     context = browser.new_context(viewport={"width": width, "height": 900})
     context.route("**" + REDIRECT, _without_refresh)  # audit the redirect page, not its target
-    if elder:
-        context.add_init_script(ELDER)
     page = context.new_page()
     problems = {}
+    audited: dict[bool, int] = {False: 0, True: 0}
     try:
-        for name, path in page_types.items():
-            page.goto(origin + path)
-            if elder and not name.endswith("redirect"):  # a redirect page has no masthead, no switch
-                assert page.evaluate("document.documentElement.classList.contains('elder')"), name
-            violations = _axe(page, axe_source)
-            if violations:
-                problems[f"{name} {path}"] = violations
+        for name, path in types.items():
+            response = page.goto(origin + path)
+            assert response is not None and (response.ok or name.endswith("404")), (name, path)
+            if name.endswith("redirect"):  # a redirect page has no stylesheet, masthead or switch: one state
+                states = [False]
+            else:
+                first = bool(page.evaluate("document.documentElement.classList.contains('elder')"))
+                states = [first, not first]
+            page.add_script_tag(content=axe_source)
+            for n, elder in enumerate(states):
+                if n:
+                    assert _toggle_elder(page) is elder, name
+                violations = _run_axe(page)
+                audited[elder] += 1
+                if violations:
+                    problems[f"{name} {path} {'elder' if elder else 'normal'}"] = violations
     finally:
         context.close()
     assert problems == {}
+    assert audited[False] == len(types) and audited[True] == len(types) - 1  # every page in both modes
 
 
 def test_axe_reports_what_it_finds(hall, browser, axe_source):
@@ -199,19 +210,44 @@ _MEASURE = """(source) => {
 }"""
 
 
-@pytest.mark.parametrize(("width", "zoom"), [(320, False), (390, False), (1280, False), (390, True), (1280, True)],
-                         ids=["320", "390", "1280", "390-text200", "1280-text200"])
-def test_numbers_never_wrap_and_no_page_scrolls_sideways(hall, browser, page_types, width, zoom):
-    origin, _out = hall
-    context = browser.new_context(viewport={"width": width, "height": 900})
+TEXT_SIZE = 32  # Chromium's Settings → Appearance → Font size, "very large" and beyond: twice the default 16 px
+
+
+def _reader(browser: Browser, width: int, how: str) -> tuple[Any, Page]:
+    """A tab as a reader sees the hall in a window `width` px wide: `plain`; `zoom200`, the browser zoomed to 200 %
+    (what Ctrl + does: the window holds half as many CSS px, each drawn with twice the device pixels); or
+    `text200`, the browser's own text-size setting at twice the default (the `standard` font size, which the
+    theme's rem and em sizes follow; set through the DevTools protocol, as Settings does)."""
+    zoomed = how == "zoom200"
+    context = browser.new_context(viewport={"width": width // 2 if zoomed else width, "height": 450 if zoomed else 900},
+                                  device_scale_factor=2 if zoomed else 1)
     page = context.new_page()
+    if how == "text200":
+        cdp = context.new_cdp_session(page)
+        cdp.send("Page.setFontSizes", {"fontSizes": {"standard": TEXT_SIZE, "fixed": TEXT_SIZE * 13 // 16}})
+    return context, page
+
+
+_BODY_TEXT = "() => [parseFloat(getComputedStyle(document.body).fontSize), innerWidth, devicePixelRatio]"
+
+
+@pytest.mark.parametrize(("width", "how"), [(320, "plain"), (390, "plain"), (1280, "plain"), (390, "zoom200"),
+                                            (1280, "zoom200"), (390, "text200"), (1280, "text200")],
+                         ids=["320", "390", "1280", "390-zoom200", "1280-zoom200", "390-text200", "1280-text200"])
+def test_numbers_never_wrap_and_no_page_scrolls_sideways(hall, browser, page_types, width, how):
+    """Every page type; at 200 % browser zoom (a 390 px window is 195 CSS px at device pixel ratio 2) and at the
+    browser's text size doubled, where body text must really be twice as large."""
+    origin, _out = hall
+    context, page = _reader(browser, width, how)
     problems = {}
     measured = 0
     try:
         for name, path in page_types.items():
             page.goto(origin + path)
-            if zoom:
-                page.add_style_tag(content="html { font-size: 200% !important; }")
+            size, inner, ratio = page.evaluate(_BODY_TEXT)
+            if how == "zoom200":
+                assert (inner, ratio) == (width // 2, 2), name
+            assert size == (2 if how == "text200" else 1) * 17, (name, size)  # body text: 17 px, or twice that
             result = page.evaluate(_MEASURE, NUMERIC)
             measured += result["measured"]
             if result["broken"] or result["sideways"] > 0:
@@ -230,6 +266,32 @@ def test_measure_finds_a_number_split_across_lines(hall, browser):
         page.add_style_tag(content=".figures td { white-space: normal !important; overflow-wrap: anywhere; width: 1px; "
                                    "max-width: 1ch; } .table-scroll { overflow: visible; }")
         assert page.evaluate(_MEASURE, NUMERIC)["broken"]
+    finally:
+        context.close()
+
+
+def test_zoom_and_text_size_are_the_browsers_own(hall, browser):
+    """The two 200 % readers are real: zoomed, the tab is 195 CSS px at two device pixels each, and a box 300 px
+    wide makes the page scroll sideways (what the suite would report); with the text size doubled, the theme's
+    rem-sized text doubles while a size fixed in px would not."""
+    origin, _out = hall
+    context, page = _reader(browser, 390, "zoom200")
+    try:
+        page.goto(origin + "/about/")
+        assert page.evaluate(_BODY_TEXT) == [17, 195, 2]
+        assert page.evaluate(_MEASURE, NUMERIC)["sideways"] == 0
+        page.add_style_tag(content="main::after { content: ''; display: block; width: 300px; height: 1px; }")
+        assert page.evaluate(_MEASURE, NUMERIC)["sideways"] > 0
+    finally:
+        context.close()
+    context, page = _reader(browser, 390, "text200")
+    try:
+        page.goto(origin + "/about/")
+        assert page.evaluate(_BODY_TEXT) == [34, 390, 1]
+        assert page.eval_on_selector("main p", "p => parseFloat(getComputedStyle(p).fontSize)") == 34
+        assert page.eval_on_selector("h1", "h => parseFloat(getComputedStyle(h).fontSize)") == 56  # 1.75rem
+        page.add_style_tag(content="body { font-size: 17px; }")
+        assert page.evaluate(_BODY_TEXT)[0] == 17  # what the test would catch
     finally:
         context.close()
 
@@ -422,24 +484,40 @@ def test_print_shows_the_hall_url_and_date_and_no_navigation(hall, browser, page
         context.close()
 
 
-def test_print_without_javascript_shows_the_build_date(hall, browser, page_types):
-    """Without JavaScript the print header carries the build's date (a small image every build rewrites, so no
-    page re-renders when only the day changes); with JavaScript the page's text replaces it with the print date."""
+def test_print_date_with_and_without_javascript(hall, browser, page_types):
+    """The print header's date, in print emulation. Without JavaScript a page cannot know the day it is printed:
+    it says, as plain text, the newest date of what it shows (here the release's own date), and nothing claims to
+    be a print date. With JavaScript the actual print date follows (set again on `beforeprint`)."""
     origin, out = hall
-    assert (out / "static/built.svg").read_text(encoding="utf-8").count(">生成于 2026-11-20</text>") == 1
-    context, page = _open(browser, origin + page_types["release-rumor"], 794, js=False)
+    path = page_types["release-rumor"]
+    html = (out / path.lstrip("/") / "index.html").read_text(encoding="utf-8")
+    shown = re.search(r'<p class="meta">.*?<time datetime="(\d{4}-\d{2}-\d{2})', html, re.S)
+    assert shown and not (out / "static/built.svg").exists()
+    context, page = _open(browser, origin + path, 794, js=False)
     try:
         page.emulate_media(media="print")
-        stamp = page.locator(".print-head .print-date img")
-        assert stamp.get_attribute("src") == "/static/built.svg" and stamp.get_attribute("alt") == "本站生成日期"
-        assert stamp.evaluate("img => img.complete && img.naturalWidth > 0 && img.getClientRects().length > 0")
-        assert "打印于" not in page.inner_text(".print-head")
+        head = page.inner_text(".print-head")
+        assert head == f"示例市政务发布厅\nhttps://fabu.example.gov.cn{path} · 本页最新信息日期 {shown.group(1)}"
+        assert page.locator(".print-head img").count() == 0  # text, not an image of text
+        assert page.eval_on_selector(".page-date", "el => el.getClientRects().length > 0")
     finally:
         context.close()
-    context, page = _open(browser, origin + page_types["release-rumor"], 794)
+    context, page = _open(browser, origin + path, 794)
     try:
         page.emulate_media(media="print")
-        assert page.locator(".print-head .print-date img").count() == 0  # the actual print date instead
+        today = page.evaluate("() => { const n = new Date(), z = v => String(v).padStart(2, '0');"
+                              " return n.getFullYear() + '-' + z(n.getMonth() + 1) + '-' + z(n.getDate()); }")
+        head = page.inner_text(".print-head")
+        assert f" · 本页最新信息日期 {shown.group(1)} · 打印于 {today} " in head
+        page.evaluate("document.querySelector('.print-date').textContent = ''; window.dispatchEvent(new Event('beforeprint'))")
+        assert re.search(rf"打印于 {today} \d{{2}}:\d{{2}}$", page.inner_text(".print-head"))
+    finally:
+        context.close()
+    # a page without dates of its own (the topic index) has its name and address only, without JavaScript
+    context, page = _open(browser, origin + "/topics/", 794, js=False)
+    try:
+        page.emulate_media(media="print")
+        assert page.inner_text(".print-head") == "示例市政务发布厅\nhttps://fabu.example.gov.cn/topics/"
     finally:
         context.close()
 

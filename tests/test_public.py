@@ -180,3 +180,28 @@ def test_mirror_has_hreflang_alternates_both_ways_and_one_spelling(tmp_path, run
     assert "發佈" not in "".join(p.read_text(encoding="utf-8") for p in (out / "zh-hant").rglob("*.html"))
     assert "測試市政務發布廳" in traditional
     assert to_traditional("信息发布、最新发布、发布厅") == "信息發布、最新發布、發布廳"
+
+
+def test_print_header_dates_a_page_by_what_it_shows_never_by_the_build_clock(tmp_path, run_cli):
+    """Without JavaScript the print header says how current the page is from dates it shows anyway: an item's own
+    (newest) date, a list's newest row, the figures' "as of". A page whose content did not change keeps its bytes
+    when only "now" moves on a day (no build date in every page, no image of text)."""
+    site = write_site(tmp_path, FILES)
+    outs = []
+    for n, now in enumerate((NOW, "2024-10-21 12:00")):
+        out = tmp_path / f"out{n}"
+        code, _out, err = run_cli("build", "--site", str(site), "--out", str(out), "--now", now, "--no-cache")
+        assert code == 0, err
+        outs.append(out)
+    first, later = outs
+    head = '<div class="print-head wrap"><strong>测试发布厅</strong>https://hall.example.gov.cn/{}{}' \
+           '<span class="print-date" data-label="打印于"></span></div>'
+    dated = '<span class="page-date"> · 本页最新信息日期 {}</span>'
+    for rel, shown in (("police/releases/a/", "2024-09-20"), ("releases/", "2024-10-19"), ("police/qa/q1/", "2024-10-08"),
+                       ("topics/", "")):
+        page = read(first, rel + "index.html")
+        assert head.format(rel, dated.format(shown) if shown else "") in page, rel
+        assert read(later, rel + "index.html") == page, rel  # only "now" changed: the same bytes
+    assert head.format("stats/", dated.format("2024-10-20")) in read(first, "stats/index.html")
+    assert head.format("stats/", dated.format("2024-10-21")) in read(later, "stats/index.html")  # figures as of now
+    assert not (first / "static/built.svg").exists()
