@@ -145,8 +145,8 @@ def test_plain_server_recipe_publishes_on_push_and_keeps_the_web_root_on_error(t
     assert {k for k in _snapshot(www) if not k.startswith('pagefind/')} >= {k for k in before if not k.startswith('pagefind/')}
 
 
-def test_plain_server_hook_says_when_a_pushed_branch_is_not_the_published_one(tmp_path):
-    """git's default branch is often `master`: a push of it must not look published when it is not."""
+def test_plain_server_hook_says_why_a_push_was_not_published(tmp_path):
+    """A push of another branch (git's default is often `master`), or with publish.sh not installed, says so."""
     hall, bare, www, work = tmp_path / "hall", tmp_path / "hall.git", tmp_path / "www", tmp_path / "work"
     hall.mkdir()
     (hall / "site.yaml").write_text("title: 甲\nbase_url: https://x.example/\n", encoding="utf-8")
@@ -164,3 +164,16 @@ def test_plain_server_hook_says_when_a_pushed_branch_is_not_the_published_one(tm
     assert ("remote: releasehall: 只发布 main 分支，refs/heads/master 未发布 / only branch main is published; "
             "refs/heads/master was not (push to main, or set RELEASEHALL_BRANCH)") in pushed.stderr
     assert not www.exists() and not work.exists()
+
+    env["RELEASEHALL_PUBLISH"] = str(tmp_path / "nowhere/publish.sh")  # the script not installed where the hook looks
+    pushed = _git("push", "origin", "master:main", cwd=hall, env=env)
+    assert ("remote: releasehall: 找不到可执行的 " + env["RELEASEHALL_PUBLISH"] + "，未发布：请按运维指南把 deploy/publish.sh "
+            "装到那里，或设置 RELEASEHALL_PUBLISH / ") in pushed.stderr
+    assert not www.exists()
+
+    env["RELEASEHALL_PUBLISH"], env["RELEASEHALL"] = str(SKELETON / "deploy/publish.sh"), "no-such-releasehall --x"
+    _git("commit", "--quiet", "--allow-empty", "-m", "y", cwd=hall, env=env)
+    pushed = _git("push", "origin", "master:main", cwd=hall, env=env)
+    assert ("remote: releasehall: 找不到命令 no-such-releasehall，未发布：请安装 releasehall，或在 publish.env 里把 "
+            "RELEASEHALL 设为它的完整路径 / ") in pushed.stderr
+    assert not www.exists()

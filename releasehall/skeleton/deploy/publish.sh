@@ -18,6 +18,10 @@ set -euo pipefail
 WORK=${RELEASEHALL_WORK:-/var/lib/releasehall}
 BRANCH=${RELEASEHALL_BRANCH:-main}
 read -r -a RELEASEHALL_CMD <<< "${RELEASEHALL:-releasehall}"
+if ! command -v "${RELEASEHALL_CMD[0]}" > /dev/null; then
+  echo "releasehall: 找不到命令 ${RELEASEHALL_CMD[0]}，未发布：请安装 releasehall，或在 publish.env 里把 RELEASEHALL 设为它的完整路径 / command ${RELEASEHALL_CMD[0]} not found, nothing published: install releasehall, or set RELEASEHALL in publish.env to its full path (e.g. /opt/releasehall/bin/releasehall)" >&2
+  exit 1
+fi
 # a hook runs with GIT_DIR set to the pushed repository; our git commands name their own
 unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_QUARANTINE_PATH
 export TZ=${TZ:-Asia/Shanghai}
