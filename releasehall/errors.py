@@ -7,6 +7,7 @@ editor sees every mistake in one run.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -21,7 +22,7 @@ class Problem:
 
     def __str__(self) -> str:
         tag = "警告 warning: " if self.warning else ""
-        return f"{self.path}:{self.line}: {tag}{self.zh} / {self.en}"
+        return printable(f"{self.path}:{self.line}: {tag}{self.zh} / {self.en}")
 
 
 @dataclass(slots=True)
@@ -51,6 +52,16 @@ class Report:
 def one_line(text: str) -> str:
     """A message on one line, whatever a quoted value holds: every problem prints as one `path:line: …` line."""
     return " ".join(text.splitlines()) if "\n" in text or "\r" in text else text
+
+
+# what would break a `path:line: …` line or make it read other than it is: control characters other than tab
+# (a newline in a file name), line separators, and the bidirectional overrides that reorder what a terminal shows
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """`text` with every character that could break or disguise a one-line message written as `\\uXXXX`."""
+    return _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) if _UNPRINTABLE.search(text) else text
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> tuple[str, str]:

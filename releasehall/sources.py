@@ -71,9 +71,10 @@ def read_text(path: Path, rel: str, report: Report) -> str | None:
     return _without_controls(text.replace("\r\n", "\n").replace("\r", "\n"), rel, report)
 
 
-# C0 and C1 control characters other than tab and newline, and the noncharacters XML forbids: invisible in an
-# editor, refused by YAML and by the feeds' XML, never meant
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ufffe\uffff]")
+# C0 and C1 control characters other than tab and newline, the noncharacters XML forbids, and the line and
+# paragraph separators U+2028/U+2029: invisible in an editor, refused by YAML and by the feeds' XML, never meant
+# (YAML also counts the separators as line breaks, which would put every later error on the wrong line)
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
 
 
 def _without_controls(text: str, rel: str, report: Report) -> str:
@@ -230,6 +231,13 @@ def _collect_lines(
         seen: set[str] = set()
         for key, value in node.value:
             name = key.value if isinstance(key, yaml.ScalarNode) else str(key.value)
+            if key.tag == "tag:yaml.org,2002:merge":
+                # `<<: {…}` copies keys in from elsewhere: they would have no line of their own
+                report.error(rel, first + key.start_mark.line,
+                             "不允许使用 YAML 合并键 “<<”；请把字段直接写出来",
+                             "YAML merge keys ('<<') are not allowed; write the keys out")
+                ok = False
+                continue
             if name in seen:
                 report.error(
                     rel,

@@ -91,7 +91,24 @@ def read_manifest(out: Path) -> set[str] | None:
     if not isinstance(data, dict) or data.get("format") != "releasehall-output" or \
             not isinstance(data.get("files"), list) or not all(isinstance(f, str) for f in data["files"]):
         return None
-    return {f for f in data["files"] if f and not f.startswith("/") and ".." not in f.split("/")}
+    return {f for f in data["files"] if plain(f)}
+
+
+def plain(rel: str) -> bool:
+    """A path read back from the output or a staging folder (manifest, journal) that stays inside its folder:
+    relative, no `.`/`..`/empty segments, no backslash or NUL. Anything else was not written by us."""
+    return bool(rel) and not rel.startswith("/") and "\\" not in rel and "\0" not in rel and \
+        all(part not in ("", ".", "..") for part in rel.split("/"))
+
+
+def _through_link(root: Path, rel: str) -> bool:
+    """Whether a folder between `root` and `rel` is a symbolic link (a move there would land outside `root`)."""
+    folder = root
+    for part in rel.split("/")[:-1]:
+        folder = folder / part
+        if folder.is_symlink():
+            return True
+    return False
 
 
 def _manifest_bytes(files: Iterable[str]) -> bytes:
@@ -207,8 +224,9 @@ def _read_journal(stage: Path) -> tuple[list[str], list[str]] | None:
         put, remove = data["put"], data["remove"]
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    if not all(isinstance(x, str) for x in [*put, *remove]):
-        return None
+    if not isinstance(put, list) or not isinstance(remove, list) or \
+            not all(isinstance(x, str) and plain(x) for x in [*put, *remove]):
+        return None  # not a journal we wrote: the staging folder is removed, nothing is moved
     return put, remove
 
 
@@ -345,12 +363,14 @@ def _aside(stage: Path, out: Path, rel: str) -> None:
 def _forward(stage: Path, out: Path, put: list[str], remove: list[str]) -> None:
     """Carry out a journal's moves; each step checks what is done, so running it again after a crash finishes it."""
     for rel in remove:
+        if _through_link(out, rel) or _through_link(stage / ASIDE, rel):
+            continue
         if os.path.lexists(out / rel):
             _aside(stage, out, rel)
             _prune(out, (out / rel).parent)
     for rel in put:
         source = stage / rel
-        if not os.path.lexists(source):
+        if _through_link(out, rel) or _through_link(stage, rel) or not os.path.lexists(source):
             continue  # moved in before the crash
         target = out / rel
         if os.path.lexists(target) and not os.path.lexists(stage / ASIDE / rel):
