@@ -5,6 +5,7 @@ trial publishes) and the supervisor's worked example is what the code computes."
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
@@ -22,7 +23,7 @@ from releasehall import schema as s
 from releasehall.build import run
 from releasehall.cli import COMMANDS, _parser
 from releasehall.errors import Report
-from releasehall.opendata import overdue_bands
+from releasehall.opendata import FIGURE_KEYS, overdue_bands, stats_json
 from releasehall.ranking import wilson_lower
 from releasehall.sources import load_yaml
 
@@ -263,14 +264,17 @@ def test_the_supervisor_pages_worked_example_is_what_the_code_computes(tmp_path)
     assert outcome.hall is not None
     stats = outcome.hall.stats
 
+    published = json.loads(stats_json(outcome.hall))  # what /stats/stats.json says
+    assert list(published) == ["as_of", "hall", "departments", "questions"]
+    listed = "`questions`（每条留言的 " + "、".join(f"`{key}`" for key in published["questions"][0]) + "）"
+    assert listed in page, listed
+    by_name = {row["id"].rsplit("/", 1)[1]: row for row in published["questions"]}
     records = _table(page, "| 留言 | 期限 `due`")
-    assert [row[0] for row in records] == list(example["questions"])
+    assert [row[0] for row in records] == list(example["questions"]) == sorted(by_name)
     for name, due, status, on_time, reply_days, days_late, _note in records:
-        rec = stats.records[f"gongan/qa/{name}"]
         shown = {"due": due, "status": status, "on_time": _value(on_time), "reply_days": _value(reply_days),
                  "days_late": days_late}
-        code = {"due": rec.due.isoformat(), "status": rec.status, "on_time": rec.on_time,
-                "reply_days": rec.reply_days, "days_late": rec.days_late}
+        code = {key: by_name[name][key] for key in shown}
         assert all(_same(shown[k], code[k]) for k in shown), f"{name}: docs {shown}, code {code}"
 
     october = next(m for m in stats.months if m.month == "2024-10").hall
@@ -289,6 +293,14 @@ def test_the_supervisor_pages_worked_example_is_what_the_code_computes(tmp_path)
     assert f"2 ÷ 6 → **{bound:.3f}**" in page
     assert f"5 ÷ 5 → {wilson_lower(5, 5):.2f}，96 ÷ 100 → {wilson_lower(96, 100):.2f}" in page
     assert f"5 条全部按时（下限 {wilson_lower(5, 5):.2f}）排在 100 条中 96 条按时（下限 {wilson_lower(96, 100):.2f}）" in page
+
+
+def test_the_supervisor_page_lists_the_csv_columns_and_every_figure_key():
+    page = (REPO / "docs/supervisor.md").read_text(encoding="utf-8")
+    assert f"`{','.join(['department', 'name', *FIGURE_KEYS])}`" in page
+    table = _table(page, "| 数字 | stats.json 键 |")
+    keys = {key.strip("` ") for row in table for key in row[1].split(",")}
+    assert keys == set(FIGURE_KEYS), keys ^ set(FIGURE_KEYS)
 
 
 @pytest.mark.parametrize(("text", "kind", "expected"), [
