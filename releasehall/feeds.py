@@ -79,10 +79,13 @@ def _linked(hall: Hall, release: Release) -> list[tuple[str, list[Release | Ques
 
 
 def _linked_documents(hall: Hall, release: Release) -> str:
+    linked = _linked(hall, release)
+    if not linked:
+        return ""
     words = strings(hall.settings.language)
     return "".join(f"<p>{words[key]}：" + "、".join(f'<a href="{hall.urls.entry(e)}">{escape(e.title)}</a>'
                                                   for e in entries) + "</p>"
-                   for key, entries in _linked(hall, release))
+                   for key, entries in linked)
 
 
 class _RelatedLinks(BaseEntryExtension):  # type: ignore[misc]

@@ -258,6 +258,8 @@ def _aliases(urls: Urls, content: Content, every: list[Entry], entries: list[Ent
     """URL collisions between sources are errors; then the `aliases` redirects, which may take no URL a source
     has or will have once published."""
     owners = _check_collisions(urls, content, entries, report)
+    if not any(d.aliases for d in content.departments.values()) and not any(e.aliases for e in every):
+        return ()  # no redirects: nothing more to check
     for entry in every:  # an alias must not take the URL of an item that is published later either
         owners.setdefault(urls.output_path(urls.entry(entry)), entry.rel)
     return check_aliases(urls, content.departments, every, published, owners, RESERVED, report)

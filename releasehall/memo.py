@@ -136,6 +136,8 @@ class Fingerprints:
         links = self.hall.links
         linked = [links.replaced_by[entry.id]] if entry.id in links.replaced_by else []
         linked += [*links.interprets.get(entry.id, ()), *links.interpretations.get(entry.id, ())]
+        if entry.document is None and not linked:
+            return self.entry(entry)  # nothing of a document's in its entry: as before documents existed
         return digest(self.entry(entry), self.row(entry), self.rows([self.hall.by_id[i] for i in linked]))
 
     def rows(self, entries: Any) -> str:

@@ -394,10 +394,11 @@ def render_pages(hall: Hall, env: Environment, memo: Memo, fp: Fingerprints, job
     for entry in hall.entries():
         page = entry_page(hall, entry)
         ctx = page.context
+        documents = ([ctx["replaced_by"]] if ctx["replaced_by"] else [], ctx["replaces"], ctx["interpretations"],
+                     ctx["interprets"])
         key = (fp.entry(entry), fp.row(entry), fp.rows(ctx["backlinks"]), fp.rows(ctx["related"]),
                tuple((topic.slug, fp.rows(others)) for topic, others in ctx["on_topics"]),
-               fp.rows([ctx["replaced_by"]] if ctx["replaced_by"] else []), fp.rows(ctx["replaces"]),
-               fp.rows(ctx["interpretations"]), fp.rows(ctx["interprets"]))
+               tuple(fp.rows(linked) for linked in documents) if any(documents) else ())
         pages.add(page.url, page.template, page.title, description=page.description, key=key, **ctx)
 
     def listing(entries: Sequence[Entry], section: str, heading: str, feeds: Sequence[dict[str, str]] = (),
