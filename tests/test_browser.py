@@ -213,14 +213,16 @@ _MEASURE = """(source) => {
 TEXT_SIZE = 32  # Chromium's Settings → Appearance → Font size, "very large" and beyond: twice the default 16 px
 
 
-def _reader(browser: Browser, width: int, how: str) -> tuple[Any, Page]:
+def _reader(browser: Browser, width: int, how: str, elder: bool = False) -> tuple[Any, Page]:
     """A tab as a reader sees the hall in a window `width` px wide: `plain`; `zoom200`, the browser zoomed to 200 %
     (what Ctrl + does: the window holds half as many CSS px, each drawn with twice the device pixels); or
     `text200`, the browser's own text-size setting at twice the default (the `standard` font size, which the
-    theme's rem and em sizes follow; set through the DevTools protocol, as Settings does)."""
+    theme's rem and em sizes follow; set through the DevTools protocol, as Settings does); in 长辈模式 if `elder`."""
     zoomed = how == "zoom200"
     context = browser.new_context(viewport={"width": width // 2 if zoomed else width, "height": 450 if zoomed else 900},
                                   device_scale_factor=2 if zoomed else 1)
+    if elder:
+        context.add_init_script(ELDER)
     page = context.new_page()
     if how == "text200":
         cdp = context.new_cdp_session(page)
@@ -231,14 +233,18 @@ def _reader(browser: Browser, width: int, how: str) -> tuple[Any, Page]:
 _BODY_TEXT = "() => [parseFloat(getComputedStyle(document.body).fontSize), innerWidth, devicePixelRatio]"
 
 
-@pytest.mark.parametrize(("width", "how"), [(320, "plain"), (390, "plain"), (1280, "plain"), (390, "zoom200"),
-                                            (1280, "zoom200"), (390, "text200"), (1280, "text200")],
-                         ids=["320", "390", "1280", "390-zoom200", "1280-zoom200", "390-text200", "1280-text200"])
-def test_numbers_never_wrap_and_no_page_scrolls_sideways(hall, browser, page_types, width, how):
+@pytest.mark.parametrize(("width", "how", "elder"), [
+    (320, "plain", False), (390, "plain", False), (1280, "plain", False), (390, "zoom200", False),
+    (1280, "zoom200", False), (390, "text200", False), (1280, "text200", False),
+    (390, "zoom200", True), (390, "text200", True)],
+    ids=["320", "390", "1280", "390-zoom200", "1280-zoom200", "390-text200", "1280-text200", "390-zoom200-elder",
+         "390-text200-elder"])
+def test_numbers_never_wrap_and_no_page_scrolls_sideways(hall, browser, page_types, width, how, elder):
     """Every page type; at 200 % browser zoom (a 390 px window is 195 CSS px at device pixel ratio 2) and at the
-    browser's text size doubled, where body text must really be twice as large."""
+    browser's text size doubled, where body text must really be twice as large; a phone at either in 长辈模式 too
+    (body text 25 % larger again)."""
     origin, _out = hall
-    context, page = _reader(browser, width, how)
+    context, page = _reader(browser, width, how, elder)
     problems = {}
     measured = 0
     try:
@@ -247,7 +253,8 @@ def test_numbers_never_wrap_and_no_page_scrolls_sideways(hall, browser, page_typ
             size, inner, ratio = page.evaluate(_BODY_TEXT)
             if how == "zoom200":
                 assert (inner, ratio) == (width // 2, 2), name
-            assert size == (2 if how == "text200" else 1) * 17, (name, size)  # body text: 17 px, or twice that
+            # body text: 17 px, twice that at doubled text size, 25 % more in 长辈模式
+            assert size == (2 if how == "text200" else 1) * (21.25 if elder else 17), (name, size)
             result = page.evaluate(_MEASURE, NUMERIC)
             measured += result["measured"]
             if result["broken"] or result["sideways"] > 0:
