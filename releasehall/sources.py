@@ -190,8 +190,22 @@ def _syntax_error(exc: yaml.MarkedYAMLError, text: str, rel: str, first_line: in
         report.error(rel, line, "YAML 中不能用制表符（tab）缩进，请改用空格",
                      "YAML cannot be indented with a tab; use spaces")
         return
+    source = source_lines[offset] if offset < len(source_lines) else ""
+    indicator = _RESERVED_START.match(source)
+    if indicator:  # `summary: *重要*`: Markdown emphasis that YAML reads as an alias (or a reserved character)
+        key, char = indicator.group(1) or "", indicator.group(2)
+        value = source[indicator.start(2):].strip()
+        fixed = (f"{key}: " if key else "") + '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        named_zh, named_en = (f"“{key}” 的值", f"the value of '{key}'") if key else ("值", "a value")
+        report.error(rel, line, f"{named_zh}以 “{char}” 开头，YAML 不能这样读：请给值加上引号，写成 {fixed}",
+                     f"{named_en} starts with '{char}', which YAML cannot read there; put it in quotes: {fixed}")
+        return
     report.error(rel, line, f"YAML 语法错误：{problem}；请检查缩进、冒号和引号",
                  f"YAML syntax error: {problem}; check indentation, colons and quotes")
+
+
+# a value that starts with a character YAML reserves (an alias's `*`, an anchor's `&`, `@`, a backquote)
+_RESERVED_START = re.compile(r"^[ \t]*(?:-[ \t]+)?(?:([A-Za-z_][A-Za-z0-9_.-]*)[ \t]*:[ \t]+)?([*&@`])")
 
 
 def _unreadable(exc: yaml.YAMLError, text: str, rel: str, first_line: int, report: Report) -> None:

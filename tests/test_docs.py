@@ -312,3 +312,67 @@ def test_a_wrong_example_is_caught_at_its_line_in_the_doc(text, kind, expected):
     """The example checks above can fail, and say where: a bad date, a misspelt key, a value not allowed."""
     problems = _problems(text, "docs/x.md", 7, SCHEMAS[kind], whole=False)
     assert problems and problems[0].startswith(expected), problems
+
+
+def _guide_errors() -> list[tuple[str, str]]:
+    """(excerpt, regex) for each message the editor guide's error table quotes; “…” and quoted values match anything."""
+    page = (REPO / "docs/editor-guide.md").read_text(encoding="utf-8")
+    found = []
+    for row in _table(page, "| 提示（节选）"):
+        for excerpt in row[0].split(" / "):
+            excerpt = excerpt.removeprefix("警告 warning：")
+            pattern = re.sub(r"“[^”]*”", "“[^”]*”", re.escape(excerpt).replace("\\…", "…"))
+            found.append((excerpt, pattern.replace("…", ".*")))
+    return found
+
+
+MISTAKES = {  # one file for each mistake the error table explains
+    "content/a/releases/m01.md": "title: 没有文件头\n",
+    "content/a/releases/m02.md": "---\ntitle: 没有结束\ndate: 2026-10-01\n",
+    "content/a/releases/m03.md": "---\ntitel: 拼错\ndate: 2026-10-01\n---\n",
+    "content/a/releases/m04.md": "---\ntitle: 缺日期\n---\n",
+    "content/a/releases/m05.md": "---\ntitle: 日期\ndate: 2026.9.28\n---\n",
+    "content/a/releases/m06.md": "---\ntitle: 日期\ndate: 2026-02-30\n---\n",
+    "content/a/releases/m07.md": "---\ntitle: 类型\ndate: 2026-10-01\nkind: notic\n---\n",
+    "content/a/releases/m08.md": "---\ntitle: 编码\ndate: 2026-10-01\n---\n正文".encode("gbk"),
+    "content/a/releases/m09.md": "---\ntitle: 冒号\ndate： 2026-10-01\n---\n",
+    "content/a/releases/m10.md": "---\ntitle: 缩进\ndate: 2026-10-01\nchanges:\n\t- {date: 2026-10-01, note: x}\n---\n",
+    "content/a/releases/m11.md": "---\ntitle: 星号\ndate: 2026-10-01\nsummary: *重要*\n---\n",
+    "content/a/releases/m12.md": "---\ntitle: 控制\x07字符\ndate: 2026-10-01\n---\n",
+    "content/a/releases/m15.md": "---\ntitle: 别名\ndate: 2026-10-01\nsummary: *abc\n---\n",
+    "content/a/qa/m13.md": "---\ntitle: 号码\nasked: 2026-10-01\nquestion: 电话 13812345678，身份证 11010519491231002X，"
+                           "座机 0755-83123456，卡号 6222020200112345679\n---\n",
+    "content/a/qa/m14.md": "---\ntitle: 答复\nasked: 2026-10-01\nquestion: 问\n---\n答复正文\n",
+}
+LINK_MISTAKES = {  # mistakes found once every file reads: links, related items, URLs, attachments
+    "content/a/releases/l1.md": "---\ntitle: 链接\ndate: 2026-10-01\nrelated: [a/releases/nope]\n"
+                                "attachments: [{file: page.html}]\n---\n[甲](nope.md) [乙](../../../README.md) "
+                                "[丙](javascript%3Aalert(1))\n",
+    "content/a/releases/page.html": "<p>网页</p>\n",
+    "content/a/releases/zhong-wen.md": "---\ntitle: 同名\ndate: 2026-10-01\n---\n",
+    "content/a/releases/中文.md": "---\ntitle: 同名\ndate: 2026-10-01\n---\n",
+    "content/a/qa/late.md": "---\ntitle: 三个月\nasked: 2026-01-05\nquestion: 问\n---\n",
+}
+
+
+def test_every_error_the_editor_guide_explains_is_what_check_says(tmp_path, run_cli):
+    """Each excerpt in the guide's error table matches a line `check` prints for a file with that mistake."""
+    said = ""
+    for name, files in (("files", MISTAKES), ("links", LINK_MISTAKES)):
+        site = tmp_path / name
+        (site / "content/a").mkdir(parents=True)
+        (site / "site.yaml").write_text("title: 甲\nbase_url: https://x.example/\n", encoding="utf-8")
+        (site / "content/a/department.yaml").write_text("name: 甲局\n", encoding="utf-8")
+        for rel, text in files.items():
+            (site / rel).parent.mkdir(parents=True, exist_ok=True)
+            (site / rel).write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
+        code, _out, err = run_cli("check", "--site", str(site), "--now", "2026-11-20")
+        assert code == 1
+        said += err
+    excerpts = _guide_errors()
+    assert len(excerpts) >= 25
+    missing = [excerpt for excerpt, pattern in excerpts if not re.search(pattern, said)]
+    assert missing == [], f"the guide quotes messages check does not print: {missing}\n{said}"
+    # Markdown emphasis in front matter: the message says how to write it
+    assert ('content/a/releases/m11.md:4: “summary” 的值以 “*” 开头，YAML 不能这样读：请给值加上引号，写成 summary: "*重要*" / '
+            "the value of 'summary' starts with '*', which YAML cannot read there; put it in quotes: summary: \"*重要*\"\n") in said
