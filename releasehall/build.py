@@ -31,6 +31,7 @@ from releasehall.opendata import render_stats
 from releasehall.outputs import Jobs
 from releasehall.pictures import picture_files, prune
 from releasehall.schema import FIRST_YEAR, LAST_YEAR, Invalid, parse_datetime
+from releasehall.secret import cache_key
 from releasehall.variants import mirror
 from releasehall.write import Stager, claim, recover, stamp_of
 
@@ -132,7 +133,8 @@ def generate(settings: Settings, now: datetime, drafts: bool, report: Report, ca
     check_layouts(settings, report)
     content, cache.sources = load_content(settings, report, cache.sources)
     outcome.content = content
-    hall, cache.bodies = build_hall(settings, content, now, drafts, report, cache.bodies, store_images)
+    hall, cache.bodies = build_hall(settings, content, now, drafts, report, cache.bodies, store_images,
+                                     secret=cache.key)
     outcome.hall = hall
     if report.errors:
         outcome.problems = report.errors + report.warnings
@@ -189,15 +191,16 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
         return Outcome(problems=report.errors + report.warnings)
     root = settings.root
     out = settings.output
-    recover(out)  # whatever the command: first finish or undo a build killed while writing this output
+    key = cache_key(root, report)
+    recover(out, key)  # whatever the command: first finish or undo a build killed while writing this output
     if write:
         claim(out, root)
     moment = build_now(now, settings.tz)
     signature = code_signature(settings.timezone)
-    cache = load_cache(root, signature, report) if use_cache and write else BuildCache(signature)
+    cache = load_cache(root, signature, report, key) if use_cache and write and key else BuildCache(signature, key=key)
     same_output = cache.output == str(out)
     try:
-        stager = Stager(out) if write else None
+        stager = Stager(out, key) if write else None
     except OSError as exc:
         return Outcome(problems=[*report.warnings, write_problem(exc, out)])
     gc.disable()  # the build makes millions of long-lived objects and few cycles; collecting them costs ~7 %

@@ -201,8 +201,10 @@ def _withheld_assets(every: list[Entry], entries: list[Entry], bodies: Mapping[s
 
 
 def build_hall(settings: Settings, content: Content, now: datetime, drafts: bool, report: Report,
-               body_cache: BodyCache | None = None, store_images: bool = True) -> tuple[Hall, BodyCache]:
-    """The published hall, and the rendered-body cache for the next build."""
+               body_cache: BodyCache | None = None, store_images: bool = True, secret: bytes | None = None
+               ) -> tuple[Hall, BodyCache]:
+    """The published hall, and the rendered-body cache for the next build. `secret` signs the image cache
+    (`secret.cache_key`; None: the image cache is neither read nor written)."""
     urls = Urls(settings.base_path, settings.origin)
     written: list[Entry] = [*content.releases, *content.questions, *content.pages]
     every: list[Entry] = [as_of(e, now) for e in written]
@@ -218,7 +220,7 @@ def build_hall(settings: Settings, content: Content, now: datetime, drafts: bool
     attachments = list_attachments(settings, entries, bodies, targets.assets, urls, report)
     published_assets = [a for a in content.assets if a.rel not in withheld]
     pictures = publish_pictures(settings, published_assets, bodies, {job.key: job.rel for job in jobs}, report,
-                                store=store_images)
+                                store=store_images, secret=secret)
     if pictures:
         bodies = with_pictures(bodies, pictures, urls, settings.images_max_width)
     every_id = _every_id(every)

@@ -6,14 +6,15 @@ content/ is published with its EXIF removed (phones record where a photo was tak
 EXIF orientation is applied to the pixels. Pillow does the work, in forked workers when there are
 several images to make, and only for images whose bytes are not in the variant cache yet:
 `.cache/releasehall/images/<digest of the source bytes and the settings>/`, a folder of plain files
-and an `info.json`, every file checked against the digest recorded there before it is used. After a
-successful build, `prune` removes the entries no published image uses any more. Nothing here imports
-Pillow while no body shows an image and no JPEG is published.
+and an `info.json` signed with the cache key (`secret`), every file checked against the digest recorded
+there before it is used. After a successful build, `prune` removes the entries no published image uses
+any more. Nothing here imports Pillow while no body shows an image and no JPEG is published.
 """
 
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
 import posixpath
@@ -36,6 +37,7 @@ from releasehall.errors import Report
 from releasehall.markup import Body
 from releasehall.model import Asset
 from releasehall.parallel import fork_map
+from releasehall.secret import sign
 from releasehall.urls import Urls
 
 CACHE = Path(".cache") / "releasehall" / "images"
@@ -82,10 +84,12 @@ def _widths(width: int, max_width: int) -> list[int]:
 
 
 def publish_pictures(settings: Settings, assets: Iterable[Asset], bodies: Mapping[str, Body],
-                     sources: Mapping[str, str], report: Report, store: bool = True) -> dict[str, Picture]:
+                     sources: Mapping[str, str], report: Report, store: bool = True, secret: bytes | None = None
+                     ) -> dict[str, Picture]:
     """Every image a body shows and every JPEG under content/, made (or found in the cache) once each.
     `sources` names the source file of each body (by its key), where an image's errors are reported.
-    With `store=False` images are decoded and measured but nothing is written."""
+    With `store=False` images are decoded and measured but nothing is written. Cache entries are signed with
+    `secret` (the cache key); without one the cache is neither read nor written."""
     wanted: dict[str, tuple[str, int]] = {}  # asset -> where an error about it goes: its first link, or the file
     for key in sorted(bodies):
         for asset, line in bodies[key].images:
@@ -109,12 +113,13 @@ def publish_pictures(settings: Settings, assets: Iterable[Asset], bodies: Mappin
         except OSError:
             continue  # a vanished or unreadable asset is load's to report
         key = _digest(f"{VERSION}|{max_width}|{WIDTHS}|{QUALITY}\0".encode() + data)
-        hit = _cached(cache / key, asset, key)
+        hit = _cached(cache / key, asset, key, secret) if secret is not None else None
         if hit is not None:
             found[asset] = hit
         else:
             todo.append((asset, path, key))
-    made = fork_map([partial(_make, path, asset, key, cache if store else None, max_width) for asset, path, key in todo],
+    store_in = cache if store and secret is not None else None
+    made = fork_map([partial(_make, path, asset, key, store_in, max_width, secret or b"") for asset, path, key in todo],
                     parallel_from=PARALLEL_FROM)
     for index, result in made:
         asset = todo[index][0]
@@ -193,10 +198,19 @@ def prune(root: Path, keep: Collection[str], started: float) -> list[str]:
     return removed
 
 
-def _cached(folder: Path, asset: str, key: str) -> Picture | None:
-    """The picture recorded in `folder`, if info.json is well formed and every file matches its digest."""
+def _signature(secret: bytes, key: str, info: Mapping[str, Any]) -> str:
+    """The entry's signature: its key (the source's digest and the settings) and its info.json without it."""
+    plain = {name: value for name, value in info.items() if name != "mac"}
+    return sign(secret, key.encode("ascii"), b"\0", json.dumps(plain, sort_keys=True).encode("utf-8"))
+
+
+def _cached(folder: Path, asset: str, key: str, secret: bytes) -> Picture | None:
+    """The picture recorded in `folder`, if info.json is well formed and signed with `secret` (so nobody without
+    the key made it, for this source) and every file matches its digest."""
     try:
         info = json.loads((folder / "info.json").read_text(encoding="utf-8"))
+        if not isinstance(info, dict) or not hmac.compare_digest(str(info.get("mac")), _signature(secret, key, info)):
+            return None
         width, height, full, variants, digests = (info["width"], info["height"], info["full"], info["variants"],
                                                   info["digests"])
         ints = (width, height, *(v for item in variants for v in item[:2]))
@@ -216,7 +230,8 @@ def _cached(folder: Path, asset: str, key: str) -> Picture | None:
         return None
 
 
-def _make(path: Path, asset: str, key: str, cache: Path | None, max_width: int) -> Picture | tuple[str, str]:
+def _make(path: Path, asset: str, key: str, cache: Path | None, max_width: int, secret: bytes
+          ) -> Picture | tuple[str, str]:
     """Decode the image, write what it needs into a new cache entry (unless `cache` is None); (zh, en) when it
     cannot be decoded."""
     try:
@@ -233,6 +248,7 @@ def _make(path: Path, asset: str, key: str, cache: Path | None, max_width: int) 
         info = {"version": VERSION, "width": picture.width, "height": picture.height, "full": picture.full,
                 "variants": [[v.width, v.height, v.suffix, v.file] for v in picture.variants],
                 "digests": {name: _digest(data) for name, data in files.items()}}
+        info["mac"] = _signature(secret, key, info)
         (temp / "info.json").write_text(json.dumps(info, sort_keys=True), encoding="utf-8")
         target = cache / key
         if target.exists():
@@ -240,7 +256,7 @@ def _make(path: Path, asset: str, key: str, cache: Path | None, max_width: int) 
         os.replace(temp, target)
     except OSError:
         shutil.rmtree(temp, ignore_errors=True)
-        if _cached(cache / key, asset, key) is None:  # another process made the same entry first, or the disk is full
+        if _cached(cache / key, asset, key, secret) is None:  # another process made the same entry first, or the disk is full
             raise
     return picture
 

@@ -46,6 +46,7 @@ from releasehall.feeds import Feed
 from releasehall.index import Hall
 from releasehall.patch import patch_bodies
 from releasehall.search import BUNDLE, SearchError, from_memory, indexed_pages, inputs_digest
+from releasehall.secret import cache_key
 
 DEBOUNCE = 0.05  # seconds of quiet before a rebuild
 EVENTS = "/__releasehall/events"
@@ -151,7 +152,7 @@ class Site:
             moment = build_now(self.now, settings.tz)
             signature = code_signature(settings.timezone)
             if self.cache.signature != signature:
-                self.cache = BuildCache(signature)
+                self.cache = BuildCache(signature, key=cache_key(settings.root, report))
             outcome = generate(settings, moment, self.drafts, report, self.cache,
                                intact=lambda rel: rel in self.files, previous=lambda rel: self.files[rel])
         problems = outcome.problems if outcome is not None else report.errors + report.warnings

@@ -30,6 +30,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from releasehall.secret import sign, signed
+
 Stamp = tuple[int, int]  # (size, mtime_ns): the one stamp type, for output files
 
 MANIFEST = ".releasehall-manifest"  # inside the output: the files the last build wrote
@@ -197,36 +199,49 @@ def _staging_folders(out: Path) -> list[Path]:
         return []
 
 
-def recover(out: Path) -> None:
-    """Finish or undo what a build killed while writing `out` left: a staging folder with a journal is
-    completed (its moves are idempotent), one without is removed. Takes the output's lock."""
+def recover(out: Path, key: bytes | None) -> None:
+    """Finish or undo what a build killed while writing `out` left: a staging folder with a journal signed
+    with `key` (the cache key) is completed (its moves are idempotent), any other is removed. Takes the
+    output's lock."""
     if not _staging_folders(out):
         return
     lock = _Lock(out.parent)
     try:
-        _recover(out)
+        _recover(out, key)
     finally:
         lock.release()
 
 
-def _recover(out: Path) -> None:
+def _recover(out: Path, key: bytes | None) -> None:
     for stage in _staging_folders(out):
-        journal = _read_journal(stage)
+        journal = _read_journal(stage, key)
         if journal is not None:
             _forward(stage, out, *journal)
             (stage / JOURNAL).unlink()
         shutil.rmtree(stage, ignore_errors=True)
 
 
-def _read_journal(stage: Path) -> tuple[list[str], list[str]] | None:
+def _journal_bytes(put: list[str], remove: list[str]) -> bytes:
+    return json.dumps({"put": put, "remove": remove}, ensure_ascii=False).encode("utf-8")
+
+
+def _read_journal(stage: Path, key: bytes | None) -> tuple[list[str], list[str]] | None:
+    """The moves of a journal this machine wrote. A staging folder sits beside the output, which may be inside
+    the site folder, where anyone can commit one: unsigned, it would move its files into the output (or, with
+    `..`, beyond it)."""
+    if key is None:
+        return None
     try:
-        data = json.loads((stage / JOURNAL).read_text(encoding="utf-8"))
+        mac, _newline, body = (stage / JOURNAL).read_bytes().partition(b"\n")
+        data = json.loads(body.decode("utf-8"))
         put, remove = data["put"], data["remove"]
     except (OSError, ValueError, KeyError, TypeError):
         return None
+    if not signed(key, mac.decode("ascii", "replace"), stage.name.encode("utf-8"), b"\0", body):
+        return None  # not a journal this machine wrote: the staging folder is removed, nothing is moved
     if not isinstance(put, list) or not isinstance(remove, list) or \
             not all(isinstance(x, str) and plain(x) for x in [*put, *remove]):
-        return None  # not a journal we wrote: the staging folder is removed, nothing is moved
+        return None
     return put, remove
 
 
@@ -241,12 +256,13 @@ class Stager:
     `abort` (or any failure before or during `commit`) leaves `out` as it was.
     """
 
-    def __init__(self, out: Path) -> None:
+    def __init__(self, out: Path, key: bytes | None) -> None:
         out.parent.mkdir(parents=True, exist_ok=True)
         self.out = out
+        self.key = key  # signs the journal (`secret.cache_key`); without one a killed commit is undone, not completed
         self._lock = _Lock(out.parent)
         try:
-            _recover(out)
+            _recover(out, key)
             self.stage = scratch_folder(out, "new")
         except BaseException:
             self._lock.release()
@@ -319,7 +335,7 @@ class Stager:
                 stale = sorted((ours & _existing_files(out)) - wanted)
                 (stage / MANIFEST).write_bytes(manifest)
                 put = [*sorted(self.staged), MANIFEST]
-                _write_journal(stage, put, stale)
+                _write_journal(stage, put, stale, self.key)
                 try:
                     _forward(stage, out, put, stale)
                 except BaseException:
@@ -343,11 +359,13 @@ class Stager:
         return result
 
 
-def _write_journal(stage: Path, put: list[str], remove: list[str]) -> None:
-    """The commit's moves, written whole (temporary file, then one rename) before the first move."""
+def _write_journal(stage: Path, put: list[str], remove: list[str], key: bytes | None) -> None:
+    """The commit's moves, signed, written whole (temporary file, then one rename) before the first move."""
     temp = stage / (JOURNAL + ".tmp")
-    with open(temp, "w", encoding="utf-8") as file:
-        json.dump({"put": put, "remove": remove}, file, ensure_ascii=False)
+    body = _journal_bytes(put, remove)
+    mac = sign(key, stage.name.encode("utf-8"), b"\0", body) if key is not None else ""
+    with open(temp, "wb") as file:
+        file.write(mac.encode("ascii") + b"\n" + body)
         file.flush()
         os.fsync(file.fileno())
     os.replace(temp, stage / JOURNAL)

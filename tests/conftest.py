@@ -70,6 +70,16 @@ def dept(name: str, **extra: Any) -> dict[str, Any]:
     return {"name": name, **extra}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cache_key_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Builds in tests sign their cache with a key made in a temporary folder, never in the real home."""
+    home = tmp_path_factory.mktemp("xdg-cache")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(home))
+        patch.delenv("RELEASEHALL_CACHE_KEY", raising=False)
+        yield home
+
+
 @pytest.fixture
 def run_cli(capsys: pytest.CaptureFixture[str]):
     def run(*args: str) -> tuple[int, str, str]:

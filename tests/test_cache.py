@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import pickle
 import random
@@ -14,6 +15,7 @@ from test_incremental import FILES, NOW, edit, snapshot
 from releasehall.build import run
 from releasehall.cache import CACHE_DIR, BuildCache, decode, dumps, encode, load_cache, loads
 from releasehall.errors import Report
+from releasehall.secret import KEY_VARIABLE, cache_key, key_file
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -53,12 +55,13 @@ def test_every_single_bit_flip_is_ignored_and_the_output_equals_a_clean_build(tm
     # a few flips in the header and the separator, the rest anywhere
     positions = [rng.randrange(header_end + 1) for _ in range(8)] + [rng.randrange(len(genuine)) for _ in range(32)]
     signature = genuine.split(b'"signature": "')[1].split(b'"')[0].decode()
+    key = cache_key(site, Report())
     for number, position in enumerate(positions):
         flipped = bytearray(genuine)
         flipped[position] ^= 1 << rng.randrange(8)
         (site / CACHE_DIR / "build.json").write_bytes(bytes(flipped))
         report = Report()
-        assert load_cache(site, signature, report) == BuildCache(signature), position  # the whole cache ignored
+        assert load_cache(site, signature, report, key) == BuildCache(signature), position  # the whole cache ignored
         assert [p.path for p in report.problems] == [".cache/releasehall/build.json"]
         if number % 8 == 0:  # and a whole build on some of them (each costs a build)
             outcome = run(site, out=tmp_path / f"flip{number}", now=NOW)
@@ -70,7 +73,7 @@ def test_a_cache_from_another_version_or_zone_is_ignored(tmp_path):
     site = write_site(tmp_path / "site", FILES)
     run(site, out=tmp_path / "out", now=NOW)
     report = Report()
-    assert load_cache(site, "another-signature", report) == BuildCache("another-signature")
+    assert load_cache(site, "another-signature", report, b"k" * 32) == BuildCache("another-signature")
     assert [str(p) for p in report.problems] == [
         ".cache/releasehall/build.json:1: 警告 warning: 缓存来自其他版本（代码、Python 或时区不同），已忽略，本次完整构建 / "
         "the cache is from another version (code, Python or time zone); ignored, building in full"]
@@ -88,10 +91,14 @@ def test_the_sample_hall_cache_round_trips_exactly(tmp_path):
     assert not run(site, out=tmp_path / "out2", now="2026-11-20 18:00").errors
     data = (site / CACHE_DIR / "build.json").read_bytes()
     signature = data.split(b'"signature": "')[1].split(b'"')[0].decode()
-    cache, why = loads(data, signature)
+    key = cache_key(site, Report())
+    assert key is not None
+    cache, why = loads(data, signature, key)
     assert cache is not None and why == ""
     assert cache.sources and cache.bodies and cache.keys and cache.stamps
-    assert dumps(cache) == data
+    assert dumps(cache, key) == data  # every line written again from what it was read from
+    cache.lines.clear()
+    assert dumps(cache, key) == data  # and every line encoded again: the same bytes
 
 
 def test_decode_refuses_what_encode_never_writes():
@@ -132,3 +139,77 @@ def test_a_fresh_checkout_reuses_the_cache_by_content(tmp_path):
         assert parsed == ["content/police/releases/b.md"]
     finally:
         load._front = original
+
+
+def _forge(site: Path, key: bytes, signer: bytes) -> None:
+    """Rewrite the site's genuine cache with every cached page body replaced, signed with `signer`."""
+    data = (site / CACHE_DIR / "build.json").read_bytes()
+    signature = data.split(b'"signature": "')[1].split(b'"')[0].decode()
+    cache, _why = loads(data, signature, key)
+    assert cache is not None and cache.bodies
+    cache.lines.clear()
+    cache.bodies = {k: (dataclasses.replace(body, html="<p>伪造的正文</p>\n"), problems)
+                    for k, (body, problems) in cache.bodies.items()}
+    (site / CACHE_DIR / "build.json").write_bytes(dumps(cache, signer))
+
+
+def test_a_forged_cache_is_ignored_and_the_output_equals_a_clean_build(tmp_path, run_cli):
+    """A forger who knows the format writes a consistent cache with other page bodies; without the key it is
+    ignored with the one-line notice (signed with the key, the same forgery would change the pages)."""
+    site = write_site(tmp_path / "site", FILES)
+    assert not run(site, out=tmp_path / "first", now=NOW).errors
+    assert not run(site, out=tmp_path / "clean", now=NOW, use_cache=False).errors
+    clean = snapshot(tmp_path / "clean")
+    key = cache_key(site, Report())
+    assert key is not None
+    genuine = (site / CACHE_DIR / "build.json").read_bytes()
+    _forge(site, key, b"the forger's own key, not ours...")
+    code, _out, err = run_cli("build", "--site", str(site), "--out", str(tmp_path / "out"), "--now", NOW)
+    assert code == 0
+    assert err.count(".cache/releasehall/build.json:1: 警告 warning: 缓存未通过校验") == 1
+    assert "fails its check (damaged, altered, or written on another machine or with another key)" in err
+    assert snapshot(tmp_path / "out") == clean
+    # the test can fail: the same forgery, signed with the key, would be believed
+    (site / CACHE_DIR / "build.json").write_bytes(genuine)
+    _forge(site, key, key)
+    assert not run(site, out=tmp_path / "believed", now=NOW).errors
+    assert "伪造的正文" in (tmp_path / "believed/police/releases/b/index.html").read_text(encoding="utf-8")
+
+
+def test_a_cache_from_another_machine_is_ignored(tmp_path, monkeypatch):
+    site = write_site(tmp_path / "site", FILES)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "machine-a"))
+    assert not run(site, out=tmp_path / "a", now=NOW).errors
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "machine-b"))  # the cache copied to another machine
+    outcome = run(site, out=tmp_path / "b", now=NOW)
+    assert [p.path for p in outcome.problems] == [".cache/releasehall/build.json"]
+    assert len(outcome.rendered) > 20  # a full build
+    assert snapshot(tmp_path / "b") == snapshot(tmp_path / "a")
+    assert run(site, out=tmp_path / "b", now=NOW).problems == []  # now signed with machine b's key
+    monkeypatch.setenv(KEY_VARIABLE, "the operator's CI secret")  # the secret wins over the key file
+    assert [p.path for p in run(site, out=tmp_path / "b", now=NOW).problems] == [".cache/releasehall/build.json"]
+    assert run(site, out=tmp_path / "b", now=NOW).problems == []
+
+
+def test_the_key_lives_outside_the_site_readable_by_its_owner_only(tmp_path, monkeypatch):
+    site = write_site(tmp_path / "site", FILES)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
+    assert not run(site, out=tmp_path / "out", now=NOW).errors
+    key = tmp_path / "home-cache/releasehall/key"
+    assert key_file() == key and key.is_file() and key.stat().st_mode & 0o777 == 0o600
+    assert len(key.read_bytes().strip()) == 64
+    for folder in (site, tmp_path / "out"):
+        assert not [p for p in folder.rglob("*")
+                    if p.is_file() and (p.name == "key" or key.read_bytes().strip() in p.read_bytes())]
+    # a key folder inside the site (where an editor could commit a key) is never used
+    monkeypatch.setenv("XDG_CACHE_HOME", str(site / "content"))
+    (site / CACHE_DIR / "build.json").unlink()
+    report = Report()
+    assert cache_key(site, report) is None
+    assert "the cache key must not lie inside the site folder" in str(report.problems[0])
+    outcome = run(site, out=tmp_path / "out", now=NOW)
+    assert not outcome.errors and not (site / "content/releasehall").exists()
+    assert not (site / CACHE_DIR / "build.json").exists()  # no key: no cache kept
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setenv("HOME", str(site))
+    assert cache_key(site, Report()) is None

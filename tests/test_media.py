@@ -310,6 +310,29 @@ def test_a_failed_build_prunes_nothing_and_pruning_stays_inside_the_cache_folder
     assert (outside / "keep.txt").read_text() == "mine"
 
 
+def test_a_forged_image_cache_entry_is_not_believed(tmp_path):
+    """Anyone who can write the site folder can write an entry whose digests agree with its files; without
+    the cache key's signature it is made again and the output stays a clean build's."""
+    import hashlib
+    import json
+
+    site = site_with(tmp_path, IMAGES)
+    assert errors(build(site)) == []
+    first = snapshot(site / "out")
+    forged = photo(1600, 800, color=(250, 0, 0))
+    for entry in sorted((site / ".cache/releasehall/images").iterdir()):
+        info = json.loads((entry / "info.json").read_text(encoding="utf-8"))
+        for name in info["digests"]:
+            (entry / name).write_bytes(forged)
+            info["digests"][name] = hashlib.blake2b(forged, digest_size=16).hexdigest()
+        (entry / "info.json").write_text(json.dumps(info, sort_keys=True), encoding="utf-8")
+    shutil.rmtree(site / "out")
+    assert errors(build(site)) == []
+    assert snapshot(site / "out") == first
+    entry = sorted((site / ".cache/releasehall/images").iterdir())[0]
+    assert forged not in [f.read_bytes() for f in entry.iterdir()]  # the entry was made again
+
+
 def test_image_that_cannot_be_decoded_is_an_error_at_its_link(tmp_path, monkeypatch):
     files = {
         "content/police/releases/a.md": front({"title": "图", "date": "2024-09-20"}, "\n文字\n\n![坏图](img/bad.png)\n"),

@@ -15,6 +15,8 @@ import pytest
 from conftest import BASIC, front, write_site
 
 from releasehall.build import run
+from releasehall.errors import Report
+from releasehall.secret import cache_key
 from releasehall.write import MANIFEST, recover
 
 NOW = "2024-10-20 12:00"
@@ -183,6 +185,7 @@ def test_kill_at_any_instant_leaves_one_whole_build_after_the_next_run(tmp_path)
         assert not run(site, out=tmp_path / which, now=NOW, use_cache=False).errors
         wholes[which] = snapshot(tmp_path / which)
     out = tmp_path / "out"
+    key = cache_key(sites["A"], Report())
 
     def build(which: str) -> int:
         """A build in a forked child (its own process group), as `releasehall build` would run it."""
@@ -210,7 +213,7 @@ def test_kill_at_any_instant_leaves_one_whole_build_after_the_next_run(tmp_path)
             os.killpg(pid, signal.SIGKILL)
             os.waitpid(pid, 0)
             kills += 1
-        recover(out)  # what the next run of any command does first
+        recover(out, key)  # what the next run of any command does first
         assert snapshot(out) in (wholes["A"], wholes["B"]), f"kill {kills}: not one whole build"
         assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.")], f"kill {kills}: litter"
     for site in sites.values():
@@ -237,6 +240,25 @@ def test_a_search_index_folder_left_by_a_killed_build_is_removed_by_the_next_run
     left = tmp_path / ".out.search-killed"
     (left / "pagefind").mkdir(parents=True)
     (left / "pagefind/pagefind.js").write_text("half written", encoding="utf-8")
-    recover(out)
+    recover(out, cache_key(site, Report()))
     assert not left.exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]
+
+
+def test_a_staging_folder_committed_into_the_site_is_never_carried_out(tmp_path, run_cli):
+    """With the output inside the site folder (`public/`), its staging folders sit in the site folder, where an
+    editor can commit one with a journal: unsigned, its moves are never made (into the output, or with `..`
+    beyond it); it is removed."""
+    site = write_site(tmp_path / "site", BASIC)
+    out = site / "public"
+    assert run_cli("build", "--site", str(site), "--now", NOW)[0] == 0
+    before = snapshot(out)
+    planted = site / ".public.new-planted"
+    (planted / "police").mkdir(parents=True)
+    (planted / "police/index.html").write_text("<script>alert(1)</script>", encoding="utf-8")
+    (tmp_path / "victim.txt").write_text("mine", encoding="utf-8")
+    (planted / ".journal").write_text("0" * 64 + '\n{"put": ["police/index.html"], "remove": ["../../victim.txt"]}',
+                                      encoding="utf-8")
+    assert run_cli("check", "--site", str(site), "--now", NOW)[0] == 0  # every command recovers first
+    assert not planted.exists() and snapshot(out) == before
+    assert (tmp_path / "victim.txt").read_text(encoding="utf-8") == "mine"

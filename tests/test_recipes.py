@@ -46,7 +46,9 @@ def test_github_actions_recipe():
     steps = data["jobs"]["build"]["steps"]
     names = [step.get("name", step.get("uses", "")) for step in steps]
     cache = next(step for step in steps if step.get("uses", "").startswith("actions/cache@"))
-    assert cache["with"]["path"] == ".cache/releasehall"
+    # the build cache and, beside it, the key that signs it (outside the checkout), unless the secret is set
+    assert cache["with"]["path"].split() == [".cache/releasehall", "~/.cache/releasehall"]
+    assert data["jobs"]["build"]["env"] == {"RELEASEHALL_CACHE_KEY": "${{ secrets.RELEASEHALL_CACHE_KEY }}"}
     runs = [step.get("run", "") for step in steps]
     check, build = runs.index("releasehall check"), runs.index("releasehall build --out _site")
     strict = next(i for i, step in enumerate(steps) if step.get("run") == "releasehall check --strict")
@@ -65,6 +67,7 @@ def test_gitlab_ci_recipe():
     text = (SKELETON / "gitlab-ci.yml").read_text(encoding="utf-8")
     data = yaml.safe_load(text)
     assert data["default"]["cache"]["paths"] == [".cache/releasehall/"]
+    assert "CI/CD variable RELEASEHALL_CACHE_KEY" in text  # the key is the operator's secret, never in the project
     check = data["check"]
     assert check["script"][0] == "releasehall check --strict"
     assert check["rules"] == [{"if": '$CI_PIPELINE_SOURCE == "merge_request_event"'}]
@@ -116,6 +119,7 @@ def test_plain_server_recipe_publishes_on_push_and_keeps_the_web_root_on_error(t
            "PYTHONPATH": str(REPO), "GIT_AUTHOR_NAME": "编辑", "GIT_AUTHOR_EMAIL": "e@example.gov.cn",
            "GIT_COMMITTER_NAME": "编辑", "GIT_COMMITTER_EMAIL": "e@example.gov.cn"}
     env.pop("SOURCE_DATE_EPOCH", None)
+    env.pop("XDG_CACHE_HOME", None)  # the recipe's own default: the key under RELEASEHALL_WORK (never the real home)
     for args in (("init", "--quiet", "--initial-branch=main"), ("add", "-A"), ("commit", "--quiet", "-m", "发布厅上线"),
                  ("remote", "add", "origin", str(bare))):
         assert _git(*args, cwd=hall, env=env).returncode == 0
@@ -125,6 +129,7 @@ def test_plain_server_recipe_publishes_on_push_and_keeps_the_web_root_on_error(t
     release = f"bangongshi/releases/{now:%Y-%m-%d}-fa-bu-ting-shang-xian/index.html"
     assert "政务发布厅上线" in (www / release).read_text(encoding="utf-8")
     assert (work / "site/.cache/releasehall").is_dir()  # the cache stays between runs
+    assert (work / "key/releasehall/key").is_file()  # and the key that signs it, outside the checkout
     before = _snapshot(www)
 
     bad = hall / "content/bangongshi/releases/bad.md"

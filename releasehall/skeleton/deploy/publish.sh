@@ -7,6 +7,8 @@
 #   RELEASEHALL_REPO      the hall's bare repository            (required, e.g. /srv/git/hall.git)
 #   RELEASEHALL_WEB_ROOT  the folder the web server serves      (required, e.g. /var/www/hall)
 #   RELEASEHALL_WORK      checkout, build cache and staging     (default /var/lib/releasehall)
+#                         and the key that signs the cache       ($RELEASEHALL_WORK/key/releasehall/key,
+#                         made on the first run, outside the checkout; or set RELEASEHALL_CACHE_KEY)
 #   RELEASEHALL_BRANCH    the branch that is published          (default main)
 #   RELEASEHALL           the command                           (default releasehall)
 #
@@ -25,6 +27,8 @@ fi
 # a hook runs with GIT_DIR set to the pushed repository; our git commands name their own
 unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE GIT_QUARANTINE_PATH
 export TZ=${TZ:-Asia/Shanghai}
+# the cache key stays between runs, outside the checkout (where a push could plant one)
+export XDG_CACHE_HOME=${XDG_CACHE_HOME:-$WORK/key}
 
 mkdir -p "$WORK"
 exec 9>"$WORK/.lock"
