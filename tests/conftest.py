@@ -72,11 +72,13 @@ def dept(name: str, **extra: Any) -> dict[str, Any]:
 
 @pytest.fixture(scope="session", autouse=True)
 def cache_key_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    """Builds in tests sign their cache with a key made in a temporary folder, never in the real home."""
+    """Builds in tests sign their cache with the tests' own key (the same in every session, so the sample hall's
+    cache from the last run is still good), and any key file is made in a temporary folder, never in the real
+    home; tests of the key file unset the variable."""
     home = tmp_path_factory.mktemp("xdg-cache")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("XDG_CACHE_HOME", str(home))
-        patch.delenv("RELEASEHALL_CACHE_KEY", raising=False)
+        patch.setenv("RELEASEHALL_CACHE_KEY", "the tests' own cache key, never a real one")
         yield home
 
 

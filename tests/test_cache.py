@@ -177,6 +177,7 @@ def test_a_forged_cache_is_ignored_and_the_output_equals_a_clean_build(tmp_path,
 
 
 def test_a_cache_from_another_machine_is_ignored(tmp_path, monkeypatch):
+    monkeypatch.delenv(KEY_VARIABLE)
     site = write_site(tmp_path / "site", FILES)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "machine-a"))
     assert not run(site, out=tmp_path / "a", now=NOW).errors
@@ -192,6 +193,7 @@ def test_a_cache_from_another_machine_is_ignored(tmp_path, monkeypatch):
 
 
 def test_the_key_lives_outside_the_site_readable_by_its_owner_only(tmp_path, monkeypatch):
+    monkeypatch.delenv(KEY_VARIABLE)
     site = write_site(tmp_path / "site", FILES)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
     assert not run(site, out=tmp_path / "out", now=NOW).errors

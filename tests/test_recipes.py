@@ -120,6 +120,7 @@ def test_plain_server_recipe_publishes_on_push_and_keeps_the_web_root_on_error(t
            "GIT_COMMITTER_NAME": "编辑", "GIT_COMMITTER_EMAIL": "e@example.gov.cn"}
     env.pop("SOURCE_DATE_EPOCH", None)
     env.pop("XDG_CACHE_HOME", None)  # the recipe's own default: the key under RELEASEHALL_WORK (never the real home)
+    env.pop("RELEASEHALL_CACHE_KEY", None)
     for args in (("init", "--quiet", "--initial-branch=main"), ("add", "-A"), ("commit", "--quiet", "-m", "发布厅上线"),
                  ("remote", "add", "origin", str(bare))):
         assert _git(*args, cwd=hall, env=env).returncode == 0
