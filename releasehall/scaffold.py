@@ -62,5 +62,9 @@ def init(target: Path, title: str, now: str | None = None) -> int:
             path.chmod(0o755)
     print(f"已创建发布厅 / created a new hall in {target}\n"
           f"  预览 / preview:  cd {target} && releasehall serve\n"
-          f"  生成 / build:    cd {target} && releasehall build")
+          f"  生成 / build:    cd {target} && releasehall build\n"
+          "  发布 / publish:  先把 requirements.txt 指向 Release Hall、把 site.yaml 的 base_url 改成网站地址，"
+          "再用 .github/、.gitlab-ci.yml 或 deploy/（Release Hall 的 docs/operator.md）/ first point requirements.txt "
+          "at Release Hall and set base_url in site.yaml, then use .github/, .gitlab-ci.yml or deploy/ "
+          "(Release Hall's docs/operator.md)")
     return 0

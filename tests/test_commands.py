@@ -128,6 +128,7 @@ def test_init_writes_a_hall_that_builds_and_passes_check_strict(tmp_path, run_cl
     target = tmp_path / "newhall"
     code, out, _err = run_cli("init", str(target), "--title", "某某区政务发布厅", "--now", "2026-03-02 10:00")
     assert code == 0 and str(target) in out
+    assert "发布 / publish:  先把 requirements.txt 指向 Release Hall、把 site.yaml 的 base_url 改成网站地址" in out
     files = sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file())
     assert files == [
         ".github/workflows/releasehall.yml", ".gitignore", ".gitlab-ci.yml", "README.md",
