@@ -33,7 +33,11 @@ _ATTRIBUTES: dict[str, set[str]] = {tag: set(attrs) for tag, attrs in nh3.ALLOWE
 _ATTRIBUTES["*"] = {"id", "class", "title", "lang", "dir"}
 _ATTRIBUTES["a"] = _ATTRIBUTES.get("a", set()) | {"href", "rel", "aria-label"}
 _ATTRIBUTES["img"] = _ATTRIBUTES.get("img", set()) | {"loading"}
-_URL_SCHEMES = set(ALLOWED_SCHEMES)  # nh3 drops others too; `safeurl.refusal` decides first, on the decoded value
+# nh3 silently drops a URL whose scheme is not in its list before our attribute filter sees it, so a plain
+# `javascript:` link was removed without the warning an encoded one gets. The schemes an author is likely to
+# write are let through nh3 to the filter (every URL attribute nh3 allows is in _URL_ATTRIBUTES), where
+# `safeurl.refusal` refuses each of them with a warning at its line; nh3 still drops any other scheme.
+_URL_SCHEMES = set(ALLOWED_SCHEMES) | {"javascript", "vbscript", "data", "file", "blob", "ftp", "ftps", "sms", "weixin"}
 COMMONMARK = Dialect()
 
 
