@@ -1,6 +1,7 @@
 """A/B benchmark of two revisions of Release Hall on the same synthetic hall, runs interleaved.
 
-    python -m bench.ab REV_A REV_B [--size 1000] [--rounds 5] [--no-serve] [--profile] [--search]
+    python -m bench.ab REV_A REV_B [--size 1000] [--rounds 5] [--no-serve] [--search]
+                       [--profile [--watch MODULE[.FUNCTION] …]]
 
 Each revision is checked out into a git worktree under `--work` (default /tmp/rh-ab) and run from
 there (`python -c` with that worktree first on sys.path, so its code is imported whatever is
@@ -14,7 +15,9 @@ Search is left out unless `--search`: the Pagefind step (`search.staged_index`) 
 that indexes nothing, since it is the same external binary for any revision and would hide the
 render path's difference. With `--profile`, one cold build and one edit rebuild of each revision run
 under cProfile on one core (workers would hide their time from the profile), and the own time of
-each module and of the functions only B has is printed side by side.
+each module and of the functions only B has is printed side by side; `--watch` adds the time spent
+in named code paths, callees included (a module of releasehall/, or one function of it), counted
+from the calls that enter it from elsewhere.
 """
 
 from __future__ import annotations
@@ -151,10 +154,35 @@ def total(path: Path) -> float:
     return pstats.Stats(str(path)).total_tt  # type: ignore[attr-defined, no-any-return]
 
 
-def report_profiles(a: dict[str, Path], b: dict[str, Path], tree_a: Path, tree_b: Path) -> None:
+def entered(path: Path, tree: Path, watch: str) -> tuple[float, int]:
+    """Time in the code path `watch` ("module" or "module.function" of the revision's releasehall/), callees
+    included, summed over the calls that enter it from outside (so nested calls inside it count once); and
+    how many such calls there were."""
+    module, _dot, function = watch.partition(".")
+    source = str(tree / "releasehall" / f"{module}.py")
+
+    def inside(key: tuple[str, int, str]) -> bool:
+        return key[0] == source and (not function or key[2] == function)
+
+    seconds, calls = 0.0, 0
+    for key, (_cc, _nc, _tt, _ct, callers) in pstats.Stats(str(path)).stats.items():  # type: ignore[attr-defined]
+        if inside(key):
+            for caller, (_c, count, _t, cumulative) in callers.items():
+                if not inside(caller):
+                    seconds += cumulative
+                    calls += count
+    return seconds, calls
+
+
+def report_profiles(a: dict[str, Path], b: dict[str, Path], tree_a: Path, tree_b: Path, watch: list[str]) -> None:
     for step in a:
         ta, tb = own_times(a[step], tree_a), own_times(b[step], tree_b)
         print(f"\n### profile, {step} build on one core: total {total(a[step]):.2f} s (A) vs {total(b[step]):.2f} s (B)")
+        if watch:
+            print("time in watched code paths, callees included (s, calls):")
+            for name in watch:
+                (sa, na), (sb, nb) = entered(a[step], tree_a, name), entered(b[step], tree_b, name)
+                print(f"  {name:28s} {sa:8.3f} {na:7d} {sb:8.3f} {nb:7d}  {100 * sb / total(b[step]):5.2f} % of B")
         print("own time by module of releasehall/ (s):")
         modules = sorted({m for m, _f in ta} | {m for m, _f in tb},
                          key=lambda m: -max(sum(t for (mm, _), t in ta.items() if mm == m),
@@ -180,6 +208,8 @@ def main() -> None:
     parser.add_argument("--no-serve", action="store_true", help="leave out serve's save-to-reload time")
     parser.add_argument("--search", action="store_true", help="keep the Pagefind step in the builds")
     parser.add_argument("--profile", action="store_true", help="also profile a cold and an edit build of each")
+    parser.add_argument("--watch", nargs="*", default=[], metavar="MODULE[.FUNCTION]",
+                        help="code paths to time in the profiles, callees included")
     parser.add_argument("--keep", action="store_true", help="keep the worktrees and halls afterwards")
     args = parser.parse_args()
     work = args.work.resolve()
@@ -215,7 +245,7 @@ def main() -> None:
         print(f"{step:8s} {wa:8.2f} {wb:8.2f} {wb / wa:6.3f}   {cpu}")
     if args.profile:
         files = {name: profile(trees[name], halls[name], work, name, args.search) for name in trees}
-        report_profiles(files["A"], files["B"], trees["A"], trees["B"])
+        report_profiles(files["A"], files["B"], trees["A"], trees["B"], args.watch)
     if not args.keep:
         for tree in trees.values():
             git("worktree", "remove", "--force", str(tree))
