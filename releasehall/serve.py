@@ -426,7 +426,13 @@ def _report(update: Update) -> None:
 def serve(root: Path, *, port: int = 8000, host: str = "127.0.0.1", now: str | None = None,
           drafts: bool = False, stop: threading.Event | None = None) -> int:
     root = root.resolve()
-    server = ThreadingHTTPServer((host, port), _handler(Site(root, "", now, drafts)))
+    try:
+        server = ThreadingHTTPServer((host, port), _handler(Site(root, "", now, drafts)))
+    except OSError as exc:  # the port is taken, the address is not this machine's …: say what to do, no traceback
+        print(f"releasehall serve: 无法在 {host}:{port} 上启动预览（{exc.strerror or exc}）：端口可能已被占用，"
+              f"请换一个 --port，或用 --port 0 自动选择 / cannot serve on {host}:{port} ({exc.strerror or exc}): "
+              "the port may be in use; choose another with --port, or --port 0 to pick a free one", file=sys.stderr)
+        return 2
     actual_port = server.server_address[1]
     site = Site(root, f"http://{host}:{actual_port}/", now, drafts)
     builder = Builder(Site(root, site.base_url, now, drafts))  # forked here, while this process has one thread

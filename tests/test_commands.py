@@ -155,3 +155,18 @@ def test_init_refuses_a_folder_that_is_not_empty(tmp_path, run_cli):
     code, _out, err = run_cli("init", str(tmp_path))
     assert code == 2 and "nothing written" in err
     assert [p.name for p in tmp_path.iterdir()] == ["x.txt"]
+
+
+def test_serve_on_a_port_in_use_says_what_to_do(tmp_path, run_cli):
+    import socket
+
+    site = write_site(tmp_path, BASIC)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code, _out, err = run_cli("serve", "--site", str(site), "--port", str(port))
+    assert code == 2
+    assert err.startswith(f"releasehall serve: 无法在 127.0.0.1:{port} 上启动预览（Address already in use）：端口可能已被占用，"
+                          "请换一个 --port，或用 --port 0 自动选择 / ")
+    assert "Traceback" not in err and not (site / "public").exists()
