@@ -70,7 +70,8 @@ def new_file(site: Path, what: str, dept: str, title: str, now: str | None) -> i
     name = f"{moment:%Y-%m-%d}-{slug}.md"
     path = folder / section / name
     if path.exists() or path.is_symlink():
-        print(f"{path} 已存在，未覆盖 / {path} exists; not overwritten", file=sys.stderr)
+        print(f"{path} 已存在，未覆盖：直接编辑它，或换一个标题（或用 --now 换一个日期）再新建 / {path} exists; not "
+              "overwritten: edit it, or choose another title (or date, --now)", file=sys.stderr)
         return 1
     path.parent.mkdir(parents=True, exist_ok=True)
     if not inside(path, folder):  # a linked releases/ or qa/ folder: never write outside the department's

@@ -170,3 +170,15 @@ def test_serve_on_a_port_in_use_says_what_to_do(tmp_path, run_cli):
     assert err.startswith(f"releasehall serve: 无法在 127.0.0.1:{port} 上启动预览（Address already in use）：端口可能已被占用，"
                           "请换一个 --port，或用 --port 0 自动选择 / ")
     assert "Traceback" not in err and not (site / "public").exists()
+
+
+def test_new_over_an_existing_file_says_what_to_do(tmp_path, run_cli):
+    site = write_site(tmp_path, BASIC)
+    args = ("new", "release", "police", "同一个标题", "--site", str(site), "--now", "2024-10-20 09:00")
+    assert run_cli(*args)[0] == 0
+    path = site / "content/police/releases/2024-10-20-tong-yi-ge-biao-ti.md"
+    before = path.read_bytes()
+    code, _out, err = run_cli(*args)
+    assert code == 1 and path.read_bytes() == before
+    assert err == (f"{path} 已存在，未覆盖：直接编辑它，或换一个标题（或用 --now 换一个日期）再新建 / {path} exists; not "
+                   "overwritten: edit it, or choose another title (or date, --now)\n")
