@@ -31,6 +31,7 @@ from releasehall.model import (
     Change,
     Department,
     DocumentMeta,
+    Finding,
     Page,
     Pause,
     Question,
@@ -39,7 +40,7 @@ from releasehall.model import (
     Transfer,
 )
 from releasehall.parallel import fork_map
-from releasehall.privacy import check_source, published_numbers, unpublished
+from releasehall.privacy import check_name, check_source, published_numbers, unpublished
 from releasehall.slugs import slugify
 from releasehall.sources import Document, read_text, read_yaml_file, split_front_matter
 from releasehall.urls import PAGES, RESERVED
@@ -291,7 +292,7 @@ def load_content(settings: Settings, report: Report, cache: SourceCache | None =
     _check_departments(departments, report)
     _check_references(departments, releases, questions, report)
     sources: list[Release | Question | Page | Department] = [*departments.values(), *releases, *questions, *pages]
-    for record in sources:
+    for record in [*sources, *assets]:
         report_personal_data(record, settings, departments, report)
     content = Content(departments, tuple(releases), tuple(questions), tuple(pages), tuple(assets))
     return content, reader.new
@@ -582,22 +583,31 @@ def load_source(settings: Settings, rel: str, report: Report) -> Release | Quest
     return None
 
 
-def report_personal_data(record: Release | Question | Page | Department, settings: Settings,
+def report_personal_data(record: Release | Question | Page | Department | Asset, settings: Settings,
                          departments: Mapping[str, Department], report: Report) -> None:
     """Errors for the unmasked numbers in a source, leaving out the hall's own published numbers (every
     department's `spokesperson.phone` and the footer's `contact`), which may change without the source changing.
-    A department's published texts are its name, short name and description."""
-    if isinstance(record, Department):
-        texts = {"name": record.name, "short_name": record.short_name, "description": record.description}
+    A department's published texts are its name, short name, description, spokesperson's name, title and email and
+    accounts. Every source's file name is checked too (it becomes a URL)."""
+    rel = f"{CONTENT}/{record.rel}" if isinstance(record, Asset) else record.rel
+    if isinstance(record, Asset):
+        found: tuple[Finding, ...] = ()
+    elif isinstance(record, Department):
+        speaker = record.spokesperson
+        texts = {"name": record.name, "short_name": record.short_name, "description": record.description,
+                 "spokesperson": {"name": speaker.name, "title": speaker.title, "email": speaker.email}
+                 if speaker else {},
+                 "accounts": dict(record.accounts)}
         found = check_source(texts, record.lines, "", 1)
     else:
         found = record.personal
+    found = (*check_name(rel), *found)
     if not found:
         return
     own = published_numbers([settings.footer.contact,
                              *(d.spokesperson.phone for d in departments.values() if d.spokesperson)])
     for finding in unpublished(found, own):
-        report.error(record.rel, finding.line, finding.zh, finding.en)
+        report.error(rel, finding.line, finding.zh, finding.en)
 
 
 def _check_departments(departments: dict[str, Department], report: Report) -> None:

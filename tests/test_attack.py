@@ -6,7 +6,7 @@ import json
 import os
 from pathlib import Path
 
-from conftest import BASIC, write_site
+from conftest import BASIC, image, write_site
 
 from releasehall.write import MANIFEST
 
@@ -82,3 +82,58 @@ def test_a_file_name_that_would_break_or_disguise_the_error_line_is_escaped(tmp_
     assert code == 1
     assert [line.split(":")[:2] for line in _lines(err)] == [
         ["content/police/releases/a\\u000ab.md", "3"], ["content/police/releases/c\\u202eb.md", "3"]]
+
+
+# --- Personal data the normalization did not see ------------------------------------------------------------------
+
+HIDDEN = [  # (text, line offset of the number within the text)
+    ('<a href="tel:13812345678">来电</a>', 0), ('<a href="?phone=13812345678">来电</a>', 0),
+    ('<img src="https://x.example/a.png" alt="13812345678">', 0), ("<span title='13812345678'>王</span>", 0),
+    ("[来电](https://x.example/?phone=%31%33%38%31%32%33%34%35%36%37%38)", 0),
+    ("第一行\n我的电话 138\n1234\n5678 谢谢", 1), ("138<!-- a\nb -->12345678", 0),
+    ("138,1234,5678", 0), ("138，1234，5678", 0), ("138、1234、5678", 0), ("138。1234。5678", 0),
+    ("138=1234=5678", 0), ("138#1234#5678", 0), ("0086-138-1234-5678", 0),
+    ("1\u0332 3\u03328\u03321234 5678", 0), ("1\ufe0f\u20e33\ufe0f\u20e38\ufe0f\u20e312345678", 0),
+    ("一三八一二三四五六七八", 0), ("壹叁捌壹贰叁肆伍陆柒捌", 0), ("\u0661\u0663\u0668\u0661\u0662\u0663\u0664\u0665\u0666\u0667\u0668", 0),
+]
+
+
+def test_numbers_hidden_in_attributes_urls_line_breaks_and_other_scripts_are_found_at_their_line():
+    from releasehall.privacy import find_personal_data
+
+    for text, line in HIDDEN:
+        assert [(found[0], found[2]) for found in find_personal_data(text)] == \
+            [(line, "contains an unmasked mobile number; mask it, e.g. 138****1234")], text
+
+
+def test_amounts_lists_and_table_rows_are_not_joined_into_numbers():
+    from releasehall.privacy import find_personal_data
+
+    for text in ("投资 13,800,000,000 元", "| 13 | 8 |\n| 12 | 345 |\n| 67 | 8 |", "- 138\n- 1234\n- 5678",
+                 "第 138 号\n\n第 1234 号\n\n5678 件", "一二三四五六七八九十"):
+        assert find_personal_data(text) == [], text
+
+
+def test_department_fields_file_names_and_a_short_published_number(tmp_path, run_cli):
+    files = {
+        **BASIC,
+        "content/police/department.yaml": {
+            "name": "测试市公安局", "spokesperson": {"name": "张三 13812345678", "title": "发言人", "phone": "8800 0003",
+                                                   "email": "13912345678@example.cn"},
+            "accounts": {"wechat": "微信 13712345678"}},
+        "content/police/releases/ok.md": "---\ntitle: 号码\ndate: 2024-10-01\n---\n\n请拨 0755-8800 0003 或 138****5678\n",
+        "content/police/releases/short.md": "---\ntitle: 尾号\ndate: 2024-10-01\n---\n\n请拨 135 8800 0003\n",
+        "content/police/releases/13612345678.md": "---\ntitle: 文件名\ndate: 2024-10-01\n---\n\n正文\n",
+        "content/police/releases/img/13512345678.png": image(4, 4),
+    }
+    site = write_site(tmp_path / "site", files)
+    code, err = _build(run_cli, site, tmp_path / "out")
+    assert code == 1
+    mobile = "contains an unmasked mobile number; mask it, e.g. 138****1234"
+    assert [(line.split(": ")[0], line.split(" / ")[1]) for line in _lines(err)] == [
+        ("content/police/department.yaml:3", f"'spokesperson.name' {mobile}"),
+        ("content/police/department.yaml:6", f"'spokesperson.email' {mobile}"),
+        ("content/police/department.yaml:8", f"'accounts.wechat' {mobile}"),
+        ("content/police/releases/13612345678.md:1", f"the file name {mobile}"),
+        ("content/police/releases/img/13512345678.png:1", f"the file name {mobile}"),
+        ("content/police/releases/short.md:6", f"the body {mobile}")]
