@@ -154,7 +154,8 @@ def destination_line(source: str, first_line: int, target: str) -> int:
 
 def _destination_lines(source: str, target: str) -> list[int]:
     """Offsets of the lines where `target` (as cmark wrote it, or as the author did: unescaped, entity-encoded)
-    stands as a link destination: `](target`, `]: target`, `<target>`, `="target"`, `='target'`, `=target`."""
+    stands as a link destination: `](target`, `]: target`, `<target>`, `="target"`, `='target'`, `=target`, and ends
+    there (`](page` is not where `page.md` stands)."""
     forms = dict.fromkeys((target, unquote(target), target.replace("&", "&amp;")))
     found: list[int] = []
     for offset, line in enumerate(source.split("\n")):
@@ -163,7 +164,7 @@ def _destination_lines(source: str, target: str) -> list[int]:
                 continue
             pattern = re.escape(form)
             found.extend(offset for _ in re.finditer(
-                rf"(?:\]\(\s*<?|\]:\s*<?|<|=\s*[\"']?){pattern}", line))
+                rf"(?:\]\(\s*<?|\]:\s*<?|<|=\s*[\"']?){pattern}(?=[\s)>\"']|$)", line))
     return sorted(found)
 
 

@@ -41,6 +41,7 @@ from watchdog.observers import Observer
 from releasehall.build import Outcome, build_now, generate
 from releasehall.cache import BuildCache, code_signature
 from releasehall.config import load_settings
+from releasehall.confine import real
 from releasehall.errors import Problem, Report
 from releasehall.feeds import Feed
 from releasehall.index import Hall
@@ -162,7 +163,8 @@ class Site:
                 files = {rel: self.files[rel] for rel in outcome.reused}
                 files.update(outcome.files)
                 self.files = files
-                self.copies = outcome.copies
+                # as the build checked them: a link put in their place later is not followed (`lookup`)
+                self.copies = {rel: real(path) for rel, path in outcome.copies.items()}
                 self.hall, self.env, self.feeds = outcome.hall, outcome.env, None
                 assert outcome.hall is not None
                 self.indexed, self.home = tuple(indexed_pages(outcome.hall)), outcome.hall.urls.home()
@@ -191,12 +193,24 @@ class Site:
             if data is None and rel + "/index.html" in self.files:
                 return b"", "redirect"
             if data is None and rel in self.copies:
-                data = self.copies[rel].read_bytes()
+                data = _read_unmoved(self.copies[rel])
             errors = [p for p in self.problems if not p.warning]
         kind = mimetypes.guess_type(rel)[0] or "application/octet-stream"
         if data is not None and rel.endswith(".html"):
             data = _decorate(data, errors)
         return data, kind
+
+
+def _read_unmoved(path: Path) -> bytes | None:
+    """The file the last good build checked (`path`, every link resolved then), or None when a link now stands
+    on the way: an attachment replaced by a link to /etc/passwd after the build is not served while the rebuild
+    that refuses it keeps the last good site."""
+    if real(path) != path:
+        return None
+    try:
+        return path.read_bytes()
+    except OSError:
+        return None
 
 
 PACKAGE = Path(__file__).resolve().parent

@@ -6,7 +6,8 @@ import json
 import os
 from pathlib import Path
 
-from conftest import BASIC, image, write_site
+import pytest
+from conftest import BASIC, ENGINES, image, site_for, write_site
 
 from releasehall.write import MANIFEST
 
@@ -137,3 +138,133 @@ def test_department_fields_file_names_and_a_short_published_number(tmp_path, run
         ("content/police/releases/13612345678.md:1", f"the file name {mobile}"),
         ("content/police/releases/img/13512345678.png:1", f"the file name {mobile}"),
         ("content/police/releases/short.md:6", f"the body {mobile}")]
+
+
+def test_serve_never_follows_a_link_put_in_place_of_an_attachment_after_the_build(tmp_path):
+    """serve keeps the last good site when a rebuild fails; the attachment it serves from disk must still be the
+    file that build checked, not a link to a secret that the failing rebuild refuses."""
+    from releasehall.serve import Site
+
+    site = write_site(tmp_path / "site", BASIC)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0", encoding="utf-8")
+    served = Site(site, "", NOW, False)
+    served.rebuild()
+    assert served.lookup("/traffic/releases/img/map.png")[0] == image(40, 30)
+    attachment = site / "content/traffic/releases/img/map.png"
+    attachment.unlink()
+    attachment.symlink_to(secret)
+    served.rebuild()
+    assert any("symbolic link" in p.en for p in served.problems if not p.warning)
+    assert served.lookup("/traffic/releases/img/map.png")[0] is None
+    attachment.unlink()
+    (site / "content/traffic/releases/img").rmdir()
+    (site / "content/traffic/releases/img").symlink_to(tmp_path)  # a folder on the way replaced by a link
+    (tmp_path / "map.png").write_text("root:x:0:0", encoding="utf-8")
+    assert served.lookup("/traffic/releases/img/map.png")[0] is None
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_broken_link_is_reported_at_its_own_line_not_where_a_longer_target_starts_with_it(tmp_path, run_cli,
+                                                                                             engine):
+    site = write_site(tmp_path / "site", {
+        **BASIC, "content/police/releases/b.md": "---\ntitle: 链接\ndate: 2024-10-01\n---\n\n[好](a.md) [外](ab.example.md)\n\n"
+                                                 "[坏](a)\n"}, site_for(engine))
+    code, err = _build(run_cli, site, tmp_path / "out")
+    assert code == 1
+    assert [line.split(" / ")[0] for line in _lines(err)] == [
+        "content/police/releases/b.md:6: 链接 “ab.example.md” 指向的文件不存在（content/police/releases/ab.example.md），请检查路径",
+        "content/police/releases/b.md:8: 链接 “a” 指向的文件不存在（content/police/releases/a），请检查路径"]
+
+
+# --- Hostile markup in a real browser: every URL-bearing attribute, styles, SVG/MathML, both engines, the mirror ---
+
+HOSTILE_MARKUP = """
+第一段 <img src="https://img.example/x.png" onerror="window.__pwned=1">
+
+[a](javascript:window.__pwned=2) [b](&#x6A;avascript:window.__pwned=3) [c](java&#x09;script:window.__pwned=4)
+<javascript:window.__pwned=5> [ref] ![img](javascript:window.__pwned=6 "t\\" onerror=window.__pwned=7")
+
+[ref]: javascript:window.__pwned=8
+
+<a href="&#106&#97&#118&#97&#115&#99&#114&#105&#112&#116&#58window.__pwned=9">A</a>
+<a href="javascript&colon;window.__pwned=10">B</a> <a href="&NewLine;javascript:window.__pwned=11">C</a>
+<a xlink:href="javascript:window.__pwned=12">D</a> <a href="https://ok.example/" ping="https://evil.example/">E</a>
+<img src="https://img.example/a.png" srcset="javascript:window.__pwned=13 1x" alt="x">
+<img src="https://img.example/a.png" usemap="#m"><map name="m"><area href="javascript:window.__pwned=14"
+shape="rect" coords="0,0,100,100"></map>
+<blockquote cite="javascript:window.__pwned=15">q</blockquote>
+<video poster="javascript:window.__pwned=16" src="javascript:1"></video>
+<form action="javascript:window.__pwned=17"><button formaction="javascript:window.__pwned=18">F</button></form>
+<svg><a xlink:href="javascript:window.__pwned=19"><text x=0 y=20>svg</text></a><animate onbegin="window.__pwned=20"/></svg>
+<math><mtext><table><mglyph><style><img src=https://img.example/x onerror=window.__pwned=21></style></mglyph></table></mtext></math>
+<math href="javascript:window.__pwned=22">m</math>
+<table background="javascript:window.__pwned=23"><tr><td>t</td></tr></table>
+<div data-href="javascript:window.__pwned=24" style="background:url(javascript:window.__pwned=25)">d</div>
+<p style="width:expression(window.__pwned=26)">p</p>
+<style>body{background:url("javascript:window.__pwned=27")}</style>
+<meta http-equiv="refresh" content="0;url=javascript:window.__pwned=28">
+<base href="javascript:window.__pwned=29//">
+<iframe srcdoc="<script>parent.__pwned=30</script>"></iframe>
+<object data="javascript:window.__pwned=31"></object><embed src="javascript:window.__pwned=32">
+<details open ontoggle="window.__pwned=33">d</details>
+<noscript><p title="</noscript><img src=https://img.example/x onerror=window.__pwned=34>"></noscript>
+
+[站内](a.md) [外部](https://ok.example/)
+"""
+
+
+def test_hostile_pages_run_no_script_in_chromium_under_both_engines_and_in_the_mirror(tmp_path, run_cli, browser):
+    import functools
+    import http.server
+    import re
+    import threading
+
+    from conftest import front
+
+    pages = []
+    for engine in ENGINES:
+        site = write_site(tmp_path / engine, {
+            **BASIC, "content/police/releases/h.md": front({"title": "恶意</script><script>window.__pwned=40</script>",
+                                                            "date": "2024-10-01", "summary": "\"><svg onload=window.__pwned=41>"},
+                                                           HOSTILE_MARKUP)},
+            {**site_for(engine), "variants": ["zh-Hant"]})
+        code, err = _build(run_cli, site, tmp_path / engine / "out")
+        assert code == 0, err
+        pages += [(tmp_path / engine / "out", path) for path in ("/police/releases/h/", "/zh-hant/police/releases/h/")]
+    dialogs: list[str] = []
+    for out in sorted({out for out, _path in pages}):
+        handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(out))
+        httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+        threading.Thread(target=httpd.serve_forever, daemon=True).start()
+        base = f"http://127.0.0.1:{httpd.server_address[1]}"
+        page = browser.new_page()
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.route(re.compile(r"^https?://(?!127\.0\.0\.1)"), lambda route: route.abort())
+        try:
+            for path in (p for o, p in pages if o == out):
+                page.goto(base + path)
+                page.wait_for_load_state("load")
+                protocols = page.eval_on_selector_all(
+                    "[href], [src], [cite], [action], [formaction], [poster], [background], [data], [srcset]",
+                    "els => els.flatMap(e => ['href', 'src', 'cite', 'action', 'formaction', 'poster', 'background', "
+                    "'data', 'srcset'].filter(a => e.hasAttribute(a)).map(a => new URL(e.getAttribute(a).split(' ')[0], "
+                    "location.href).protocol))")
+                assert set(protocols) <= {"http:", "https:", "mailto:", "tel:"}, (path, protocols)
+                assert page.evaluate("document.querySelectorAll('main script, main style, main iframe, main svg, "
+                                     "main math, main form, main object, main embed, main base, main meta, "
+                                     "main [style]').length") == 0
+                links = page.locator("main a")
+                for index in range(links.count()):
+                    page.goto(base + path)
+                    link = page.locator("main a").nth(index)
+                    if (link.get_attribute("href") or "").startswith(("mailto:", "tel:", "http")):
+                        continue  # leaves the hall
+                    link.click()
+                    page.wait_for_load_state("load")
+                    assert page.evaluate("typeof window.__pwned") != "number", (path, index)
+                assert page.evaluate("typeof window.__pwned") != "number", path
+        finally:
+            page.close()
+            httpd.shutdown()
+    assert dialogs == []
