@@ -226,7 +226,7 @@ def _cached(folder: Path, asset: str, key: str, secret: bytes) -> Picture | None
                 return None
         return Picture(asset, width, height, key, full,
                        tuple(Variant(int(w), int(h), str(s), str(f)) for w, h, s, f in variants))
-    except (OSError, ValueError, KeyError, TypeError, IndexError):
+    except (OSError, ValueError, KeyError, TypeError, IndexError, RecursionError):  # RecursionError: crafted JSON
         return None
 
 

@@ -57,6 +57,11 @@ def read_text(path: Path, rel: str, report: Report) -> str | None:
         report.error(rel, 1, f"无法读取文件（{exc.strerror}），请检查文件权限",
                      f"cannot read the file ({exc.strerror}); check its permissions")
         return None
+    head = raw[:200]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or head.count(b"\x00") * 4 >= len(head) > 0:  # ASCII as UTF-16
+        report.error(rel, 1, "文件是 UTF-16 编码，请用 UTF-8 编码重新保存",
+                     "the file is UTF-16; save it again as UTF-8")
+        return None
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

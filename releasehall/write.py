@@ -29,6 +29,7 @@ import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from releasehall.secret import sign, signed
 
@@ -84,12 +85,18 @@ def _existing_files(out: Path) -> set[str]:
     return found
 
 
+def read_json(path: Path) -> Any:
+    """A JSON file we wrote, read back; None when it is missing, damaged or crafted (nested past the recursion
+    limit: RecursionError, not ValueError)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError):
+        return None
+
+
 def read_manifest(out: Path) -> set[str] | None:
     """The files the last build wrote into `out`, or None when `out` carries no (readable) manifest."""
-    try:
-        data = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+    data = read_json(out / MANIFEST)
     if not isinstance(data, dict) or data.get("format") != "releasehall-output" or \
             not isinstance(data.get("files"), list) or not all(isinstance(f, str) for f in data["files"]):
         return None
@@ -235,7 +242,7 @@ def _read_journal(stage: Path, key: bytes | None) -> tuple[list[str], list[str]]
         mac, _newline, body = (stage / JOURNAL).read_bytes().partition(b"\n")
         data = json.loads(body.decode("utf-8"))
         put, remove = data["put"], data["remove"]
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):  # RecursionError: nested past the limit
         return None
     if not signed(key, mac.decode("ascii", "replace"), stage.name.encode("utf-8"), b"\0", body):
         return None  # not a journal this machine wrote: the staging folder is removed, nothing is moved

@@ -268,3 +268,36 @@ def test_hostile_pages_run_no_script_in_chromium_under_both_engines_and_in_the_m
             page.close()
             httpd.shutdown()
     assert dialogs == []
+
+
+def test_a_utf16_file_is_named_as_such_at_line_1(tmp_path, run_cli):
+    text = "---\ntitle: 编码\ndate: 2024-10-01\n---\n正文\n"
+    site = write_site(tmp_path / "site", {**BASIC, "content/police/releases/u.md": text.encode("utf-16"),
+                                          "content/police/releases/v.md": text.encode("utf-16-be")})
+    code, err = _build(run_cli, site, tmp_path / "out")
+    assert code == 1
+    assert _lines(err) == [f"content/police/releases/{name}.md:1: 文件是 UTF-16 编码，请用 UTF-8 编码重新保存 / "
+                           "the file is UTF-16; save it again as UTF-8" for name in "uv"]
+
+
+def test_json_nested_past_the_recursion_limit_in_the_manifest_a_journal_or_an_image_entry_is_not_a_traceback(
+        tmp_path, run_cli):
+    site = write_site(tmp_path / "site", {**BASIC, "content/police/releases/wide.md":
+                                          "---\ntitle: 图\ndate: 2024-10-01\n---\n\n![宽图](wide.png)\n",
+                                          "content/police/releases/wide.png": image(2000, 10)})
+    out = tmp_path / "out"
+    assert _build(run_cli, site, out)[0] == 0
+    deep = "[" * 200_000
+    manifest = (out / MANIFEST).read_text(encoding="utf-8")
+    (out / MANIFEST).write_text(deep, encoding="utf-8")
+    code, err = _build(run_cli, site, out)
+    assert code == 2 and "Traceback" not in err and "Release Hall did not write" in err
+    (out / MANIFEST).write_text(manifest, encoding="utf-8")
+    for entry in (site / ".cache/releasehall/images").iterdir():
+        (entry / "info.json").write_text(deep, encoding="utf-8")
+    (tmp_path / ".out.new-deep").mkdir()
+    (tmp_path / ".out.new-deep/.journal").write_text(deep, encoding="utf-8")
+    code, err = _build(run_cli, site, out)
+    assert code == 0 and "Traceback" not in err, err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]
+    assert (out / "police/releases/wide-960.webp").is_file() or any(out.rglob("wide*.webp"))
