@@ -20,7 +20,15 @@ from typing import Any
 from jinja2 import Environment, TemplateError
 
 from releasehall import feeds, render, search
-from releasehall.cache import CACHE_DIR, SEARCH_FOLDER, BuildCache, code_signature, load_cache, save_cache
+from releasehall.cache import (
+    CACHE_DIR,
+    OUTPUTS_FOLDER,
+    SEARCH_FOLDER,
+    BuildCache,
+    code_signature,
+    load_cache,
+    save_cache,
+)
 from releasehall.config import Settings, load_settings
 from releasehall.confine import walk
 from releasehall.errors import Problem, Report
@@ -33,7 +41,7 @@ from releasehall.pictures import picture_files, prune
 from releasehall.schema import FIRST_YEAR, LAST_YEAR, Invalid, parse_datetime
 from releasehall.secret import cache_key
 from releasehall.variants import mirror
-from releasehall.write import Stager, claim, recover, stamp_of
+from releasehall.write import Stager, claim, recover
 
 
 @dataclass(slots=True)
@@ -200,16 +208,19 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
     cache = load_cache(root, signature, report, key) if use_cache and write and key else BuildCache(signature, key=key)
     same_output = cache.output == str(out)
     try:
-        stager = Stager(out, key) if write else None
+        stager = Stager(out, key, root / CACHE_DIR / OUTPUTS_FOLDER if key else None) if write else None
     except OSError as exc:
         return Outcome(problems=[*report.warnings, write_problem(exc, out)])
     gc.disable()  # the build makes millions of long-lived objects and few cycles; collecting them costs ~7 %
     try:
+        last = cache.stamps
+
         def intact(rel: str) -> bool:
-            return same_output and cache.stamps.get(rel) == stamp_of(out / rel)
+            return stager is not None and stager.reuse(rel, last.get(rel), same_output)
 
         outcome = generate(settings, moment, drafts, report, cache, intact=intact,
-                           previous=lambda rel: (out / rel).read_bytes(), stager=stager, store_images=write)
+                           previous=stager.bytes_of if stager is not None else lambda rel: (out / rel).read_bytes(),
+                           stager=stager, store_images=write)
         if stager is None or outcome.errors:
             if stager is not None:
                 stager.abort()
@@ -229,8 +240,7 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
             if data is not None:
                 stager.put(rel, data)
         outcome.indexed = tuple(sorted(bundle))
-        written = stager.commit({*outcome.files, *outcome.staged, *outcome.copies, *outcome.reused, *bundle},
-                                old_stamps=cache.stamps if same_output and out.is_dir() else None)
+        written = stager.commit({*outcome.files, *outcome.staged, *outcome.copies, *outcome.reused, *bundle})
     except OSError as exc:  # a read-only folder, a full disk: the old output is as it was
         if stager is not None:
             stager.abort()
@@ -244,6 +254,7 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
     outcome.written, outcome.kept = written.written, written.kept
     cache.output = str(out)
     cache.stamps = written.stamps
+    stager.prune_store(stamp[2] for stamp in written.stamps.values())
     cache.search_placed, cache.search_bundles = store.placing, store.used
     save_cache(root, cache)
     prune(root, {picture.key for picture in outcome.hall.pictures.values()}, started)  # only after a success

@@ -35,10 +35,11 @@ from releasehall.write import Stamp
 
 CACHE_DIR = Path(".cache") / "releasehall"
 CACHE_FILE = "build.json"
+OUTPUTS_FOLDER = "outputs"  # the outputs by digest (`write.Stager.reuse`): an empty output is filled from it
 SEARCH_FOLDER = "search"  # the search index's bundles, by digest (`search.Store`)
 OLD_FILES = ("build.pickle",)  # earlier formats: never read, removed
 FORMAT = "releasehall-cache"
-VERSION = 4
+VERSION = 5
 
 
 def code_signature(timezone: str) -> str:
@@ -58,7 +59,7 @@ class BuildCache:
     bodies: BodyCache = field(default_factory=dict)
     keys: dict[str, str] = field(default_factory=dict)  # output path -> key of what it shows
     output: str = ""  # the output folder the stamps describe
-    stamps: dict[str, Stamp] = field(default_factory=dict)  # output path -> stamp after the last write
+    stamps: dict[str, Stamp] = field(default_factory=dict)  # output path -> stamp and digest after the last write
     search_placed: str = ""  # inputs digest of the search bundle in the output
     search_bundles: dict[str, str] = field(default_factory=dict)  # inputs digest -> digest of `search/<digest>.zip`
     key: bytes | None = field(default=None, compare=False, repr=False)  # what it is signed with (`cache_key`)
@@ -259,14 +260,14 @@ def _parse(rows: list[bytes], signature: str) -> BuildCache:
     keys, stamps, (placed, bundles) = orjson.loads(rows[-3]), orjson.loads(rows[-2]), orjson.loads(rows[-1])
     if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
         raise Refused("bad keys")
-    if not isinstance(stamps, dict) or not all(isinstance(v, list) and len(v) == 2 and all(type(n) is int for n in v)
-                                               for v in stamps.values()):
+    if not isinstance(stamps, dict) or not all(isinstance(v, list) and len(v) == 3 and type(v[0]) is int
+                                               and type(v[1]) is int and type(v[2]) is str for v in stamps.values()):
         raise Refused("bad stamps")
     if not isinstance(placed, str) or not isinstance(bundles, dict) or \
             not all(isinstance(v, str) for v in bundles.values()):
         raise Refused("bad search bundles")
     cache.keys, cache.search_placed, cache.search_bundles = keys, placed, bundles
-    cache.stamps = {rel: (size, mtime) for rel, (size, mtime) in stamps.items()}
+    cache.stamps = {rel: (size, mtime, digest) for rel, (size, mtime, digest) in stamps.items()}
     return cache
 
 

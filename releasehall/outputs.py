@@ -12,7 +12,7 @@ from collections.abc import Callable
 from functools import partial
 
 from releasehall.parallel import fork_map
-from releasehall.write import Stager, Stamp
+from releasehall.write import Saved, Stager
 
 Make = Callable[[], tuple[bytes, ...]]
 
@@ -44,7 +44,7 @@ class Jobs:
 
 
 def _make_and_save(paths: tuple[str, ...], make: Make, stager: Stager | None, keep: bool
-                   ) -> tuple[tuple[bytes | None, ...], tuple[Stamp | None, ...]]:
+                   ) -> tuple[tuple[bytes | None, ...], tuple[Saved | None, ...]]:
     data = make()
     stamps = tuple(stager.save(path, one) for path, one in zip(paths, data, strict=True)) if stager else \
         (None,) * len(data)

@@ -21,19 +21,22 @@ from __future__ import annotations
 
 import contextlib
 import filecmp
+import hashlib
 import json
 import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISREG
 from typing import Any
 
 from releasehall.secret import sign, signed
 
-Stamp = tuple[int, int]  # (size, mtime_ns): the one stamp type, for output files
+Stamp = tuple[int, int, str]  # (size, mtime_ns, digest of the bytes or ""): the one stamp type, for output files
+Saved = tuple[Stamp, bool]  # what staging an output found: its stamp, and whether new bytes were staged
 
 MANIFEST = ".releasehall-manifest"  # inside the output: the files the last build wrote
 JOURNAL = ".journal"  # inside a staging folder: the moves of a commit under way
@@ -57,16 +60,20 @@ class Written:
     written: int = 0  # files with new bytes
     kept: int = 0  # files left as they were
     removed: int = 0  # files no longer produced
-    stamps: dict[str, Stamp] = field(default_factory=dict)  # every output file -> its stamp
+    stamps: dict[str, Stamp] = field(default_factory=dict)  # every output file this build knows the bytes of
 
 
-def stamp_of(path: Path) -> Stamp | None:
-    """(size, mtime_ns) of an output file, or None when it is missing."""
+def digest_of(data: bytes) -> str:
+    """What recognizes an output's bytes (in the signed cache, and as its name in the store)."""
+    return hashlib.blake2b(data, digest_size=32).hexdigest()
+
+
+def _file_digest(path: Path) -> str | None:
     try:
-        stat = path.stat()
+        with open(path, "rb") as file:
+            return hashlib.file_digest(file, lambda: hashlib.blake2b(digest_size=32)).hexdigest()
     except OSError:
         return None
-    return stat.st_size, stat.st_mtime_ns
 
 
 def _same_bytes(data: bytes, path: Path) -> bool:
@@ -77,12 +84,18 @@ def _same_bytes(data: bytes, path: Path) -> bool:
 
 
 def _existing_files(out: Path) -> set[str]:
-    found: set[str] = set()
-    for folder, dirs, names in os.walk(out):
-        prefix = os.path.relpath(folder, out).replace(os.sep, "/")
-        links = [d for d in dirs if os.path.islink(os.path.join(folder, d))]
-        found.update(name if prefix == "." else f"{prefix}/{name}" for name in [*names, *links])
-    return found
+    """Every file (and link) under `out`, by relative path; folders are entered, links never followed."""
+    found: list[str] = []
+    stack = [("", str(out))]
+    while stack:
+        prefix, folder = stack.pop()
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):  # the kind from the listing: no stat per file
+                    stack.append((f"{prefix}{entry.name}/", entry.path))
+                else:
+                    found.append(prefix + entry.name)
+    return set(found)
 
 
 def read_json(path: Path) -> Any:
@@ -263,9 +276,10 @@ class Stager:
     `abort` (or any failure before or during `commit`) leaves `out` as it was.
     """
 
-    def __init__(self, out: Path, key: bytes | None) -> None:
+    def __init__(self, out: Path, key: bytes | None, store: Path | None = None) -> None:
         out.parent.mkdir(parents=True, exist_ok=True)
         self.out = out
+        self.store = store  # outputs by digest (`digest_of`), hard links where it can: an empty output is filled from it
         self.key = key  # signs the journal (`secret.cache_key`); without one a killed commit is undone, not completed
         self._lock = _Lock(out.parent)
         try:
@@ -275,25 +289,104 @@ class Stager:
             self._lock.release()
             raise
         self.staged: dict[str, Stamp] = {}
+        self.kept: dict[str, Stamp] = {}  # files the output already holds as this build wants them
         self._folders: set[str] = set()  # made in the staging folder by this process
+        if store is not None:
+            store.mkdir(parents=True, exist_ok=True)
 
-    def save(self, rel: str, data: bytes) -> Stamp | None:
-        """Stage `data` at `rel`; None when the last output already holds these bytes."""
-        if _same_bytes(data, self.out / rel):
-            return None
-        with open(self._target(rel), "wb", buffering=0) as file:  # unbuffered: all written before the stamp
+    def save(self, rel: str, data: bytes) -> Saved:
+        """Stage `data` at `rel` unless the last output already holds these bytes; keep them in the store."""
+        digest = digest_of(data)
+        previous = self.out / rel
+        if _same_bytes(data, previous):
+            stat = previous.stat()
+            self._store(previous, digest)
+            return (stat.st_size, stat.st_mtime_ns, digest), False
+        target = self._target(rel)
+        with open(target, "wb", buffering=0) as file:  # unbuffered: all written before the stamp
             view = memoryview(data)
             while view:
                 view = view[file.write(view) or 0:]
             stat = os.fstat(file.fileno())
-        return stat.st_size, stat.st_mtime_ns
+        self._store(target, digest)
+        return (stat.st_size, stat.st_mtime_ns, digest), True
 
-    def record(self, rel: str, stamp: Stamp | None) -> None:
-        if stamp is not None:
-            self.staged[rel] = stamp
+    def _store(self, path: Path, digest: str) -> None:
+        """Keep the output at `path` in the store under its digest: a hard link (no second copy: outputs are
+        replaced by renames, never changed in place), else a copy."""
+        if self.store is None:
+            return
+        target = self.store / digest
+        try:
+            os.link(path, target)
+        except FileExistsError:
+            pass
+        except OSError:  # another file system, or no hard links there
+            with contextlib.suppress(OSError):
+                temp = self.store / f".{digest}.tmp{os.getpid()}"
+                shutil.copyfile(path, temp)
+                os.replace(temp, target)
+
+    def record(self, rel: str, saved: Saved | None) -> None:
+        if saved is not None:
+            (self.staged if saved[1] else self.kept)[rel] = saved[0]
+
+    def reuse(self, rel: str, last: Stamp | None, same_output: bool) -> bool:
+        """Whether the last build's bytes for `rel` (`last`: their stamp, from the signed cache) can stand for it
+        without rendering: the output holds them (the same stamp in the same output, else the same digest: a
+        restored output), or the store does (they are staged from it: an empty output)."""
+        if last is None or not last[2]:
+            return False
+        size, mtime, digest = last
+        path = self.out / rel
+        try:
+            stat = os.stat(path, follow_symlinks=False)
+        except OSError:
+            stat = None
+        if stat is not None and stat.st_size == size and S_ISREG(stat.st_mode):
+            if same_output and stat.st_mtime_ns == mtime:
+                self.kept[rel] = last
+                return True
+            if _file_digest(path) == digest:
+                self.kept[rel] = (size, stat.st_mtime_ns, digest)
+                return True
+        if self.store is None:
+            return False
+        blob = self.store / digest
+        try:
+            if blob.is_symlink():
+                return False
+            data = blob.read_bytes()
+        except OSError:
+            return False
+        if len(data) != size or digest_of(data) != digest:  # the store is in the site folder: checked, not believed
+            return False
+        target = self._target(rel)
+        try:
+            os.link(blob, target)
+        except OSError:
+            target.write_bytes(data)
+        stat = os.stat(target)
+        self.staged[rel] = (size, stat.st_mtime_ns, digest)
+        return True
+
+    def bytes_of(self, rel: str) -> bytes:
+        """An output's bytes as this build leaves it: staged, or kept in the output."""
+        return (self.stage / rel if rel in self.staged else self.out / rel).read_bytes()
 
     def put(self, rel: str, data: bytes) -> None:
         self.record(rel, self.save(rel, data))
+
+    def prune_store(self, keep: Iterable[str]) -> None:
+        """Remove what the store holds beyond `keep` (digests), after a successful build."""
+        if self.store is None or not self.store.is_dir():
+            return
+        wanted = set(keep)
+        with os.scandir(self.store) as entries:
+            for entry in entries:
+                if entry.name not in wanted:
+                    with contextlib.suppress(OSError):
+                        os.unlink(entry.path)
 
     def copy(self, rel: str, source: Path) -> None:
         previous = self.out / rel
@@ -302,7 +395,7 @@ class Stager:
         target = self._target(rel)
         shutil.copyfile(source, target)
         stat = target.stat()
-        self.staged[rel] = (stat.st_size, stat.st_mtime_ns)
+        self.staged[rel] = (stat.st_size, stat.st_mtime_ns, "")
 
     def _target(self, rel: str) -> Path:
         folder = rel.rpartition("/")[0]
@@ -318,11 +411,10 @@ class Stager:
         finally:
             self._lock.release()
 
-    def commit(self, wanted: Iterable[str], old_stamps: Mapping[str, Stamp] | None = None) -> Written:
+    def commit(self, wanted: Iterable[str]) -> Written:
         """Make the output hold exactly `wanted`: the staged files, and the others as they already are.
-
-        `old_stamps` are the previous output's stamps when known (from the cache), so that
-        unchanged files need not be stat'ed again. On any failure the output is as it was.
+        The stamps returned are those of the files this build staged or checked (nothing else is stat'ed).
+        On any failure the output is as it was.
         """
         wanted = set(wanted)
         out, stage = self.out, self.stage
@@ -339,7 +431,7 @@ class Stager:
                 stage = out
             else:
                 ours = read_manifest(out) or set()
-                stale = sorted((ours & _existing_files(out)) - wanted)
+                stale = sorted(rel for rel in ours - wanted if os.path.lexists(out / rel))
                 (stage / MANIFEST).write_bytes(manifest)
                 put = [*sorted(self.staged), MANIFEST]
                 _write_journal(stage, put, stale, self.key)
@@ -358,11 +450,8 @@ class Stager:
                 self._lock.release()
         result.written = len(self.staged)
         result.kept = len(wanted) - len(self.staged)
-        for rel in sorted(wanted):
-            stamp = self.staged.get(rel) or (old_stamps.get(rel) if old_stamps is not None else None) \
-                or stamp_of(out / rel)
-            assert stamp is not None, rel  # every wanted file was just written or kept
-            result.stamps[rel] = stamp
+        known = {**self.kept, **self.staged}
+        result.stamps = {rel: known[rel] for rel in sorted(wanted) if rel in known}
         return result
 
 

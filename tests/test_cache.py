@@ -9,6 +9,7 @@ import random
 import shutil
 from pathlib import Path
 
+import pytest
 from conftest import write_site
 from test_incremental import FILES, NOW, edit, snapshot
 
@@ -215,3 +216,82 @@ def test_the_key_lives_outside_the_site_readable_by_its_owner_only(tmp_path, mon
     monkeypatch.delenv("XDG_CACHE_HOME")
     monkeypatch.setenv("HOME", str(site))
     assert cache_key(site, Report()) is None
+
+
+def _checked_out_again(site: Path, later: int = 2_000_000_000) -> None:
+    """What a CI checkout does to the sources: every file gets a new modification time (the cache is restored)."""
+    for path in site.rglob("*"):
+        if path.is_file() and ".cache" not in path.parts:
+            os.utime(path, (later, later))
+
+
+def _restore(out: Path, backup: Path) -> None:
+    """The output restored from a copy: the same bytes, every file with a new modification time."""
+    shutil.rmtree(out, ignore_errors=True)
+    shutil.copytree(backup, out, copy_function=shutil.copyfile)
+
+
+@pytest.mark.parametrize("output", ["empty", "restored"])
+def test_a_fresh_checkout_with_one_file_changed_renders_what_a_local_edit_does(tmp_path, output):
+    """Issue 10: a fresh checkout (new modification times, cache restored) with one file changed renders exactly
+    the outputs a local edit renders, into an empty output (the others come from the cache's store of outputs) as
+    well as over a restored one (recognized by their digests), and gives a clean build's bytes."""
+    site = write_site(tmp_path / "site", FILES)
+    out = tmp_path / "out"
+    assert not run(site, out=out, now=NOW).errors
+    shutil.copytree(out, tmp_path / "backup")
+    cache = (site / CACHE_DIR / "build.json").read_bytes()
+    target = site / "content/police/releases/b.md"
+    edit(target, "正文。", "正文，改过。")
+    local = run(site, out=out, now=NOW)
+    assert not local.errors and 0 < len(local.rendered) < 20
+    edit(target, "正文，改过。", "正文。")
+    (site / CACHE_DIR / "build.json").write_bytes(cache)  # the cache as CI restores it
+    _checked_out_again(site)
+    edit(target, "正文。", "正文，改过。")
+    if output == "empty":
+        shutil.rmtree(out)
+    else:
+        _restore(out, tmp_path / "backup")
+    fresh = run(site, out=out, now=NOW)
+    assert not fresh.errors
+    assert sorted(fresh.rendered) == sorted(local.rendered)
+    assert not run(site, out=tmp_path / "clean", now=NOW, use_cache=False).errors
+    assert snapshot(out) == snapshot(tmp_path / "clean")
+
+
+def test_a_tampered_file_in_a_restored_output_is_rewritten(tmp_path):
+    """A restored output's files are recognized by their digests (in the signed cache), never by size alone."""
+    site = write_site(tmp_path / "site", FILES)
+    out = tmp_path / "out"
+    assert not run(site, out=out, now=NOW).errors
+    clean = snapshot(out)
+    page = out / "police/releases/b/index.html"
+    for tampered in (page.read_bytes().replace("正文".encode(), "伪造".encode()),  # the same size
+                     page.read_bytes() + b"<script>alert(1)</script>"):
+        backup = tmp_path / "backup"
+        shutil.rmtree(backup, ignore_errors=True)
+        shutil.copytree(out, backup)
+        (backup / "police/releases/b/index.html").write_bytes(tampered)
+        _restore(out, backup)
+        outcome = run(site, out=out, now=NOW)
+        assert not outcome.errors
+        assert snapshot(out) == clean  # rewritten (from the store of outputs), the others recognized by digest
+        assert outcome.written == 1
+
+
+def test_a_forged_file_in_the_store_of_outputs_is_not_published(tmp_path):
+    """The store of outputs (`.cache/releasehall/outputs/<digest>`) is in the site folder: a file there is used only
+    when its bytes have the digest the signed cache names."""
+    site = write_site(tmp_path / "site", FILES)
+    out = tmp_path / "out"
+    assert not run(site, out=out, now=NOW).errors
+    clean = snapshot(out)
+    store = site / CACHE_DIR / "outputs"
+    assert len(list(store.iterdir())) >= len([p for p in out.rglob("*.html")])
+    for blob in store.iterdir():
+        blob.unlink()  # a hard link of the output's file: replaced, not changed in place
+        blob.write_bytes(b"<p>forged</p>")
+    shutil.rmtree(out)
+    outcome = run(site, out=out, now=NOW)
+    assert not outcome.errors and len(outcome.rendered) > 20 and snapshot(out) == clean
