@@ -24,6 +24,7 @@ from releasehall.cache import (
     CACHE_DIR,
     OUTPUTS_FOLDER,
     SEARCH_FOLDER,
+    SEARCH_PAGES,
     BuildCache,
     code_signature,
     load_cache,
@@ -231,7 +232,9 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
         store = search.Store(root / CACHE_DIR / SEARCH_FOLDER, cache.search_bundles,
                              cache.search_placed if same_output else "")
         try:
-            bundle = search.staged_index(outcome.hall, stager, store, intact)  # from the staged pages: never ahead of them
+            tree = root / CACHE_DIR / SEARCH_PAGES
+            bundle = search.staged_index(outcome.hall, stager, store, intact,  # from the staged pages: never ahead of them
+                                         tree if tree.parent.resolve().is_relative_to(root) else None)
         except search.SearchError as exc:
             stager.abort()
             outcome.problems.append(Problem("site.yaml", 1, f"无法生成搜索索引：{exc}", f"the search index failed: {exc}"))

@@ -40,6 +40,7 @@ CACHE_DIR = Path(".cache") / "releasehall"
 CACHE_FILE = "build.json"
 OUTPUTS_FOLDER = "outputs"  # the outputs by digest (`write.Stager.reuse`): an empty output is filled from it
 SEARCH_FOLDER = "search"  # the search index's bundles, by digest (`search.Store`)
+SEARCH_PAGES = "search-pages"  # the indexed pages at their URLs' places, for Pagefind (`search.place`)
 OLD_FILES = ("build.pickle",)  # earlier formats: never read, removed
 FORMAT = "releasehall-cache"
 VERSION = 5

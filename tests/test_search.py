@@ -6,6 +6,7 @@ from __future__ import annotations
 import functools
 import json
 import re
+import shutil
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -266,3 +267,32 @@ def test_without_javascript_the_search_page_says_so_and_offers_indexes(hall, bro
             "/topics/", "/departments/"]
     finally:
         context.close()
+
+
+def test_the_pages_folder_kept_for_pagefind_holds_only_the_indexed_pages(tmp_path, run_cli):
+    """Pagefind reads the pages from a folder kept in the cache between builds; whatever else is put there
+    (another page, a link out of the site, a folder where a page goes) is removed, never followed, never indexed."""
+    site = write_site(tmp_path / "site", BASIC)
+    out, outside = tmp_path / "out", tmp_path / "outside"
+    build = ("build", "--site", str(site), "--now", "2024-10-20")
+    assert run_cli(*build, "--out", str(out))[0] == 0
+    tree = site / ".cache/releasehall/search-pages"
+    held = sorted(p.relative_to(tree).as_posix() for p in tree.rglob("*") if p.is_file())
+    assert held == ["police/index.html", "police/qa/q1/index.html", "police/releases/a/index.html", "traffic/index.html",
+                    "traffic/releases/shuo-ming/index.html"]
+    assert (tree / "police/index.html").stat().st_ino == (out / "police/index.html").stat().st_ino  # a link, not a copy
+    (outside / "releases/a").mkdir(parents=True)
+    (outside / "releases/a/index.html").write_text("<html><body data-pagefind-body>外面的页面</body></html>")
+    shutil.rmtree(tree / "police/releases")
+    (tree / "police/releases").symlink_to(outside / "releases")
+    (tree / "planted/x").mkdir(parents=True)
+    (tree / "planted/x/index.html").write_text('<html lang="zh-CN"><body data-pagefind-body>植入的页面</body></html>')
+    shutil.rmtree(tree / "traffic/releases/shuo-ming")
+    (tree / "traffic/releases/shuo-ming/index.html").mkdir(parents=True)
+    source = site / "content/police/releases/a.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\n地铁施工期间请绕行。\n", encoding="utf-8")
+    assert run_cli(*build, "--out", str(out))[0] == 0
+    assert run_cli(*build, "--out", str(tmp_path / "clean"), "--no-cache")[0] == 0
+    assert _bundle(out) == _bundle(tmp_path / "clean")
+    assert sorted(p.relative_to(tree).as_posix() for p in tree.rglob("*") if p.is_file()) == held
+    assert [p.name for p in outside.rglob("*")] == ["releases", "a", "index.html"]  # the link's target untouched
