@@ -326,18 +326,12 @@ def entry_page(hall: Hall, entry: Entry) -> EntryPage:
             others = [e for e in hall.by_topic[slug][:ON_TOPIC_ITEMS + 1] if e.id != entry.id][:ON_TOPIC_ITEMS]
             if others:
                 on_topics.append((hall.topics[slug], others))
-    links = hall.links
-    replacement = links.replaced_by.get(entry.id)
     context: dict[str, Any] = {
         "item": entry, "body": body.html,
         "backlinks": [hall.by_id[i] for i in hall.backlinks.get(entry.id, ())],
         "related": [hall.by_id[i] for i in hall.related.get(entry.id, ())],
         "on_topics": on_topics,
-        # documents: what replaces this one and what it replaces, its interpretations, the documents it explains
-        "replaced_by": hall.by_id[replacement] if replacement else None,
-        "replaces": [hall.by_id[i] for i in links.replaces.get(entry.id, ())],
-        "interpretations": [hall.by_id[i] for i in links.interpretations.get(entry.id, ())],
-        "interprets": [hall.by_id[i] for i in links.interprets.get(entry.id, ())],
+        **_document_links(hall, entry.id),
         "toc_headings": body.toc if (entry.toc is None and body.h2 >= TOC_FROM) or entry.toc else (),
         "files": hall.attachments.get(entry.id, ()),
     }
@@ -350,6 +344,20 @@ def entry_page(hall: Hall, entry: Entry) -> EntryPage:
     description = entry.summary or body.summary
     return EntryPage(url, "release.html" if isinstance(entry, Release) else "page.html", entry.title, description,
                      context)
+
+
+def _document_links(hall: Hall, id: str) -> dict[str, Any]:
+    """What replaces this document and what it replaces, its interpretations, the documents it explains (none for
+    an item no document names, which is asked first: this runs for every item on every build)."""
+    links = hall.links
+    if id not in links.replaced_by and id not in links.replaces and id not in links.interpretations \
+            and id not in links.interprets:
+        return {"replaced_by": None, "replaces": [], "interpretations": [], "interprets": []}
+    replacement = links.replaced_by.get(id)
+    return {"replaced_by": hall.by_id[replacement] if replacement else None,
+            "replaces": [hall.by_id[i] for i in links.replaces.get(id, ())],
+            "interpretations": [hall.by_id[i] for i in links.interpretations.get(id, ())],
+            "interprets": [hall.by_id[i] for i in links.interprets.get(id, ())]}
 
 
 def page_bytes(env: Environment, page: EntryPage) -> bytes:
