@@ -26,7 +26,7 @@ from datetime import datetime
 from importlib.metadata import version
 from pathlib import Path
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from releasehall.index import Hall, when
 from releasehall.model import Department, Entry, Page, Question, Release
@@ -55,8 +55,7 @@ def tags(hall: Hall, words: dict[str, str], subject: Entry | Department) -> Mark
     if isinstance(moment, datetime):
         local = moment.astimezone(tz)
         pairs += [("filter", "year", str(local.year)), ("meta", "date", f"{local:%Y-%m-%d}")]
-    return Markup("").join(Markup('<span hidden data-pagefind-{}="{}:{}"></span>').format(what, key, value)
-                           for what, key, value in pairs)
+    return Markup("".join(f'<span hidden data-pagefind-{what}="{key}:{escape(value)}"></span>' for what, key, value in pairs))
 
 
 def indexed_pages(hall: Hall) -> list[str]:
