@@ -83,8 +83,9 @@ def _same_bytes(data: bytes, path: Path) -> bool:
         return False
 
 
-def _existing_files(out: Path) -> set[str]:
-    """Every file (and link) under `out`, by relative path; folders are entered, links never followed."""
+def _existing_files(out: Path, symlinks: set[str] | None = None) -> set[str]:
+    """Every file (and link) under `out`, by relative path; folders are entered, links never followed. The links
+    among them are added to `symlinks` when given."""
     found: list[str] = []
     stack = [("", str(out))]
     while stack:
@@ -95,6 +96,8 @@ def _existing_files(out: Path) -> set[str]:
                     stack.append((f"{prefix}{entry.name}/", entry.path))
                 else:
                     found.append(prefix + entry.name)
+                    if symlinks is not None and entry.is_symlink():
+                        symlinks.add(prefix + entry.name)
     return set(found)
 
 
@@ -157,11 +160,14 @@ def claim(out: Path, root: Path) -> None:
                             "content/, layouts/, .cache/ or .github/; choose another output folder")
     if not out.is_dir():
         return
-    found = _existing_files(out) - {MANIFEST}
+    links: set[str] = set()
+    found = _existing_files(out, links) - {MANIFEST}
     if not found:
         return
     ours = read_manifest(out)
-    foreign = sorted(found - ours) if ours is not None else sorted(found)
+    # a symbolic link is never ours (a build writes files only), whatever a manifest says: through one, a file we
+    # compare or keep would lie outside the output
+    foreign = sorted((found - ours if ours is not None else found) | links)
     if foreign:
         listed = "、".join(foreign[:3]) + ("……" if len(foreign) > 3 else "")
         listed_en = ", ".join(foreign[:3]) + (", ..." if len(foreign) > 3 else "")

@@ -39,11 +39,13 @@ def test_a_forged_journal_in_a_staging_folder_moves_nothing_outside_the_output(t
         (stage / "linked/notes.txt").write_text("planted", encoding="utf-8")
         (stage / ".journal").write_text(json.dumps({"put": put, "remove": remove}), encoding="utf-8")
     code, err = _build(run_cli, site, out)
+    assert code == 2 and "linked" in err  # a link in the output is never ours
+    (out / "linked").unlink()
+    code, err = _build(run_cli, site, out)
     assert code == 0, err
     assert (victim / "thesis.txt").read_text(encoding="utf-8") == "years of work"
     assert (victim / "folder/notes.txt").read_text(encoding="utf-8") == "notes"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site", "victim"]
-    assert not (out / "linked").exists() and not (out / "linked").is_symlink()
 
 
 def _lines(err: str) -> list[str]:
@@ -301,3 +303,27 @@ def test_json_nested_past_the_recursion_limit_in_the_manifest_a_journal_or_an_im
     assert code == 0 and "Traceback" not in err, err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]
     assert (out / "police/releases/wide-960.webp").is_file() or any(out.rglob("wide*.webp"))
+
+
+def test_a_symbolic_link_in_the_output_is_never_ours_whatever_the_manifest_says(tmp_path, run_cli):
+    """A folder of the output replaced by a link to a copy of itself elsewhere (listed in a forged manifest): the
+    build compared its files through the link, kept them, then moved the link aside and committed an output with
+    files missing (and an AssertionError)."""
+    import shutil
+
+    site = write_site(tmp_path / "site", BASIC)
+    out = tmp_path / "out"
+    assert _build(run_cli, site, out)[0] == 0
+    victim = tmp_path / "victim"
+    shutil.move(out / "police", victim)
+    os.symlink(victim, out / "police")
+    os.symlink(victim / "index.html", out / "linked.html")
+    manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+    (out / MANIFEST).write_text(json.dumps({**manifest, "files": [*manifest["files"], "police", "linked.html"]}),
+                                encoding="utf-8")
+    before = {p: p.read_bytes() for p in victim.rglob("*") if p.is_file()}
+    code, err = _build(run_cli, site, out)
+    assert code == 2 and "Traceback" not in err
+    assert f"releasehall: 输出目录 {out} 中有不是发布厅写入的文件（linked.html、police，共 2 个）" in err
+    assert {p: p.read_bytes() for p in victim.rglob("*") if p.is_file()} == before
+    assert (out / "police").is_symlink() and (out / "linked.html").is_symlink()
