@@ -28,6 +28,7 @@ from releasehall.model import Finding
 
 _COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
 _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+_ANNOTATION = re.compile(r"<(r[tp])\b[^<>]*>[^<]*(?:</\1\s*>)?", re.I)  # ruby text above a base: 1381234<rt>x</rt>5678
 # what may stand between two digits of one number: spaces, dots, dashes, brackets, slashes, commas, emphasis,
 # invisible marks; a comma only when the digits after it are not a thousands group (13,800,000,000 is an amount)
 _GAP = re.compile(r"(?<=\d)(?:[\s.·・\-‐‑‒–—―_*~`'\"/\\|:;=#、。()\[\]{}<>«»\u200b-\u200f\u2060-\u2064\ufeff\u00ad]"
@@ -113,6 +114,8 @@ def _each_found_in(line: str) -> Iterator[tuple[str, str]]:
         text = f"{text}\n{_digits_joined(_TAG.sub('', _COMMENT.sub('', line)), numerals=True)}"
     if "<" in line:
         text = f"{text}\n{_attribute_values(line)}"
+        if _ANNOTATION.search(line):  # read the base text alone too: ruby annotations sit above it, not inside
+            text = f"{text}\n{_digits_joined(_TAG.sub('', _ANNOTATION.sub('', _COMMENT.sub('', line))))}"
     ids = [m.group() for m in _ID_RE.finditer(text) if _valid_id(m.group())]
     yield from (("id", number) for number in ids)
     for match in _MOBILE_RE.finditer(text):

@@ -90,6 +90,8 @@ def test_a_file_name_that_would_break_or_disguise_the_error_line_is_escaped(tmp_
 # --- Personal data the normalization did not see ------------------------------------------------------------------
 
 HIDDEN = [  # (text, line offset of the number within the text)
+    ("电话 138<ruby>1234<rt>yao</rt></ruby>5678", 0), ("电话 138<ruby>1234<rp>(</rp><rt>x</rt><rp>)</rp></ruby>5678", 0),
+    ("电话 138<ruby>1234<rt>x</ruby>5678", 0), ("<ruby>电话<rt>13812345678</rt></ruby>", 0),  # ruby text above the base
     ('<a href="tel:13812345678">来电</a>', 0), ('<a href="?phone=13812345678">来电</a>', 0),
     ('<img src="https://x.example/a.png" alt="13812345678">', 0), ("<span title='13812345678'>王</span>", 0),
     ("[来电](https://x.example/?phone=%31%33%38%31%32%33%34%35%36%37%38)", 0),
@@ -112,7 +114,7 @@ def test_numbers_hidden_in_attributes_urls_line_breaks_and_other_scripts_are_fou
 def test_amounts_lists_and_table_rows_are_not_joined_into_numbers():
     from releasehall.privacy import find_personal_data
 
-    for text in ("投资 13,800,000,000 元", "| 13 | 8 |\n| 12 | 345 |\n| 67 | 8 |", "- 138\n- 1234\n- 5678",
+    for text in ("<ruby>汉<rt>han</rt></ruby> 2024 年 100 元", "投资 13,800,000,000 元", "| 13 | 8 |\n| 12 | 345 |\n| 67 | 8 |", "- 138\n- 1234\n- 5678",
                  "第 138 号\n\n第 1234 号\n\n5678 件", "一二三四五六七八九十"):
         assert find_personal_data(text) == [], text
 
