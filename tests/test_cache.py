@@ -295,3 +295,28 @@ def test_a_forged_file_in_the_store_of_outputs_is_not_published(tmp_path):
     shutil.rmtree(out)
     outcome = run(site, out=out, now=NOW)
     assert not outcome.errors and len(outcome.rendered) > 20 and snapshot(out) == clean
+
+
+@pytest.mark.parametrize("output", ["empty", "restored"])
+def test_a_checkout_at_another_path_renders_what_a_local_edit_does(tmp_path, output):
+    """A CI runner may check the hall out into another folder each time: the site's and the output's paths are
+    not part of what a page shows, so moving them renders nothing more than the edit itself."""
+    site = write_site(tmp_path / "a/site", FILES)
+    assert not run(site, out=site / "public", now=NOW).errors
+    target = site / "content/police/releases/b.md"
+    edit(target, "正文。", "正文，改过。")
+    local = run(site, out=site / "public", now=NOW)
+    assert not local.errors and 0 < len(local.rendered) < 20
+    edit(target, "正文，改过。", "正文。")
+    assert not run(site, out=site / "public", now=NOW).errors
+    moved = tmp_path / "b/elsewhere"
+    shutil.copytree(site, moved, symlinks=True)
+    _checked_out_again(moved)
+    if output == "empty":
+        shutil.rmtree(moved / "public")
+    edit(moved / "content/police/releases/b.md", "正文。", "正文，改过。")
+    fresh = run(moved, out=moved / "public", now=NOW)
+    assert not fresh.errors
+    assert sorted(fresh.rendered) == sorted(local.rendered)
+    assert not run(moved, out=tmp_path / "clean", now=NOW, use_cache=False).errors
+    assert snapshot(moved / "public") == snapshot(tmp_path / "clean")
