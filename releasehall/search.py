@@ -31,7 +31,7 @@ from markupsafe import Markup, escape
 from releasehall.index import Hall, when
 from releasehall.model import Department, Entry, Page, Question, Release
 from releasehall.urls import MIRROR as PREFIX
-from releasehall.write import Stager, scratch_folder
+from releasehall.write import Stager, digest_of, scratch_folder
 
 BUNDLE = "pagefind/"
 UNUSED = frozenset({"pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
@@ -169,10 +169,6 @@ def from_memory(home: str, paths: list[str], pages: Mapping[str, bytes]) -> dict
         return index(home, paths, locate, workdir)
 
 
-def content_digest(data: bytes) -> str:
-    return hashlib.blake2b(data, digest_size=32).hexdigest()
-
-
 @dataclass(slots=True)
 class Store:
     """Bundles made by earlier builds, kept in the cache folder by content (`<digest>.zip`).
@@ -201,14 +197,14 @@ class Store:
             data = path.read_bytes()
         except OSError:
             return None
-        if content_digest(data) != digest:
+        if digest_of(data) != digest:
             return None
         self.used[inputs] = digest
         return unpack(data)
 
     def put(self, inputs: str, bundle: dict[str, bytes]) -> None:
         data = pack(bundle)
-        digest = content_digest(data)
+        digest = digest_of(data)
         self.folder.mkdir(parents=True, exist_ok=True)
         target = self.folder / f"{digest}.zip"
         handle, temp = tempfile.mkstemp(prefix=".zip-", dir=self.folder)
@@ -236,16 +232,13 @@ def staged_index(hall: Hall, stager: Stager, store: Store, intact: Callable[[str
     items). `intact(rel)` says the output still holds what the last build wrote at `rel`; that is
     this build's bytes only if the last build placed the same bundle.
     """
-    def locate(rel: str) -> Path:
-        return stager.stage / rel if rel in stager.staged else stager.out / rel
-
     paths, home = indexed_pages(hall), hall.urls.home()
-    inputs = inputs_digest(home, paths, lambda rel: locate(rel).read_bytes())
+    inputs = inputs_digest(home, paths, stager.bytes_of)
     bundle = store.get(inputs)
     if bundle is None:
         workdir = scratch_folder(stager.out, "search")
         try:
-            bundle = index(home, paths, locate, workdir, tree)
+            bundle = index(home, paths, stager.path_of, workdir, tree)
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
         store.put(inputs, bundle)

@@ -376,9 +376,12 @@ class Stager:
         self.staged[rel] = (size, stat.st_mtime_ns, digest)
         return True
 
+    def path_of(self, rel: str) -> Path:
+        """Where an output's bytes are as this build leaves it: staged, or kept in the output."""
+        return self.stage / rel if rel in self.staged else self.out / rel
+
     def bytes_of(self, rel: str) -> bytes:
-        """An output's bytes as this build leaves it: staged, or kept in the output."""
-        return (self.stage / rel if rel in self.staged else self.out / rel).read_bytes()
+        return self.path_of(rel).read_bytes()
 
     def put(self, rel: str, data: bytes) -> None:
         self.record(rel, self.save(rel, data))
