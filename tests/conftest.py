@@ -2,15 +2,25 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 import yaml
-from playwright.sync_api import Browser, sync_playwright
+from hypothesis import settings
 
 from releasehall.cli import main
+
+if TYPE_CHECKING:  # Playwright is imported by the browser fixture only: `pytest -m "not browser"` runs without it
+    from playwright.sync_api import Browser
+
+# In CI (the variable CI set, as .ci/run and every CI service do) Hypothesis draws the same examples on every run
+# and keeps no database: a failure there is reproducible from the log alone. Locally it explores as usual.
+settings.register_profile("ci", derandomize=True, database=None)
+if os.environ.get("CI"):
+    settings.load_profile("ci")
 
 SITE = {"title": "测试发布厅", "base_url": "https://hall.example.gov.cn/"}
 ENGINES = ("commonmark", "python-markdown")  # link, anchor and hostile-markup tests run under both
@@ -113,9 +123,20 @@ BASIC: dict[str, Any] = {
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 
 
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Every test that drives Chromium does so through the `browser` fixture below, and gets the `browser` marker:
+    `python -m pytest -m "not browser"` runs everything else, without Playwright, Chromium or Node.js."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """One Debian Chromium for the whole session (Playwright allows one sync driver at a time)."""
+    from playwright.sync_api import sync_playwright
+
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         try:
