@@ -13,7 +13,9 @@ from releasehall.config import load_settings
 from releasehall.confine import inside
 from releasehall.errors import Report, did_you_mean
 from releasehall.schema import SLUG_RE, Invalid, parse_datetime
-from releasehall.slugs import slugify
+from releasehall.slugs import shortened, spelled
+
+TITLE_SLUG = 60  # characters of the title's slug in a new file's name (after the date), cut at a syllable
 
 RELEASE = """---
 title: {title}
@@ -65,7 +67,7 @@ def new_file(site: Path, what: str, dept: str, title: str, now: str | None) -> i
               f"现有部门：{listing} / no department '{dept}'{en_hint} (DEPT is a department id: the name of a folder "
               f"under content/ with a department.yaml). Departments: {', '.join(known) or 'none'}", file=sys.stderr)
         return 2
-    slug = slugify(title)[:60].strip("-") or "untitled"
+    slug = shortened(spelled(title), TITLE_SLUG) or "untitled"
     section = "releases" if what == "release" else "qa"
     name = f"{moment:%Y-%m-%d}-{slug}.md"
     path = folder / section / name
