@@ -1,6 +1,6 @@
 """Thin entry point: `python build.py [COMMAND]` is the same program as `releasehall [COMMAND]`."""
 
-from releasehall.cli import entry
+from releasehall.commands.cli import entry
 
 if __name__ == "__main__":
     entry()

@@ -46,14 +46,14 @@ import releasehall
 assert releasehall.__file__.startswith(os.getcwd()), releasehall.__file__
 if not os.environ.get("AB_SEARCH"):
     try:
-        from releasehall import search
+        from releasehall.outputs import search
     except ImportError:
         search = None
     if search is not None:
         if not hasattr(search, "staged_index"):
-            sys.exit("bench.ab: releasehall.search has no staged_index to leave out; run with --search")
+            sys.exit("bench.ab: releasehall.outputs.search has no staged_index to leave out; run with --search")
         search.staged_index = lambda *args, **kwargs: {}  # whatever its signature in that revision
-from releasehall.cli import main
+from releasehall.commands.cli import main
 profile = os.environ.get("AB_PROFILE")
 if profile:
     import cProfile

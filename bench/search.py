@@ -17,8 +17,8 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from bench.generate import generate
-from releasehall import build as pipeline
-from releasehall import search
+from releasehall.outputs import search
+from releasehall.pipeline import build as pipeline
 
 
 def first_search_bytes(out: Path, query: str) -> tuple[int, int]:

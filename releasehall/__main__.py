@@ -1,5 +1,5 @@
 """`python -m releasehall` runs the command line."""
 
-from releasehall.cli import entry
+from releasehall.commands.cli import entry
 
 entry()

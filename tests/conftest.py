@@ -11,7 +11,7 @@ import pytest
 import yaml
 from hypothesis import settings
 
-from releasehall.cli import main
+from releasehall.commands.cli import main
 
 if TYPE_CHECKING:  # Playwright is imported by the browser fixture only: `pytest -m "not browser"` runs without it
     from playwright.sync_api import Browser

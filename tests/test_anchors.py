@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import ENGINES, dept, front, site_for, write_site
 
-from releasehall.build import run
+from releasehall.pipeline.build import run
 
 NOW = "2024-10-20 12:00"
 
@@ -94,7 +94,7 @@ def test_renaming_a_heading_breaks_cached_links_and_fixing_them_equals_a_clean_b
 
 
 def test_serve_renaming_a_heading_takes_the_whole_path_and_reports_the_broken_link(tmp_path):
-    from releasehall.serve import Site
+    from releasehall.serve.server import Site
 
     site = write_site(tmp_path / "site", FILES)
     preview = Site(site.resolve(), "http://127.0.0.1:8000/", NOW, False)

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from releasehall.build import run
+from releasehall.pipeline.build import run
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page

@@ -127,7 +127,7 @@ def test_pagination(tmp_path, run_cli):
 
 
 def test_pager_shows_first_last_and_two_pages_either_side(tmp_path, run_cli):
-    from releasehall.render import pager_window
+    from releasehall.outputs.pages import pager_window
 
     assert pager_window(1, 1) == [1]
     assert pager_window(1, 10) == [1, 2, 3, None, 10]

@@ -13,10 +13,10 @@ import pytest
 from conftest import write_site
 from test_incremental import FILES, NOW, edit, snapshot
 
-from releasehall.build import run
-from releasehall.cache import CACHE_DIR, BuildCache, decode, dumps, encode, load_cache, loads
 from releasehall.errors import Report
-from releasehall.secret import KEY_VARIABLE, cache_key, key_file
+from releasehall.pipeline.build import run
+from releasehall.store.cache import CACHE_DIR, BuildCache, decode, dumps, encode, load_cache, loads
+from releasehall.store.signing import KEY_VARIABLE, cache_key, key_file
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -105,9 +105,9 @@ def test_the_sample_hall_cache_round_trips_exactly(tmp_path):
 def test_decode_refuses_what_encode_never_writes():
     import pytest
 
-    from releasehall.cache import Refused
+    from releasehall.store.cache import Refused
 
-    for bad in ({"a": 1}, ["x", 1], ["c", "subprocess:Popen", "ls"], ["c", "releasehall.errors:Problem", "a"], ["c", "releasehall.cache:Refused"], ["d", 1], [], ["d", ["l"], 1]):
+    for bad in ({"a": 1}, ["x", 1], ["c", "subprocess:Popen", "ls"], ["c", "releasehall.errors:Problem", "a"], ["c", "releasehall.store.cache:Refused"], ["d", 1], [], ["d", ["l"], 1]):
         with pytest.raises(Refused):
             decode(bad)
     assert decode(encode({("a", 1): (1, [2], frozenset({"x"}))})) == {("a", 1): (1, [2], frozenset({"x"}))}
@@ -122,7 +122,7 @@ def test_a_fresh_checkout_reuses_the_cache_by_content(tmp_path):
     for path in site.rglob("*"):
         if path.is_file() and ".cache" not in path.parts:
             os.utime(path, (later, later))
-    import releasehall.load as load
+    import releasehall.content.load as load
 
     parsed: list[str] = []
     original = load._front

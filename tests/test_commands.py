@@ -11,7 +11,7 @@ from pathlib import Path
 from conftest import BASIC, front, write_site
 
 from releasehall import __version__
-from releasehall.cli import COMMANDS, _parser
+from releasehall.commands.cli import COMMANDS, _parser
 
 REPO = Path(__file__).resolve().parents[1]
 

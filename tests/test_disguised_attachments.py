@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import BASIC, front, write_site
 
-from releasehall import filetypes
+from releasehall.read import filetypes
 
 NOW = "2024-10-20 12:00"
 PAGES = [b"<html><script>alert(1)</script>", b"\xef\xbb\xbf  <!DOCTYPE html><p>x", b"<svg xmlns='http://www.w3.org/2000/svg' "

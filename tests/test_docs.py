@@ -18,14 +18,16 @@ from zoneinfo import ZoneInfo
 import pytest
 import yaml
 
-from releasehall import config, docgen, load
-from releasehall import schema as s
-from releasehall.build import run
-from releasehall.cli import COMMANDS, _parser
+from releasehall.commands.cli import COMMANDS, _parser
+from releasehall.content import load
 from releasehall.errors import Report
-from releasehall.opendata import FIGURE_KEYS, overdue_bands, stats_json
-from releasehall.ranking import wilson_lower
-from releasehall.sources import load_yaml
+from releasehall.model.ranking import wilson_lower
+from releasehall.outputs.opendata import FIGURE_KEYS, overdue_bands, stats_json
+from releasehall.pipeline.build import run
+from releasehall.read import schema as s
+from releasehall.read.sources import load_yaml
+from releasehall.settings import site as config
+from tools import docgen
 
 REPO = Path(__file__).resolve().parents[1]
 FIX = f"run `{docgen.REGENERATE}` from the repository root and commit docs/fields.md"
@@ -38,14 +40,14 @@ def test_field_reference_is_generated_from_the_schemas():
 def test_every_schema_key_is_described():
     missing = docgen.missing_notes()
     assert not missing, (f"keys without a description: {missing}. Add a line for each to NOTES in "
-                         f"releasehall/docgen.py (中文, English, example), then {FIX}")
+                         f"tools/docgen.py (中文, English, example), then {FIX}")
 
 
 def test_every_key_that_holds_a_value_has_an_example():
     """A mapping's own row may leave the example out (its keys below have theirs); no other row may."""
     bare = [f"{prefix}:{key}" for _t, prefix, schema, _w in docgen.DOCUMENTS for key, _p, field in docgen.rows(prefix, schema)
             if field.nested is None and not (docgen.note(prefix, key) or ("", "", ""))[2]]
-    assert bare == [], f"keys without an example: {bare}; add one to NOTES in releasehall/docgen.py, then {FIX}"
+    assert bare == [], f"keys without an example: {bare}; add one to NOTES in tools/docgen.py, then {FIX}"
 
 
 def test_every_example_in_the_reference_is_a_value_its_key_accepts():
@@ -79,12 +81,12 @@ def test_a_new_schema_key_makes_the_check_fail_and_says_how_to_regenerate(tmp_pa
     grown = {**docgen.DOCUMENTS[0][2], "new_key": s.Field(s.boolean, default=False)}
     monkeypatch.setattr(docgen, "DOCUMENTS", ((*docgen.DOCUMENTS[0][:2], grown, "x"), *docgen.DOCUMENTS[1:]))
     assert docgen.missing_notes() == ["site:new_key"]
-    result = subprocess.run([sys.executable, "-c", "import sys; from releasehall import docgen, schema as s;"
+    result = subprocess.run([sys.executable, "-c", "import sys; from tools import docgen; from releasehall.read import schema as s;"
                              "t = docgen.DOCUMENTS[0]; docgen.DOCUMENTS = ((t[0], t[1], {**t[2], 'x': s.Field(s.text)}, t[3]),"
                              " *docgen.DOCUMENTS[1:]); sys.exit(docgen.main(['--check', '--docs', sys.argv[1]]))",
                              str(tmp_path)], cwd=REPO, capture_output=True, text=True, check=False)
     assert result.returncode == 1
-    assert result.stderr.strip().endswith("is out of date; run: python -m releasehall.docgen --write")
+    assert result.stderr.strip().endswith("is out of date; run: python -m tools.docgen --write")
 
 
 def test_docs_links_resolve_and_readme_links_docs():

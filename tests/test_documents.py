@@ -10,7 +10,7 @@ import feedparser
 import pytest
 from conftest import dept, front, write_site
 
-from releasehall.build import run
+from releasehall.pipeline.build import run
 
 NOW = "2024-10-20 12:00"
 

@@ -246,7 +246,7 @@ def test_output_folder_must_not_hold_the_sources(tmp_path, run_cli, out):
 
 def test_unreadable_file_is_a_path_line_error(tmp_path):
     from releasehall.errors import Report
-    from releasehall.sources import read_text
+    from releasehall.read.sources import read_text
 
     report = Report()
     assert read_text(tmp_path / "missing.md", "content/police/releases/missing.md", report) is None

@@ -16,7 +16,7 @@ from conftest import BASIC, ENGINES, dept, front, image, site_for, write_site
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from releasehall.build import run
+from releasehall.pipeline.build import run
 
 NOW = "2024-10-20 12:00"
 
@@ -124,7 +124,7 @@ def test_failed_write_leaves_old_output_and_no_temporary_folders(tmp_path, monke
     out = tmp_path / "out"
     assert not run(site, out=out, now=NOW).errors
     before = snapshot(out)
-    import releasehall.write as write
+    import releasehall.store.write as write
 
     def broken(*_args, **_kwargs):
         raise OSError("disk full")
@@ -202,12 +202,12 @@ def test_random_department_yaml_reports_path_line(tmp_path_factory, raw):
 
 
 def test_bodies_and_sources_on_all_cores_are_the_same_as_in_one_process(tmp_path, monkeypatch):
-    import releasehall.load as load
-    import releasehall.markup as markup
+    import releasehall.content.load as load
+    import releasehall.markdown.markup as markup
     import releasehall.parallel as parallel
     from releasehall.errors import Report
-    from releasehall.markup import Job, Targets, render_all
-    from releasehall.urls import Urls
+    from releasehall.markdown.markup import Job, Targets, render_all
+    from releasehall.model.urls import Urls
 
     targets = Targets({}, frozenset(), frozenset({"police"}), frozenset(), Urls("/", "https://x.cn"))
     jobs = [Job(f"police/releases/r{n}", f"content/police/releases/r{n}.md",
@@ -230,7 +230,7 @@ def test_bodies_and_sources_on_all_cores_are_the_same_as_in_one_process(tmp_path
 
 
 def test_outputs_made_on_all_cores_are_byte_identical_to_one_process(tmp_path, monkeypatch):
-    import releasehall.outputs as outputs
+    import releasehall.outputs.jobs as outputs
     import releasehall.parallel as parallel
 
     site = write_site(tmp_path / "site", BASIC)

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import BASIC, SITE, front, image, write_site
 
-from releasehall.build import run
+from releasehall.pipeline.build import run
 
 NOW = "2024-10-20 12:00"
 

@@ -12,7 +12,7 @@ import pytest
 from conftest import SITE, dept, front, image, pdf, write_site
 from PIL import Image
 
-from releasehall.build import run
+from releasehall.pipeline.build import run
 
 NOW = "2024-10-20 12:00"
 ENGINES = ["commonmark", "python-markdown"]
@@ -182,8 +182,8 @@ def test_wide_image_gets_variants_srcset_and_every_jpeg_loses_its_exif(tmp_path)
 
 
 def test_identical_images_give_identical_bytes_on_one_core_or_two(tmp_path, monkeypatch):
+    import releasehall.media.pictures as pictures
     import releasehall.parallel as parallel
-    import releasehall.pictures as pictures
 
     files = {**IMAGES, "content/police/releases/img/wide2.jpg": photo(1800, 900, color=(10, 200, 90))}
     one = site_with(tmp_path / "one", files)
@@ -198,7 +198,7 @@ def test_identical_images_give_identical_bytes_on_one_core_or_two(tmp_path, monk
 
 
 def test_variants_come_from_the_cache_which_is_checked_before_use(tmp_path, monkeypatch):
-    import releasehall.pictures as pictures
+    import releasehall.media.pictures as pictures
 
     site = site_with(tmp_path, IMAGES)
     assert errors(build(site)) == []
@@ -479,7 +479,7 @@ def test_sample_hall_builds_with_either_engine_and_shows_attachments_photos_toc_
 
 
 def test_serve_quick_path_on_a_body_with_a_photo_callout_and_attachment_equals_a_whole_build(tmp_path):
-    from releasehall.serve import Site
+    from releasehall.serve.server import Site
 
     rel = "content/police/releases/photos.md"
     files = {**ATTACHED, **IMAGES,

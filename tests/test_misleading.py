@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from conftest import BASIC, write_site
 
-from releasehall.slugs import shortened
+from releasehall.content.slugs import shortened
 
 
 @pytest.mark.parametrize(("title", "name"), [

@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 from conftest import BASIC, front, write_site
 
-from releasehall.build import run
 from releasehall.errors import Report
-from releasehall.secret import cache_key
-from releasehall.write import MANIFEST, recover
+from releasehall.pipeline.build import run
+from releasehall.store.signing import cache_key
+from releasehall.store.write import MANIFEST, recover
 
 NOW = "2024-10-20 12:00"
 REPO = Path(__file__).resolve().parents[1]
@@ -91,7 +91,7 @@ def test_our_own_output_is_recognized_by_its_manifest_even_when_copied(tmp_path,
 
 def _failing_at(monkeypatch, name: str, call: int, error: OSError) -> None:
     """The `call`-th os.replace (or open for writing) in the output fails, as on a read-only folder or a full disk."""
-    import releasehall.write as write
+    import releasehall.store.write as write
 
     real = getattr(os, name)
     count = [0]
@@ -139,7 +139,7 @@ def test_full_disk_while_staging_in_a_worker_is_a_clean_error(tmp_path, monkeypa
     (site / "site.yaml").write_text("title: 新的发布厅\nbase_url: https://hall.example.gov.cn/\n", encoding="utf-8")
     import builtins
 
-    import releasehall.write as write
+    import releasehall.store.write as write
 
     real_open = builtins.open
     count = [0]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import BASIC, ENGINES, image, site_for, write_site
 
-from releasehall.write import MANIFEST
+from releasehall.store.write import MANIFEST
 
 NOW = "2024-10-20 12:00"
 
@@ -104,7 +104,7 @@ HIDDEN = [  # (text, line offset of the number within the text)
 
 
 def test_numbers_hidden_in_attributes_urls_line_breaks_and_other_scripts_are_found_at_their_line():
-    from releasehall.privacy import find_personal_data
+    from releasehall.content.privacy import find_personal_data
 
     for text, line in HIDDEN:
         assert [(found[0], found[2]) for found in find_personal_data(text)] == \
@@ -112,7 +112,7 @@ def test_numbers_hidden_in_attributes_urls_line_breaks_and_other_scripts_are_fou
 
 
 def test_amounts_lists_and_table_rows_are_not_joined_into_numbers():
-    from releasehall.privacy import find_personal_data
+    from releasehall.content.privacy import find_personal_data
 
     for text in ("<ruby>汉<rt>han</rt></ruby> 2024 年 100 元", "投资 13,800,000,000 元", "| 13 | 8 |\n| 12 | 345 |\n| 67 | 8 |", "- 138\n- 1234\n- 5678",
                  "第 138 号\n\n第 1234 号\n\n5678 件", "一二三四五六七八九十"):
@@ -147,7 +147,7 @@ def test_department_fields_file_names_and_a_short_published_number(tmp_path, run
 def test_serve_never_follows_a_link_put_in_place_of_an_attachment_after_the_build(tmp_path):
     """serve keeps the last good site when a rebuild fails; the attachment it serves from disk must still be the
     file that build checked, not a link to a secret that the failing rebuild refuses."""
-    from releasehall.serve import Site
+    from releasehall.serve.server import Site
 
     site = write_site(tmp_path / "site", BASIC)
     secret = tmp_path / "secret.txt"

@@ -19,7 +19,7 @@ from test_incremental import EDITS, FILES, NOW, snapshot
 from test_quick import SHUO_MING, started, whole_build
 
 import releasehall
-from releasehall.build import run
+from releasehall.pipeline.build import run
 
 THEME = Path(releasehall.__file__).parent / "theme"
 CALLABLES = {"row", "row_list", "site_footer", "dept_link", "when"}  # globals that are functions: nothing to print

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from conftest import BASIC, front, image, write_site
 
-from releasehall.build import run
+from releasehall.pipeline.build import run
 
 NOW = "2024-10-20 12:00"
 

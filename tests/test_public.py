@@ -9,8 +9,8 @@ from pathlib import Path
 
 from conftest import BASIC, SITE, dept, front, image, write_site
 
-from releasehall.i18n import to_traditional
-from releasehall.seo import dump
+from releasehall.outputs.i18n import to_traditional
+from releasehall.outputs.seo import dump
 
 NOW = "2024-10-20 12:00"
 

@@ -10,7 +10,7 @@ from conftest import front, write_site
 from test_incremental import FILES, NOW, edit
 from watchdog.events import DirModifiedEvent, FileClosedEvent, FileCreatedEvent, FileDeletedEvent, FileModifiedEvent
 
-from releasehall.serve import Site, _Watcher
+from releasehall.serve.server import Site, _Watcher
 
 SHUO_MING = "content/traffic/releases/说明.md"
 ITS_OUTPUTS = [
@@ -104,7 +104,7 @@ def test_watcher_names_saved_markdown_and_asks_for_more_otherwise(tmp_path):
 
 
 def test_a_source_with_errors_is_not_parsed_again_until_it_changes(tmp_path, monkeypatch):
-    import releasehall.load as load
+    import releasehall.content.load as load
 
     site = write_site(tmp_path / "site", {**FILES, "content/police/releases/bad.md": front({"title": "坏"}, "x\n")})
     parsed: list[str] = []

@@ -13,7 +13,7 @@ from urllib.parse import unquote, urlsplit
 import feedparser
 import pytest
 
-from releasehall.build import run
+from releasehall.pipeline.build import run
 
 REPO = Path(__file__).resolve().parents[1]
 NOW = "2026-11-20 18:00"

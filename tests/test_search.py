@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from conftest import BASIC, front, write_site
 
-from releasehall import search
-from releasehall.i18n import to_traditional
+from releasehall.outputs import search
+from releasehall.outputs.i18n import to_traditional
 
 REPO = Path(__file__).resolve().parents[1]
 NOW = "2026-11-20 18:00"
@@ -141,7 +141,7 @@ def test_a_changed_bundle_file_in_the_output_is_written_again(tmp_path, run_cli)
 @pytest.fixture(scope="module")
 def hall(tmp_path_factory):
     """The sample hall built once (with its zh-Hant mirror), served over HTTP."""
-    from releasehall.cli import main
+    from releasehall.commands.cli import main
 
     out = tmp_path_factory.mktemp("hall") / "public"
     assert main(["build", "--site", str(REPO), "--out", str(out), "--now", NOW, "--no-cache"]) == 0

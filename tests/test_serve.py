@@ -109,7 +109,7 @@ def test_open_page_reloads_itself_in_a_real_browser(server, browser):
 @contextlib.contextmanager
 def serve_in_thread(site: Path, capsys: pytest.CaptureFixture[str]) -> Iterator[tuple[str, threading.Thread]]:
     """`serve` in a thread of this process (so a test can patch it); yields its base URL and the thread."""
-    from releasehall import serve as serving
+    from releasehall.serve import server as serving
 
     stop = threading.Event()
     thread = threading.Thread(target=serving.serve, args=(site,),
@@ -132,7 +132,7 @@ def serve_in_thread(site: Path, capsys: pytest.CaptureFixture[str]) -> Iterator[
 def test_a_rebuild_that_raises_keeps_serving_the_last_good_site(tmp_path, monkeypatch, capsys):
     """Any failure of one rebuild (here: a bug, an internal function that raises) is shown in the overlay and
     the terminal; the serve loop keeps running and serving the last good build, and the next save recovers."""
-    from releasehall import serve as serving
+    from releasehall.serve import server as serving
 
     site = write_site(tmp_path, BASIC)
     real = serving.generate
@@ -164,8 +164,11 @@ def test_large_rebuilds_fork_only_a_single_threaded_builder_and_equal_one_proces
     """serve's rebuilds on both cores (thresholds lowered so that even this small hall forks workers) while
     the HTTP and watcher threads run: every fork happens in the builder, which has one thread, and every
     output served equals a one-process build's."""
-    from releasehall import load, markup, outputs, parallel
-    from releasehall import serve as serving
+    from releasehall import parallel
+    from releasehall.content import load
+    from releasehall.markdown import markup
+    from releasehall.outputs import jobs as outputs
+    from releasehall.serve import server as serving
 
     site = write_site(tmp_path / "site", BASIC)
     forks = tmp_path / "forks.txt"

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 from conftest import SITE, dept, front, write_site
 
-from releasehall.workdays import WorkCalendar, known_years
+from releasehall.settings.workdays import WorkCalendar, known_years
 
 NOW = "2024-10-20T12:00:00+08:00"
 

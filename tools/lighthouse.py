@@ -26,7 +26,7 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from releasehall.build import run  # noqa: E402 - after the path is set
+from releasehall.pipeline.build import run  # noqa: E402 - after the path is set
 
 LIGHTHOUSE = REPO / "tests/js/node_modules/lighthouse/cli/index.js"
 CATEGORIES = ("accessibility", "best-practices", "seo", "performance")

@@ -1,0 +1,1 @@
+"""The published hall: records cross-referenced once as of "now", then only read."""

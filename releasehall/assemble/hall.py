@@ -1,0 +1,379 @@
+"""The published hall: what is built as of "now", cross-referenced once and then only read.
+
+Filters drafts and future items, decides every entry's URL (collisions are errors),
+renders the Markdown bodies, resolves `related`, topics and backlinks, computes the figures.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TypeVar
+
+from releasehall.content.aliases import Alias, check_aliases
+from releasehall.content.load import Content
+from releasehall.content.slugs import slugify
+from releasehall.errors import Report
+from releasehall.markdown import anchors
+from releasehall.markdown.markup import Body, BodyCache, Job, Targets, render_all
+from releasehall.media.attachments import File, list_attachments
+from releasehall.media.pictures import Picture, publish_pictures, with_pictures
+from releasehall.model.documents import Links, link
+from releasehall.model.records import COMPLEXITIES, Asset, Department, Entry, Page, Question, Release
+from releasehall.model.stats import Stats, compute
+from releasehall.model.urls import RESERVED, Urls
+from releasehall.settings.site import Dialect, Settings
+from releasehall.settings.workdays import WorkCalendar, known_years
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    slug: str
+    name: str
+
+
+def when(entry: Entry) -> datetime:
+    """The date an entry is listed under: a release's date, a question's reply (or ask) time."""
+    if isinstance(entry, Question):
+        return entry.replied or entry.asked
+    if isinstance(entry, Release):
+        return entry.date
+    return datetime.min
+
+
+E = TypeVar("E", bound=Release | Question | Page)
+
+
+def newest_first(entries: Sequence[E]) -> list[E]:
+    return sorted(entries, key=lambda e: (when(e), e.id), reverse=True)
+
+
+@dataclass(frozen=True, slots=True)
+class Hall:
+    settings: Settings
+    now: datetime
+    urls: Urls
+    departments: Mapping[str, Department]  # in tree order
+    children: Mapping[str, tuple[str, ...]]  # "" -> top level
+    releases: tuple[Release, ...]  # newest first
+    questions: tuple[Question, ...]  # newest first by asked
+    pages: tuple[Page, ...]
+    assets: tuple[Asset, ...]
+    bodies: Mapping[str, Body]  # by entry id; departments by "dept:<id>"
+    by_id: Mapping[str, Entry]
+    topics: Mapping[str, Topic]  # by slug, sorted by slug
+    topic_of: Mapping[str, str]  # name -> slug
+    backlinks: Mapping[str, tuple[str, ...]]
+    related: Mapping[str, tuple[str, ...]]
+    stats: Stats
+    releases_of: Mapping[str, tuple[Release, ...]]  # by department, co-published included
+    questions_of: Mapping[str, tuple[Question, ...]]
+    replies: tuple[Question, ...]  # answered questions, newest reply first
+    by_topic: Mapping[str, tuple[Release | Question, ...]]  # releases and replies by topic slug, newest first
+    targets: Targets  # what links in bodies may point at
+    documents: tuple[Release, ...]  # releases with `document`, newest first
+    links: Links  # replacements and interpretations, both ways
+    aliases: tuple[Alias, ...]  # redirect pages, by old URL
+    attachments: Mapping[str, tuple[File, ...]] = field(default_factory=dict)  # by entry id: listed under the body
+    pictures: Mapping[str, Picture] = field(default_factory=dict)  # published images by asset: size, variants
+
+    def entries(self) -> tuple[Entry, ...]:
+        return (*self.releases, *self.questions, *self.pages)
+
+    def dept_releases(self, dept: str) -> tuple[Release, ...]:
+        """Its releases and those it co-published, newest first."""
+        return self.releases_of.get(dept, ())
+
+    def dept_questions(self, dept: str) -> tuple[Question, ...]:
+        return self.questions_of.get(dept, ())
+
+    def ancestors(self, dept: str) -> tuple[Department, ...]:
+        chain: list[Department] = []
+        parent = self.departments[dept].parent
+        while parent:
+            chain.insert(0, self.departments[parent])
+            parent = self.departments[parent].parent
+        return tuple(chain)
+
+
+def _by_topic(releases: list[Release], questions: list[Question], topic_of: Mapping[str, str],
+              topics: Mapping[str, Topic]) -> dict[str, tuple[Release | Question, ...]]:
+    result: dict[str, list[Release | Question]] = {slug: [] for slug in sorted(topics)}
+    listed: list[Release | Question] = [*releases, *(q for q in questions if q.replied is not None)]
+    for entry in listed:
+        for name in entry.topics:
+            if name in topic_of:
+                result[topic_of[name]].append(entry)
+    return {slug: tuple(newest_first(entries)) for slug, entries in result.items()}
+
+
+def _published(entry: Entry, now: datetime, drafts: bool) -> bool:
+    if entry.draft and not drafts:
+        return False
+    if isinstance(entry, Release):
+        return entry.date <= now
+    if isinstance(entry, Question):
+        return entry.asked <= now
+    return True
+
+
+def as_of(entry: E, now: datetime) -> E:
+    """An item as the public may see it at `now`: a reply dated later is not shown yet (the question counts as
+    unanswered until then, in pages, feeds and figures), nor a resolution dated later."""
+    if not isinstance(entry, Question):
+        return entry
+    changes: dict[str, Any] = {}
+    if entry.replied is not None and entry.replied > now:
+        changes.update(replied=None, body="", satisfaction=None, resolved=None)
+    elif entry.resolved is not None and entry.resolved > now:
+        changes.update(resolved=None)
+    return dataclasses.replace(entry, **changes) if changes else entry
+
+
+def _warn_future_replies(questions: Sequence[Question], now: datetime, report: Report) -> None:
+    for question in questions:
+        for key in ("replied", "resolved"):
+            moment = getattr(question, key)
+            if moment is not None and moment > now:
+                report.warn(question.rel, question.lines.get((key,), 1),
+                            f"{key} 晚于现在（{moment:%Y-%m-%d %H:%M}），到时才发布；在此之前按未答复（未办结）计",
+                            f"'{key}' is later than now ({moment:%Y-%m-%d %H:%M}); it is published then, and until then "
+                            "the question counts as not yet answered (resolved)")
+
+
+def _tree(departments: Mapping[str, Department]) -> dict[str, tuple[str, ...]]:
+    children: dict[str, list[str]] = {}
+    for dept in departments.values():
+        parent = dept.parent if dept.parent in departments else ""
+        children.setdefault(parent or "", []).append(dept.id)
+    return {key: tuple(sorted(ids, key=lambda d: (departments[d].order, d))) for key, ids in children.items()}
+
+
+def _tree_order(children: Mapping[str, tuple[str, ...]]) -> list[str]:
+    order: list[str] = []
+    stack = list(reversed(children.get("", ())))
+    while stack:
+        dept = stack.pop()
+        if dept in order:
+            continue
+        order.append(dept)
+        stack.extend(reversed(children.get(dept, ())))
+    return order
+
+
+def _check_collisions(urls: Urls, content: Content, entries: list[Entry], report: Report) -> dict[str, str]:
+    """Two sources at one URL are an error; returns who owns each output path (source path by output path)."""
+    owners: dict[str, str] = {}
+
+    def claim(url: str, rel: str) -> None:
+        path = urls.output_path(url)
+        if path in owners and owners[path] != rel:
+            report.error(rel, 1, f"与 {owners[path]} 生成同一个网址 {url}，请重命名其中一个文件",
+                         f"produces the same URL {url} as {owners[path]}; rename one of the files")
+        else:
+            owners.setdefault(path, rel)
+
+    for dept in content.departments.values():
+        claim(urls.department(dept.id), dept.rel)
+    for entry in sorted(entries, key=lambda e: e.rel):
+        claim(urls.entry(entry), entry.rel)
+    for asset in content.assets:
+        claim(urls.asset(asset.rel), f"content/{asset.rel}")
+    return owners
+
+
+def _withheld_assets(every: list[Entry], entries: list[Entry], bodies: Mapping[str, Body], targets: Targets,
+                     body_cache: BodyCache | None, new_body_cache: BodyCache, dialect: Dialect) -> frozenset[str]:
+    """Files that only unpublished items (drafts, future dates) or replies dated later use: not copied until one of
+    them is published, so a scheduled release's attachment never leaks before the release. Their bodies are rendered for their links only
+    (what is wrong in them is reported once they are published); files nothing uses are still copied."""
+    shown = {e.id: e.body for e in entries}
+    waiting = [Job(e.id, e.rel, e.body, e.body_line) for e in sorted(every, key=lambda e: e.id)
+               if e.body and shown.get(e.id) != e.body]  # unpublished, or a reply dated later
+    if not waiting:
+        return frozenset()
+    unpublished, kept = render_all(waiting, targets, Report(), body_cache, dialect)
+    new_body_cache.update(kept)
+    used = {asset for body in bodies.values() for asset in body.assets}
+    return frozenset(asset for body in unpublished.values() for asset in body.assets if asset not in used)
+
+
+def build_hall(settings: Settings, content: Content, now: datetime, drafts: bool, report: Report,
+               body_cache: BodyCache | None = None, store_images: bool = True, secret: bytes | None = None
+               ) -> tuple[Hall, BodyCache]:
+    """The published hall, and the rendered-body cache for the next build. `secret` signs the image cache
+    (`secret.cache_key`; None: the image cache is neither read nor written)."""
+    urls = Urls(settings.base_path, settings.origin)
+    written: list[Entry] = [*content.releases, *content.questions, *content.pages]
+    every: list[Entry] = [as_of(e, now) for e in written]
+    entries = [e for e in every if _published(e, now, drafts)]
+    _warn_future_replies([q for q in content.questions if _published(q, now, drafts)], now, report)
+    published = frozenset(e.id for e in entries)
+    aliases = _aliases(urls, content, every, entries, published, report)
+    targets = _targets(urls, content, every, published)
+    jobs = _body_jobs(content, entries)
+    bodies, new_body_cache = render_all(jobs, targets, report, body_cache, settings.markdown)
+    anchors.check(bodies, jobs, report)
+    withheld = _withheld_assets(written, entries, bodies, targets, body_cache, new_body_cache, settings.markdown)
+    attachments = list_attachments(settings, entries, bodies, targets.assets, urls, report)
+    published_assets = [a for a in content.assets if a.rel not in withheld]
+    pictures = publish_pictures(settings, published_assets, bodies, {job.key: job.rel for job in jobs}, report,
+                                store=store_images, secret=secret)
+    if pictures:
+        bodies = with_pictures(bodies, pictures, urls, settings.images_max_width)
+    every_id = _every_id(every)
+    topic_of, topics = _topics(entries, report)
+    releases = sorted((e for e in entries if isinstance(e, Release)), key=lambda r: (r.date, r.id), reverse=True)
+    questions = sorted((e for e in entries if isinstance(e, Question)), key=lambda q: (q.asked, q.id), reverse=True)
+    pages = sorted((e for e in entries if isinstance(e, Page)), key=lambda p: (p.order, p.slug))
+    children = _tree(content.departments)
+    order = _tree_order(children)
+    links = link(releases, every_id, published, report)
+    releases_of, questions_of = _by_department(releases, questions)
+    return Hall(
+        settings=settings, now=now, urls=urls,
+        departments={d: content.departments[d] for d in order},
+        children=children,
+        releases=tuple(releases), questions=tuple(questions), pages=tuple(pages),
+        assets=tuple(published_assets), bodies=bodies, by_id={e.id: e for e in entries},
+        topics=dict(sorted(topics.items())), topic_of=topic_of,
+        backlinks=_backlinks(bodies),
+        related=_related(every_id, entries, published, report),
+        stats=_figures(settings, questions, releases, releases_of, order, now, report),
+        releases_of=releases_of,
+        questions_of=questions_of,
+        replies=tuple(newest_first([q for q in questions if q.replied is not None])),
+        by_topic=_by_topic(releases, questions, topic_of, topics),
+        targets=targets,
+        documents=tuple(r for r in releases if r.document is not None),
+        links=links,
+        aliases=aliases,
+        attachments=attachments,
+        pictures=pictures,
+    ), new_body_cache
+
+
+def _aliases(urls: Urls, content: Content, every: list[Entry], entries: list[Entry], published: frozenset[str],
+             report: Report) -> tuple[Alias, ...]:
+    """URL collisions between sources are errors; then the `aliases` redirects, which may take no URL a source
+    has or will have once published."""
+    owners = _check_collisions(urls, content, entries, report)
+    if not any(d.aliases for d in content.departments.values()) and not any(e.aliases for e in every):
+        return ()  # no redirects: nothing more to check
+    for entry in every:  # an alias must not take the URL of an item that is published later either
+        owners.setdefault(urls.output_path(urls.entry(entry)), entry.rel)
+    return check_aliases(urls, content.departments, every, published, owners, RESERVED, report)
+
+
+def _targets(urls: Urls, content: Content, every: list[Entry], published: frozenset[str]) -> Targets:
+    """What links in bodies may point at: every source (to tell unpublished from missing) and what is published."""
+    return Targets(
+        entries={e.rel: e for e in every},
+        published=published,
+        departments=frozenset(content.departments),
+        assets=frozenset(a.rel for a in content.assets),
+        urls=urls,
+    )
+
+
+def _body_jobs(content: Content, entries: list[Entry]) -> list[Job]:
+    """The Markdown to render: the published entries' bodies and the departments' descriptions (`dept:<id>`)."""
+    jobs = [Job(e.id, e.rel, e.body, e.body_line) for e in sorted(entries, key=lambda e: e.id)]
+    jobs += [Job(f"dept:{d.id}", d.rel, d.description, d.lines.get(("description",), 1))
+             for d in content.departments.values()]
+    return jobs
+
+
+def _every_id(every: list[Entry]) -> dict[str, Entry]:
+    """Every source by content id and by its path without `.md`: the two ways `related` and links name one."""
+    every_id = {e.id: e for e in every}
+    every_id.update({e.rel.removeprefix("content/").removesuffix(".md"): e for e in every})
+    return every_id
+
+
+def _related(every_id: Mapping[str, Entry], entries: list[Entry], published: frozenset[str], report: Report
+             ) -> dict[str, tuple[str, ...]]:
+    """`related` resolved both ways between published entries; a name that names nothing is an error,
+    an unpublished one a warning (left out, so a scheduled item never leaks)."""
+    related: dict[str, list[str]] = {e.id: [] for e in entries}
+    for entry in entries:
+        for index, name in enumerate(entry.related):
+            target = every_id.get(name.strip("/").removesuffix(".md"))
+            line = entry.lines.get(("related", index), entry.lines.get(("related",), 1))
+            if target is None:
+                report.error(entry.rel, line, f"related 中的 “{name}” 不存在，应写成 部门/releases/文件名 或 部门/qa/文件名",
+                             f"related id '{name}' names nothing; write dept/releases/slug or dept/qa/slug")
+            elif target.id not in published:
+                report.warn(entry.rel, line, f"related 中的 “{name}” 尚未发布，已略去",
+                            f"related item '{name}' is not published; left out")
+            elif target.id != entry.id:
+                for a, b in ((entry.id, target.id), (target.id, entry.id)):
+                    if b not in related[a]:
+                        related[a].append(b)
+    return {k: tuple(v) for k, v in related.items()}
+
+
+def _topics(entries: list[Entry], report: Report) -> tuple[dict[str, str], dict[str, Topic]]:
+    """Topic name -> slug, and the topics by slug; spellings that give one slug are merged into the first met."""
+    topic_of: dict[str, str] = {}
+    topics: dict[str, Topic] = {}
+    for entry in sorted(entries, key=lambda e: e.rel):
+        for index, name in enumerate(entry.topics):
+            if name in topic_of:
+                continue
+            slug = slugify(name)
+            line = entry.lines.get(("topics", index), entry.lines.get(("topics",), 1))
+            if not slug:
+                report.error(entry.rel, line, f"话题 “{name}” 无法生成网址，请改用汉字、字母或数字",
+                             f"topic '{name}' gives no URL; use Chinese, letters or digits")
+                continue
+            topic_of[name] = slug
+            if slug in topics:  # "Traffic" and "traffic", or homophones: one topic page, named by the first
+                report.warn(entry.rel, line, f"话题 “{name}” 与 “{topics[slug].name}” 的网址相同（{slug}），已合并为一个话题；建议统一写法",
+                            f"topic '{name}' has the same URL ({slug}) as '{topics[slug].name}'; they are merged into one "
+                            "topic. Use one spelling")
+                continue
+            topics[slug] = Topic(slug, name)
+    return topic_of, topics
+
+
+def _backlinks(bodies: Mapping[str, Body]) -> dict[str, tuple[str, ...]]:
+    """For each entry, the entries whose bodies link to it (departments' descriptions do not count)."""
+    backlinks: dict[str, list[str]] = {}
+    for entry_id in sorted(bodies):
+        for linked in bodies[entry_id].links:
+            if linked != entry_id and not entry_id.startswith("dept:"):
+                backlinks.setdefault(linked, []).append(entry_id)
+    return {k: tuple(v) for k, v in backlinks.items()}
+
+
+def _by_department(releases: list[Release], questions: list[Question]
+                   ) -> tuple[dict[str, tuple[Release, ...]], dict[str, tuple[Question, ...]]]:
+    """Each department's releases (co-published ones included) and questions, in the order given."""
+    releases_of: dict[str, list[Release]] = {}
+    for release in releases:
+        for dept in (release.dept, *release.co_publishers):
+            releases_of.setdefault(dept, []).append(release)
+    questions_of: dict[str, list[Question]] = {}
+    for question in questions:
+        questions_of.setdefault(question.dept, []).append(question)
+    return {d: tuple(v) for d, v in releases_of.items()}, {d: tuple(v) for d, v in questions_of.items()}
+
+
+def _figures(settings: Settings, questions: list[Question], releases: list[Release],
+             releases_of: Mapping[str, tuple[Release, ...]], order: list[str], now: datetime, report: Report) -> Stats:
+    """The reply figures; a warning for every year the working-day calendar does not know."""
+    calendar = WorkCalendar(settings.extra_holidays, settings.extra_workdays)
+    stats, unknown_years = compute(questions, releases, {d: list(r) for d, r in releases_of.items()}, order,
+                                   {c: settings.reply_limit(c) for c in COMPLEXITIES}, calendar, now,
+                                   settings.stale_after_days, settings.tz, settings.reply_very_late)
+    for year in sorted(unknown_years):
+        span = known_years()
+        report.warn("site.yaml", 1,
+                    f"{year} 年的法定节假日安排尚未收录（已收录 {span.start}–{span.stop - 1} 年），只按周末计算；"
+                    f"请在 site.yaml 的 calendar.holidays 和 calendar.workdays 中补充该年的放假和调休日期",
+                    f"no official holiday schedule for {year} (known: {span.start}-{span.stop - 1}); only weekends "
+                    f"are off. Add that year's days off and make-up days under calendar.holidays/workdays in site.yaml")
+    return stats

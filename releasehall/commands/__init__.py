@@ -1,0 +1,1 @@
+"""The command line and each command that is not the build itself."""

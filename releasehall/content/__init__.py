@@ -1,0 +1,1 @@
+"""content/ -> model records: walking departments' folders, validating every file, slugs, personal data, aliases."""

@@ -1,0 +1,131 @@
+"""Old URLs that keep working (`aliases`): the form of an alias path and who may claim it.
+
+An alias is a path relative to the hall's base path, as a citizen bookmarked it
+(`/police/releases/old-slug/`, `/police/art/2023/12.html`). Each becomes a small redirect page
+at that path, so a path must be safe to write inside the output folder, and an editor must
+not be able to take a path that belongs to another department:
+
+- a release's or a question's alias lies under its own department's folder (`/police/…`) or
+  under a folder its `department.yaml` claims with an alias of its own;
+- a department's alias is one folder (`/old-police/`, its former id): the department's page
+  redirects from it, and that folder is the department's from then on (for its items' aliases);
+- a standalone page's alias (content/pages/ is the operator's) lies outside every department's
+  folder and every path of the hall itself.
+An alias at a path that anything else is built at, or that another alias takes, is an error
+naming both.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from releasehall.errors import Report
+from releasehall.model.records import Department, Entry
+from releasehall.model.urls import Urls
+from releasehall.read.schema import Context, Invalid
+
+_SEGMENT = re.compile(r"[\w~-][\w.~-]*")  # no "." or ".." segments, no hidden files; \w takes Chinese
+_PAGE_ENDINGS = (".html", ".htm", ".shtml")  # a redirect page is HTML: a static server must serve it as such
+
+
+def alias_path(value: Any, ctx: Context) -> str:
+    """站内旧网址 path in the hall (`/dept/releases/old/`, `….html`; see README "Aliases")
+
+    A schema parser: a normalized root-relative path ending in `/` or `.html`, nothing that could leave the
+    output folder."""
+    if not isinstance(value, str):
+        raise Invalid("别名应为以 / 开头的站内路径", "an alias is a path starting with /")
+    path = value.strip()
+    segments = path.split("/")
+    last = segments[-1]
+    ok = (len(segments) >= 2 and segments[0] == "" and all(_SEGMENT.fullmatch(s) for s in segments[1:-1])
+          and ((last == "" and len(segments) > 2)
+               or (_SEGMENT.fullmatch(last) is not None and last.lower().endswith(_PAGE_ENDINGS))))
+    if not ok:
+        raise Invalid(
+            f"别名 “{value}” 无效：应是以 / 开头、以 / 或 .html 结尾的站内旧网址（如 /police/releases/old-slug/），"
+            "不含域名、?、#、%、反斜杠、空段、“.” 或 “..”",
+            f"alias '{value}' is not valid: write the old path inside the hall, starting with / and ending with / "
+            "or .html (e.g. /police/releases/old-slug/), without a domain, ?, #, %, backslashes, empty, '.' or '..' "
+            "segments",
+        )
+    return path
+
+
+def first_folder(path: str) -> str:
+    """The top-level folder an alias path lies in ("" for a file at the top)."""
+    segments = path.split("/")
+    return segments[1] if len(segments) > 2 else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Alias:
+    """One redirect page: the old URL, the URL it moved to and the title of what is there now."""
+
+    url: str
+    target: str
+    title: str
+
+
+def check_aliases(urls: Urls, departments: Mapping[str, Department], every: Sequence[Entry],
+                  published: Collection[str], owners: dict[str, str], reserved: Collection[str],
+                  report: Report) -> tuple[Alias, ...]:
+    """The redirect pages of the published entries and of the departments, every alias checked against who
+    may claim its folder and against `owners` (output path -> source path: every page and file the build
+    makes from content). Aliases of unpublished entries are checked too, so that publishing them later cannot
+    break the build, but make no page."""
+    claimed: dict[str, str] = {dept: dept for dept in departments}  # folder -> department that owns it
+    made: list[Alias] = []
+
+    def error(rel: str, line: int, path: str, zh: str, en: str) -> None:
+        report.error(rel, line, f"别名 {path}：{zh}", f"alias {path}: {en}")
+
+    def claim(path: str, rel: str, line: int) -> bool:
+        out = urls.output_path(urls.alias(path))
+        other = owners.get(out)
+        if other is not None:
+            error(rel, line, path, f"与 {other} 的网址相同，请删去或改写这个别名",
+                  f"it is the same URL as {other}'s; remove or change the alias")
+            return False
+        owners[out] = rel
+        return True
+
+    for dept in departments.values():
+        for index, path in enumerate(dept.aliases):
+            line = dept.lines.get(("aliases", index), dept.lines.get(("aliases",), 1))
+            folder = first_folder(path)
+            if path != f"/{folder}/":
+                error(dept.rel, line, path, "部门的别名只能是一个目录（如 /old-name/，即部门原来的目录名）",
+                      "a department's alias is one folder (e.g. /old-name/, the department's former id)")
+            elif folder in reserved:
+                error(dept.rel, line, path, f"/{folder}/ 是发布厅自身的路径", f"/{folder}/ is one of the hall's own paths")
+            elif folder in claimed:
+                owner = claimed[folder]
+                error(dept.rel, line, path, f"目录 /{folder}/ 已属于部门 {owner}（{departments[owner].rel}）",
+                      f"the folder /{folder}/ belongs to department '{owner}' ({departments[owner].rel})")
+            elif claim(path, dept.rel, line):
+                claimed[folder] = dept.id
+                made.append(Alias(urls.alias(path), urls.department(dept.id), dept.name))
+
+    for entry in sorted(every, key=lambda e: e.rel):
+        for index, path in enumerate(entry.aliases):
+            line = entry.lines.get(("aliases", index), entry.lines.get(("aliases",), 1))
+            folder = first_folder(path)
+            if entry.dept:
+                if claimed.get(folder) != entry.dept:
+                    error(entry.rel, line, path,
+                          f"只能使用本部门目录 /{entry.dept}/ 下的网址（或本部门 department.yaml 的别名目录），"
+                          "不能占用其他部门或发布厅的网址",
+                          f"it must lie in the department's own folder /{entry.dept}/ (or a folder its "
+                          "department.yaml claims as an alias), not in another department's or the hall's")
+                    continue
+            elif folder in claimed or path.split("/")[1] in (*reserved, "index.html"):
+                error(entry.rel, line, path, "独立页面的别名不能位于部门目录或发布厅自身的路径下",
+                      "a standalone page's alias cannot lie in a department's folder or the hall's own paths")
+                continue
+            if claim(path, entry.rel, line) and entry.id in published:
+                made.append(Alias(urls.alias(path), urls.entry(entry), entry.title))
+    return tuple(sorted(made, key=lambda a: a.url))

@@ -1,0 +1,655 @@
+"""content/ -> model records. Walks the folders, validates every file, collects every error.
+
+Only this module knows the front-matter tables of the SPEC; it produces `Content`, every
+record of the hall, published or not (drafts and future items are filtered by `index`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import partial
+from pathlib import Path
+from typing import Any, TypeVar
+
+from releasehall.content.aliases import alias_path
+from releasehall.content.privacy import check_name, check_source, published_numbers, unpublished
+from releasehall.content.slugs import slugify
+from releasehall.errors import Problem, Report, did_you_mean
+from releasehall.model import documents
+from releasehall.model.records import (
+    CATEGORIES,
+    COMPLEXITIES,
+    KINDS,
+    LEVELS,
+    SATISFACTIONS,
+    Asset,
+    Attachment,
+    Change,
+    Department,
+    DocumentMeta,
+    Finding,
+    Page,
+    Pause,
+    Question,
+    Release,
+    Spokesperson,
+    Transfer,
+)
+from releasehall.model.urls import PAGES, RESERVED
+from releasehall.parallel import fork_map
+from releasehall.read import filetypes
+from releasehall.read import schema as s
+from releasehall.read.sources import Document, read_text, read_yaml_file, split_front_matter
+from releasehall.read.symlinks import refused, walk
+from releasehall.settings.site import Settings
+
+CONTENT = "content"
+
+DEPARTMENT_SCHEMA: s.Schema = {
+    "name": s.Field(s.text, required=True),
+    "short_name": s.Field(s.text, default=""),
+    "parent": s.Field(s.slug),
+    "level": s.Field(s.one_of(*LEVELS)),
+    "order": s.Field(s.integer, default=0),
+    "description": s.Field(s.text, default=""),
+    "spokesperson": s.Field(nested={
+        "name": s.Field(s.text, required=True),
+        "title": s.Field(s.text, default=""),
+        "email": s.Field(s.text, default=""),
+        "phone": s.Field(s.text, default=""),
+    }),
+    "accounts": s.Field(s.text_map, default=()),
+    "maintainers": s.Field(s.list_of(s.code_host_handle), default=()),
+    "aliases": s.Field(s.list_of(alias_path), default=()),
+}
+
+_COMMON: s.Schema = {
+    "title": s.Field(s.text, required=True),
+    "topics": s.Field(s.words, default=()),
+    "related": s.Field(s.list_of(s.text), default=()),
+    "draft": s.Field(s.boolean, default=False),
+    "toc": s.Field(s.boolean),
+    "attachments": s.Field(nested={
+        "file": s.Field(s.text, required=True),
+        "title": s.Field(s.text, default=""),
+    }, many=True, default=()),
+    "aliases": s.Field(s.list_of(alias_path), default=()),
+}
+
+DOCUMENT_SCHEMA: s.Schema = {
+    "number": s.Field(s.text, required=True),
+    "index": s.Field(s.text, default=""),
+    "issuer": s.Field(s.text, default=""),
+    "written": s.Field(s.date_time),
+    "effective": s.Field(s.date_time),
+    "repealed": s.Field(s.date_time),
+    "replaced_by": s.Field(s.text, default=""),
+}
+
+RELEASE_SCHEMA: s.Schema = {
+    **_COMMON,
+    "date": s.Field(s.date_time, required=True),
+    "kind": s.Field(s.one_of(*KINDS), default="news"),
+    "claim": s.Field(s.text, default=""),
+    "with": s.Field(s.list_of(s.slug), default=()),
+    "summary": s.Field(s.text, default=""),
+    "pinned": s.Field(s.date_or_bool, default=False),
+    "expires": s.Field(s.date_time),
+    "updated": s.Field(s.date_time),
+    "changes": s.Field(nested={
+        "date": s.Field(s.date_time, required=True),
+        "note": s.Field(s.text, required=True),
+    }, many=True, default=()),
+    "document": s.Field(nested=DOCUMENT_SCHEMA),
+    "interprets": s.Field(s.list_of(s.text), default=()),
+}
+
+QUESTION_SCHEMA: s.Schema = {
+    **_COMMON,
+    "asked": s.Field(s.date_time, required=True),
+    "question": s.Field(s.text, required=True),
+    "asker": s.Field(s.text, default=""),
+    "channel": s.Field(s.text, default=""),
+    "category": s.Field(s.one_of(*CATEGORIES), default="consultation"),
+    "complexity": s.Field(s.one_of(*COMPLEXITIES), default="normal"),
+    "replied": s.Field(s.date_time),
+    "promised": s.Field(s.date_time),
+    "resolved": s.Field(s.date_time),
+    "satisfaction": s.Field(s.one_of(*SATISFACTIONS)),
+    "transfers": s.Field(nested={
+        "from": s.Field(s.slug, required=True),
+        "to": s.Field(s.slug, required=True),
+        "date": s.Field(s.date_time, required=True),
+        "note": s.Field(s.text, default=""),
+    }, many=True, default=()),
+    "paused": s.Field(nested={
+        "from": s.Field(s.date_time, required=True),
+        "to": s.Field(s.date_time),
+        "note": s.Field(s.text, default=""),
+    }, many=True, default=()),
+    "withdrawn": s.Field(s.date_time),
+}
+
+PAGE_SCHEMA: s.Schema = {
+    "title": s.Field(s.text, required=True),
+    "summary": s.Field(s.text, default=""),
+    "order": s.Field(s.integer, default=0),
+    "draft": s.Field(s.boolean, default=False),
+    "aliases": s.Field(s.list_of(alias_path), default=()),
+    "toc": s.Field(s.boolean),
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    """Everything under content/, valid or not yet published."""
+
+    departments: dict[str, Department]
+    releases: tuple[Release, ...]
+    questions: tuple[Question, ...]
+    pages: tuple[Page, ...]
+    assets: tuple[Asset, ...]
+
+
+# source path -> (digest of its bytes, the record or None, the problems found reading it). By content,
+# not modification time: a fresh checkout gives every file a new time but the same bytes.
+SourceEntry = tuple[str, Any, list[Problem]]
+SourceCache = dict[str, SourceEntry]
+
+
+def source_digest(path: Path) -> str | None:
+    """What recognizes a source: a digest of its bytes (None: it cannot be read now)."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def source_entry(path: Path, record: Any, problems: list[Problem] | None = None) -> SourceEntry | None:
+    """The cache entry for `record`, read from `path` just now (serve's quick path keeps its own reads)."""
+    digest = source_digest(path)
+    return None if digest is None else (digest, record, problems or [])
+
+
+T = TypeVar("T")
+
+
+PARALLEL_FROM = 1000  # below this many changed sources a second process costs more than it saves
+
+
+def _parse_alone(parse: Callable[[Report], T | None]) -> tuple[T | None, list[Problem]]:
+    found = Report()
+    return parse(found), found.problems
+
+
+@dataclass(slots=True)
+class _Reader:
+    """Reads each file once per change: a file whose bytes are unchanged reuses its cached record.
+
+    `read` parses at once; `defer` queues the parse for `settle`, which parses every queued
+    source (on both cores when there are many) and gives the records in the order queued.
+    """
+
+    report: Report
+    old: SourceCache
+    new: SourceCache = field(default_factory=dict)
+    _queued: list[tuple[str, str | None, Any]] = field(default_factory=list)
+
+    def read(self, path: Path, rel: str, parse: Callable[[Report], T | None]) -> T | None:
+        digest, hit = self._cached(path, rel)
+        if digest is None:
+            return parse(self.report)
+        if hit is not None:
+            return hit[1]  # type: ignore[no-any-return]
+        record, problems = _parse_alone(parse)
+        self._keep(rel, digest, record, problems)
+        return record
+
+    def defer(self, path: Path, rel: str, parse: Callable[[Report], Any]) -> None:
+        digest, hit = self._cached(path, rel)
+        if digest is None:
+            self._queued.append((rel, None, parse(self.report)))
+        elif hit is not None:
+            self._queued.append((rel, None, hit[1]))
+        else:
+            self._queued.append((rel, digest, partial(_parse_alone, parse)))
+
+    def _cached(self, path: Path, rel: str) -> tuple[str | None, SourceEntry | None]:
+        """The file's digest (None: it vanished since the folder was listed) and its cache entry, if fresh.
+
+        A fresh entry is reused whatever it holds, a file that could not be read included.
+        """
+        digest = source_digest(path)
+        if digest is None:
+            return None, None
+        hit = self.old.get(rel)
+        if hit is None or hit[0] != digest:
+            return digest, None
+        self._keep(rel, *hit)
+        return digest, hit
+
+    def _keep(self, rel: str, digest: str, record: Any, problems: list[Problem]) -> None:
+        self.new[rel] = (digest, record, problems)
+        self.report.extend(problems)
+
+    def settle(self) -> list[Any]:
+        """The records of everything queued since the last settle, in order (None where unreadable)."""
+        queued, self._queued = self._queued, []
+        todo = [index for index, (_rel, digest, _what) in enumerate(queued) if digest is not None]
+        records = [what for _rel, _digest, what in queued]
+        for index, (record, problems) in fork_map([queued[i][2] for i in todo], parallel_from=PARALLEL_FROM):
+            rel, digest, _parse = queued[todo[index]]
+            assert digest is not None
+            self._keep(rel, digest, record, problems)
+            records[todo[index]] = record
+        return records
+
+
+def load_content(settings: Settings, report: Report, cache: SourceCache | None = None
+                 ) -> tuple[Content, SourceCache]:
+    """Every record under content/, and the cache for the next build."""
+    reader = _Reader(report, cache or {})
+    root = settings.root / CONTENT
+    ctx = s.Context(settings.tz)
+    departments: dict[str, Department] = {}
+    releases: list[Release] = []
+    questions: list[Question] = []
+    pages: list[Page] = []
+    assets: list[Asset] = []
+    if not root.is_dir() or refused(root, settings.root, CONTENT, report):
+        if not root.is_dir():
+            report.error(CONTENT, 1, "找不到 content 目录", "the content/ folder is missing")
+        return Content({}, (), (), (), ()), {}
+    for folder in sorted(p for p in root.iterdir() if not p.name.startswith(".")):
+        rel_folder = f"{CONTENT}/{folder.name}"
+        if not folder.is_dir() or refused(folder, settings.root, rel_folder, report):
+            continue
+        if folder.name == PAGES:
+            _load_pages(folder, rel_folder, ctx, reader, assets)
+            continue
+        yaml_path = folder / "department.yaml"
+        yaml_rel = f"{rel_folder}/department.yaml"
+        if yaml_path.is_symlink() and refused(yaml_path, folder, yaml_rel, report, rel_folder):
+            continue
+        if yaml_path.is_file():
+            department = reader.read(yaml_path, yaml_rel, partial(_load_department, folder, rel_folder, ctx))
+        else:
+            department = _load_department(folder, rel_folder, ctx, report)
+        if department is None:
+            continue
+        departments[department.id] = department
+        _load_items(folder, rel_folder, department.id, ctx, reader, assets)
+    for record in reader.settle():
+        if isinstance(record, Release):
+            releases.append(record)
+        elif isinstance(record, Question):
+            questions.append(record)
+        elif isinstance(record, Page):
+            pages.append(record)
+    _check_departments(departments, report)
+    _check_references(departments, releases, questions, report)
+    sources: list[Release | Question | Page | Department] = [*departments.values(), *releases, *questions, *pages]
+    for record in [*sources, *assets]:
+        report_personal_data(record, settings, departments, report)
+    content = Content(departments, tuple(releases), tuple(questions), tuple(pages), tuple(assets))
+    return content, reader.new
+
+
+def _load_department(folder: Path, rel_folder: str, ctx: s.Context, report: Report) -> Department | None:
+    dept_id = folder.name
+    rel = f"{rel_folder}/department.yaml"
+    ok = True
+    if not s.SLUG_RE.fullmatch(dept_id):
+        report.error(rel, 1, f"部门目录名 “{dept_id}” 无效：只能用小写字母、数字和连字符，请重命名目录",
+                     f"department folder '{dept_id}' is not a valid id: use a-z, 0-9 and '-'; rename the folder")
+        ok = False
+    elif dept_id in RESERVED:
+        report.error(rel, 1, f"部门目录名 “{dept_id}” 与发布厅自身的路径冲突，请换一个名字",
+                     f"department folder '{dept_id}' collides with the hall's own path /{dept_id}/; rename it")
+        ok = False
+    path = folder / "department.yaml"
+    if not path.is_file():
+        report.error(rel, 1, "缺少 department.yaml：每个部门目录都需要写明部门名称 name",
+                     "department.yaml is missing: every department folder needs one with its name")
+        return None
+    loaded = read_yaml_file(path, rel, report)
+    if loaded is None:
+        return None
+    data, lines = loaded
+    values = s.check(data, DEPARTMENT_SCHEMA, lines, rel, report, ctx)
+    if values is None or not ok:
+        return None
+    speaker = values["spokesperson"]
+    return Department(
+        id=dept_id, rel=rel, name=values["name"], short_name=values["short_name"],
+        parent=values["parent"], level=values["level"], order=values["order"],
+        description=values["description"],
+        spokesperson=Spokesperson(**speaker) if speaker else None,
+        accounts=values["accounts"], maintainers=values["maintainers"], lines=lines, aliases=values["aliases"],
+    )
+
+
+def _document(path: Path, rel: str, report: Report) -> Document | None:
+    text = read_text(path, rel, report)
+    if text is None:
+        return None
+    return split_front_matter(text, rel, report)
+
+
+def _slug_for(path: Path, rel: str, report: Report) -> str | None:
+    slug = slugify(path.stem)
+    if not slug:
+        report.error(rel, 1, f"无法从文件名 “{path.name}” 生成网址，请改用字母、数字或汉字命名",
+                     f"cannot make a URL from the file name '{path.name}'; rename it with letters, digits or Chinese")
+        return None
+    return slug
+
+
+def _load_items(folder: Path, rel_folder: str, dept: str, ctx: s.Context, reader: _Reader,
+                assets: list[Asset]) -> None:
+    """A department's files; its editors' links may not lead out of its folder."""
+    report = reader.report
+    for path, inner in walk(folder, folder, rel_folder, report, rel_folder):
+        rel = f"{rel_folder}/{'/'.join(inner)}"
+        if inner[-1].lower().endswith(".md"):
+            load = _item_loader(inner)
+            if load is not None:
+                reader.defer(path, rel, partial(load, path, rel, dept, ctx))
+            else:
+                report.error(rel, 1, "Markdown 文件位置不对：发布放在 releases/，留言回复放在 qa/",
+                             "Markdown file in the wrong place: releases go in releases/, questions in qa/")
+        elif inner != ("department.yaml",):
+            _add_asset(path, rel, assets, report)
+
+
+def _add_asset(path: Path, rel: str, assets: list[Asset], report: Report) -> None:
+    """A file an editor put beside the Markdown: published only when its type is on `filetypes`' list and its
+    content is not a page in disguise."""
+    refused = filetypes.refusal(rel)
+    if refused is None:
+        try:
+            with open(path, "rb") as stream:
+                refused = filetypes.markup_refusal(rel, stream.read(filetypes.SNIFF_BYTES))
+        except OSError:
+            refused = None  # an unreadable file is reported where it is used
+    if refused is not None:
+        report.error(rel, 1, *refused)
+        return
+    assets.append(Asset(rel.removeprefix(f"{CONTENT}/")))
+
+
+_ItemLoader = Callable[[Path, str, str, s.Context, Report], Release | Question | None]
+
+
+def _item_loader(inner: tuple[str, ...]) -> _ItemLoader | None:
+    """How to read a Markdown file at `inner` below its department folder: releases/x.md or qa/x.md."""
+    if len(inner) != 2 or not inner[1].lower().endswith(".md"):
+        return None
+    return {"releases": _load_release, "qa": _load_question}.get(inner[0])
+
+
+def _front(path: Path, rel: str, schema: s.Schema, ctx: s.Context, report: Report
+           ) -> tuple[Document, dict[str, Any], str] | None:
+    """A Markdown source's document, its checked front matter and its slug; None after reporting."""
+    doc = _document(path, rel, report)
+    slug = _slug_for(path, rel, report)
+    if doc is None or slug is None:
+        return None
+    values = s.check(doc.data, schema, doc.lines, rel, report, ctx)
+    return None if values is None else (doc, values, slug)
+
+
+def _load_release(path: Path, rel: str, dept: str, ctx: s.Context, report: Report) -> Release | None:
+    front = _front(path, rel, RELEASE_SCHEMA, ctx, report)
+    if front is None:
+        return None
+    doc, v, slug = front
+    if v["kind"] == "rumor" and not v["claim"]:
+        report.error(rel, doc.lines.get(("kind",), 1), "辟谣（rumor）必须用 claim 写明被辟谣的说法",
+                     "a rumor refutation needs 'claim': the rumor being refuted")
+        return None
+    if v["interprets"] and v["kind"] != "policy":
+        report.error(rel, doc.lines.get(("interprets",), 1),
+                     "只有政策解读（kind: policy）才能用 interprets 指明所解读的文件；请改 kind 或删去 interprets",
+                     "only a policy explainer (kind: policy) may name the documents it explains in 'interprets'; "
+                     "change 'kind' or remove 'interprets'")
+        return None
+    ok, document = _document_of(v, doc, rel, report)
+    if not ok:
+        return None
+    return Release(
+        id=f"{dept}/releases/{slug}", dept=dept, slug=slug, rel=rel, title=v["title"], date=v["date"],
+        kind=v["kind"], claim=v["claim"], topics=_unique(v["topics"]),
+        co_publishers=tuple(d for d in _unique(v["with"]) if d != dept), summary=v["summary"],
+        related=v["related"], pinned=v["pinned"], expires=v["expires"], updated=v["updated"],
+        changes=tuple(Change(c["date"], c["note"]) for c in v["changes"]), draft=v["draft"],
+        body=doc.body, body_line=doc.body_line, lines=doc.lines, front_digest=doc.front_digest,
+        document=document, interprets=_unique(v["interprets"]), aliases=_unique(v["aliases"]),
+        personal=check_source(doc.data, doc.lines, doc.body, doc.body_line),
+        toc=v["toc"], attachments=_attachments(v, doc),
+    )
+
+
+def _document_of(v: dict[str, Any], doc: Document, rel: str, report: Report) -> tuple[bool, DocumentMeta | None]:
+    """The release's `document` metadata checked on its own (the number's form, the dates' order): whether
+    it is fine, and the metadata (None when there is none)."""
+    values = v["document"]
+    if values is None:
+        return True, None
+    problem = documents.number_problem(values["number"])
+    line = doc.lines.get(("document", "number"), 1)
+    ok = True
+    if problem is not None:
+        warning, zh, en = problem
+        (report.warn if warning else report.error)(rel, line, zh, en)
+        ok = warning
+    dates = {"date": v["date"], **{k: values[k] for k in ("written", "effective", "repealed")}}
+    for later, earlier in documents.DATE_ORDER:
+        if dates[later] is not None and dates[earlier] is not None and dates[later] < dates[earlier]:
+            at = ("date",) if later == "date" else ("document", later)
+            report.error(rel, doc.lines.get(at, 1), f"{later} 早于 {earlier}，请核对日期（成文 ≤ 发布、施行 ≤ 废止）",
+                         f"'{later}' is before '{earlier}'; check the dates (written <= date, effective <= repealed)")
+            ok = False
+    if values["replaced_by"] and values["repealed"] is None:
+        report.warn(rel, doc.lines.get(("document", "replaced_by"), 1),
+                    "写了 replaced_by 但没有废止日期 repealed：文件仍显示为有效，请补上 repealed",
+                    "'replaced_by' is set but 'repealed' is not: the document still shows as in force; add 'repealed'")
+    return ok, DocumentMeta(number=values["number"], index=values["index"], issuer=values["issuer"],
+                            written=values["written"], effective=values["effective"] or v["date"],
+                            repealed=values["repealed"], replaced_by=values["replaced_by"])
+
+
+def _attachments(values: dict[str, Any], doc: Document) -> tuple[Attachment, ...]:
+    return tuple(Attachment(a["file"], a["title"], doc.lines.get(("attachments", index, "file"), 1))
+                 for index, a in enumerate(values["attachments"]))
+
+
+def _load_question(path: Path, rel: str, dept: str, ctx: s.Context, report: Report) -> Question | None:
+    front = _front(path, rel, QUESTION_SCHEMA, ctx, report)
+    if front is None:
+        return None
+    doc, v, slug = front
+    ok = True
+    has_body = bool(doc.body.strip())
+    if v["withdrawn"] is not None and (has_body or v["replied"] is not None):
+        report.error(rel, doc.lines[("withdrawn",)], "已撤回（withdrawn）的留言不能有答复：请删去答复正文和 replied，或删去 withdrawn",
+                     "a withdrawn question cannot have a reply: remove the reply body and 'replied', or remove "
+                     "'withdrawn'")
+        ok = False
+    elif has_body and v["replied"] is None:
+        first = doc.body_line + next(i for i, line in enumerate(doc.body.split("\n")) if line.strip())
+        report.error(rel, first, "正文（答复）已写但缺少 replied：请写明答复发布时间",
+                     "the body (the reply) is written but 'replied' is missing: add when it was published")
+        ok = False
+    if not has_body and v["replied"] is not None:
+        report.error(rel, doc.lines[("replied",)], "写了 replied 但正文（答复）为空：请在文件头之后写答复",
+                     "'replied' is set but the body (the reply) is empty: write the reply after the front matter")
+        ok = False
+    ok &= _check_pauses(doc, v, rel, ctx, report)
+    for key in ("replied", "resolved", "withdrawn"):
+        if v[key] is not None and v[key] < v["asked"]:
+            report.error(rel, doc.lines[(key,)], f"{key} 早于留言时间 asked，请核对日期",
+                         f"'{key}' is before 'asked'; check the dates")
+            ok = False
+    if not ok:
+        return None
+    return Question(
+        id=f"{dept}/qa/{slug}", dept=dept, slug=slug, rel=rel, title=v["title"], asked=v["asked"],
+        question=v["question"], asker=v["asker"], channel=v["channel"], category=v["category"],
+        complexity=v["complexity"], replied=v["replied"], promised=v["promised"], resolved=v["resolved"],
+        satisfaction=v["satisfaction"],
+        transfers=tuple(Transfer(t["from"], t["to"], t["date"], t["note"]) for t in v["transfers"]),
+        topics=_unique(v["topics"]), related=v["related"], draft=v["draft"], body=doc.body,
+        body_line=doc.body_line, lines=doc.lines, front_digest=doc.front_digest, aliases=_unique(v["aliases"]),
+        paused=tuple(Pause(p["from"], p["to"], p["note"]) for p in v["paused"]), withdrawn=v["withdrawn"],
+        personal=check_source(doc.data, doc.lines, doc.body, doc.body_line),
+        toc=v["toc"], attachments=_attachments(v, doc),
+    )
+
+
+def _check_pauses(doc: Document, values: dict[str, Any], rel: str, ctx: s.Context, report: Report) -> bool:
+    """Each pause starts on or after the day asked and ends on or after it starts; no two share a day."""
+    ok = True
+    asked = values["asked"].astimezone(ctx.tz).date()
+    spans = []
+    for index, pause in enumerate(values["paused"]):
+        start = pause["from"].astimezone(ctx.tz).date()
+        end = pause["to"].astimezone(ctx.tz).date() if pause["to"] is not None else None
+        if start < asked:
+            report.error(rel, doc.lines[("paused", index, "from")],
+                         f"暂停计时的开始日期 {start} 早于留言日期 {asked}，请核对日期",
+                         f"the pause starts on {start}, before the question was asked ({asked}); check the dates")
+            ok = False
+        if end is not None and end < start:
+            report.error(rel, doc.lines[("paused", index, "to")],
+                         f"暂停计时的结束日期 {end} 早于开始日期 {start}，请核对日期",
+                         f"the pause ends on {end}, before it starts ({start}); check the dates")
+            ok = False
+            continue
+        spans.append((start, end, index))
+    spans.sort(key=lambda span: (span[0], span[2]))
+    for (start, end, index), (next_start, _next_end, next_index) in itertools.pairwise(spans):
+        if end is None or next_start <= end:
+            until = "今日" if end is None else str(end)
+            report.error(rel, doc.lines[("paused", max(index, next_index), "from")],
+                         f"暂停计时的时段重叠：{next_start} 起的时段与 {start}–{until} 的时段重叠，请合并为一个时段",
+                         f"pauses overlap: the one from {next_start} overlaps the one from {start} to "
+                         f"{'now' if end is None else end}; merge them into one")
+            ok = False
+    return ok
+
+
+def _load_pages(folder: Path, rel_folder: str, ctx: s.Context, reader: _Reader, assets: list[Asset]) -> None:
+    report = reader.report
+    for path, inner in walk(folder, folder, rel_folder, report, rel_folder):
+        rel = f"{rel_folder}/{'/'.join(inner)}"
+        if not inner[-1].lower().endswith(".md"):
+            _add_asset(path, rel, assets, report)
+            continue
+        if len(inner) > 1:
+            report.error(rel, 1, "独立页面请直接放在 content/pages/ 下", "put standalone pages directly in content/pages/")
+            continue
+        reader.defer(path, rel, partial(_load_page, path, rel, ctx))
+
+
+def _load_page(path: Path, rel: str, ctx: s.Context, report: Report) -> Page | None:
+    front = _front(path, rel, PAGE_SCHEMA, ctx, report)
+    if front is None:
+        return None
+    doc, v, slug = front
+    if slug in RESERVED:
+        report.error(rel, 1, f"页面名 “{slug}” 与发布厅自身的路径冲突，请重命名文件",
+                     f"page name '{slug}' collides with the hall's own path /{slug}/; rename the file")
+        return None
+    return Page(id=f"pages/{slug}", slug=slug, rel=rel, title=v["title"], summary=v["summary"],
+                order=v["order"], draft=v["draft"], body=doc.body, body_line=doc.body_line, lines=doc.lines,
+                front_digest=doc.front_digest, aliases=_unique(v["aliases"]), toc=v["toc"],
+                personal=check_source(doc.data, doc.lines, doc.body, doc.body_line))
+
+
+def load_source(settings: Settings, rel: str, report: Report) -> Release | Question | Page | None:
+    """One Markdown item or page re-read on its own (serve's quick path), exactly as `load_content` reads it."""
+    parts = rel.split("/")
+    path = settings.root / rel
+    ctx = s.Context(settings.tz)
+    load = _item_loader(tuple(parts[2:])) if len(parts) == 4 and parts[0] == CONTENT and parts[1] != PAGES else None
+    if load is not None:
+        return load(path, rel, parts[1], ctx, report)
+    if len(parts) == 3 and parts[:2] == [CONTENT, PAGES] and parts[2].lower().endswith(".md"):
+        return _load_page(path, rel, ctx, report)
+    return None
+
+
+def report_personal_data(record: Release | Question | Page | Department | Asset, settings: Settings,
+                         departments: Mapping[str, Department], report: Report) -> None:
+    """Errors for the unmasked numbers in a source, leaving out the hall's own published numbers (every
+    department's `spokesperson.phone` and the footer's `contact`), which may change without the source changing.
+    A department's published texts are its name, short name, description, spokesperson's name, title and email and
+    accounts. Every source's file name is checked too (it becomes a URL)."""
+    rel = f"{CONTENT}/{record.rel}" if isinstance(record, Asset) else record.rel
+    if isinstance(record, Asset):
+        found: tuple[Finding, ...] = ()
+    elif isinstance(record, Department):
+        speaker = record.spokesperson
+        texts = {"name": record.name, "short_name": record.short_name, "description": record.description,
+                 "spokesperson": {"name": speaker.name, "title": speaker.title, "email": speaker.email}
+                 if speaker else {},
+                 "accounts": dict(record.accounts)}
+        found = check_source(texts, record.lines, "", 1)
+    else:
+        found = record.personal
+    found = (*check_name(rel), *found)
+    if not found:
+        return
+    own = published_numbers([settings.footer.contact,
+                             *(d.spokesperson.phone for d in departments.values() if d.spokesperson)])
+    for finding in unpublished(found, own):
+        report.error(rel, finding.line, finding.zh, finding.en)
+
+
+def _check_departments(departments: dict[str, Department], report: Report) -> None:
+    for dept in departments.values():
+        if dept.parent is None:
+            continue
+        if dept.parent not in departments:
+            _unknown(dept.rel, dept.lines[("parent",)], "parent", dept.parent, departments, report)
+            continue
+        seen = [dept.id]
+        current: str | None = dept.parent
+        while current is not None and current in departments:
+            if current in seen:
+                chain = " → ".join([*seen, current])
+                report.error(dept.rel, dept.lines[("parent",)], f"上级部门形成循环：{chain}，请修改 parent",
+                             f"parent departments form a cycle: {chain}; fix 'parent'")
+                break
+            seen.append(current)
+            current = departments[current].parent
+
+
+def _unknown(rel: str, line: int, key: str, value: str, departments: dict[str, Department], report: Report) -> None:
+    zh_hint, en_hint = did_you_mean(value, departments)
+    report.error(rel, line, f"{key}：没有名为 “{value}” 的部门（content/ 下没有该目录）{zh_hint}",
+                 f"'{key}': no department '{value}' (no such folder under content/){en_hint}")
+
+
+def _check_references(departments: dict[str, Department], releases: list[Release],
+                      questions: list[Question], report: Report) -> None:
+    for release in releases:
+        for index, dept in enumerate(release.co_publishers):
+            if dept not in departments:
+                line = release.lines.get(("with", index), release.lines.get(("with",), 1))
+                _unknown(release.rel, line, "with", dept, departments, report)
+    for question in questions:
+        for index, transfer in enumerate(question.transfers):
+            for key, dept in (("from", transfer.source), ("to", transfer.target)):
+                if dept not in departments:
+                    _unknown(question.rel, question.lines[("transfers", index, key)], f"transfers.{key}",
+                             dept, departments, report)
+
+
+def _unique(values: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(values))

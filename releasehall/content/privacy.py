@@ -1,0 +1,221 @@
+"""Personal data that must be masked before anything is published: mobile numbers, ID-card numbers, landlines
+with an area code, bank-card numbers.
+
+Each line is normalized the way a reader's eye (or a browser) would join it before matching:
+HTML comments and tags removed, character references and percent-escapes decoded (`&#49;`,
+`%31`), NFKC (full-width digits, `Ｘ`, the ideographic space), combining and invisible marks
+dropped (keycaps `1️⃣`, underlines), every digit of any script and Chinese numerals (一三八,
+壹叁捌) read as digits, then every separator between two digits dropped (spaces, dots, dashes,
+brackets, slashes, commas and 、。 — but not a thousands separator —, Markdown emphasis `**`,
+zero-width characters). The values inside tags (`<a href="tel:…">`, `?phone=…`, `alt`,
+`title`) are read too, and so are the lines of one paragraph joined (a number broken over
+two lines, or a comment or tag spanning them). A masked number (`138****1234`,
+`110101********1234`) has too few digits left to match. A number the hall publishes itself
+(a department's `spokesperson.phone`, the footer's `contact`; the latter two without their
+area code only in front of an area code) is not personal data.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping
+from html import unescape
+from typing import Any
+from urllib.parse import unquote
+
+from releasehall.model.records import Finding
+
+_COMMENT = re.compile(r"<!--.*?(?:-->|$)", re.S)
+_TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+_ANNOTATION = re.compile(r"<(r[tp])\b[^<>]*>[^<]*(?:</\1\s*>)?", re.I)  # ruby text above a base: 1381234<rt>x</rt>5678
+# what may stand between two digits of one number: spaces, dots, dashes, brackets, slashes, commas, emphasis,
+# invisible marks; a comma only when the digits after it are not a thousands group (13,800,000,000 is an amount)
+_GAP = re.compile(r"(?<=\d)(?:[\s.·・\-‐‑‒–—―_*~`'\"/\\|:;=#、。()\[\]{}<>«»\u200b-\u200f\u2060-\u2064\ufeff\u00ad]"
+                  r"|,(?!\d{3}(?!\d)))+(?=\d)")
+_BRACKETED = re.compile(r"[(\[{]((?:(?:\+|00)?86)?0\d{2,3})[)\]}]")
+_DIGITS_AT_LEAST = re.compile(r"(?:[\d〇零一二三四五六七八九壹贰叁肆伍陆柒捌玖][^\d〇零一二三四五六七八九壹贰叁肆伍陆柒捌玖]*){7}")
+_ID_RE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+_MOBILE_RE = re.compile(r"(?<!\d)(?:(?:\+|00)?86)?(1[3-9]\d{9})(?!\d)")
+_LANDLINE_RE = re.compile(r"(?<!\d)(?:(?:\+|00)?86)?(0(?:10|2\d|[3-9]\d{2})\d{7,8})(?!\d)")
+_AREA_CODE = re.compile(r"0(?:10|2\d|[3-9]\d{2})")
+_NUMERALS = str.maketrans("〇零一二三四五六七八九壹贰叁肆伍陆柒捌玖", "00123456789123456789")
+_NUMERAL = re.compile("[〇零一二三四五六七八九壹贰叁肆伍陆柒捌玖]")
+_ATTRIBUTE = re.compile(r"""=\s*("[^"]*"|'[^']*'|[^\s"'=<>`]+)""")
+_MARKS = frozenset(("Mn", "Me", "Cf"))  # combining marks (keycaps, underlines), invisible format characters
+_CARD_RE = re.compile(r"(?<!\d)([3-69]\d{15,18})(?!\d)")
+_ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_ID_CHECK = "10X98765432"
+
+_MESSAGES = {
+    "id": ("含有未遮盖的身份证号码，请遮盖后再发布，例如 110101********1234",
+           "contains an unmasked ID-card number; mask it, e.g. 110101********1234"),
+    "mobile": ("含有未遮盖的手机号码，请遮盖后再发布，例如 138****1234",
+               "contains an unmasked mobile number; mask it, e.g. 138****1234"),
+    "landline": ("含有未遮盖的固定电话号码（不是本发布厅公布的号码），请遮盖后再发布，例如 0755-8800****",
+                 "contains an unmasked landline number (not one the hall publishes); mask it, e.g. 0755-8800****"),
+    "card": ("含有未遮盖的银行卡号，请遮盖后再发布，例如 6222 **** **** 1234",
+             "contains an unmasked bank-card number; mask it, e.g. 6222 **** **** 1234"),
+}
+
+
+def normalize(line: str) -> str:
+    """One line as the reader sees its digits: markup gone, references and percent-escapes decoded, NFKC, marks
+    dropped, digits of every script and Chinese numerals as ASCII digits, separators between digits dropped."""
+    return _digits_joined(_TAG.sub("", _COMMENT.sub("", line)))
+
+
+def _digits_joined(text: str, numerals: bool = False) -> str:
+    """`text` decoded, NFKC, marks dropped, digits of every script as ASCII (and Chinese numerals too when
+    `numerals`: read apart, since 第三 13812345678 would otherwise hide the number behind a 3), separators between
+    digits dropped."""
+    text = unicodedata.normalize("NFKC", unquote(unescape(text)))
+    text = "".join(ch for ch in text if unicodedata.category(ch) not in _MARKS)
+    text = "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() and not ch.isascii() else ch for ch in text)
+    return _GAP.sub("", text.translate(_NUMERALS) if numerals else text)
+
+
+def _attribute_values(line: str) -> str:
+    """The values written inside the tags of a line (`href="tel:…"`, `alt="…"`), one per line: a reader's browser
+    dials, shows or sends them too."""
+    values = [value.strip("\"'") for tag in _TAG.findall(_COMMENT.sub("", line))
+              for value in _ATTRIBUTE.findall(tag)]
+    return "\n".join(_digits_joined(value) for value in values)
+
+
+def digits(number: str) -> str:
+    """A published number as the digits a match gives (`0755-8800 0003` -> `075588000003`)."""
+    return "".join(ch for ch in unicodedata.normalize("NFKC", number) if ch.isdigit())
+
+
+def _valid_id(number: str) -> bool:
+    total = sum(int(digit) * weight for digit, weight in zip(number[:17], _ID_WEIGHTS, strict=True))
+    return _ID_CHECK[total % 11] == number[17].upper()
+
+
+def _luhn(number: str) -> bool:
+    total = 0
+    for index, digit in enumerate(reversed(number)):
+        value = int(digit) * (2 if index % 2 else 1)
+        total += value - 9 if value > 9 else value
+    return total % 10 == 0
+
+
+def _found_in(line: str) -> list[tuple[str, str]]:
+    """(kind, the number's digits) for each unmasked number in one line, each once."""
+    return list(dict.fromkeys(_each_found_in(line)))
+
+
+def _each_found_in(line: str) -> Iterator[tuple[str, str]]:
+    if not _DIGITS_AT_LEAST.search(unquote(unescape(line))):
+        return  # fewer than seven digits of any kind: nothing to find, skip the work
+    text = normalize(line)
+    if _NUMERAL.search(line):
+        text = f"{text}\n{_digits_joined(_TAG.sub('', _COMMENT.sub('', line)), numerals=True)}"
+    if "<" in line:
+        text = f"{text}\n{_attribute_values(line)}"
+        if _ANNOTATION.search(line):  # read the base text alone too: ruby annotations sit above it, not inside
+            text = f"{text}\n{_digits_joined(_TAG.sub('', _ANNOTATION.sub('', _COMMENT.sub('', line))))}"
+    ids = [m.group() for m in _ID_RE.finditer(text) if _valid_id(m.group())]
+    yield from (("id", number) for number in ids)
+    for match in _MOBILE_RE.finditer(text):
+        yield "mobile", match.group(1)
+    for match in _LANDLINE_RE.finditer(_BRACKETED.sub(r"\1", text)):
+        yield "landline", match.group(1)
+    for match in _CARD_RE.finditer(text):
+        number = match.group(1)
+        if _luhn(number) and not (len(number) == 18 and _valid_id(number)):
+            yield "card", number
+
+
+def find_personal_data(text: str, published: frozenset[str] = frozenset()) -> list[tuple[int, str, str]]:
+    """(line offset within text, zh, en) for each unmasked number in `text` that is not in `published` (digits)."""
+    return [(f.line, f.zh, f.en) for f in unpublished(_findings(text, 0, "", ""), published)]
+
+
+def _findings(text: str, first: int, zh_name: str, en_name: str) -> list[Finding]:
+    found = [(offset, kind, number) for offset, line in enumerate(text.split("\n"))
+             for kind, number in _found_in(line)]
+    found.extend(_across_lines(text.split("\n"), found))
+    return [Finding(first + offset, f"{zh_name}{_MESSAGES[kind][0]}", f"{en_name}{_MESSAGES[kind][1]}", number)
+            for offset, kind, number in sorted(found)]
+
+
+# a line that starts a Markdown block of its own (list item, quote, heading, table row, fence): not joined to the
+# line before it when a paragraph's lines are read together
+_BLOCK_START = re.compile(r"\s*(?:[-*+>#|]|\d+[.)]|```|~~~)")
+
+
+def _paragraphs(lines: list[str]) -> Iterator[tuple[int, int]]:
+    """(first, end) offsets of each run of two or more lines a reader sees as one paragraph."""
+    start = 0
+    for offset in range(1, len(lines) + 1):
+        joined = offset < len(lines) and lines[offset].strip() and lines[offset - 1].strip() and \
+            not _BLOCK_START.match(lines[offset]) and not lines[offset - 1].lstrip().startswith("|")
+        if not joined:
+            if offset - start > 1:
+                yield start, offset
+            start = offset
+
+
+def _across_lines(lines: list[str], single: list[tuple[int, str, str]]) -> Iterator[tuple[int, str, str]]:
+    """Numbers only visible with a paragraph's lines joined (a number broken over lines, a comment or tag spanning
+    them), each at the line where it starts; `single` are those found on one line."""
+    for start, end in _paragraphs(lines):
+        seen = {(kind, number) for offset, kind, number in single if start <= offset < end}
+        whole = set(_found_in("\n".join(lines[start:end]))) - seen
+        for kind, number in sorted(whole):
+            begin = start
+            while begin + 1 < end and (kind, number) in set(_found_in("\n".join(lines[begin + 1:end]))):
+                begin += 1
+            yield begin, kind, number
+
+
+def _strings(value: Any, path: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        yield path, str(value)
+    elif isinstance(value, Mapping):
+        for key, item in value.items():
+            yield from _strings(item, (*path, str(key)))
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from _strings(item, (*path, index))
+
+
+def check_source(data: Mapping[str, Any], lines: Mapping[tuple[Any, ...], int], body: str,
+                 body_line: int) -> tuple[Finding, ...]:
+    """Every unmasked number in every text of a source: each front-matter value (titles, questions, askers,
+    channels, topics, transfer notes, summaries, claims …, at any depth) and the body, at its line."""
+    found: list[Finding] = []
+    for path, value in _strings(data, ()):
+        start = lines.get(path, lines.get(path[:1], 1))
+        name = ".".join(str(part) for part in path)
+        # a block scalar (`question: |`) starts on the line after its key
+        first = start + 1 if "\n" in value.strip() else start
+        found.extend(_findings(value, first, f"{name} ", f"'{name}' "))
+    found.extend(_findings(body, body_line, "正文", "the body "))
+    return tuple(found)
+
+
+def check_name(rel: str) -> tuple[Finding, ...]:
+    """Every unmasked number in a source's or attachment's path under content/ (it becomes a URL), at line 1."""
+    return tuple(Finding(1, f"文件名{zh}", f"the file name {en}", number)
+                 for _line, zh, en, number in ((f.line, f.zh, f.en, f.number)
+                                               for f in _findings(rel.removeprefix("content/"), 0, "", "")))
+
+
+def unpublished(findings: Iterable[Finding], published: frozenset[str]) -> list[Finding]:
+    """The findings that are not one of the hall's own published numbers."""
+    return [f for f in findings if not any(f.number == own or _with_area_code(f.number, own) for own in published)]
+
+
+def _with_area_code(number: str, own: str) -> bool:
+    """`number` is `own` (a published landline written without its area code) with an area code in front."""
+    return len(own) >= 7 and number.endswith(own) and _AREA_CODE.fullmatch(number[:-len(own)]) is not None
+
+
+def published_numbers(numbers: Iterable[str]) -> frozenset[str]:
+    """The hall's own published numbers as digits (empty ones left out)."""
+    return frozenset(d for d in (digits(n) for n in numbers) if len(d) >= 5)

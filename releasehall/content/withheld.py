@@ -1,0 +1,35 @@
+"""What a build leaves out and why: drafts and items scheduled for later, as lines for `check`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from releasehall.content.load import Content
+from releasehall.model.records import Question, Release
+
+
+def held_back(content: Content, now: datetime, drafts: bool) -> list[str]:
+    """One line per reason an item is not published: scheduled for later (with the next date), drafts."""
+    lines: list[str] = []
+    for label_zh, label_en, entries in (("条发布", "release", content.releases), ("条留言", "question", content.questions)):
+        future = sorted(_date(e) for e in entries if not (e.draft and not drafts) and _date(e) > now)
+        if future:
+            shown = " ".join(f"{d:%Y-%m-%d %H:%M}" for d in future[:3]) + (" …" if len(future) > 3 else "")
+            plural = "s" if len(future) != 1 else ""
+            lines.append(f"{len(future)} {label_zh}定时发布，尚未到时间（下一条：{shown}）/ "
+                         f"{len(future)} {label_en}{plural} scheduled for later (next: {shown})")
+    if not drafts:
+        count = _drafts((*content.releases, *content.questions, *content.pages))
+        if count:
+            lines.append(f"{count} 篇草稿未发布（draft: true；用 --drafts 预览）/ "
+                         f"{count} draft{'s' if count != 1 else ''} not published (draft: true; preview with --drafts)")
+    return lines
+
+
+def _date(entry: Release | Question) -> datetime:
+    return entry.date if isinstance(entry, Release) else entry.asked
+
+
+def _drafts(entries: Sequence[object]) -> int:
+    return sum(1 for entry in entries if getattr(entry, "draft", False))

@@ -1,0 +1,1 @@
+"""Markdown bodies -> sanitized HTML, links between sources rewritten and checked, anchors."""

@@ -1,0 +1,1 @@
+"""Files editors attach: images (sizes, variants, no metadata) and listed attachments."""

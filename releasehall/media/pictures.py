@@ -1,0 +1,406 @@
+"""Images: width and height on every body image, resized variants of wide ones, no EXIF in any JPEG.
+
+A body image wider than `images.max_width` is published as variants (WebP and its own format, at
+a few widths up to `max_width`) behind a `<picture>` with `srcset` and `sizes`; every JPEG under
+content/ is published with its EXIF removed (phones record where a photo was taken), after its
+EXIF orientation is applied to the pixels. Pillow does the work, in forked workers when there are
+several images to make, and only for images whose bytes are not in the variant cache yet:
+`.cache/releasehall/images/<digest of the source bytes and the settings>/`, a folder of plain files
+and an `info.json` signed with the cache key (`secret`), every file checked against the digest recorded
+there before it is used. After a successful build, `prune` removes the entries no published image uses
+any more. Nothing here imports Pillow while no body shows an image and no JPEG is published.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import os
+import posixpath
+import re
+import shutil
+import stat
+import tempfile
+import time
+import warnings
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, replace
+from functools import partial
+from html import escape, unescape
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from releasehall.errors import Report
+from releasehall.markdown.markup import Body
+from releasehall.model.records import Asset
+from releasehall.model.urls import Urls
+from releasehall.parallel import fork_map
+from releasehall.settings.site import Settings
+from releasehall.store.signing import sign
+
+CACHE = Path(".cache") / "releasehall" / "images"
+VERSION = "1"  # part of every cache digest: change it when the way variants are made changes
+WIDTHS = (480, 960)  # variant widths below `images.max_width` (which is always one)
+RASTER = (".jpg", ".jpeg", ".png", ".webp", ".gif")
+JPEG = (".jpg", ".jpeg")
+QUALITY = {"JPEG": 85, "WEBP": 80}
+PARALLEL_FROM = 2  # images to make from which a second process pays
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    width: int
+    height: int
+    suffix: str  # "webp", or the original's suffix
+    file: str  # in the cache entry
+
+
+@dataclass(frozen=True, slots=True)
+class Picture:
+    """A published image: its size after orientation, and the files made for it (none: the original as is)."""
+
+    asset: str  # path under content/
+    width: int
+    height: int
+    key: str  # its cache entry
+    full: str = ""  # the file standing for the original (a JPEG without EXIF), "" when the original is copied
+    variants: tuple[Variant, ...] = ()  # narrowest first
+
+
+class Undecodable(Exception):
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh, self.en = zh, en
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _widths(width: int, max_width: int) -> list[int]:
+    return [w for w in sorted({*(w for w in WIDTHS if w < max_width), max_width}) if w < width]
+
+
+def publish_pictures(settings: Settings, assets: Iterable[Asset], bodies: Mapping[str, Body],
+                     sources: Mapping[str, str], report: Report, store: bool = True, secret: bytes | None = None
+                     ) -> dict[str, Picture]:
+    """Every image a body shows and every JPEG under content/, made (or found in the cache) once each.
+    `sources` names the source file of each body (by its key), where an image's errors are reported.
+    With `store=False` images are decoded and measured but nothing is written. Cache entries are signed with
+    `secret` (the cache key); without one the cache is neither read nor written."""
+    wanted: dict[str, tuple[str, int]] = {}  # asset -> where an error about it goes: its first link, or the file
+    for key in sorted(bodies):
+        for asset, line in bodies[key].images:
+            if asset.lower().endswith(RASTER) and asset not in wanted:
+                wanted[asset] = (sources[key], line)
+    names = {a.rel for a in assets}
+    for asset in sorted(names):
+        if asset.lower().endswith(JPEG) and asset not in wanted:
+            wanted[asset] = (f"content/{asset}", 1)
+    if not wanted:
+        return {}
+    root = settings.root / "content"
+    cache = settings.root / CACHE
+    max_width = settings.images_max_width
+    found: dict[str, Picture] = {}
+    todo: list[tuple[str, Path, str]] = []
+    for asset in wanted:
+        path = root / asset
+        try:
+            data = path.read_bytes()
+        except OSError:
+            continue  # a vanished or unreadable asset is load's to report
+        key = _digest(f"{VERSION}|{max_width}|{WIDTHS}|{QUALITY}\0".encode() + data)
+        hit = _cached(cache / key, asset, key, secret) if secret is not None else None
+        if hit is not None:
+            found[asset] = hit
+        else:
+            todo.append((asset, path, key))
+    store_in = cache if store and secret is not None else None
+    made = fork_map([partial(_make, path, asset, key, store_in, max_width, secret or b"") for asset, path, key in todo],
+                    parallel_from=PARALLEL_FROM)
+    for index, result in made:
+        asset = todo[index][0]
+        if isinstance(result, Picture):
+            found[asset] = result
+        else:
+            rel, line = wanted[asset]
+            report.error(rel, line, result[0], result[1])
+    for asset, picture in sorted(found.items()):
+        for variant in picture.variants:
+            name = variant_path(asset, variant)
+            if name in names:
+                rel, line = wanted[asset]
+                report.error(f"content/{name}", 1,
+                             f"文件名与 content/{asset} 自动生成的缩放图重名，请重命名此文件",
+                             f"this file has the name of a resized copy made of content/{asset}; rename it")
+    return {asset: found[asset] for asset in wanted if asset in found}
+
+
+def variant_path(asset: str, variant: Variant) -> str:
+    """Where a variant is published, next to its original: `img/photo.jpg` -> `img/photo-960w.webp`."""
+    stem = posixpath.splitext(asset)[0]
+    return f"{stem}-{variant.width}w.{variant.suffix}"
+
+
+def picture_files(settings: Settings, pictures: Mapping[str, Picture]) -> dict[str, Path]:
+    """Asset path (under content/) -> the cache file to publish there: stripped JPEGs and variants."""
+    cache = settings.root / CACHE
+    files: dict[str, Path] = {}
+    for asset, picture in pictures.items():
+        if picture.full:
+            files[asset] = cache / picture.key / picture.full
+        for variant in picture.variants:
+            files[variant_path(asset, variant)] = cache / picture.key / variant.file
+    return files
+
+
+# ---- the cache: plain files and info.json, checked before use
+
+_FILE = re.compile(r"(full|w\d{1,5})\.(jpg|jpeg|png|webp|gif)")
+_ENTRY = re.compile(r"[0-9a-f]{32}")  # a cache entry's name: `_digest`'s hex
+_HALF_MADE = 3600  # seconds after which a `.make-*` folder is a killed build's leftover, not another build's work
+
+
+def prune(root: Path, keep: Collection[str], started: float) -> list[str]:
+    """After a successful build: remove the image cache's entries that no published image uses (`keep` holds the
+    used ones' keys; an entry two images share is one key), so a removed or changed image's variants go. Entries
+    made after `started` (by another build or serve running meanwhile) stay, as do folders a killed build left half
+    made until they are an hour old. Only the direct children of the cache folder that carry the names this module
+    gives are touched; a link among them is removed, never followed; a linked cache folder is left alone.
+    Returns the names removed."""
+    folder = root / CACHE
+    try:
+        if folder.is_symlink():
+            return []
+        children = list(os.scandir(folder))
+    except OSError:
+        return []  # no cache folder: nothing to prune
+    removed = []
+    now = time.time()
+    for child in sorted(children, key=lambda c: c.name):
+        try:
+            info = child.stat(follow_symlinks=False)
+            if _ENTRY.fullmatch(child.name):
+                if child.name in keep or info.st_mtime >= started:
+                    continue
+            elif not (child.name.startswith(".make-") and info.st_mtime < now - _HALF_MADE):
+                continue
+            if stat.S_ISDIR(info.st_mode):
+                shutil.rmtree(child.path)  # never follows a link inside
+            else:
+                os.unlink(child.path)  # a link or a stray file under an entry's name
+            removed.append(child.name)
+        except OSError:
+            continue  # removed meanwhile, or not ours to remove: the next build tries again
+    return removed
+
+
+def _signature(secret: bytes, key: str, info: Mapping[str, Any]) -> str:
+    """The entry's signature: its key (the source's digest and the settings) and its info.json without it."""
+    plain = {name: value for name, value in info.items() if name != "mac"}
+    return sign(secret, key.encode("ascii"), b"\0", json.dumps(plain, sort_keys=True).encode("utf-8"))
+
+
+def _cached(folder: Path, asset: str, key: str, secret: bytes) -> Picture | None:
+    """The picture recorded in `folder`, if info.json is well formed and signed with `secret` (so nobody without
+    the key made it, for this source) and every file matches its digest."""
+    try:
+        info = json.loads((folder / "info.json").read_text(encoding="utf-8"))
+        if not isinstance(info, dict) or not hmac.compare_digest(str(info.get("mac")), _signature(secret, key, info)):
+            return None
+        width, height, full, variants, digests = (info["width"], info["height"], info["full"], info["variants"],
+                                                  info["digests"])
+        ints = (width, height, *(v for item in variants for v in item[:2]))
+        if info.get("version") != VERSION or not all(type(n) is int and 0 < n < 1 << 20 for n in ints):
+            return None
+        names = [full] if full else []
+        names += [item[3] for item in variants]
+        if not isinstance(digests, dict) or sorted(digests) != sorted(names):
+            return None
+        for name in names:
+            if not isinstance(name, str) or not _FILE.fullmatch(name) or \
+                    _digest((folder / name).read_bytes()) != digests[name]:
+                return None
+        return Picture(asset, width, height, key, full,
+                       tuple(Variant(int(w), int(h), str(s), str(f)) for w, h, s, f in variants))
+    except (OSError, ValueError, KeyError, TypeError, IndexError, RecursionError):  # RecursionError: crafted JSON
+        return None
+
+
+def _make(path: Path, asset: str, key: str, cache: Path | None, max_width: int, secret: bytes
+          ) -> Picture | tuple[str, str]:
+    """Decode the image, write what it needs into a new cache entry (unless `cache` is None); (zh, en) when it
+    cannot be decoded."""
+    try:
+        files, picture = _encode(path.read_bytes(), asset, key, max_width)
+    except Undecodable as exc:
+        return exc.zh, exc.en
+    if cache is None:
+        return picture
+    cache.mkdir(parents=True, exist_ok=True)
+    temp = Path(tempfile.mkdtemp(prefix=".make-", dir=cache))
+    try:
+        for name, data in files.items():
+            (temp / name).write_bytes(data)
+        info = {"version": VERSION, "width": picture.width, "height": picture.height, "full": picture.full,
+                "variants": [[v.width, v.height, v.suffix, v.file] for v in picture.variants],
+                "digests": {name: _digest(data) for name, data in files.items()}}
+        info["mac"] = _signature(secret, key, info)
+        (temp / "info.json").write_text(json.dumps(info, sort_keys=True), encoding="utf-8")
+        target = cache / key
+        if target.exists():
+            shutil.rmtree(target, ignore_errors=True)  # an entry that failed its check
+        os.replace(temp, target)
+    except OSError:
+        shutil.rmtree(temp, ignore_errors=True)
+        if _cached(cache / key, asset, key, secret) is None:  # another process made the same entry first, or the disk is full
+            raise
+    return picture
+
+
+def _encode(data: bytes, asset: str, key: str, max_width: int) -> tuple[dict[str, bytes], Picture]:
+    from PIL import Image, ImageOps  # only when an image is made
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        try:
+            with Image.open(BytesIO(data)) as image:
+                image.load()
+                fmt = image.format or ""
+                oriented = ImageOps.exif_transpose(image)
+                turned = oriented.size != image.size or image.getexif().get(0x0112, 1) not in (1, None)
+                files: dict[str, bytes] = {}
+                full = ""
+                suffix = posixpath.splitext(asset)[1].lstrip(".").lower()
+                if fmt == "JPEG":
+                    full = f"full.{suffix}"
+                    files[full] = _jpeg(image if not turned else oriented, keep=not turned)
+                width, height = oriented.size
+                variants: list[Variant] = []
+                animated = getattr(image, "is_animated", False)
+                if width > max_width and fmt in ("JPEG", "PNG", "WEBP") and not animated:
+                    for w in _widths(width, max_width):
+                        h = max(1, round(height * w / width))
+                        small = _resample(oriented, w, h)
+                        for out_fmt, out_suffix in (("WEBP", "webp"), (fmt, suffix)):
+                            name = f"w{w}.{out_suffix}"
+                            files[name] = _save(small, out_fmt)
+                            variants.append(Variant(w, h, out_suffix, name))
+        except Undecodable:
+            raise
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            raise Undecodable(
+                f"图片 content/{asset} 像素过多（超过 {Image.MAX_IMAGE_PIXELS} 像素），疑似“解压炸弹”，已拒绝处理；请缩小后再放入",
+                f"image content/{asset} has too many pixels (over {Image.MAX_IMAGE_PIXELS}), a possible "
+                "decompression bomb; it was not processed. Scale it down") from None
+        except (OSError, ValueError, SyntaxError, EOFError, MemoryError) as exc:
+            raise Undecodable(
+                f"图片 content/{asset} 无法解码（文件损坏或不是图片：{type(exc).__name__}），请重新导出后再放入",
+                f"image content/{asset} cannot be decoded (damaged or not an image: {type(exc).__name__}); "
+                "export it again") from None
+    return files, Picture(asset, width, height, key, full, tuple(variants))
+
+
+def _jpeg(image: Any, keep: bool) -> bytes:
+    """A JPEG without EXIF, XMP or comment; the original's quantization kept when the pixels are unchanged."""
+    out = BytesIO()
+    options: dict[str, Any] = {"quality": "keep"} if keep else {"quality": 90}
+    image.save(out, "JPEG", exif=b"", comment=b"", icc_profile=image.info.get("icc_profile"), **options)
+    return out.getvalue()
+
+
+def _resample(image: Any, width: int, height: int) -> Any:
+    from PIL import Image
+
+    if image.mode not in ("RGB", "RGBA", "L", "LA"):
+        image = image.convert("RGBA" if "transparency" in image.info or image.mode in ("P", "PA") else "RGB")
+    small = image.resize((width, height), Image.Resampling.LANCZOS)
+    small.info = {}  # nothing of the original's metadata travels
+    return small
+
+
+def _save(image: Any, fmt: str) -> bytes:
+    out = BytesIO()
+    if fmt == "JPEG":
+        image = image.convert("RGB") if image.mode not in ("RGB", "L") else image
+        image.save(out, "JPEG", quality=QUALITY["JPEG"])
+    elif fmt == "WEBP":
+        image.save(out, "WEBP", quality=QUALITY["WEBP"], method=4, exif=b"", xmp=b"")
+    else:
+        image.save(out, fmt, optimize=True)
+    return out.getvalue()
+
+
+# ---- bodies: <img> gets its size, lazy loading and, for wide images, srcset behind a <picture>
+
+_IMG = re.compile(r"<img\b([^>]*)>")
+_ATTR = re.compile(r'([\w-]+)="([^"]*)"')
+
+
+def with_pictures(bodies: Mapping[str, Body], pictures: Mapping[str, Picture], urls: Urls, max_width: int
+                  ) -> dict[str, Body]:
+    """Bodies whose images are published here, with their `<img>` tags completed (pages) and plain (feeds)."""
+    by_url = {urls.asset(asset): picture for asset, picture in pictures.items()}
+    result = dict(bodies)
+    for key, body in bodies.items():
+        if not any(asset in pictures for asset, _line in body.images):
+            continue
+        html = _IMG.sub(partial(_page_img, by_url=by_url, urls=urls, max_width=max_width), body.html)
+        feed = _IMG.sub(partial(_feed_img, by_url=by_url, urls=urls), body.feed)
+        result[key] = replace(body, html=html, feed_html=feed)
+    return result
+
+
+def _attrs(match: re.Match[str]) -> dict[str, str]:
+    return dict(_ATTR.findall(match.group(1)))
+
+
+def _tag(attrs: Mapping[str, str]) -> str:
+    return "<img " + " ".join(f'{name}="{value}"' for name, value in attrs.items()) + ">"
+
+
+def _sized(attrs: dict[str, str], picture: Picture, url: str) -> dict[str, str]:
+    if "width" not in attrs and "height" not in attrs:
+        attrs["width"], attrs["height"] = str(picture.width), str(picture.height)
+    attrs["src"] = url
+    return attrs
+
+
+def _page_img(match: re.Match[str], by_url: Mapping[str, Picture], urls: Urls, max_width: int) -> str:
+    attrs = _attrs(match)
+    picture = by_url.get(unescape(attrs.get("src", "")))
+    if picture is None:
+        return match.group(0)
+    attrs["loading"] = "lazy"
+    if not picture.variants:
+        return _tag(_sized(attrs, picture, attrs["src"]))
+    own = [v for v in picture.variants if v.suffix != "webp"]
+    webp = [v for v in picture.variants if v.suffix == "webp"]
+    largest = own[-1]
+    sizes = f"(max-width: {max_width}px) 100vw, {max_width}px"
+
+    def srcset(variants: list[Variant]) -> str:
+        return escape(", ".join(f"{urls.asset(variant_path(picture.asset, v))} {v.width}w" for v in variants))
+
+    attrs = {"src": "", **{k: v for k, v in attrs.items() if k not in ("width", "height")}}
+    attrs = _sized(attrs, replace(picture, width=largest.width, height=largest.height),
+                   escape(urls.asset(variant_path(picture.asset, largest))))
+    attrs["srcset"], attrs["sizes"] = srcset(own), sizes
+    return (f'<picture><source type="image/webp" srcset="{srcset(webp)}" sizes="{sizes}">'
+            f"{_tag(attrs)}</picture>")
+
+
+def _feed_img(match: re.Match[str], by_url: Mapping[str, Picture], urls: Urls) -> str:
+    attrs = _attrs(match)
+    picture = by_url.get(unescape(attrs.get("src", "")))
+    if picture is None:
+        return match.group(0)
+    own = [v for v in picture.variants if v.suffix != "webp"]
+    if own:
+        attrs = {k: v for k, v in attrs.items() if k not in ("width", "height")}
+        return _tag(_sized(attrs, replace(picture, width=own[-1].width, height=own[-1].height),
+                           escape(urls.asset(variant_path(picture.asset, own[-1])))))
+    return _tag(_sized(attrs, picture, attrs["src"]))

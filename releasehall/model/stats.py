@@ -1,0 +1,367 @@
+"""Reply accountability: each question's deadline and status, and the figures built on them.
+
+Pure functions of the published questions and releases, the settings and the build's
+"now"; see SPEC "Deadlines", "Statistics" and "Supervision".
+
+The reply clock counts working days after the day asked. Days inside a `paused` period
+(both ends included; an open period runs through "now", and no period runs past the reply
+or the withdrawal) do not count: not toward `due`, `reply_days` nor `days_late`.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta, tzinfo
+
+from releasehall.model.records import Question, Release
+from releasehall.settings.workdays import WorkCalendar
+
+
+@dataclass(frozen=True, slots=True)
+class Record:
+    """One question's accountability record, as stats.json lists it."""
+
+    id: str
+    dept: str
+    asked: datetime
+    due: date
+    replied: datetime | None
+    status: str
+    on_time: bool | None
+    reply_days: int | None
+    days_late: int  # working days past due, replied or not (0 when not late; pauses not counted)
+    paused_days: int = 0  # working days the clock stood still
+    withdrawn: datetime | None = None  # set when the question is withdrawn as of "now"
+
+    @property
+    def days_overdue(self) -> int:
+        """Working days past due while unanswered and overdue (the name templates used before `days_late`)."""
+        return self.days_late if self.status == "overdue" else 0
+
+    @property
+    def overdue_since(self) -> date:
+        """The first day the question was (or would be) overdue: the day after `due`."""
+        return self.due + timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class Figures:
+    questions: int
+    replied: int
+    reply_rate: float | None
+    on_time_rate: float | None
+    mean_reply_days: float | None
+    median_reply_days: float | None
+    overdue: int
+    promised: int
+    promises_kept: int
+    satisfaction_rate: float | None
+    releases: int
+    last_release: datetime | None
+    stale: bool
+    withdrawn: int = 0
+    very_overdue: int = 0
+    on_time: int = 0  # on-time replies: the numerator of on_time_rate (for the Wilson ranking)
+    judged: int = 0  # replied or past due: its denominator
+
+
+@dataclass(frozen=True, slots=True)
+class Month:
+    """One calendar month of the monthly report (一月一分析)."""
+
+    month: str  # "2024-10"
+    asked: int
+    replied: int
+    on_time: int
+    on_time_rate: float | None
+    categories: tuple[tuple[str, int], ...]
+    topics: tuple[tuple[str, int], ...]
+    overdue_at_end: int
+    releases: int
+    hall: Figures | None = None  # the month's figures (see `month_figures`), for the hall
+    departments: Mapping[str, Figures] | None = None  # and for each department
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    as_of: datetime
+    records: Mapping[str, Record]
+    hall: Figures
+    departments: Mapping[str, Figures]
+    months: tuple[Month, ...]
+    very_late: int = 20  # more working days past due than this: very overdue
+
+
+def _day(moment: datetime, tz: tzinfo) -> date:
+    return moment.astimezone(tz).date()
+
+
+def _ratio(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+@dataclass(frozen=True, slots=True)
+class Clock:
+    """A question's reply clock: working days after the day asked, less the days it was paused."""
+
+    calendar: WorkCalendar
+    pauses: tuple[tuple[date, date], ...]  # closed day ranges, in order, not overlapping
+
+    def count(self, start: date, end: date) -> int:
+        """Working days after `start` up to and including `end`, paused days left out."""
+        total = self.calendar.workdays_between(start, end)
+        for first, last in self.pauses:
+            total -= self.calendar.workdays_between(max(start, first - timedelta(days=1)), min(end, last))
+        return total
+
+    def due(self, asked: date, limit: int) -> date:
+        """The `limit`-th working day after `asked` that is not inside a pause."""
+        if not self.pauses:
+            return self.calendar.add_workdays(asked, limit)
+        day, count = asked, limit
+        while count > 0:
+            day += timedelta(days=1)
+            if self.calendar.is_workday(day) and not any(first <= day <= last for first, last in self.pauses):
+                count -= 1
+        return day
+
+
+def clock(question: Question, calendar: WorkCalendar, today: date, tz: tzinfo) -> Clock:
+    """The question's pauses as day ranges: an open one runs through `today`; none past the reply or withdrawal."""
+    stops = [_day(moment, tz) for moment in (question.replied, question.withdrawn) if moment is not None]
+    stop = min(stops) if stops else None
+    pauses = []
+    for pause in question.paused:
+        first = _day(pause.start, tz)
+        last = _day(pause.end, tz) if pause.end is not None else today
+        if stop is not None:
+            last = min(last, stop)
+        if last >= first:
+            pauses.append((first, last))
+    return Clock(calendar, tuple(sorted(pauses)))
+
+
+def record(question: Question, limit: int, calendar: WorkCalendar, today: date, tz: tzinfo,
+           now: datetime | None = None) -> Record:
+    asked_day = _day(question.asked, tz)
+    ticking = clock(question, calendar, today, tz)
+    due = ticking.due(asked_day, limit)
+    paused = sum(calendar.workdays_between(max(asked_day, first - timedelta(days=1)), last)
+                 for first, last in ticking.pauses)
+    withdrawn = question.withdrawn if question.withdrawn is not None and (
+        now is None or question.withdrawn <= now) else None
+    if withdrawn is not None:
+        return Record(question.id, question.dept, question.asked, due, None, "withdrawn", None, None, 0,
+                      paused, withdrawn)
+    if question.replied is None:
+        overdue = today > due
+        return Record(question.id, question.dept, question.asked, due, None,
+                      "overdue" if overdue else "pending", False if overdue else None, None,
+                      ticking.count(due, today) if overdue else 0, paused)
+    replied_day = _day(question.replied, tz)
+    if question.resolved is not None:
+        status = "resolved"
+    elif question.promised is not None:
+        status = "in-progress"
+    else:
+        status = "replied"
+    return Record(question.id, question.dept, question.asked, due, question.replied, status,
+                  replied_day <= due, ticking.count(asked_day, replied_day), ticking.count(due, replied_day),
+                  paused)
+
+
+def _stale(last: datetime | None, moment: datetime, stale_after_days: int) -> bool:
+    return last is None or moment - last > timedelta(days=stale_after_days)
+
+
+def figures(questions: Iterable[Question], records: Mapping[str, Record], releases: Iterable[Release],
+            now: datetime, stale_after_days: int, tz: tzinfo, very_late: int = 20) -> Figures:
+    questions = list(questions)
+    rows = [records[q.id] for q in questions]
+    live = [q for q in questions if records[q.id].status != "withdrawn"]  # withdrawn: in no denominator
+    replied = [r for r in rows if r.replied is not None]
+    judged = [r for r in rows if r.on_time is not None]
+    days = [r.reply_days for r in replied if r.reply_days is not None]
+    promises = [(q.promised, q.resolved) for q in live if q.promised is not None]
+    kept = [1 for due, done in promises if done is not None and _day(done, tz) <= _day(due, tz)]
+    rated = [q.satisfaction for q in live if q.satisfaction is not None]
+    pleased = [s for s in rated if s in ("satisfied", "basically-satisfied")]
+    dates = [r.date for r in releases]
+    last = max(dates) if dates else None
+    on_time = sum(1 for r in judged if r.on_time)
+    return Figures(
+        questions=len(rows),
+        replied=len(replied),
+        reply_rate=_ratio(len(replied), len(live)),
+        on_time_rate=_ratio(on_time, len(judged)),
+        mean_reply_days=statistics.fmean(days) if days else None,
+        median_reply_days=float(statistics.median(days)) if days else None,
+        overdue=sum(1 for r in rows if r.status == "overdue"),
+        promised=len(promises),
+        promises_kept=len(kept),
+        satisfaction_rate=_ratio(len(pleased), len(rated)),
+        releases=len(dates),
+        last_release=last,
+        stale=_stale(last, now, stale_after_days),
+        withdrawn=len(rows) - len(live),
+        very_overdue=sum(1 for r in rows if r.status == "overdue" and r.days_late > very_late),
+        on_time=on_time,
+        judged=len(judged),
+    )
+
+
+def _month_key(moment: datetime | date, tz: tzinfo) -> str:
+    day = _day(moment, tz) if isinstance(moment, datetime) else moment
+    return f"{day.year:04d}-{day.month:02d}"
+
+
+def _month_end(month: str) -> date:
+    year, mon = (int(part) for part in month.split("-"))
+    first_next = date(year + (mon == 12), mon % 12 + 1, 1)
+    return first_next - timedelta(days=1)
+
+
+@dataclass(frozen=True, slots=True)
+class _Timeline:
+    """What a month's figures need of one question, worked out once."""
+
+    question: Question
+    record: Record
+    asked: date
+    replied: date | None
+    withdrawn: date | None
+    clock: Clock
+
+    def overdue_at(self, end: date) -> bool:
+        """Unanswered, not withdrawn and past due at the end of `end`."""
+        return (self.asked <= end and self.record.due < end and (self.replied is None or self.replied > end)
+                and (self.withdrawn is None or self.withdrawn > end))
+
+
+def _timeline(question: Question, rec: Record, calendar: WorkCalendar, today: date, tz: tzinfo) -> _Timeline:
+    return _Timeline(question, rec, _day(question.asked, tz),
+                     _day(question.replied, tz) if question.replied is not None else None,
+                     _day(rec.withdrawn, tz) if rec.withdrawn is not None else None, clock(question, calendar, today, tz))
+
+
+def month_figures(key: str, lines: list[_Timeline], releases: list[Release], now: datetime, today: date,
+                  stale_after_days: int, tz: tzinfo, very_late: int) -> Figures:
+    """One month's figures for a set of questions and releases, as of the month's last day (or "now").
+
+    questions: asked that month; withdrawn: withdrawn that month; replied, on-time rate, mean and
+    median days, satisfaction: over the replies published that month; reply rate: of the questions
+    asked that month and not withdrawn, those answered by the month's end; overdue, very overdue:
+    unanswered and past due at the month's end; promised, promises kept: promises falling due that
+    month, and those resolved by then; releases: published that month; last release and stale: as
+    of the month's end.
+    """
+    end = min(_month_end(key), today)
+    moment = now if end == today else datetime.combine(end + timedelta(days=1), time(), tz)
+    asked = [t for t in lines if _month_key(t.asked, tz) == key]
+    live = [t for t in asked if t.withdrawn is None or t.withdrawn > end]
+    out = [t for t in lines if t.replied is not None and _month_key(t.replied, tz) == key]
+    days = [t.record.reply_days for t in out if t.record.reply_days is not None]
+    on_time = sum(1 for t in out if t.record.on_time)
+    overdue = [t for t in lines if t.overdue_at(end)]
+    promises = [t.question for t in lines
+                if t.question.promised is not None and _month_key(t.question.promised, tz) == key
+                and t.withdrawn is None]
+    kept = [q for q in promises if q.resolved is not None and q.promised is not None
+            and _day(q.resolved, tz) <= _day(q.promised, tz)]
+    rated = [t.question.satisfaction for t in out if t.question.satisfaction is not None]
+    pleased = [s for s in rated if s in ("satisfied", "basically-satisfied")]
+    published = [r for r in releases if _day(r.date, tz) <= end]
+    last = max((r.date for r in published), default=None)
+    return Figures(
+        questions=len(asked),
+        replied=len(out),
+        reply_rate=_ratio(sum(1 for t in live if t.replied is not None and t.replied <= end), len(live)),
+        on_time_rate=_ratio(on_time, len(out)),
+        mean_reply_days=statistics.fmean(days) if days else None,
+        median_reply_days=float(statistics.median(days)) if days else None,
+        overdue=len(overdue),
+        promised=len(promises),
+        promises_kept=len(kept),
+        satisfaction_rate=_ratio(len(pleased), len(rated)),
+        releases=sum(1 for r in published if _month_key(r.date, tz) == key),
+        last_release=last,
+        stale=_stale(last, moment, stale_after_days),
+        withdrawn=sum(1 for t in lines if t.withdrawn is not None and _month_key(t.withdrawn, tz) == key),
+        very_overdue=sum(1 for t in overdue if t.clock.count(t.record.due, end) > very_late),
+        on_time=on_time,
+        judged=len(out),
+    )
+
+
+def months(questions: list[Question], records: Mapping[str, Record], releases: list[Release],
+           today: date, tz: tzinfo, *, calendar: WorkCalendar | None = None,
+           releases_of: Mapping[str, list[Release]] | None = None, departments: Iterable[str] = (),
+           now: datetime | None = None, stale_after_days: int = 14, very_late: int = 20) -> tuple[Month, ...]:
+    calendar = calendar or WorkCalendar()
+    asked_in: dict[str, list[Question]] = {}
+    replied_in: dict[str, list[Record]] = {}
+    released_in: dict[str, list[Release]] = {}
+    for q in questions:
+        asked_in.setdefault(_month_key(q.asked, tz), []).append(q)
+        if q.replied is not None:
+            replied_in.setdefault(_month_key(q.replied, tz), []).append(records[q.id])
+    for r in releases:
+        released_in.setdefault(_month_key(r.date, tz), []).append(r)
+    lines = [_timeline(q, records[q.id], calendar, today, tz) for q in questions]
+    lines_of: dict[str, list[_Timeline]] = {}
+    for line in lines:
+        lines_of.setdefault(line.question.dept, []).append(line)
+    moment = now or datetime.combine(today, time(), tz)
+    result = []
+    for key in sorted({*asked_in, *replied_in, *released_in}):
+        end = min(_month_end(key), today)
+        asked = asked_in.get(key, [])
+        out = replied_in.get(key, [])
+        on_time = sum(1 for r in out if r.on_time)
+        topics = Counter(t for q in asked for t in q.topics)
+        topics.update(t for r in released_in.get(key, []) for t in r.topics)
+        result.append(Month(
+            month=key, asked=len(asked), replied=len(out), on_time=on_time,
+            on_time_rate=_ratio(on_time, len(out)),
+            categories=tuple(sorted(Counter(q.category for q in asked).items())),
+            topics=tuple(sorted(topics.items(), key=lambda kv: (-kv[1], kv[0]))[:10]),
+            overdue_at_end=sum(1 for line in lines if line.overdue_at(end)),
+            releases=len(released_in.get(key, [])),
+            hall=month_figures(key, lines, releases, moment, today, stale_after_days, tz, very_late),
+            departments={dept: month_figures(key, lines_of.get(dept, []), list((releases_of or {}).get(dept, [])),
+                                             moment, today, stale_after_days, tz, very_late)
+                         for dept in sorted(departments)},
+        ))
+    return tuple(result)
+
+
+def compute(questions: list[Question], releases: list[Release], releases_of: Mapping[str, list[Release]],
+            departments: Iterable[str],
+            limits: Mapping[str, int], calendar: WorkCalendar, now: datetime, stale_after_days: int,
+            tz: tzinfo, very_late: int = 20) -> tuple[Stats, frozenset[int]]:
+    """The figures as of `now`, and the years whose official holidays the calendar did not know."""
+    today = _day(now, tz)
+    records = {q.id: record(q, limits[q.complexity], calendar, today, tz, now) for q in questions}
+    by_dept: dict[str, list[Question]] = {}
+    for question in questions:
+        by_dept.setdefault(question.dept, []).append(question)
+    departments = sorted(departments)
+    dept_figures = {
+        dept: figures(by_dept.get(dept, []), records,
+                      releases_of.get(dept, []),
+                      now, stale_after_days, tz, very_late)
+        for dept in departments
+    }
+    stats = Stats(
+        as_of=now,
+        records=records,
+        hall=figures(questions, records, releases, now, stale_after_days, tz, very_late),
+        departments=dept_figures,
+        months=months(questions, records, releases, today, tz, calendar=calendar, releases_of=releases_of,
+                      departments=departments, now=now, stale_after_days=stale_after_days, very_late=very_late),
+        very_late=very_late,
+    )
+    return stats, frozenset(calendar.unknown_years)

@@ -1,0 +1,479 @@
+"""Hall -> HTML pages and the small text files (sitemap, robots).
+
+`render_pages` decides which pages changed since the last build (their keys, through
+`memo`) and queues a job for each on `outputs.Jobs`; it renders nothing itself. The jobs
+(`render_page`) are pure: the hall and the templates in, the page's bytes out. `sitemap`
+and `robots` return their bytes directly.
+
+Templates come from the site's `layouts/` first, then the built-in theme, so an operator
+overrides a page by writing a template of the same name.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from functools import partial
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    StrictUndefined,
+    TemplateError,
+    meta,
+    select_autoescape,
+)
+from markupsafe import Markup
+
+from releasehall.assemble.hall import Hall, when
+from releasehall.model import ranking
+from releasehall.model.documents import issuer, validity
+from releasehall.model.records import KINDS, VALIDITIES, Entry, Question, Release
+from releasehall.model.urls import MIRROR
+from releasehall.outputs import search
+from releasehall.outputs.i18n import strings
+from releasehall.outputs.jobs import Jobs
+from releasehall.outputs.keys import Fingerprints, Memo, digest
+from releasehall.outputs.seo import StructuredData, first_image, shorten
+
+FRONT_PAGE_ITEMS = 10
+ON_TOPIC_ITEMS = 5
+TOC_FROM = 3  # ## headings from which a body is a long document, shown with a table of contents
+
+
+def environment(hall: Hall) -> Environment:
+    """The build's Jinja environment: the hall, its URLs, words and filters are globals, so macros are
+    imported without context and compiled once; `row(entry)` renders an entry's list row once per build."""
+    settings = hall.settings
+    tz = settings.tz
+    env = Environment(
+        loader=ChoiceLoader([FileSystemLoader(str(settings.root / "layouts")), PackageLoader("releasehall", "theme")]),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        auto_reload=False,  # one environment per build: templates cannot change during it
+    )
+    words = strings(settings.language)
+    rows: dict[str, Markup] = {}
+
+    def row(entry: Entry) -> Markup:
+        """An entry's list row, rendered once and shared by every listing that shows it."""
+        cached = rows.get(entry.id)
+        if cached is None:
+            cached = rows[entry.id] = _macro(env, "entry_row")(entry)
+        return cached
+
+    def row_list(entries: Sequence[Entry]) -> Markup:
+        """The list rows of `entries`, one after another."""
+        return Markup("".join([row(entry) for entry in entries]))
+
+    urls = hall.urls
+    nav = [(words["departments"], urls.departments()), (words["releases"], urls.listing("releases")),
+           (words["documents"], urls.documents()), (words["qa"], urls.listing("qa")), (words["topics"], urls.topics()), (words["stats"], urls.stats()),
+           (words["overdue"], urls.overdue())]
+    env.globals.update(t=words, lang=settings.language, hall=hall, urls=urls, row=row, home=urls.home(),
+                       stylesheet=urls.static("hall.css"), nav=nav, row_list=row_list, newest=partial(newest, tz),
+                       validity=lambda release: validity(release, hall.now),
+                       issuer=lambda release: issuer(release.document, hall.departments[release.dept]),
+                       icons=icons(hall),
+                       ld=StructuredData(hall), first_image=first_image,
+                       search_tags=lambda subject: search.tags(hall, words, subject))
+
+    env.globals.update({name: _once_per_argument(env, name) for name in SHARED_MACROS})
+    env.filters["v"] = lambda key: words.get(f"v:{key}", key)
+    env.filters["iso"] = lambda value: value.astimezone(tz).isoformat() if isinstance(value, datetime) else str(value)
+    env.filters["dt"] = lambda value: _local(value, tz)
+    env.filters["d"] = lambda value: (value.astimezone(tz).date() if isinstance(value, datetime) else value).isoformat()
+    env.filters["pct"] = lambda value: "—" if value is None else f"{value * 100:.1f}%"
+    env.filters["shorten"] = shorten
+    env.filters["num"] = lambda value: "—" if value is None else f"{value:.1f}"
+    return env
+
+
+def newest(tz: Any, *values: Any) -> str:
+    """The newest date among `values` (entries, by the date they are listed under; dates and times; lists of
+    either; None), as YYYY-MM-DD in the site's zone, or "" when there is none.
+
+    The print header's page date (`base.html`'s block `page_date`): without JavaScript a page cannot know the
+    day it is printed, so it says how current it is, from dates it shows anyway (an item's own dates, the rows
+    of a list, the figures' "as of") — never the build's clock, so a page's bytes change only when what it
+    shows changes."""
+    found: list[date] = []
+    todo = list(values)
+    while todo:
+        value = todo.pop()
+        if isinstance(value, (list, tuple)):
+            todo.extend(value)
+        elif isinstance(value, (Release, Question)):
+            todo.append(when(value))
+        elif isinstance(value, datetime):
+            found.append(value.astimezone(tz).date())
+        elif isinstance(value, date):
+            found.append(value)
+    return max(found).isoformat() if found else ""
+
+
+@dataclass(frozen=True, slots=True)
+class Icons:
+    favicon: str  # root-relative or absolute
+    touch: str  # apple-touch-icon
+    share: str  # absolute: the image chat apps show for a page without one of its own
+
+
+def icons(hall: Hall) -> Icons:
+    """site.yaml's `favicon` (a path in the built site or a URL) for all three, else the theme's icons."""
+    urls = hall.urls
+    favicon = hall.settings.favicon
+    if not favicon:
+        return Icons(urls.static("favicon.svg"), urls.static("touch-icon.png"), urls.absolute(urls.static("logo.png")))
+    href = favicon if "://" in favicon else urls.asset(favicon)
+    raster = not favicon.lower().endswith((".svg", ".ico"))
+    return Icons(href, href if raster else urls.static("touch-icon.png"),
+                 (href if "://" in href else urls.absolute(href)) if raster else urls.absolute(urls.static("logo.png")))
+
+
+def compile_templates(env: Environment) -> None:
+    """Load every page template now (a broken one raises TemplateError here, inside the build's guard)."""
+    for name in env.list_templates(filter_func=lambda name: name.endswith(".html") and not name.startswith("static/")):
+        env.get_template(name)
+
+
+def overridden(env: Environment, layouts: Path) -> frozenset[str]:
+    """The page templates that use one of the operator's templates in `layouts/`: the template itself, one it
+    extends, includes or imports (at any depth), or macros.html, whose macros every template reaches through
+    the globals `row`, `site_footer`, `dept_link` and `when`. Such a page may show anything in the hall (see
+    `memo`). A reference the source does not name (`{% include some_variable %}`) or a template that does not
+    parse counts as the operator's."""
+    if not layouts.is_dir():
+        return frozenset()
+    names = env.list_templates(filter_func=lambda name: name.endswith(".html") and not name.startswith("static/"))
+    own = {name for name in names if (layouts / name).is_file()}
+    if not own:
+        return frozenset()
+    uses: dict[str, set[str | None]] = {}
+    for name in names:
+        try:
+            source = env.loader.get_source(env, name)[0] if env.loader else ""
+            uses[name] = set(meta.find_referenced_templates(env.parse(source)))
+        except TemplateError:
+            uses[name] = {None}
+    opened: set[str] = set()
+    for name in names:
+        seen: set[str | None] = set()
+        todo: list[str | None] = [name, "macros.html"]
+        while todo:
+            current = todo.pop()
+            if current in seen:
+                continue
+            seen.add(current)
+            todo.extend(uses.get(current, set()) if current is not None else ())
+        if None in seen or seen & own:
+            opened.add(name)
+    return frozenset(opened)
+
+
+SHARED_MACROS = ("site_footer", "dept_link", "when")  # globals: macros.html's render_<name>, once per argument
+
+
+def _macro(env: Environment, name: str) -> Callable[..., Markup]:
+    return getattr(env.get_template("macros.html").module, name)  # type: ignore[no-any-return]
+
+
+def _once_per_argument(env: Environment, name: str) -> Callable[..., Markup]:
+    """macros.html's `render_<name>` as the global `<name>`, rendered once per build for each distinct argument."""
+    done: dict[tuple[Any, ...], Markup] = {}
+
+    def call(*args: Any) -> Markup:
+        cached = done.get(args)
+        if cached is None:
+            cached = done[args] = Markup(_macro(env, f"render_{name}")(*args))
+        return cached
+
+    return call
+
+
+def _local(value: datetime, tz: Any) -> str:
+    """Date and time in the site's zone; a bare date when the source gave no time of day."""
+    local = value.astimezone(tz)
+    return local.strftime("%Y-%m-%d") if (local.hour, local.minute, local.second) == (0, 0, 0) else \
+        local.strftime("%Y-%m-%d %H:%M")
+
+
+@dataclass(frozen=True, slots=True)
+class Pagination:
+    number: int
+    count: int
+    prev: str | None
+    next: str | None
+    links: tuple[tuple[int, str] | None, ...]  # page numbers to show and their URLs; None where some are left out
+
+
+PAGER_REACH = 2  # pages shown on each side of the current one, besides the first and the last
+
+
+def pager_window(number: int, count: int) -> list[int | None]:
+    """The first page, the last, and PAGER_REACH pages around `number`; None for each run left out."""
+    shown = sorted({1, count, *range(max(1, number - PAGER_REACH), min(count, number + PAGER_REACH) + 1)})
+    window: list[int | None] = []
+    for n in shown:
+        if window and n - (window[-1] or 0) > 1:
+            window.append(None)
+        window.append(n)
+    return window
+
+
+def paginate(entries: Sequence[Entry], per_page: int, url: Callable[[int], str]
+             ) -> list[tuple[str, Pagination, Sequence[Entry]]]:
+    count = max(1, -(-len(entries) // per_page))
+    return [
+        (url(n), Pagination(n, count, url(n - 1) if n > 1 else None, url(n + 1) if n < count else None,
+                            tuple(None if m is None else (m, url(m)) for m in pager_window(n, count))),
+         entries[(n - 1) * per_page: n * per_page])
+        for n in range(1, count + 1)
+    ]
+
+
+def render_page(env: Environment, template: str, url: str, title: str, feeds: Sequence[dict[str, str]] = (),
+                description: str = "", **context: Any) -> tuple[bytes]:
+    """One page: `template` with what every page gets (its URL, title, feed links, description) and `context`."""
+    html = env.get_template(template).render(url=url, title=title, feeds=feeds, description=description, **context)
+    words: dict[str, str] = env.globals["t"]  # type: ignore[assignment]
+    return (scroll_regions(html, words["scroll_table"]).encode("utf-8"),)
+
+
+_SCROLL_BOX = re.compile(r'<div class="table-scroll">(?=\s*<table\b[^>]*>\s*(?:<caption>(.*?)</caption>)?)', re.S)
+_CHART = re.compile(r'<svg class="chart"[^>]*?aria-label="([^"]*)".*?</svg>', re.S)
+# a release body's Markdown table: a bare `<table>` (the theme's tables carry a class), named by its header row
+_BARE_TABLE = re.compile(r"<table>(.*?)</table>", re.S)
+_HEADER_ROW = re.compile(r"<tr>(.*?)</tr>", re.S)
+
+
+def scroll_regions(html: str, label: str) -> str:
+    """Every wide table's box and every chart (any template's: `<div class="table-scroll">`, `<svg class="chart">`)
+    and every Markdown table of a body (a bare `<table>`, named by its header row) becomes a named region that
+    keyboard users can focus and scroll."""
+    def box(match: re.Match[str]) -> str:
+        name = escape(Markup(match.group(1) or "").striptags() or "—", {'"': "&quot;"})
+        return f'<div class="table-scroll" tabindex="0" role="region" aria-label="{label.format(name=name)}">'
+
+    def bare(match: re.Match[str]) -> str:
+        header = _HEADER_ROW.search(match.group(1))
+        cells = [Markup(c).striptags() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", header.group(1), re.S)] \
+            if header else []
+        name = escape(" / ".join(c for c in cells if c) or "—", {'"': "&quot;"})
+        return (f'<div class="table-scroll" tabindex="0" role="region" aria-label="{label.format(name=name)}">'
+                f"{match.group(0)}</div>")
+
+    def chart(match: re.Match[str]) -> str:
+        return (f'<div class="chart-scroll" tabindex="0" role="region" aria-label="{label.format(name=match.group(1))}">'
+                f"{match.group(0)}</div>")
+
+    return _BARE_TABLE.sub(bare, _CHART.sub(chart, _SCROLL_BOX.sub(box, html)))
+
+
+class _Pages:
+    """Queues the pages whose key changed; every page gets the same base context."""
+
+    def __init__(self, hall: Hall, env: Environment, memo: Memo, fp: Fingerprints, jobs: Jobs) -> None:
+        self.hall = hall
+        self.env = env
+        self.memo = memo
+        self.fp = fp
+        self.jobs = jobs
+
+    def add(self, url: str, template: str, title: str, feeds: Sequence[dict[str, str]] = (),
+            description: str = "", *, key: Any, **context: Any) -> None:
+        """Render a page, unless its key (what it shows) is unchanged since the last build."""
+        path = self.hall.urls.output_path(url)
+        if self.memo.reuse(path, digest(self.fp.whole, template, url, title, feeds, description,
+                                        self.fp.shown(template, key))):
+            return
+        self.jobs.add((path,), partial(render_page, self.env, template, url, title, feeds, description, **context))
+
+
+def feed_links(hall: Hall, scope: str, name: str) -> list[dict[str, str]]:
+    words = strings(hall.settings.language)
+    return [
+        {"type": "application/rss+xml", "title": f"{name} - {words['rss']}", "href": hall.urls.feed(scope, "rss")},
+        {"type": "application/atom+xml", "title": f"{name} - {words['atom']}", "href": hall.urls.feed(scope, "atom")},
+    ]
+
+
+@dataclass(frozen=True, slots=True)
+class EntryPage:
+    url: str
+    template: str
+    title: str
+    description: str
+    context: dict[str, Any]
+
+
+def entry_page(hall: Hall, entry: Entry) -> EntryPage:
+    """What an item's or standalone page's page shows: its body, backlinks, related items, others on its topics."""
+    body = hall.bodies[entry.id]
+    on_topics = []
+    for name in entry.topics:
+        slug = hall.topic_of.get(name)
+        if slug:
+            others = [e for e in hall.by_topic[slug][:ON_TOPIC_ITEMS + 1] if e.id != entry.id][:ON_TOPIC_ITEMS]
+            if others:
+                on_topics.append((hall.topics[slug], others))
+    context: dict[str, Any] = {
+        "item": entry, "body": body.html,
+        "backlinks": [hall.by_id[i] for i in hall.backlinks.get(entry.id, ())],
+        "related": [hall.by_id[i] for i in hall.related.get(entry.id, ())],
+        "on_topics": on_topics,
+        **_document_links(hall, entry.id),
+        "toc_headings": body.toc if (entry.toc is None and body.h2 >= TOC_FROM) or entry.toc else (),
+        "files": hall.attachments.get(entry.id, ()),
+    }
+    url = hall.urls.entry(entry)
+    if isinstance(entry, Question):
+        settings = hall.settings
+        context["rec"] = hall.stats.records[entry.id]
+        context["limit"] = settings.reply_limit(entry.complexity)
+        return EntryPage(url, "question.html", entry.title, entry.question[:120], context)
+    description = entry.summary or body.summary
+    return EntryPage(url, "release.html" if isinstance(entry, Release) else "page.html", entry.title, description,
+                     context)
+
+
+def _document_links(hall: Hall, id: str) -> dict[str, Any]:
+    """What replaces this document and what it replaces, its interpretations, the documents it explains (none for
+    an item no document names, which is asked first: this runs for every item on every build)."""
+    links = hall.links
+    if id not in links.replaced_by and id not in links.replaces and id not in links.interpretations \
+            and id not in links.interprets:
+        return {"replaced_by": None, "replaces": [], "interpretations": [], "interprets": []}
+    replacement = links.replaced_by.get(id)
+    return {"replaced_by": hall.by_id[replacement] if replacement else None,
+            "replaces": [hall.by_id[i] for i in links.replaces.get(id, ())],
+            "interpretations": [hall.by_id[i] for i in links.interpretations.get(id, ())],
+            "interprets": [hall.by_id[i] for i in links.interprets.get(id, ())]}
+
+
+def page_bytes(env: Environment, page: EntryPage) -> bytes:
+    """An item's page on its own (serve's quick path), the same bytes as in a whole build."""
+    return render_page(env, page.template, page.url, page.title, (), page.description, **page.context)[0]
+
+
+def render_pages(hall: Hall, env: Environment, memo: Memo, fp: Fingerprints, jobs: Jobs) -> None:
+    """Queue every HTML page whose key changed since the last build (all of them on a cold build)."""
+    words = strings(hall.settings.language)
+    urls = hall.urls
+    pages = _Pages(hall, env, memo, fp, jobs)
+    figures = repr(hall.stats.departments)
+    per_page = hall.settings.paginate
+    by_topic = hall.by_topic
+    hall_feeds = feed_links(hall, "", hall.settings.title)
+
+    now = hall.now
+    emergencies = [r for r in hall.releases if r.kind == "emergency" and not (r.expires and r.expires < now)]
+    pinned = [r for r in hall.releases if r.kind != "emergency" and (
+        r.pinned is True or (isinstance(r.pinned, datetime) and r.pinned >= now))]
+    first_ids = {r.id for r in (*emergencies, *pinned)}
+    scoreboard = ranking.scoreboard(hall.stats.departments, {d: dept.name for d, dept in hall.departments.items()})
+    latest_releases = [r for r in hall.releases if r.id not in first_ids][:FRONT_PAGE_ITEMS]
+    latest_replies = list(hall.replies[:FRONT_PAGE_ITEMS])
+    pages.add(urls.home(), "index.html", "", hall_feeds, hall.settings.description,
+              key=(fp.rows(emergencies[:FRONT_PAGE_ITEMS]), fp.rows(pinned), fp.rows(latest_releases),
+                   fp.rows(latest_replies), figures),
+              emergencies=emergencies[:FRONT_PAGE_ITEMS], pinned=pinned,
+              latest_releases=latest_releases, latest_replies=latest_replies, scoreboard=scoreboard,
+              min_ranked=ranking.MIN_RANKED)
+    pages.add(urls.departments(), "departments.html", words["departments"], key=figures)
+
+    for dept in hall.departments.values():
+        profile = hall.bodies[f"dept:{dept.id}"]
+        figures_of = hall.stats.departments[dept.id]
+        releases, questions = hall.dept_releases(dept.id), hall.dept_questions(dept.id)
+        pages.add(urls.department(dept.id), "department.html", dept.name, feed_links(hall, dept.id, dept.name),
+                  profile.summary, key=(profile.html, figures_of, fp.rows(releases), fp.rows(questions)),
+                  dept=dept, profile=profile.html, f=figures_of, releases=releases, questions=questions)
+
+    for entry in hall.entries():
+        page = entry_page(hall, entry)
+        ctx = page.context
+        documents = ([ctx["replaced_by"]] if ctx["replaced_by"] else [], ctx["replaces"], ctx["interpretations"],
+                     ctx["interprets"])
+        key = (fp.entry(entry), fp.row(entry), fp.rows(ctx["backlinks"]), fp.rows(ctx["related"]),
+               tuple((topic.slug, fp.rows(others)) for topic, others in ctx["on_topics"]),
+               tuple(fp.rows(linked) for linked in documents) if any(documents) else ())
+        pages.add(page.url, page.template, page.title, description=page.description, key=key, **ctx)
+
+    def listing(entries: Sequence[Entry], section: str, heading: str, feeds: Sequence[dict[str, str]] = (),
+                feed_scope: str | None = None) -> None:
+        for url, pagination, chunk in paginate(entries, per_page, lambda n: urls.listing(section, n)):
+            title = heading if pagination.number == 1 else f"{heading} - {words['page'].format(n=pagination.number)}"
+            pages.add(url, "listing.html", title, feeds, key=(fp.rows(chunk), pagination, heading, feed_scope),
+                      heading=heading, intro="", entries=chunk, pagination=pagination, feed_scope=feed_scope)
+
+    listing(hall.releases, "releases", words["releases"], hall_feeds, "")
+    listing(hall.questions, "qa", words["qa"])
+    for slug, topic in hall.topics.items():
+        scope = f"topics/{slug}"
+        listing(by_topic[slug], scope, topic.name, feed_links(hall, scope, topic.name), scope)
+    topic_counts = {s: len(e) for s, e in by_topic.items()}
+    pages.add(urls.topics(), "topics.html", words["topics"], key=topic_counts, counts=topic_counts)
+    for kind in KINDS:
+        listing([r for r in hall.releases if r.kind == kind], f"kinds/{kind}", words[f"v:{kind}"])
+    kind_counts = [(k, sum(1 for r in hall.releases if r.kind == k)) for k in KINDS]
+    pages.add(urls.kinds(), "kinds.html", words["kinds"], key=kind_counts, counts=kind_counts)
+    pages.add(urls.file("404.html"), "404.html", words["not_found"], key=())
+    pages.add(urls.search(), "search.html", words["search"], key=())
+    _document_listings(hall, pages, fp)
+    for alias in hall.aliases:
+        pages.add(alias.url, "redirect.html", alias.title, key=alias, target=alias.target)
+
+
+def _document_listings(hall: Hall, pages: _Pages, fp: Fingerprints) -> None:
+    """`/documents/` (every document, newest first) and `/documents/<validity>/`, paginated; a table each."""
+    words = strings(hall.settings.language)
+    urls = hall.urls
+    by_validity = {v: [r for r in hall.documents if validity(r, hall.now) == v] for v in VALIDITIES}
+    counts = [("", len(hall.documents)), *((v, len(by_validity[v])) for v in VALIDITIES)]
+    for current, documents in (("", list(hall.documents)), *by_validity.items()):
+        heading = words["documents"] + (f"：{words['validity:' + current]}" if current else "")
+        for url, pagination, chunk in paginate(documents, hall.settings.paginate, partial(urls.documents, current)):
+            title = heading if pagination.number == 1 else f"{heading} - {words['page'].format(n=pagination.number)}"
+            replacements = {r.id: hall.by_id[hall.links.replaced_by[r.id]] for r in chunk
+                            if r.id in hall.links.replaced_by}
+            pages.add(url, "documents.html", title,
+                      key=(fp.rows(chunk), fp.rows(replacements.values()), pagination, counts, current),
+                      heading=heading, entries=chunk, pagination=pagination, counts=counts, current=current,
+                      replacements=replacements)
+
+
+def sitemap(hall: Hall, html_paths: Sequence[str]) -> bytes:
+    urls = hall.urls
+    lastmod: dict[str, date] = {}
+    for entry in hall.entries():
+        moment = when(entry)
+        if isinstance(entry, Release) and entry.updated:
+            moment = max(moment, entry.updated)
+        if moment != datetime.min:
+            lastmod[urls.output_path(urls.entry(entry))] = moment.astimezone(hall.settings.tz).date()
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    redirects = {urls.output_path(alias.url) for alias in hall.aliases}
+    redirects |= {f"{MIRROR}{path}" for path in redirects}  # and their zh-Hant twins
+    for path in sorted(p for p in html_paths if p.endswith("index.html") and p not in redirects):
+        loc = urls.absolute(urls.home() + path.removesuffix("index.html"))
+        mod = f"<lastmod>{lastmod[path].isoformat()}</lastmod>" if path in lastmod else ""
+        lines.append(f"<url><loc>{escape(loc)}</loc>{mod}</url>")
+    lines.append("</urlset>\n")
+    return "\n".join(lines).encode("utf-8")
+
+
+def robots(hall: Hall) -> bytes:
+    sitemap_url = hall.urls.absolute(hall.urls.file("sitemap.xml"))
+    return f"User-agent: *\nAllow: /\nSitemap: {sitemap_url}\n".encode()

@@ -1,0 +1,1 @@
+"""One build: read -> assemble -> plan -> publish, whole or told which sources changed."""

@@ -1,0 +1,266 @@
+"""Orchestrates a build: settings -> content -> hall -> pages and feeds -> output folder.
+
+With the cache in `.cache/releasehall/` a rebuild re-reads only changed sources,
+re-renders only bodies whose text or link targets changed and only outputs whose key
+(what they show) changed, and leaves every other output file as it is.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, TemplateError
+
+from releasehall.assemble.hall import Hall, build_hall
+from releasehall.content.load import Content, load_content
+from releasehall.errors import Problem, Report
+from releasehall.media.pictures import picture_files, prune
+from releasehall.outputs import feeds, search
+from releasehall.outputs import pages as render
+from releasehall.outputs.jobs import Jobs
+from releasehall.outputs.keys import THEME, Fingerprints, Memo
+from releasehall.outputs.mirror import mirror
+from releasehall.outputs.opendata import render_stats
+from releasehall.read.schema import FIRST_YEAR, LAST_YEAR, Invalid, parse_datetime
+from releasehall.read.symlinks import walk
+from releasehall.settings.site import Settings, load_settings
+from releasehall.store.cache import (
+    CACHE_DIR,
+    OUTPUTS_FOLDER,
+    SEARCH_FOLDER,
+    SEARCH_PAGES,
+    BuildCache,
+    code_signature,
+    load_cache,
+    save_cache,
+)
+from releasehall.store.signing import cache_key
+from releasehall.store.write import Stager, claim, recover
+
+
+@dataclass(slots=True)
+class Outcome:
+    problems: list[Problem] = field(default_factory=list)
+    hall: Hall | None = None
+    content: Content | None = None  # everything read, published or not (for `check`'s summary)
+    env: Environment | None = None  # the templates the outputs were rendered with
+    files: dict[str, bytes] = field(default_factory=dict)
+    copies: dict[str, Path] = field(default_factory=dict)
+    reused: frozenset[str] = frozenset()  # outputs left as the last build wrote them
+    staged: frozenset[str] = frozenset()  # outputs written straight to the staging folder, bytes not kept
+    rendered: list[str] = field(default_factory=list)  # outputs rendered this time (pages, feeds, figures)
+    written: int = 0
+    kept: int = 0
+    indexed: tuple[str, ...] = ()  # the search bundle's files (written only when their bytes changed)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if not p.warning]
+
+
+def build_now(now: str | None, tz: Any) -> datetime:
+    """The build's "now": `--now` in the site's zone, else SOURCE_DATE_EPOCH (reproducible builds), else the clock."""
+    if now:
+        return parse_datetime(now, tz)
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    moment = source_date_epoch(epoch) if epoch and epoch.isdigit() else datetime.now()
+    return moment.astimezone(tz)
+
+
+def source_date_epoch(epoch: str) -> datetime:
+    """SOURCE_DATE_EPOCH as a moment; Invalid (a usage error) when it is out of the years a hall can mean."""
+    try:
+        moment = datetime.fromtimestamp(int(epoch))
+    except (OverflowError, ValueError, OSError):
+        moment = None
+    if moment is None or not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise Invalid(f"SOURCE_DATE_EPOCH={epoch[:30]} 超出范围（年份应在 {FIRST_YEAR}–{LAST_YEAR} 之间）",
+                      f"SOURCE_DATE_EPOCH={epoch[:30]} is out of range (the year must be {FIRST_YEAR}-{LAST_YEAR})")
+    return moment
+
+
+def template_problem(exc: TemplateError, root: Path) -> Problem:
+    """A broken template (usually an operator's override in layouts/) as a `path:line` error."""
+    filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    if not filename:
+        frames = traceback.extract_tb(exc.__traceback__)
+        for frame in reversed(frames):
+            if frame.filename.endswith((".html", ".xml")):
+                filename, line = frame.filename, frame.lineno
+                break
+    path = Path(filename) if filename else root / "layouts"
+    rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else \
+        f"releasehall/theme/{path.name}"
+    return Problem(rel, line or 1, f"模板错误：{exc}；请检查模板语法和用到的变量",
+                   f"template error: {exc}; check the template's syntax and the names it uses")
+
+
+def write_problem(exc: OSError, out: Path) -> Problem:
+    """A failure to write the output (read-only, full disk) as an error naming the path; nothing was changed."""
+    path = str(exc.filename or out)
+    reason = exc.strerror or str(exc)
+    return Problem(path, 1, f"无法写入输出（{reason}），旧的输出保持原样未改动；请检查磁盘空间和写入权限",
+                   f"cannot write the output ({reason}); the previous output is unchanged; check the free space "
+                   "and the permissions")
+
+
+def static_files(settings: Settings) -> dict[str, Path]:
+    """Theme static files, overridden by the site's layouts/static/ (whose links were checked by `check_layouts`)."""
+    result: dict[str, Path] = {}
+    for folder, boundary in ((THEME / "static", THEME), (settings.root / "layouts" / "static", settings.root)):
+        if folder.is_dir():
+            for path, inner in walk(folder, boundary, "layouts/static", Report()):
+                result["static/" + "/".join(inner)] = path
+    return result
+
+
+def check_layouts(settings: Settings, report: Report) -> None:
+    """The operator's layouts/ (templates and static files): no link in it may lead out of the site folder."""
+    folder = settings.root / "layouts"
+    if folder.is_dir() or folder.is_symlink():
+        walk(folder, settings.root, "layouts", report)
+
+
+def generate(settings: Settings, now: datetime, drafts: bool, report: Report, cache: BuildCache,
+             intact: Callable[[str], bool], previous: Callable[[str], bytes], stager: Stager | None = None,
+             store_images: bool = True) -> Outcome:
+    """Everything but writing: the outputs in memory, or the problems that stop the build.
+
+    `cache` is read for what can be reused and updated for the next build; `intact(path)`
+    says whether the last build's output at `path` is still there to reuse, `previous(path)`
+    reads it. With a `stager`, each output is also staged as soon as it is made. `store_images=False`
+    (check) decodes images without writing their variants to the image cache.
+    """
+    outcome = Outcome()
+    check_layouts(settings, report)
+    content, cache.sources = load_content(settings, report, cache.sources)
+    outcome.content = content
+    hall, cache.bodies = build_hall(settings, content, now, drafts, report, cache.bodies, store_images,
+                                     secret=cache.key)
+    outcome.hall = hall
+    if report.errors:
+        outcome.problems = report.errors + report.warnings
+        return outcome
+    memo = Memo(previous=cache.keys, intact=intact)
+    env = outcome.env = render.environment(hall)
+    fp = Fingerprints(hall, open=render.overridden(env, settings.root / "layouts"))
+    jobs = Jobs()
+    render.render_pages(hall, env, memo, fp, jobs)
+    render_stats(hall, env, memo, fp, jobs)
+    made = feeds.render_feeds(hall, memo, fp, jobs)
+    variants = "zh-Hant" in settings.variants
+    try:
+        render.compile_templates(env)  # once, before the workers fork, instead of once in each
+        results = jobs.run(stager, keep=variants)  # the mirror reads the pages; else their bytes stay with the workers
+    except TemplateError as exc:
+        report.problems.append(template_problem(exc, settings.root))
+        outcome.problems = report.errors + report.warnings
+        return outcome
+    files = {path: data for path, data in results.items() if data is not None}
+    outcome.staged = frozenset(path for path, data in results.items() if data is None)
+    if variants:
+        made.update(mirror({**files, **made}, hall.urls, memo, previous))
+    urls = hall.urls
+    pages = sorted({*results, *made, *memo.reused})
+    made[urls.output_path(urls.file("sitemap.xml"))] = render.sitemap(hall, pages)
+    made[urls.output_path(urls.file("robots.txt"))] = render.robots(hall)
+    if stager is not None:
+        for rel, data in made.items():
+            stager.put(rel, data)
+    files.update(made)
+    copies = {urls.output_path(urls.asset(a.rel)): settings.root / "content" / a.rel for a in hall.assets}
+    if hall.pictures:  # JPEGs without EXIF and resized variants, from the image cache
+        for asset, source in picture_files(settings, hall.pictures).items():
+            copies[urls.output_path(urls.asset(asset))] = source
+    for rel, path in static_files(settings).items():
+        copies[urls.output_path(urls.home() + rel)] = path
+    outcome.files = files
+    outcome.copies = {k: v for k, v in copies.items() if k not in files and k not in outcome.staged}
+    outcome.reused = frozenset(memo.reused)
+    outcome.rendered = memo.rendered
+    cache.keys = memo.keys
+    outcome.problems = report.errors + report.warnings
+    return outcome
+
+
+def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now: str | None = None,
+        drafts: bool = False, write: bool = True, use_cache: bool = True) -> Outcome:
+    """One build (or, with write=False, one check) of the site in `site`."""
+    started = time.time()
+    report = Report()
+    settings = load_settings(site.resolve(), report, base_url=base_url, output=out)
+    if settings is None:
+        return Outcome(problems=report.errors + report.warnings)
+    root = settings.root
+    out = settings.output
+    key = cache_key(root, report)
+    recover(out, key)  # whatever the command: first finish or undo a build killed while writing this output
+    if write:
+        claim(out, root)
+    moment = build_now(now, settings.tz)
+    signature = code_signature(settings.timezone)
+    cache = load_cache(root, signature, report, key) if use_cache and write and key else BuildCache(signature, key=key)
+    same_output = cache.output == str(out)
+    try:
+        stager = Stager(out, key, root / CACHE_DIR / OUTPUTS_FOLDER if key else None) if write else None
+    except OSError as exc:
+        return Outcome(problems=[*report.warnings, write_problem(exc, out)])
+    gc.disable()  # the build makes millions of long-lived objects and few cycles; collecting them costs ~7 %
+    try:
+        last = cache.stamps
+
+        def intact(rel: str) -> bool:
+            return stager is not None and stager.reuse(rel, last.get(rel), same_output)
+
+        outcome = generate(settings, moment, drafts, report, cache, intact=intact,
+                           previous=stager.bytes_of if stager is not None else lambda rel: (out / rel).read_bytes(),
+                           stager=stager, store_images=write)
+        if stager is None or outcome.errors:
+            if stager is not None:
+                stager.abort()
+            return outcome
+        for rel, source in outcome.copies.items():
+            stager.copy(rel, source)
+        assert outcome.hall is not None
+        store = search.Store(root / CACHE_DIR / SEARCH_FOLDER, cache.search_bundles,
+                             cache.search_placed if same_output else "")
+        try:
+            tree = root / CACHE_DIR / SEARCH_PAGES
+            bundle = search.staged_index(outcome.hall, stager, store, intact,  # from the staged pages: never ahead of them
+                                         tree if tree.parent.resolve().is_relative_to(root) else None)
+        except search.SearchError as exc:
+            stager.abort()
+            outcome.problems.append(Problem("site.yaml", 1, f"无法生成搜索索引：{exc}", f"the search index failed: {exc}"))
+            return outcome
+        for rel, data in bundle.items():
+            if data is not None:
+                stager.put(rel, data)
+        outcome.indexed = tuple(sorted(bundle))
+        written = stager.commit({*outcome.files, *outcome.staged, *outcome.copies, *outcome.reused, *bundle})
+    except OSError as exc:  # a read-only folder, a full disk: the old output is as it was
+        if stager is not None:
+            stager.abort()
+        return Outcome(problems=[*report.warnings, write_problem(exc, out)])
+    except BaseException:
+        if stager is not None:
+            stager.abort()
+        raise
+    finally:
+        gc.enable()
+    outcome.written, outcome.kept = written.written, written.kept
+    cache.output = str(out)
+    cache.stamps = written.stamps
+    stager.prune_store(stamp[2] for stamp in written.stamps.values())
+    cache.search_placed, cache.search_bundles = store.placing, store.used
+    save_cache(root, cache)
+    prune(root, {picture.key for picture in outcome.hall.pictures.values()}, started)  # only after a success
+    store.prune()
+    return outcome

@@ -1,0 +1,296 @@
+"""A small declarative schema: fields with types, required flags and allowed values.
+
+`check` walks a YAML mapping against a schema and reports every unknown key (with "did
+you mean"), missing required key, wrong type and bad value at its line. The field tables
+themselves live next to the code that uses them (`config`, `load`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from typing import Any
+
+from releasehall.errors import Report, did_you_mean
+from releasehall.read.sources import Lines
+
+SLUG_RE = re.compile(r"[a-z0-9][a-z0-9-]*")
+_DATE_RE = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+)
+
+
+# Dates a hall can mean; outside them deadline and calendar arithmetic would overflow (year 1, year 9999)
+FIRST_YEAR, LAST_YEAR = 1900, 2999
+# The largest whole number a field takes: larger ones are typing mistakes and overflow day arithmetic
+MAX_INT = 1_000_000
+
+
+class Invalid(Exception):
+    """A value that does not fit its field; carries the message in both languages."""
+
+    def __init__(self, zh: str, en: str) -> None:
+        super().__init__(en)
+        self.zh = zh
+        self.en = en
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a field parser may need: the site's time zone."""
+
+    tz: tzinfo
+
+
+Parser = Callable[[Any, Context], Any]
+
+
+@dataclass(frozen=True, slots=True)
+class Field:
+    """One key: its parser, or a nested schema for a mapping (`many`: a list of mappings)."""
+
+    parse: Parser | None = None
+    required: bool = False
+    default: Any = None
+    nested: Mapping[str, Field] | None = None
+    many: bool = False
+
+
+Schema = Mapping[str, Field]
+
+
+def parse_datetime(value: Any, tz: tzinfo) -> datetime:
+    """`YYYY-MM-DD`, `YYYY-MM-DD HH:MM` or ISO 8601; without an offset, in the site's zone."""
+    text = str(value).strip() if isinstance(value, str | int) else None
+    if text is None or not _DATE_RE.fullmatch(text):
+        raise Invalid(
+            f"日期格式不对：“{value}”，应写成 YYYY-MM-DD、YYYY-MM-DD HH:MM 或带时区的 ISO 8601",
+            f"bad date '{value}': write YYYY-MM-DD, YYYY-MM-DD HH:MM or ISO 8601 with an offset",
+        )
+    try:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    except ValueError as exc:
+        raise Invalid(
+            f"日期不存在：“{value}”（{exc}）", f"no such date '{value}' ({exc})"
+        ) from None
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise Invalid(f"日期 “{value}” 超出范围：年份应在 {FIRST_YEAR}–{LAST_YEAR} 之间",
+                      f"date '{value}' is out of range: the year must be {FIRST_YEAR}-{LAST_YEAR}")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=tz)
+    return moment
+
+
+def date_time(value: Any, ctx: Context) -> datetime:
+    return parse_datetime(value, ctx.tz)
+
+
+def text(value: Any, ctx: Context) -> str:
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise Invalid(f"应为文字，而不是 {_kind(value)}", f"expected text, not {_kind(value)}")
+    result = str(value).strip()
+    if not result:
+        raise Invalid("不能为空", "must not be empty")
+    return result
+
+
+def boolean(value: Any, ctx: Context) -> bool:
+    if not isinstance(value, bool):
+        raise Invalid(
+            f"应为 true 或 false，而不是 {_kind(value)}",
+            f"expected true or false, not {_kind(value)}",
+        )
+    return value
+
+
+def positive_int(value: Any, ctx: Context) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_INT:
+        raise Invalid(f"应为 1 到 {MAX_INT} 之间的整数，而不是 “{_short(value)}”",
+                      f"expected a whole number from 1 to {MAX_INT}, not '{_short(value)}'")
+    return value
+
+
+def up_to(most: int) -> Parser:
+    """A whole number from 1 to `most` (a limit in working days, where larger values are mistakes)."""
+    def parse(value: Any, ctx: Context) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= most:
+            raise Invalid(f"应为 1 到 {most} 之间的整数，而不是 “{_short(value)}”",
+                          f"expected a whole number from 1 to {most}, not '{_short(value)}'")
+        return value
+
+    return parse
+
+
+def integer(value: Any, ctx: Context) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not -MAX_INT <= value <= MAX_INT:
+        raise Invalid(f"应为 -{MAX_INT} 到 {MAX_INT} 之间的整数，而不是 “{_short(value)}”",
+                      f"expected a whole number from -{MAX_INT} to {MAX_INT}, not '{_short(value)}'")
+    return value
+
+
+def _short(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else f"{text[:20]}…（{len(text)} 位 digits）"
+
+
+def slug(value: Any, ctx: Context) -> str:
+    result = text(value, ctx)
+    if not SLUG_RE.fullmatch(result):
+        raise Invalid(
+            f"“{result}” 不是有效的标识：只能用小写字母、数字和连字符，并以字母或数字开头",
+            f"'{result}' is not a valid id: use a-z, 0-9 and '-', starting with a letter or digit",
+        )
+    return result
+
+
+# a code host's user (`@alice`) or team (`@org/team`), as CODEOWNERS names them
+_HANDLE_RE = re.compile(r"@[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}(?:/[A-Za-z0-9][A-Za-z0-9_.-]{0,99})?")
+
+
+def code_host_handle(value: Any, ctx: Context) -> str:
+    result = text(value, ctx)
+    if not _HANDLE_RE.fullmatch(result):
+        raise Invalid(f"“{_short(result)}” 不是代码托管平台的账号：应写成 @用户名 或 @组织/团队",
+                      f"'{_short(result)}' is not a code-host handle: write @user or @org/team")
+    return result
+
+
+def one_of(*choices: str) -> Parser:
+    def parse(value: Any, ctx: Context) -> str:
+        if not isinstance(value, str) or value not in choices:
+            allowed = ", ".join(choices)
+            zh_hint, en_hint = did_you_mean(str(value), choices)
+            raise Invalid(
+                f"取值 “{value}” 无效，可选：{allowed}{zh_hint}",
+                f"'{value}' is not allowed; choose one of: {allowed}{en_hint}",
+            )
+        return value
+
+    return parse
+
+
+def list_of(item: Parser) -> Parser:
+    def parse(value: Any, ctx: Context) -> tuple[Any, ...]:
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            raise Invalid(f"应为列表，而不是 {_kind(value)}", f"expected a list, not {_kind(value)}")
+        return tuple(item(entry, ctx) for entry in value)
+
+    return parse
+
+
+_LIST_SEPARATORS = re.compile(r"[，、,]")
+
+
+def words(value: Any, ctx: Context) -> tuple[str, ...]:
+    """A list of short texts; each item is also split on commas, full-width commas and 、, which Chinese input
+    methods type where YAML expects ', ' (`[救助，冬季]` is two topics, not one)."""
+    return tuple(word for item in list_of(text)(value, ctx) for word in (
+        part.strip() for part in _LIST_SEPARATORS.split(item)) if word)
+
+
+def text_map(value: Any, ctx: Context) -> tuple[tuple[str, str], ...]:
+    if not isinstance(value, dict):
+        raise Invalid(f"应为 “名称: 值” 的映射，而不是 {_kind(value)}", f"expected a mapping, not {_kind(value)}")
+    return tuple(sorted((str(key), text(entry, ctx)) for key, entry in value.items()))
+
+
+def date_or_bool(value: Any, ctx: Context) -> bool | datetime:
+    if isinstance(value, bool):
+        return value
+    return date_time(value, ctx)
+
+
+def _kind(value: Any) -> str:
+    if value is None:
+        return "空值 null"
+    return {bool: "true/false", int: "数字 number", float: "数字 number", str: "文字 text",
+            list: "列表 list", dict: "映射 mapping"}.get(type(value), type(value).__name__)
+
+
+def defaults(field: Field) -> dict[str, Any]:
+    """The values a nested mapping takes when it is left out: each key's default."""
+    assert field.nested is not None
+    return {name: inner.default for name, inner in field.nested.items()}
+
+
+def check(
+    data: Any,
+    schema: Schema,
+    lines: Lines,
+    rel: str,
+    report: Report,
+    ctx: Context,
+    at: tuple[Any, ...] = (),
+) -> dict[str, Any] | None:
+    """Validate a mapping; return parsed values (defaults filled in) or None after reporting."""
+    line = lines.get(at, 1)
+    if not isinstance(data, dict):
+        report.error(
+            rel, line, f"应为 “字段: 值” 的映射，而不是 {_kind(data)}",
+            f"expected a mapping of 'key: value', not {_kind(data)}",
+        )
+        return None
+    ok = True
+    result: dict[str, Any] = {}
+    for key in data:
+        name = str(key)
+        if name not in schema:
+            zh_hint, en_hint = did_you_mean(name, schema)
+            report.error(
+                rel, lines.get((*at, name), line), f"未知字段 “{name}”{zh_hint}",
+                f"unknown key '{name}'{en_hint}",
+            )
+            ok = False
+    for name, field in schema.items():
+        key_line = lines.get((*at, name), line)
+        if name not in data or data[name] is None:
+            if field.required:
+                report.error(
+                    rel, line if name not in data else key_line,
+                    f"缺少必填字段 “{name}”", f"missing required key '{name}'",
+                )
+                ok = False
+            else:
+                result[name] = field.default
+            continue
+        if field.nested is not None:
+            value = _check_nested(data[name], field, lines, rel, report, ctx, (*at, name))
+            ok &= value is not None
+            result[name] = value
+            continue
+        assert field.parse is not None
+        try:
+            result[name] = field.parse(data[name], ctx)
+        except Invalid as exc:
+            report.error(rel, key_line, f"字段 “{name}”：{exc.zh}", f"'{name}': {exc.en}")
+            ok = False
+    return result if ok else None
+
+
+def _check_nested(
+    value: Any,
+    field: Field,
+    lines: Lines,
+    rel: str,
+    report: Report,
+    ctx: Context,
+    at: tuple[Any, ...],
+) -> Any:
+    assert field.nested is not None
+    if not field.many:
+        return check(value, field.nested, lines, rel, report, ctx, at)
+    if not isinstance(value, list):
+        report.error(
+            rel, lines.get(at, 1), f"应为列表，而不是 {_kind(value)}",
+            f"expected a list, not {_kind(value)}",
+        )
+        return None
+    entries = [check(entry, field.nested, lines, rel, report, ctx, (*at, index))
+               for index, entry in enumerate(value)]
+    if any(entry is None for entry in entries):
+        return None
+    return tuple(entries)

@@ -1,0 +1,1 @@
+"""`serve`: build, serve from memory, rebuild on change, reload open pages."""

@@ -1,0 +1,1 @@
+"""site.yaml -> frozen settings, and the working-day calendar they configure."""

@@ -1,0 +1,328 @@
+"""The build cache in `.cache/releasehall/`: parsed sources, rendered bodies, output keys and digests.
+
+The cache is data only: one file (`build.json`) of JSON lines whose values are rebuilt by `decode`
+from a closed set of shapes (numbers, strings, tuples, lists, maps, dates and the model's
+dataclasses of Release Hall's own modules) — nothing in it is ever imported, called or
+unpickled. Its first line carries the format, the code signature and an HMAC of the rest
+(`secret`: the key never lies in the site folder), so a cache that is damaged (a flipped
+bit), forged, written on another machine or with another key, or from another version of
+the code, Python or time zone is ignored as a whole, with a one-line notice. Deleting it is
+always safe. Sources are recognized by a digest of their bytes, not by their modification
+time, and outputs by the digest of theirs, so the cache holds across a fresh checkout.
+Speed (10k items: 10k sources, 10k bodies): orjson reads and writes the lines, and a source or
+body this build kept as it was read is written back from its line without encoding it again.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import orjson
+
+from releasehall.content.load import SourceCache
+from releasehall.errors import Report
+from releasehall.markdown.markup import BodyCache
+from releasehall.store.signing import sign, signed
+from releasehall.store.write import Stamp
+
+CACHE_DIR = Path(".cache") / "releasehall"
+CACHE_FILE = "build.json"
+OUTPUTS_FOLDER = "outputs"  # the outputs by digest (`write.Stager.reuse`): an empty output is filled from it
+SEARCH_FOLDER = "search"  # the search index's bundles, by digest (`search.Store`)
+SEARCH_PAGES = "search-pages"  # the indexed pages at their URLs' places, for Pagefind (`search.place`)
+OLD_FILES = ("build.pickle",)  # earlier formats: never read, removed
+FORMAT = "releasehall-cache"
+VERSION = 5
+
+
+def code_signature(timezone: str) -> str:
+    """Changes whenever the generator's code, the Python version or the site's zone changes."""
+    package = Path(__file__).parent.parent
+    h = hashlib.blake2b(digest_size=16)
+    h.update(f"{sys.version}|{timezone}|{VERSION}".encode())
+    for path in sorted(package.rglob("*.py")):
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+@dataclass(slots=True)
+class BuildCache:
+    signature: str = ""
+    sources: SourceCache = field(default_factory=dict)
+    bodies: BodyCache = field(default_factory=dict)
+    keys: dict[str, str] = field(default_factory=dict)  # output path -> key of what it shows
+    output: str = ""  # the output folder the stamps describe
+    stamps: dict[str, Stamp] = field(default_factory=dict)  # output path -> stamp and digest after the last write
+    search_placed: str = ""  # inputs digest of the search bundle in the output
+    search_bundles: dict[str, str] = field(default_factory=dict)  # inputs digest -> digest of `search/<digest>.zip`
+    key: bytes | None = field(default=None, compare=False, repr=False)  # what it is signed with (`cache_key`)
+    # what `loads` read, so that `dumps` writes an entry kept unchanged from its line: source path or body key ->
+    # (record or body, problems, digest, line)
+    lines: dict[Any, tuple[Any, Any, str, bytes]] = field(default_factory=dict, compare=False, repr=False)
+
+
+@functools.cache
+def _allowed(name: str) -> type | None:
+    """The class a cache may name: a dataclass defined in one of Release Hall's own modules that is already
+    loaded (`module:Class`; nothing is imported). Records gain fields and types as the code grows; the code
+    signature keeps an old cache from meeting new classes."""
+    module_name, _colon, class_name = name.partition(":")
+    if not module_name.startswith("releasehall.") or module_name not in sys.modules:
+        return None
+    cls = getattr(sys.modules[module_name], class_name, None)
+    if not isinstance(cls, type) or not dataclasses.is_dataclass(cls) or cls.__module__ != module_name:
+        return None
+    return cls
+
+
+@functools.cache
+def _fields(cls: type) -> tuple[str, tuple[str, ...], bool]:
+    """A cached class's name in the cache, its fields, and whether they can be given in order."""
+    fields = dataclasses.fields(cls)  # type: ignore[arg-type]
+    return (f"{cls.__module__}:{cls.__qualname__}", tuple(f.name for f in fields),
+            all(f.init and not f.kw_only for f in fields))
+
+
+class Refused(ValueError):
+    """The cache holds something that is not one of the shapes `encode` writes."""
+
+
+_PLAIN = (str, int, float, bool, type(None))
+
+
+def encode(value: Any) -> Any:
+    """A value as plain JSON: every array starts with a tag that says what it was; no JSON objects."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is tuple:
+        return ["t", *[encode(item) for item in value]]
+    if kind is list:
+        return ["l", *[encode(item) for item in value]]
+    if kind is dict:
+        flat: list[Any] = ["d"]
+        for key, item in value.items():
+            flat.append(encode(key))
+            flat.append(encode(item))
+        return flat
+    if kind is frozenset:
+        return ["f", *[encode(item) for item in value]]
+    if isinstance(value, datetime):
+        tz = value.tzinfo
+        if isinstance(tz, ZoneInfo):
+            return ["z", value.replace(tzinfo=None).isoformat(), tz.key, value.fold]
+        if tz is None or isinstance(tz, timezone):
+            return ["o", value.isoformat()]
+        raise TypeError(f"cannot cache a datetime in {tz!r}")
+    if isinstance(value, date):
+        return ["D", value.isoformat()]
+    if dataclasses.is_dataclass(value):
+        name, names, _ordered = _fields(kind)  # type: ignore[arg-type]
+        if _allowed(name) is kind:
+            return ["c", name, *[encode(getattr(value, f)) for f in names]]
+    if isinstance(value, _PLAIN):  # a subclass of str or int (an enum): kept as its plain value
+        return value
+    raise TypeError(f"cannot cache {kind!r}")
+
+
+def decode(data: Any) -> Any:
+    """The value `encode` wrote; `Refused` for anything it would not have written."""
+    kind = type(data)
+    if kind in _PLAIN:
+        return data
+    if kind is not list or not data or type(data[0]) is not str:
+        raise Refused("not a tagged value")
+    tag = data[0]
+    if tag == "t":
+        return tuple([decode(item) for item in data[1:]])
+    if tag == "l":
+        return [decode(item) for item in data[1:]]
+    if tag == "c" and len(data) > 1 and type(data[1]) is str:
+        cls = _allowed(data[1])
+        if cls is None:
+            raise Refused(f"unknown class {data[1]!r}")
+        _name, names, ordered = _fields(cls)
+        if len(names) != len(data) - 2:
+            raise Refused(f"{data[1]} has other fields")
+        values = [decode(item) for item in data[2:]]
+        return cls(*values) if ordered else cls(**dict(zip(names, values, strict=True)))
+    if tag == "d":
+        if len(data) % 2 == 0:
+            raise Refused("odd map")
+        result = {}
+        for index in range(1, len(data), 2):
+            key = decode(data[index])
+            if not isinstance(key, str | int | tuple) or key in result:
+                raise Refused("bad map key")
+            result[key] = decode(data[index + 1])
+        return result
+    rest = data[1:]
+    if tag == "f":
+        return frozenset([decode(item) for item in rest])
+    if tag == "z" and len(rest) == 3 and isinstance(rest[0], str) and isinstance(rest[1], str) and rest[2] in (0, 1):
+        return datetime.fromisoformat(rest[0]).replace(tzinfo=ZoneInfo(rest[1]), fold=rest[2])
+    if tag == "o" and len(rest) == 1 and isinstance(rest[0], str):
+        return datetime.fromisoformat(rest[0])
+    if tag == "D" and len(rest) == 1 and isinstance(rest[0], str):
+        return date.fromisoformat(rest[0])
+    raise Refused(f"unknown tag {tag!r}")
+
+
+def _mac(key: bytes, signature: str, payload: bytes) -> str:
+    """The cache's HMAC: over the format, the version, the code signature and the whole payload."""
+    return sign(key, f"{FORMAT}|{VERSION}|{signature}\n".encode(), payload)
+
+
+def _line(value: Any) -> bytes:
+    try:
+        return orjson.dumps(value)
+    except TypeError:  # an integer orjson cannot hold: the standard library writes it
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def dumps(cache: BuildCache, key: bytes) -> bytes:
+    """The cache file: a header line (format, version, signature, HMAC), then one line per source, one per
+    body, then the output keys, the stamps and the search bundles. A source or body the last load read and
+    this build kept (the same objects) is written from the line it was read from, not encoded again."""
+    lines = cache.lines
+    out: list[bytes] = [_line([cache.output, len(cache.sources), len(cache.bodies)])]
+    for rel, (digest, record, problems) in cache.sources.items():
+        seen = lines.get(rel)
+        if seen is not None and seen[0] is record and seen[1] is problems and seen[2] == digest:
+            out.append(seen[3])
+        else:
+            out.append(_line([rel, digest, encode(record), encode(problems)]))
+    for body_key, value in cache.bodies.items():
+        seen = lines.get(body_key)
+        if seen is not None and seen[0] is value:
+            out.append(seen[3])
+        else:
+            out.append(_line([encode(body_key), encode(value)]))
+    out.append(_line(cache.keys))
+    out.append(_line({rel: list(stamp) for rel, stamp in cache.stamps.items()}))
+    out.append(_line([cache.search_placed, cache.search_bundles]))
+    payload = b"\n".join(out)
+    header = json.dumps({"format": FORMAT, "version": VERSION, "signature": cache.signature,
+                         "mac": _mac(key, cache.signature, payload)}, sort_keys=True).encode("ascii")
+    return header + b"\n" + payload
+
+
+def loads(data: bytes, signature: str, key: bytes) -> tuple[BuildCache | None, str]:
+    """The cache in `data`, or None and why it was ignored ("foreign", "other version", "unsigned": its HMAC
+    does not match, so it is damaged, altered, or was written with another key; "damaged")."""
+    head, newline, payload = data.partition(b"\n")
+    try:
+        header = json.loads(head.decode("ascii"))
+    except (UnicodeDecodeError, ValueError):
+        return None, "foreign"
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        return None, "foreign"
+    if header.get("version") != VERSION or header.get("signature") != signature:
+        return None, "other version"
+    mac = header.get("mac")
+    if not newline or not signed(key, mac, f"{FORMAT}|{VERSION}|{signature}\n".encode(), payload):
+        return None, "unsigned"
+    try:
+        return _parse(payload.split(b"\n"), signature), ""
+    except (ValueError, TypeError, LookupError, RecursionError):  # Refused and orjson's errors are ValueErrors
+        return None, "damaged"
+
+
+def _parse(rows: list[bytes], signature: str) -> BuildCache:
+    output, nsources, nbodies = orjson.loads(rows[0])
+    if not isinstance(output, str) or type(nsources) is not int or type(nbodies) is not int \
+            or len(rows) != 4 + nsources + nbodies:
+        raise Refused("bad layout")
+    cache = BuildCache(signature, output=output)
+    lines = cache.lines
+    for row in rows[1:1 + nsources]:
+        rel, digest, record, problems = orjson.loads(row)
+        if not isinstance(rel, str) or not isinstance(digest, str) or rel in cache.sources:
+            raise Refused("bad source")
+        entry = cache.sources[rel] = (digest, decode(record), decode(problems))
+        if not isinstance(entry[2], list):
+            raise Refused("bad problems")
+        lines[rel] = (entry[1], entry[2], digest, row)
+    for row in rows[1 + nsources:1 + nsources + nbodies]:
+        body_key, value = orjson.loads(row)
+        body_key, value = decode(body_key), decode(value)
+        if not isinstance(body_key, tuple) or not isinstance(value, tuple) or body_key in cache.bodies:
+            raise Refused("bad body")
+        cache.bodies[body_key] = value
+        lines[body_key] = (value, None, "", row)
+    keys, stamps, (placed, bundles) = orjson.loads(rows[-3]), orjson.loads(rows[-2]), orjson.loads(rows[-1])
+    if not isinstance(keys, dict) or not all(isinstance(v, str) for v in keys.values()):
+        raise Refused("bad keys")
+    if not isinstance(stamps, dict) or not all(isinstance(v, list) and len(v) == 3 and type(v[0]) is int
+                                               and type(v[1]) is int and type(v[2]) is str for v in stamps.values()):
+        raise Refused("bad stamps")
+    if not isinstance(placed, str) or not isinstance(bundles, dict) or \
+            not all(isinstance(v, str) for v in bundles.values()):
+        raise Refused("bad search bundles")
+    cache.keys, cache.search_placed, cache.search_bundles = keys, placed, bundles
+    cache.stamps = {rel: (size, mtime, digest) for rel, (size, mtime, digest) in stamps.items()}
+    return cache
+
+
+_WHY = {"damaged": ("已损坏", "is damaged"), "foreign": ("不是发布厅的缓存", "is not Release Hall's"),
+        "unsigned": ("未通过校验（已损坏、被改动，或由另一台机器或另一个密钥写成）",
+                     "fails its check (damaged, altered, or written on another machine or with another key)"),
+        "other version": ("来自其他版本（代码、Python 或时区不同）", "is from another version (code, Python or time zone)")}
+
+
+def load_cache(root: Path, signature: str, report: Report, key: bytes) -> BuildCache:
+    """The last build's cache, or an empty one (with a one-line notice when a cache was there but not usable).
+    The key (`secret.cache_key`) stays with the cache, which `save_cache` signs with it."""
+    folder = root / CACHE_DIR
+    rel = (CACHE_DIR / CACHE_FILE).as_posix()
+    for old in OLD_FILES:
+        if (folder / old).is_file() or (folder / old).is_symlink():
+            (folder / old).unlink()
+            report.warn((CACHE_DIR / old).as_posix(), 1, "旧格式的缓存从不读取，已删除",
+                        "a cache in the old format is never read and was removed")
+    path = folder / CACHE_FILE
+    try:
+        if path.is_symlink():
+            raise OSError("a link")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return BuildCache(signature, key=key)
+    except OSError:
+        data = b""
+    cache, why = loads(data, signature, key)
+    if cache is None:
+        zh, en = _WHY.get(why, _WHY["damaged"])
+        report.warn(rel, 1, f"缓存{zh}，已忽略，本次完整构建", f"the cache {en}; ignored, building in full")
+        return BuildCache(signature, key=key)
+    cache.key = key
+    return cache
+
+
+def save_cache(root: Path, cache: BuildCache) -> None:
+    """Write the cache, signed with its key (none: the build had no usable key and keeps no cache)."""
+    if cache.key is None:
+        return
+    folder = root / CACHE_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    data = dumps(cache, cache.key)
+    for dead in folder.glob(".build-*"):  # left by a build killed while saving
+        dead.unlink(missing_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=".build-", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temp, folder / CACHE_FILE)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
