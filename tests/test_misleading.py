@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from conftest import BASIC, write_site
 
@@ -27,3 +29,30 @@ def test_shortened_keeps_whole_words():
     assert shortened("ab-cd-ef", 4) == "ab"
     assert shortened("abcdefgh-ij", 4) == "abcd"  # one word longer than the limit: cut where the limit falls
     assert shortened("ab-cd", 9) == "ab-cd"
+
+
+@pytest.mark.parametrize("loop", ["key", "folder"])
+def test_a_key_file_in_a_symlink_loop_is_a_notice_and_a_build_without_cache(tmp_path, run_cli, monkeypatch, loop):
+    """The key is the operator's (outside the site): one that cannot be read is a one-line notice at its path and
+    the build goes on without the cache, as for any unreadable key file; never a traceback."""
+    monkeypatch.delenv("RELEASEHALL_CACHE_KEY")
+    home = tmp_path / "home-cache"
+    (home / "releasehall").mkdir(parents=True)
+    if loop == "key":  # ~/.cache/releasehall/key -> other -> key
+        os.symlink("other", home / "releasehall/key")
+        os.symlink("key", home / "releasehall/other")
+    else:  # $XDG_CACHE_HOME itself a link that leads to itself
+        home = tmp_path / "looped"
+        os.symlink("looped", home)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    site = write_site(tmp_path / "site", BASIC)
+    code, _out, err = run_cli("build", "--site", str(site), "--out", str(tmp_path / "out"), "--now", "2024-10-20")
+    assert code == 0, err
+    assert "Traceback" not in err
+    assert err.splitlines() == [
+        f"{home}/releasehall/key:1: 警告 warning: 无法读取或创建缓存密钥（符号链接循环），本次不使用缓存；"
+        "请修复或删除该文件（会自动生成新密钥），或设置 RELEASEHALL_CACHE_KEY / cannot read or create the cache key "
+        "(a symbolic link loop), so no cache is used; fix or delete that file (a new key is made) or set "
+        "RELEASEHALL_CACHE_KEY"]
+    assert (tmp_path / "out/police/releases/a/index.html").is_file()
+    assert not (site / ".cache/releasehall/build.json").exists()  # no key: no cache kept

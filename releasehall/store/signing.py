@@ -51,7 +51,13 @@ def cache_key(root: Path, report: Report) -> bytes | None:
         return secret.encode("utf-8")
     path = key_file()
     shown = str(path)
-    if path.resolve().is_relative_to(root.resolve()):
+    try:
+        inside = path.resolve().is_relative_to(root.resolve())
+    except (OSError, RuntimeError) as exc:  # a link that leads to itself (RuntimeError before Python 3.13)
+        reason = ("符号链接循环", "a symbolic link loop") if isinstance(exc, RuntimeError) else _reason(exc)
+        _unreadable(shown, reason, report)
+        return None
+    if inside:
         report.warn(shown, 1, f"缓存密钥不能放在站点目录之内（可以被提交进仓库），本次不使用缓存；请设置 {KEY_VARIABLE} "
                     "或把 XDG_CACHE_HOME 指向站点之外",
                     f"the cache key must not lie inside the site folder (it could be committed), so no cache is used; "
@@ -60,9 +66,22 @@ def cache_key(root: Path, report: Report) -> bytes | None:
     try:
         return _read_or_make_key(path)
     except OSError as exc:
-        report.warn(shown, 1, f"无法读取或创建缓存密钥（{exc.strerror or exc}），本次不使用缓存",
-                    f"cannot read or create the cache key ({exc.strerror or exc}), so no cache is used")
+        _unreadable(shown, _reason(exc), report)
         return None
+
+
+def _reason(exc: OSError) -> tuple[str, str]:
+    reason = str(exc.strerror or exc)
+    return reason, reason
+
+
+def _unreadable(shown: str, reason: tuple[str, str], report: Report) -> None:
+    """The key file cannot be read or made: the operator's to fix; the build goes on without the cache (a build
+    without it is the same build, only slower)."""
+    report.warn(shown, 1, f"无法读取或创建缓存密钥（{reason[0]}），本次不使用缓存；请修复或删除该文件（会自动生成新密钥），"
+                f"或设置 {KEY_VARIABLE}",
+                f"cannot read or create the cache key ({reason[1]}), so no cache is used; fix or delete that file (a "
+                f"new key is made) or set {KEY_VARIABLE}")
 
 
 def _read_or_make_key(path: Path) -> bytes:
