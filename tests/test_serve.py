@@ -5,6 +5,8 @@ from __future__ import annotations
 import contextlib
 import http.client
 import re
+import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -224,3 +226,22 @@ def test_search_works_in_serve_and_follows_a_save(server, browser):
         assert page.evaluate("q => window.pagefindSearch(q)", "蓄水池") == ["/police/releases/a/"]
     finally:
         page.close()
+
+
+def test_clients_that_hang_up_leave_no_traceback(server):
+    """A reader who closes the tab (or a phone that drops the line) before the page arrives is nothing to report:
+    the connection resets or the pipe breaks as the server writes, and its terminal shows no traceback."""
+    _site, base, process = server
+    host, port = re.match(r"http://([^:]+):(\d+)/", base).groups()
+    for index in range(60):
+        client = socket.create_connection((host, int(port)), timeout=5)
+        path = ("/police/releases/a/", "/__releasehall/events", "/feed.xml")[index % 3]
+        client.sendall(f"GET {path} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # reset, not a polite close
+        client.close()
+    status, page = fetch(base, "/police/releases/a/")  # still serving
+    assert status == 200 and "国庆期间实行交通管制" in page
+    time.sleep(0.5)  # the handlers of the dropped connections finish writing
+    process.terminate()
+    _out, err = process.communicate(timeout=10)
+    assert "Traceback" not in err and "Error" not in err, err

@@ -294,6 +294,16 @@ def _handler(site: Site) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    """The preview's HTTP server: a reader who hangs up before the page arrives (a closed tab, a dropped line, a
+    reload) is not a problem to print; anything else still is, with its traceback."""
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):  # broken pipe, reset, aborted
+            return
+        super().handle_error(request, client_address)
+
+
 class _Watcher(FileSystemEventHandler):
     """Collects changes under content/, layouts/ and site.yaml; one rebuild per burst of saves.
 
@@ -441,7 +451,7 @@ def serve(root: Path, *, port: int = 8000, host: str = "127.0.0.1", now: str | N
           drafts: bool = False, stop: threading.Event | None = None) -> int:
     root = root.resolve()
     try:
-        server = ThreadingHTTPServer((host, port), _handler(Site(root, "", now, drafts)))
+        server = _Server((host, port), _handler(Site(root, "", now, drafts)))
     except OSError as exc:  # the port is taken, the address is not this machine's …: say what to do, no traceback
         print(f"releasehall serve: 无法在 {host}:{port} 上启动预览（{exc.strerror or exc}）：端口可能已被占用，"
               f"请换一个 --port，或用 --port 0 自动选择 / cannot serve on {host}:{port} ({exc.strerror or exc}): "
