@@ -182,3 +182,34 @@ def test_new_over_an_existing_file_says_what_to_do(tmp_path, run_cli):
     assert code == 1 and path.read_bytes() == before
     assert err == (f"{path} 已存在，未覆盖：直接编辑它，或换一个标题（或用 --now 换一个日期）再新建 / {path} exists; not "
                    "overwritten: edit it, or choose another title (or date, --now)\n")
+
+
+def test_check_and_stats_render_no_page_and_write_nothing(tmp_path, run_cli, monkeypatch):
+    from jinja2 import Template
+
+    from releasehall.outputs import feeds, opendata, pages
+
+    site = write_site(tmp_path, BASIC)
+    rendered: list[str] = []
+
+    def counted(name):
+        def refuse(*args, **kwargs):
+            rendered.append(name)
+            raise AssertionError(f"{name} ran")
+        return refuse
+
+    monkeypatch.setattr(Template, "render", counted("Template.render"))
+    for module, name in ((pages, "render_pages"), (opendata, "render_stats"), (feeds, "render_feeds")):
+        monkeypatch.setattr(module, name, counted(name))
+    code, out, err = run_cli("check", "--site", str(site), "--now", "2024-10-20")
+    assert (code, out.splitlines()[-1]) == (0, "检查通过 / check passed"), err
+    code, out, err = run_cli("stats", "--site", str(site), "--now", "2024-10-20")
+    assert code == 0 and "测试市公安局" in out, err
+    assert rendered == []
+    assert sorted(p.name for p in site.iterdir()) == ["content", "site.yaml"]
+
+
+def test_check_reports_a_template_that_does_not_parse(tmp_path, run_cli):
+    site = write_site(tmp_path, {**BASIC, "layouts/release.html": "{% extends 'base.html' %}\n{% block main %}{{ x\n"})
+    code, _out, err = run_cli("check", "--site", str(site), "--now", "2024-10-20")
+    assert code == 1 and "layouts/release.html:" in err and "模板错误" in err

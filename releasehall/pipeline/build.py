@@ -129,6 +129,30 @@ def check_layouts(settings: Settings, report: Report) -> None:
         walk(folder, settings.root, "layouts", report)
 
 
+def assemble(settings: Settings, now: datetime, drafts: bool, report: Report, cache: BuildCache,
+             store_images: bool = True) -> Outcome:
+    """Read and assemble: every source read and checked, the hall cross-referenced as of `now`, nothing rendered.
+
+    `check` and `stats` stop here; a build goes on to plan and publish (`generate`)."""
+    check_layouts(settings, report)
+    content, cache.sources = load_content(settings, report, cache.sources)
+    hall, cache.bodies = build_hall(settings, content, now, drafts, report, cache.bodies, store_images,
+                                     secret=cache.key)
+    return Outcome(problems=report.errors + report.warnings, hall=hall, content=content)
+
+
+def inspect(settings: Settings, now: datetime, drafts: bool, report: Report, cache: BuildCache) -> Outcome:
+    """`check` and `stats`: the hall read and assembled, the templates parsed, no page rendered, nothing written."""
+    outcome = assemble(settings, now, drafts, report, cache, store_images=False)
+    if outcome.hall is not None and not report.errors:
+        try:
+            render.compile_templates(render.environment(outcome.hall))  # a broken template is an error here too
+        except TemplateError as exc:
+            report.problems.append(template_problem(exc, settings.root))
+    outcome.problems = report.errors + report.warnings
+    return outcome
+
+
 def generate(settings: Settings, now: datetime, drafts: bool, report: Report, cache: BuildCache,
              intact: Callable[[str], bool], previous: Callable[[str], bytes], stager: Stager | None = None,
              store_images: bool = True) -> Outcome:
@@ -139,15 +163,9 @@ def generate(settings: Settings, now: datetime, drafts: bool, report: Report, ca
     reads it. With a `stager`, each output is also staged as soon as it is made. `store_images=False`
     (check) decodes images without writing their variants to the image cache.
     """
-    outcome = Outcome()
-    check_layouts(settings, report)
-    content, cache.sources = load_content(settings, report, cache.sources)
-    outcome.content = content
-    hall, cache.bodies = build_hall(settings, content, now, drafts, report, cache.bodies, store_images,
-                                     secret=cache.key)
-    outcome.hall = hall
-    if report.errors:
-        outcome.problems = report.errors + report.warnings
+    outcome = assemble(settings, now, drafts, report, cache, store_images)
+    hall = outcome.hall
+    if report.errors or hall is None:
         return outcome
     memo = Memo(previous=cache.keys, intact=intact)
     env = outcome.env = render.environment(hall)
@@ -193,7 +211,7 @@ def generate(settings: Settings, now: datetime, drafts: bool, report: Report, ca
 
 def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now: str | None = None,
         drafts: bool = False, write: bool = True, use_cache: bool = True) -> Outcome:
-    """One build (or, with write=False, one check) of the site in `site`."""
+    """One build of the site in `site`; with write=False, only read and assemble it (`check`, `stats`)."""
     started = time.time()
     report = Report()
     settings = load_settings(site.resolve(), report, base_url=base_url, output=out)
@@ -203,14 +221,15 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
     out = settings.output
     key = cache_key(root, report)
     recover(out, key)  # whatever the command: first finish or undo a build killed while writing this output
-    if write:
-        claim(out, root)
     moment = build_now(now, settings.tz)
     signature = code_signature(settings.timezone)
-    cache = load_cache(root, signature, report, key) if use_cache and write and key else BuildCache(signature, key=key)
+    cache = load_cache(root, signature, report, key) if use_cache and key else BuildCache(signature, key=key)
+    if not write:  # the cache is read (bodies already rendered are reused) but never saved
+        return inspect(settings, moment, drafts, report, cache)
+    claim(out, root)
     same_output = cache.output == str(out)
     try:
-        stager = Stager(out, key, root / CACHE_DIR / OUTPUTS_FOLDER if key else None) if write else None
+        stager = Stager(out, key, root / CACHE_DIR / OUTPUTS_FOLDER if key else None)
     except OSError as exc:
         return Outcome(problems=[*report.warnings, write_problem(exc, out)])
     gc.disable()  # the build makes millions of long-lived objects and few cycles; collecting them costs ~7 %
@@ -218,14 +237,12 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
         last = cache.stamps
 
         def intact(rel: str) -> bool:
-            return stager is not None and stager.reuse(rel, last.get(rel), same_output)
+            return stager.reuse(rel, last.get(rel), same_output)
 
-        outcome = generate(settings, moment, drafts, report, cache, intact=intact,
-                           previous=stager.bytes_of if stager is not None else lambda rel: (out / rel).read_bytes(),
-                           stager=stager, store_images=write)
-        if stager is None or outcome.errors:
-            if stager is not None:
-                stager.abort()
+        outcome = generate(settings, moment, drafts, report, cache, intact=intact, previous=stager.bytes_of,
+                           stager=stager)
+        if outcome.errors:
+            stager.abort()
             return outcome
         for rel, source in outcome.copies.items():
             stager.copy(rel, source)
