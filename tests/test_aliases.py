@@ -6,11 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import dept, front, write_site
+from helpers import NOW, dept, front, snapshot, write_site
 
 from releasehall.pipeline.build import run
-
-NOW = "2024-10-20 12:00"
 
 FILES = {
     "content/gov/department.yaml": dept("测试市政府办", aliases=["/old-gov/"]),
@@ -134,10 +132,6 @@ def test_an_unpublished_items_alias_is_checked_but_writes_nothing(tmp_path):
     out = build(write_site(tmp_path / "site", {**FILES, **files}), tmp_path / "out")
     assert not (out / "gov/releases/x-old").exists()
     assert problems(tmp_path / "again", {REL: release("/police/x/", date="2025-01-01")})[0].startswith(f"{REL}:5: ")
-
-
-def snapshot(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
 
 @pytest.mark.parametrize("change", ["rename target", "drop alias"])

@@ -6,11 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import ENGINES, dept, front, site_for, write_site
+from helpers import ENGINES, NOW, dept, front, site_for, snapshot, write_site
 
 from releasehall.pipeline.build import run
-
-NOW = "2024-10-20 12:00"
 
 TARGET = front({"title": "办法", "date": "2024-09-01"}, "\n## 第一条 适用范围\n\n正文。\n\n## Scope & Terms\n\n正文。\n")
 FILES = {
@@ -67,10 +65,6 @@ def test_department_description_anchor_is_checked(tmp_path, engine):
     files = {**FILES, "content/gov/department.yaml": dept("测试市政府办", description="见[办法](/gov/releases/rule.md#无)。")}
     found = errors(write_site(tmp_path / "site", files, site_for(engine)), tmp_path / "out")
     assert len(found) == 1 and found[0].startswith("content/gov/department.yaml:2: 链接 “/gov/releases/rule.md#无” "), found
-
-
-def snapshot(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
 
 def test_renaming_a_heading_breaks_cached_links_and_fixing_them_equals_a_clean_build(tmp_path):

@@ -20,14 +20,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from helpers import REPO, SAMPLE_NOW, sample_hall
 
 from releasehall.pipeline.build import run
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
-REPO = Path(__file__).resolve().parents[1]
-NOW = "2026-11-20 18:00"
 REDIRECT = "/jiaotong/releases/gongjiao-tiaozheng/"
 AXE = REPO / "tests/js/node_modules/axe-core/axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
@@ -43,7 +42,7 @@ class _Quiet(SimpleHTTPRequestHandler):
 def hall(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """The sample hall, built once, served on a free local port: (origin, output folder)."""
     out = tmp_path_factory.mktemp("browser") / "public"
-    outcome = run(REPO, out=out, now=NOW)
+    outcome = run(sample_hall(out.parent / "hall"), out=out, now=SAMPLE_NOW)
     assert outcome.files, [str(p) for p in outcome.problems]  # built (warnings allowed)
     server = ThreadingHTTPServer(("127.0.0.1", 0), partial(_Quiet, directory=str(out)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)

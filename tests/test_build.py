@@ -6,9 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import BASIC, ENGINES, dept, front, site_for, write_site
-
-NOW = "2024-10-20 12:00"
+from helpers import BASIC, ENGINES, NOW, dept, front, site_for, write_site
 
 
 def build(run_cli, site: Path, *extra: str) -> Path:

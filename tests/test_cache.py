@@ -10,15 +10,13 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import write_site
+from helpers import SAMPLE_NOW, sample_hall, write_site
 from test_incremental import FILES, NOW, edit, snapshot
 
 from releasehall.errors import Report
 from releasehall.pipeline.build import run
 from releasehall.store.cache import CACHE_DIR, BuildCache, decode, dumps, encode, load_cache, loads
 from releasehall.store.signing import KEY_VARIABLE, cache_key, key_file
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 class Exploit:
@@ -81,15 +79,11 @@ def test_a_cache_from_another_version_or_zone_is_ignored(tmp_path):
 
 
 def test_the_sample_hall_cache_round_trips_exactly(tmp_path):
-    outcome = run(REPO, out=tmp_path / "out", now="2026-11-20 18:00", use_cache=False)
+    site = sample_hall(tmp_path / "hall")
+    outcome = run(site, out=tmp_path / "out", now=SAMPLE_NOW, use_cache=False)
     assert not outcome.errors
     # a real cache of the sample hall, made by a build that keeps one
-    site = tmp_path / "hall"
-    shutil.copytree(REPO / "content", site / "content")
-    shutil.copy(REPO / "site.yaml", site / "site.yaml")
-    if (REPO / "layouts").is_dir():
-        shutil.copytree(REPO / "layouts", site / "layouts")
-    assert not run(site, out=tmp_path / "out2", now="2026-11-20 18:00").errors
+    assert not run(site, out=tmp_path / "out2", now=SAMPLE_NOW).errors
     data = (site / CACHE_DIR / "build.json").read_bytes()
     signature = data.split(b'"signature": "')[1].split(b'"')[0].decode()
     key = cache_key(site, Report())

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from pathlib import Path
 
-from conftest import BASIC, write_site
-
-REPO = Path(__file__).resolve().parents[1]
+from helpers import BASIC, REPO, SAMPLE_NOW, sample_hall, write_site
 
 
 def test_new_release_and_qa_build_as_is(tmp_path, run_cli):
@@ -52,10 +49,9 @@ def test_build_is_the_default_command_and_uses_output_setting(tmp_path, run_cli)
 
 def test_build_py_entry_point_builds_the_sample_hall(tmp_path):
     out = tmp_path / "public"
-    # --no-cache: the repository's own .cache/ may be from other code (a warning, and this test wants none)
-    result = subprocess.run([sys.executable, "build.py", "build", "--out", str(out), "--now", "2026-11-20 18:00",
-                             "--no-cache"],
-                            cwd=REPO, capture_output=True, text=True, check=False)
+    hall = sample_hall(tmp_path / "hall")  # build.py finds the hall's site.yaml from the folder it runs in
+    result = subprocess.run([sys.executable, str(REPO / "build.py"), "build", "--out", str(out), "--now", SAMPLE_NOW],
+                            cwd=hall, capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert (out / "index.html").is_file() and (out / "jiaotong/feed.xml").is_file()
     assert "warning" not in result.stderr

@@ -6,14 +6,11 @@ from __future__ import annotations
 import argparse
 import subprocess
 import sys
-from pathlib import Path
 
-from conftest import BASIC, front, write_site
+from helpers import BASIC, REPO, front, write_site
 
 from releasehall import __version__
 from releasehall.commands.cli import COMMANDS, _parser
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 def test_version(run_cli, capsys):

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import BASIC, write_site
+from helpers import BASIC, NOW, write_site
 
-NOW = "2024-10-20 12:00"
 SECRET = "TOP-SECRET-5f3a"
 
 

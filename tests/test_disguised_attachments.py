@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import pytest
-from conftest import BASIC, front, write_site
+from helpers import BASIC, NOW, front, write_site
 
 from releasehall.read import filetypes
 
-NOW = "2024-10-20 12:00"
 PAGES = [b"<html><script>alert(1)</script>", b"\xef\xbb\xbf  <!DOCTYPE html><p>x", b"<svg xmlns='http://www.w3.org/2000/svg' "
          b"onload='alert(1)'/>", b"<?xml version='1.0'?><x/>", b"<!-- x --><script>alert(1)</script>", b"<SCRIPT>alert(1)"]
 

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 import yaml
+from helpers import REPO
 
 from releasehall.commands.cli import COMMANDS, _parser
 from releasehall.content import load
@@ -29,7 +30,6 @@ from releasehall.read.sources import load_yaml
 from releasehall.settings import site as config
 from tools import docgen
 
-REPO = Path(__file__).resolve().parents[1]
 FIX = f"run `{docgen.REGENERATE}` from the repository root and commit docs/fields.md"
 
 

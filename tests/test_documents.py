@@ -8,11 +8,9 @@ from pathlib import Path
 
 import feedparser
 import pytest
-from conftest import dept, front, write_site
+from helpers import NOW, dept, front, write_site
 
 from releasehall.pipeline.build import run
-
-NOW = "2024-10-20 12:00"
 
 DOCS = {
     "content/gov/department.yaml": dept("测试市人民政府办公室", short_name="测试市政府办"),

@@ -5,9 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import BASIC, ENGINES, SITE, dept, front, site_for, write_site
-
-NOW = "2024-10-20 12:00"
+from helpers import BASIC, ENGINES, NOW, SITE, dept, front, site_for, write_site
 
 
 def errors_of(run_cli, site: Path) -> list[str]:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import feedparser
-from conftest import BASIC, SITE, front, write_site
-
-NOW = "2024-10-20 12:00"
+from helpers import BASIC, NOW, SITE, front, write_site
 
 
 def built(tmp_path, run_cli, files=None, site=None):

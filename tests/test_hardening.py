@@ -12,13 +12,11 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import BASIC, ENGINES, dept, front, image, site_for, write_site
+from helpers import BASIC, ENGINES, NOW, SAMPLE_NOW, dept, front, image, sample_hall, site_for, snapshot, write_site
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from releasehall.pipeline.build import run
-
-NOW = "2024-10-20 12:00"
 
 HOSTILE = """
 <script>alert(1)</script>
@@ -62,10 +60,6 @@ def dangerous_markup(text: str) -> list[str]:
     parser = _Markup()
     parser.feed(_THEME_OWN.sub("", text))
     return parser.found
-
-
-def snapshot(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -112,9 +106,9 @@ def test_source_date_epoch_is_the_default_now(tmp_path, monkeypatch):
 
 
 def test_sample_hall_is_reproducible(tmp_path):
-    repo = Path(__file__).resolve().parents[1]
-    a = run(repo, out=tmp_path / "a", now="2026-11-20 18:00")
-    b = run(repo, out=tmp_path / "b", now="2026-11-20 18:00")
+    hall = sample_hall(tmp_path / "hall")
+    a = run(hall, out=tmp_path / "a", now=SAMPLE_NOW)
+    b = run(hall, out=tmp_path / "b", now=SAMPLE_NOW)
     assert not a.errors and not b.errors
     assert snapshot(tmp_path / "a") == snapshot(tmp_path / "b")
 

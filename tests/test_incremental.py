@@ -7,15 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import BASIC, SITE, front, image, write_site
+from helpers import BASIC, NOW, SITE, front, image, snapshot, write_site
 
 from releasehall.pipeline.build import run
-
-NOW = "2024-10-20 12:00"
-
-
-def snapshot(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
 
 def edit(path: Path, old: str, new: str) -> None:

@@ -9,12 +9,11 @@ from typing import Any
 
 import feedparser
 import pytest
-from conftest import SITE, dept, front, image, pdf, write_site
+from helpers import NOW, SAMPLE_NOW, SITE, dept, front, image, pdf, sample_hall, snapshot, write_site
 from PIL import Image
 
 from releasehall.pipeline.build import run
 
-NOW = "2024-10-20 12:00"
 ENGINES = ["commonmark", "python-markdown"]
 
 
@@ -49,10 +48,6 @@ def page(site: Path, rel: str) -> str:
 
 def errors(outcome) -> list[str]:
     return [f"{p.path}:{p.line}: {p.en}" for p in outcome.errors]
-
-
-def snapshot(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
 
 
 # ---- attachments
@@ -449,20 +444,15 @@ def test_python_markdown_engine_builds_with_vetted_extensions_only(tmp_path, run
 
 # ---- the sample hall shows all of it, with either engine
 
-REPO = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.parametrize("engine", ENGINES)
 def test_sample_hall_builds_with_either_engine_and_shows_attachments_photos_toc_and_callouts(tmp_path, engine):
-    site = tmp_path / "hall"
-    for folder in ("content", "layouts"):
-        if (REPO / folder).is_dir():
-            shutil.copytree(REPO / folder, site / folder)
-    text = (REPO / "site.yaml").read_text(encoding="utf-8")
+    site = sample_hall(tmp_path / "hall")
     if engine != "commonmark":
-        text += f"markdown:\n  engine: {engine}\n"
-    (site / "site.yaml").write_text(text, encoding="utf-8")
-    outcome = run(site, out=site / "out", now="2026-11-20 18:00")
+        with (site / "site.yaml").open("a", encoding="utf-8") as settings:
+            settings.write(f"markdown:\n  engine: {engine}\n")
+    outcome = run(site, out=site / "out", now=SAMPLE_NOW)
     assert [str(p) for p in outcome.problems] == []
     rules = page(site, "xinwenban/releases/2026-09-15-liuyan-banli-guiding/index.html")
     assert '<li class="toc-2"><a href="#答复时限">答复时限</a></li>' in rules

@@ -6,9 +6,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import dept, front, write_site
+from helpers import NOW, dept, front, write_site
 
-NOW = "2024-10-20 12:00"
 FILES = {
     "hall/content/gov/department.yaml": dept("测试市政府办"),
     "hall/content/gov/releases/parking.md": front({"title": "停车办法", "date": "2024-09-01"}, "\n正文。\n"),

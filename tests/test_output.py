@@ -12,19 +12,12 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import BASIC, front, write_site
+from helpers import BASIC, NOW, front, snapshot, write_site
 
 from releasehall.errors import Report
 from releasehall.pipeline.build import run
 from releasehall.store.signing import cache_key
 from releasehall.store.write import MANIFEST, recover
-
-NOW = "2024-10-20 12:00"
-REPO = Path(__file__).resolve().parents[1]
-
-
-def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def test_output_inside_git_is_refused(tmp_path, run_cli):

@@ -7,11 +7,9 @@ import os
 from pathlib import Path
 
 import pytest
-from conftest import BASIC, ENGINES, image, site_for, write_site
+from helpers import BASIC, ENGINES, NOW, image, site_for, write_site
 
 from releasehall.store.write import MANIFEST
-
-NOW = "2024-10-20 12:00"
 
 
 def _build(run_cli, site: Path, out: Path) -> tuple[int, str]:

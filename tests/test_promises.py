@@ -6,11 +6,9 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from conftest import BASIC, front, image, write_site
+from helpers import BASIC, NOW, front, image, write_site
 
 from releasehall.pipeline.build import run
-
-NOW = "2024-10-20 12:00"
 
 
 def read(out: Path, rel: str) -> str:

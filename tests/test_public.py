@@ -7,12 +7,10 @@ import json
 import re
 from pathlib import Path
 
-from conftest import BASIC, SITE, dept, front, image, write_site
+from helpers import BASIC, NOW, SITE, dept, front, image, write_site
 
 from releasehall.outputs.i18n import to_traditional
 from releasehall.outputs.seo import dump
-
-NOW = "2024-10-20 12:00"
 
 
 def build(run_cli, site: Path) -> Path:

@@ -13,10 +13,10 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import yaml
+from helpers import REPO, snapshot
 
 from releasehall.commands.scaffold import SKELETON
 
-REPO = Path(__file__).resolve().parents[1]
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
@@ -101,10 +101,6 @@ def _git(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subprocess
     return subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, check=False, env=env)
 
 
-def _snapshot(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
 def test_plain_server_recipe_publishes_on_push_and_keeps_the_web_root_on_error(tmp_path):
     """The recipe's files copied unchanged: a bare repository with the post-receive hook, pushes from a clone."""
     hall, bare, www, work = tmp_path / "hall", tmp_path / "hall.git", tmp_path / "www", tmp_path / "work"
@@ -131,7 +127,7 @@ def test_plain_server_recipe_publishes_on_push_and_keeps_the_web_root_on_error(t
     assert "政务发布厅上线" in (www / release).read_text(encoding="utf-8")
     assert (work / "site/.cache/releasehall").is_dir()  # the cache stays between runs
     assert (work / "key/releasehall/key").is_file()  # and the key that signs it, outside the checkout
-    before = _snapshot(www)
+    before = snapshot(www)
 
     bad = hall / "content/bangongshi/releases/bad.md"
     bad.write_text("---\ntitle: 写错日期的发布\ndate: 明天上午\n---\n正文\n", encoding="utf-8")
@@ -141,14 +137,14 @@ def test_plain_server_recipe_publishes_on_push_and_keeps_the_web_root_on_error(t
     assert pushed.returncode == 0  # a post-receive hook cannot refuse a push; it refuses to publish it
     assert "remote: content/bangongshi/releases/bad.md:3: 字段 “date”：日期格式不对" in pushed.stderr
     assert f"remote: releasehall: check failed; nothing published, {www} unchanged" in pushed.stderr
-    assert _snapshot(www) == before
+    assert snapshot(www) == before
 
     bad.write_text(f"---\ntitle: 改好日期的发布\ndate: {now:%Y-%m-%d %H:%M}\n---\n正文\n", encoding="utf-8")
     _git("commit", "--quiet", "-am", "改正日期", cwd=hall, env=env)
     pushed = _git("push", "origin", "main", cwd=hall, env=env)
     assert pushed.returncode == 0 and "published to" in pushed.stderr, pushed.stderr
     assert "改好日期的发布" in (www / "bangongshi/releases/bad/index.html").read_text(encoding="utf-8")
-    assert {k for k in _snapshot(www) if not k.startswith('pagefind/')} >= {k for k in before if not k.startswith('pagefind/')}
+    assert {k for k in snapshot(www) if not k.startswith('pagefind/')} >= {k for k in before if not k.startswith('pagefind/')}
 
 
 def test_plain_server_hook_says_why_a_push_was_not_published(tmp_path):

@@ -12,11 +12,9 @@ from urllib.parse import unquote, urlsplit
 
 import feedparser
 import pytest
+from helpers import SAMPLE_NOW, sample_hall
 
 from releasehall.pipeline.build import run
-
-REPO = Path(__file__).resolve().parents[1]
-NOW = "2026-11-20 18:00"
 
 
 class _Refs(HTMLParser):
@@ -36,7 +34,7 @@ class _Refs(HTMLParser):
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("sample") / "public"
-    outcome = run(REPO, out=out, now=NOW, use_cache=False)  # the repository's own .cache/ may be another code's
+    outcome = run(sample_hall(out.parent / "hall"), out=out, now=SAMPLE_NOW)
     assert [str(p) for p in outcome.problems] == []
     return out
 

@@ -12,13 +12,11 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import BASIC, front, write_site
+from helpers import BASIC, SAMPLE_NOW, front, sample_hall, write_site
 
 from releasehall.outputs import search
 from releasehall.outputs.i18n import to_traditional
 
-REPO = Path(__file__).resolve().parents[1]
-NOW = "2026-11-20 18:00"
 # common two-character words of the sample hall's titles; recall is checked for each, in both scripts
 WORDS = ("交通", "管制", "通告", "事故", "指南", "谣言", "电梯", "补贴", "施工", "噪声", "物业", "小区", "停车", "建议",
          "改造", "公示", "城市", "公交", "线路", "假期", "出行", "客流", "政策", "解读", "地铁", "暴雨", "预警", "社区",
@@ -144,7 +142,7 @@ def hall(tmp_path_factory):
     from releasehall.commands.cli import main
 
     out = tmp_path_factory.mktemp("hall") / "public"
-    assert main(["build", "--site", str(REPO), "--out", str(out), "--now", NOW, "--no-cache"]) == 0
+    assert main(["build", "--site", str(sample_hall(out.parent / "hall")), "--out", str(out), "--now", SAMPLE_NOW]) == 0
     handler = functools.partial(SimpleHTTPRequestHandler, directory=str(out))
     handler.log_message = lambda *args: None  # type: ignore[method-assign]
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)

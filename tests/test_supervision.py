@@ -13,13 +13,11 @@ from datetime import date
 
 import feedparser
 import pytest
-from conftest import dept, front, write_site
+from helpers import NOW, dept, front, write_site
 
 from releasehall.model.ranking import wilson_lower
 from releasehall.model.stats import Clock
 from releasehall.settings.workdays import WorkCalendar
-
-NOW = "2024-10-20 12:00"  # a Sunday
 
 
 def q(asked: str, replied: str | None = None, **extra) -> str:

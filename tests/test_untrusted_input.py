@@ -6,11 +6,9 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import BASIC, SITE, dept, front, image, pdf, write_site
+from helpers import BASIC, NOW, SITE, dept, front, image, pdf, write_site
 
 from releasehall.read import safeurl
-
-NOW = "2024-10-20 12:00"
 
 
 def build(run_cli, site: Path, *extra: str) -> tuple[int, str]:
