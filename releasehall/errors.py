@@ -70,3 +70,18 @@ def did_you_mean(word: str, choices: Iterable[str]) -> tuple[str, str]:
     if not close:
         return "", ""
     return f"，是否想写 “{close[0]}”？", f"; did you mean '{close[0]}'?"
+
+
+def unread_target(what: tuple[str, str], shown: str, source: str, why: str) -> tuple[str, str]:
+    """A warning for a reference (`what`: link, image, related …) to `source`, which is there but was not read
+    because `why` has errors (`source` itself, or its department's department.yaml). Those errors are listed at
+    `why`; this one only says where to look, so one mistake is not reported as a missing file everywhere it is
+    linked from."""
+    if why == source:
+        return (f"{what[0]} “{shown}” 指向的 {source} 本身有错误（已在该文件处列出），暂时去掉；改正该文件后自动恢复",
+                f"{what[1]} '{shown}' points at {source}, which has errors of its own (listed at that file); left out "
+                "until that file is fixed")
+    return (f"{what[0]} “{shown}” 指向的 {source} 未能读入，因为 {why} 有错误（已在该文件处列出），暂时去掉；"
+            "改正该文件后自动恢复",
+            f"{what[1]} '{shown}' points at {source}, which was not read because {why} has errors (listed at that "
+            "file); left out until that file is fixed")

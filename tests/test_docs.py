@@ -345,6 +345,7 @@ MISTAKES = {  # one file for each mistake the error table explains
     "content/a/qa/m13.md": "---\ntitle: 号码\nasked: 2026-10-01\nquestion: 电话 13812345678，身份证 11010519491231002X，"
                            "座机 0755-83123456，卡号 6222020200112345679\n---\n",
     "content/a/qa/m14.md": "---\ntitle: 答复\nasked: 2026-10-01\nquestion: 问\n---\n答复正文\n",
+    "content/a/releases/m16.md": "---\ntitle: 链接\ndate: 2026-10-01\n---\n[缺日期](m04.md)\n",
 }
 LINK_MISTAKES = {  # mistakes found once every file reads: links, related items, URLs, attachments
     "content/a/releases/l1.md": "---\ntitle: 链接\ndate: 2026-10-01\nrelated: [a/releases/nope]\n"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 
 import pytest
-from conftest import BASIC, write_site
+from helpers import BASIC, NOW, dept, front, image, write_site
 
 from releasehall.content.slugs import shortened
 
@@ -46,7 +46,7 @@ def test_a_key_file_in_a_symlink_loop_is_a_notice_and_a_build_without_cache(tmp_
         os.symlink("looped", home)
     monkeypatch.setenv("XDG_CACHE_HOME", str(home))
     site = write_site(tmp_path / "site", BASIC)
-    code, _out, err = run_cli("build", "--site", str(site), "--out", str(tmp_path / "out"), "--now", "2024-10-20")
+    code, _out, err = run_cli("build", "--site", str(site), "--out", str(tmp_path / "out"), "--now", NOW)
     assert code == 0, err
     assert "Traceback" not in err
     assert err.splitlines() == [
@@ -56,3 +56,55 @@ def test_a_key_file_in_a_symlink_loop_is_a_notice_and_a_build_without_cache(tmp_
         "RELEASEHALL_CACHE_KEY"]
     assert (tmp_path / "out/police/releases/a/index.html").is_file()
     assert not (site / ".cache/releasehall/build.json").exists()  # no key: no cache kept
+
+
+def test_a_source_with_errors_is_reported_once_and_what_links_to_it_says_so(tmp_path, run_cli):
+    """One bad date is one error at its line; the files that link to that release (in other departments too) and the
+    ones that link into a department whose department.yaml has errors get a warning naming the file where the error
+    is listed, never "names no file". Errors come first (by path), the warnings after them."""
+    files = {
+        "content/police/department.yaml": dept("测试市公安局"),
+        "content/traffic/department.yaml": dept("测试区交警大队"),
+        "content/city/department.yaml": {"nmae": "城管局"},
+        "content/city/releases/c.md": front({"title": "城管通告", "date": "2024-09-01"}),
+        "content/city/releases/map.png": image(4, 4),
+        "content/police/releases/a.md": "---\ntitle: 国庆交通管制\ndate: 2024-13-01\n---\n正文\n",
+        "content/police/releases/p.md": front(
+            {"title": "解读", "date": "2024-09-02", "kind": "policy", "interprets": ["police/releases/a"]}),
+        "content/police/qa/q1.md": front(
+            {"title": "问", "asked": "2024-09-27 10:00", "question": "问题", "replied": "2024-09-28"},
+            "\n见[通告](/police/releases/a.md)。\n"),
+        "content/traffic/releases/t.md": front(
+            {"title": "配合管制", "date": "2024-09-03", "with": ["city"],
+             "related": ["police/releases/a", "city/releases/c"]},
+            "\n见[通告](../../police/releases/a.md)、[城管](/city/)、[通告](../../city/releases/c.md)。\n\n"
+            "![图](../../city/releases/map.png)\n"),
+    }
+    code, _out, err = run_cli("build", "--site", str(write_site(tmp_path, files)), "--out", str(tmp_path / "out"),
+                              "--now", NOW)
+    assert code == 1 and "Traceback" not in err
+    lines = err.splitlines()
+    assert "names no file" not in err and "names nothing" not in err and "no department" not in err
+    assert [line.split(": ")[0] for line in lines] == [
+        "content/city/department.yaml:1", "content/city/department.yaml:1",  # the real errors first, by path
+        "content/police/releases/a.md:3",
+        "content/police/qa/q1.md:8", "content/police/releases/p.md:6",  # then what links to them, by path
+        "content/traffic/releases/t.md:5", "content/traffic/releases/t.md:7", "content/traffic/releases/t.md:8",
+        "content/traffic/releases/t.md:11", "content/traffic/releases/t.md:11", "content/traffic/releases/t.md:11",
+        "content/traffic/releases/t.md:13",
+        "构建失败：3 个错误，输出目录未改动 / build failed",
+    ]
+    assert all("警告 warning" in line for line in lines[3:-1])
+    assert ("content/police/qa/q1.md:8: 警告 warning: 链接 “/police/releases/a.md” 指向的 content/police/releases/a.md "
+            "本身有错误（已在该文件处列出），暂时去掉；改正该文件后自动恢复 / link '/police/releases/a.md' points at "
+            "content/police/releases/a.md, which has errors of its own (listed at that file); left out until that file "
+            "is fixed") in lines
+    assert ("content/traffic/releases/t.md:11: 警告 warning: 链接 “/city/” 指向的 content/city 未能读入，因为 "
+            "content/city/department.yaml 有错误（已在该文件处列出），暂时去掉；改正该文件后自动恢复 / link '/city/' "
+            "points at content/city, which was not read because content/city/department.yaml has errors (listed at that "
+            "file); left out until that file is fixed") in lines
+    assert "p.md:6: 警告 warning: interprets 中的 “police/releases/a” 指向的 content/police/releases/a.md 本身有错误" in err
+    assert "'interprets' value 'police/releases/a' points at content/police/releases/a.md, which has errors" in err
+    assert "t.md:5: 警告 warning: with 中的 “city” 指向的 content/city 未能读入，因为 content/city/department.yaml 有错误" in err
+    assert "t.md:8: 警告 warning: related 中的 “city/releases/c” 指向的 content/city/releases/c.md 未能读入" in err
+    assert "image '../../city/releases/map.png' points at content/city/releases/map.png, which was not read" in err

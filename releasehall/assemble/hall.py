@@ -15,7 +15,7 @@ from typing import Any, TypeVar
 from releasehall.content.aliases import Alias, check_aliases
 from releasehall.content.load import Content
 from releasehall.content.slugs import slugify
-from releasehall.errors import Report
+from releasehall.errors import Report, unread_target
 from releasehall.markdown import anchors
 from releasehall.markdown.markup import Body, BodyCache, Job, Targets, render_all
 from releasehall.media.attachments import File, list_attachments
@@ -230,7 +230,8 @@ def build_hall(settings: Settings, content: Content, now: datetime, drafts: bool
     pages = sorted((e for e in entries if isinstance(e, Page)), key=lambda p: (p.order, p.slug))
     children = _tree(content.departments)
     order = _tree_order(children)
-    links = link(releases, every_id, published, report)
+    unread = _unread_ids(content.broken)
+    links = link(releases, every_id, published, report, unread)
     releases_of, questions_of = _by_department(releases, questions)
     return Hall(
         settings=settings, now=now, urls=urls,
@@ -240,7 +241,7 @@ def build_hall(settings: Settings, content: Content, now: datetime, drafts: bool
         assets=tuple(published_assets), bodies=bodies, by_id={e.id: e for e in entries},
         topics=dict(sorted(topics.items())), topic_of=topic_of,
         backlinks=_backlinks(bodies),
-        related=_related(every_id, entries, published, report),
+        related=_related(every_id, entries, published, report, unread),
         stats=_figures(settings, questions, releases, releases_of, order, now, report),
         releases_of=releases_of,
         questions_of=questions_of,
@@ -275,6 +276,7 @@ def _targets(urls: Urls, content: Content, every: list[Entry], published: frozen
         departments=frozenset(content.departments),
         assets=frozenset(a.rel for a in content.assets),
         urls=urls,
+        broken=content.broken,
     )
 
 
@@ -293,16 +295,35 @@ def _every_id(every: list[Entry]) -> dict[str, Entry]:
     return every_id
 
 
-def _related(every_id: Mapping[str, Entry], entries: list[Entry], published: frozenset[str], report: Report
-             ) -> dict[str, tuple[str, ...]]:
-    """`related` resolved both ways between published entries; a name that names nothing is an error,
-    an unpublished one a warning (left out, so a scheduled item never leaks)."""
+def _unread_ids(broken: Mapping[str, str]) -> dict[str, tuple[str, str]]:
+    """The sources that are there but were not read (`Content.broken`), by the two names `_every_id` knows them by:
+    name -> (source path, the file whose errors explain it)."""
+    unread: dict[str, tuple[str, str]] = {}
+    for rel, why in broken.items():
+        parts = rel.split("/")
+        if not rel.endswith(".md") or len(parts) not in (3, 4):
+            continue
+        unread[rel.removeprefix("content/").removesuffix(".md")] = (rel, why)
+        slug = slugify(parts[-1][:-3])
+        if slug:
+            unread["/".join([*parts[1:-1], slug])] = (rel, why)
+    return unread
+
+
+def _related(every_id: Mapping[str, Entry], entries: list[Entry], published: frozenset[str], report: Report,
+             unread: Mapping[str, tuple[str, str]]) -> dict[str, tuple[str, ...]]:
+    """`related` resolved both ways between published entries; a name that names nothing is an error, one that
+    names a source with errors of its own a warning (its errors are listed there), an unpublished one a warning
+    (left out, so a scheduled item never leaks)."""
     related: dict[str, list[str]] = {e.id: [] for e in entries}
     for entry in entries:
         for index, name in enumerate(entry.related):
-            target = every_id.get(name.strip("/").removesuffix(".md"))
+            key = name.strip("/").removesuffix(".md")
+            target = every_id.get(key)
             line = entry.lines.get(("related", index), entry.lines.get(("related",), 1))
-            if target is None:
+            if target is None and key in unread:
+                report.warn(entry.rel, line, *unread_target(("related 中的", "related item"), name, *unread[key]))
+            elif target is None:
                 report.error(entry.rel, line, f"related 中的 “{name}” 不存在，应写成 部门/releases/文件名 或 部门/qa/文件名",
                              f"related id '{name}' names nothing; write dept/releases/slug or dept/qa/slug")
             elif target.id not in published:

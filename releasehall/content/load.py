@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from releasehall.content.aliases import alias_path
 from releasehall.content.privacy import check_name, check_source, published_numbers, unpublished
 from releasehall.content.slugs import slugify
-from releasehall.errors import Problem, Report, did_you_mean
+from releasehall.errors import Problem, Report, did_you_mean, unread_target
 from releasehall.model import documents
 from releasehall.model.records import (
     CATEGORIES,
@@ -152,6 +152,10 @@ class Content:
     questions: tuple[Question, ...]
     pages: tuple[Page, ...]
     assets: tuple[Asset, ...]
+    # sources that are there but gave no record (source path -> the file whose errors explain why): a Markdown file
+    # with errors (itself), and the folder and Markdown files of a department whose department.yaml has errors or is
+    # missing (that file). What links to them is told so, not that they do not exist.
+    broken: Mapping[str, str] = field(default_factory=dict)
 
 
 # source path -> (digest of its bytes, the record or None, the problems found reading it). By content,
@@ -236,8 +240,8 @@ class _Reader:
         self.new[rel] = (digest, record, problems)
         self.report.extend(problems)
 
-    def settle(self) -> list[Any]:
-        """The records of everything queued since the last settle, in order (None where unreadable)."""
+    def settle(self) -> list[tuple[str, Any]]:
+        """(source path, record) of everything queued since the last settle, in order (None where unreadable)."""
         queued, self._queued = self._queued, []
         todo = [index for index, (_rel, digest, _what) in enumerate(queued) if digest is not None]
         records = [what for _rel, _digest, what in queued]
@@ -246,7 +250,7 @@ class _Reader:
             assert digest is not None
             self._keep(rel, digest, record, problems)
             records[todo[index]] = record
-        return records
+        return [(rel, record) for (rel, _digest, _what), record in zip(queued, records, strict=True)]
 
 
 def load_content(settings: Settings, report: Report, cache: SourceCache | None = None
@@ -260,6 +264,7 @@ def load_content(settings: Settings, report: Report, cache: SourceCache | None =
     questions: list[Question] = []
     pages: list[Page] = []
     assets: list[Asset] = []
+    broken: dict[str, str] = {}
     if not root.is_dir() or refused(root, settings.root, CONTENT, report):
         if not root.is_dir():
             report.error(CONTENT, 1, "找不到 content 目录", "the content/ folder is missing")
@@ -280,23 +285,32 @@ def load_content(settings: Settings, report: Report, cache: SourceCache | None =
         else:
             department = _load_department(folder, rel_folder, ctx, report)
         if department is None:
+            broken.update(_unread(folder, rel_folder, yaml_rel))
             continue
         departments[department.id] = department
-        _load_items(folder, rel_folder, department.id, ctx, reader, assets)
-    for record in reader.settle():
-        if isinstance(record, Release):
+        _load_items(folder, rel_folder, department.id, ctx, reader, assets, broken)
+    for rel, record in reader.settle():
+        if record is None:
+            broken[rel] = rel
+        elif isinstance(record, Release):
             releases.append(record)
         elif isinstance(record, Question):
             questions.append(record)
         elif isinstance(record, Page):
             pages.append(record)
-    _check_departments(departments, report)
-    _check_references(departments, releases, questions, report)
+    _check_departments(departments, report, broken)
+    _check_references(departments, releases, questions, report, broken)
     sources: list[Release | Question | Page | Department] = [*departments.values(), *releases, *questions, *pages]
     for record in [*sources, *assets]:
         report_personal_data(record, settings, departments, report)
-    content = Content(departments, tuple(releases), tuple(questions), tuple(pages), tuple(assets))
+    content = Content(departments, tuple(releases), tuple(questions), tuple(pages), tuple(assets), broken)
     return content, reader.new
+
+
+def _unread(folder: Path, rel_folder: str, why: str) -> dict[str, str]:
+    """The department folder and its files, left unread because `why` (its department.yaml) has errors."""
+    files = walk(folder, folder, rel_folder, Report(), rel_folder)  # links out are reported once the folder is read
+    return {rel_folder: why, **{f"{rel_folder}/{'/'.join(inner)}": why for _path, inner in files}}
 
 
 def _load_department(folder: Path, rel_folder: str, ctx: s.Context, report: Report) -> Department | None:
@@ -350,7 +364,7 @@ def _slug_for(path: Path, rel: str, report: Report) -> str | None:
 
 
 def _load_items(folder: Path, rel_folder: str, dept: str, ctx: s.Context, reader: _Reader,
-                assets: list[Asset]) -> None:
+                assets: list[Asset], broken: dict[str, str]) -> None:
     """A department's files; its editors' links may not lead out of its folder."""
     report = reader.report
     for path, inner in walk(folder, folder, rel_folder, report, rel_folder):
@@ -360,8 +374,9 @@ def _load_items(folder: Path, rel_folder: str, dept: str, ctx: s.Context, reader
             if load is not None:
                 reader.defer(path, rel, partial(load, path, rel, dept, ctx))
             else:
-                report.error(rel, 1, "Markdown 文件位置不对：发布放在 releases/，留言回复放在 qa/",
-                             "Markdown file in the wrong place: releases go in releases/, questions in qa/")
+                broken[rel] = rel
+                report.error(rel, 1, "Markdown 文件位置不对：发布放在 releases/，留言回复放在 qa/，请移动该文件",
+                             "Markdown file in the wrong place: releases go in releases/, questions in qa/; move it")
         elif inner != ("department.yaml",):
             _add_asset(path, rel, assets, report)
 
@@ -611,12 +626,12 @@ def report_personal_data(record: Release | Question | Page | Department | Asset,
         report.error(rel, finding.line, finding.zh, finding.en)
 
 
-def _check_departments(departments: dict[str, Department], report: Report) -> None:
+def _check_departments(departments: dict[str, Department], report: Report, broken: Mapping[str, str]) -> None:
     for dept in departments.values():
         if dept.parent is None:
             continue
         if dept.parent not in departments:
-            _unknown(dept.rel, dept.lines[("parent",)], "parent", dept.parent, departments, report)
+            _unknown(dept.rel, dept.lines[("parent",)], "parent", dept.parent, departments, report, broken)
             continue
         seen = [dept.id]
         current: str | None = dept.parent
@@ -630,25 +645,30 @@ def _check_departments(departments: dict[str, Department], report: Report) -> No
             current = departments[current].parent
 
 
-def _unknown(rel: str, line: int, key: str, value: str, departments: dict[str, Department], report: Report) -> None:
+def _unknown(rel: str, line: int, key: str, value: str, departments: dict[str, Department], report: Report,
+             broken: Mapping[str, str]) -> None:
+    folder = f"{CONTENT}/{value}"
+    if folder in broken:  # the folder is there, its department.yaml has errors (listed there)
+        report.warn(rel, line, *unread_target((f"{key} 中的", f"'{key}' value"), value, folder, broken[folder]))
+        return
     zh_hint, en_hint = did_you_mean(value, departments)
     report.error(rel, line, f"{key}：没有名为 “{value}” 的部门（content/ 下没有该目录）{zh_hint}",
                  f"'{key}': no department '{value}' (no such folder under content/){en_hint}")
 
 
 def _check_references(departments: dict[str, Department], releases: list[Release],
-                      questions: list[Question], report: Report) -> None:
+                      questions: list[Question], report: Report, broken: Mapping[str, str]) -> None:
     for release in releases:
         for index, dept in enumerate(release.co_publishers):
             if dept not in departments:
                 line = release.lines.get(("with", index), release.lines.get(("with",), 1))
-                _unknown(release.rel, line, "with", dept, departments, report)
+                _unknown(release.rel, line, "with", dept, departments, report, broken)
     for question in questions:
         for index, transfer in enumerate(question.transfers):
             for key, dept in (("from", transfer.source), ("to", transfer.target)):
                 if dept not in departments:
                     _unknown(question.rel, question.lines[("transfers", index, key)], f"transfers.{key}",
-                             dept, departments, report)
+                             dept, departments, report, broken)
 
 
 def _unique(values: tuple[str, ...]) -> tuple[str, ...]:

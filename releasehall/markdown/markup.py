@@ -20,7 +20,7 @@ from urllib.parse import unquote, urlsplit
 import nh3
 from cmarkgfm import cmark
 
-from releasehall.errors import Problem, Report
+from releasehall.errors import Problem, Report, unread_target
 from releasehall.model.records import Entry
 from releasehall.model.urls import SECTIONS, Urls
 from releasehall.parallel import fork_map
@@ -50,6 +50,7 @@ class Targets:
     departments: frozenset[str]
     assets: frozenset[str]  # paths under content/
     urls: Urls
+    broken: Mapping[str, str] = field(default_factory=dict)  # `load.Content.broken`: there, but not read
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +201,8 @@ def resolve(target: str, rel: str, is_image: bool, targets: Targets) -> Resoluti
     source = f"content/{normal}"
     if normal.endswith(".md"):
         entry = targets.entries.get(source)
+        if entry is None and source in targets.broken:
+            return Resolution(None, problem=(True, *unread_target(("链接", "link"), shown, source, targets.broken[source])))
         if entry is None:
             return Resolution(None, problem=(False, f"链接 “{shown}” 指向的文件不存在（{source}），请检查路径",
                                              f"link '{shown}' names no file ({source}); check the path"))
@@ -211,6 +214,8 @@ def resolve(target: str, rel: str, is_image: bool, targets: Targets) -> Resoluti
     if normal in targets.assets:
         return Resolution(urls.asset(normal) + suffix, asset=normal)
     what = ("图片", "image") if is_image else ("链接", "link")
+    if source in targets.broken:
+        return Resolution(None, problem=(True, *unread_target(what, shown, source, targets.broken[source])))
     return Resolution(None, problem=(False, f"{what[0]} “{shown}” 指向的文件不存在（{source}），请检查路径",
                                      f"{what[1]} '{shown}' names no file ({source}); check the path"))
 

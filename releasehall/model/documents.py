@@ -11,7 +11,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from releasehall.errors import Report
+from releasehall.errors import Report, unread_target
 from releasehall.model.records import Department, DocumentMeta, Entry, Release
 
 # 机关代字〔年份〕序号号, e.g. 晋市政发〔2024〕12号. The year bracket is 〔〕 (GB/T 9704-2012 7.2.4);
@@ -73,19 +73,23 @@ class Links:
 
 
 def link(releases: Sequence[Release], every_id: Mapping[str, Entry], published: Collection[str],
-         report: Report) -> Links:
+         report: Report, unread: Mapping[str, tuple[str, str]] | None = None) -> Links:
     """Resolve `replaced_by` and `interprets` (content ids or source paths without .md) of the published
     `releases` (newest first). A name that is nothing, or not a document, is an error at its line; one that
-    is not published yet (draft, future) is a warning and left out, so a scheduled document never leaks."""
+    is not published yet (draft, future) is a warning and left out, so a scheduled document never leaks; one that is
+    there but has errors of its own (`unread`: name -> its source path, the file with the errors) is a warning too."""
     replaced_by: dict[str, str] = {}
     replaces: dict[str, list[str]] = {}
     interprets: dict[str, list[str]] = {}
     interpretations: dict[str, list[str]] = {}
 
     def target(release: Release, name: str, at: tuple[str | int, ...], key: str) -> str | None:
-        found = every_id.get(name.strip().strip("/").removesuffix(".md"))
+        wanted = name.strip().strip("/").removesuffix(".md")
+        found = every_id.get(wanted)
         line = release.lines.get(at, release.lines.get(at[:-1], 1) if isinstance(at[-1], int) else 1)
-        if found is None:
+        if found is None and unread and wanted in unread:
+            report.warn(release.rel, line, *unread_target((f"{key} 中的", f"'{key}' value"), name, *unread[wanted]))
+        elif found is None:
             report.error(release.rel, line, f"{key}：“{name}” 不存在，应写成 部门/releases/文件名",
                          f"'{key}': '{name}' names nothing; write dept/releases/slug")
         elif not isinstance(found, Release) or found.document is None:
