@@ -86,6 +86,40 @@ NOTES: dict[str, tuple[str, str, str]] = {
     "site:markdown.extensions": ("python-markdown 引擎的扩展，只能从审核过的内置扩展中选（默认 tables、fenced_code、footnotes）",
                                  "extensions of the python-markdown engine, from the vetted built-in ones only "
                                  "(default: tables, fenced_code, footnotes)", "[tables, footnotes, def_list]"),
+    "site:import": ("`releasehall import FILE` 导入各渠道导出的留言（docs/import.md）",
+                    "`releasehall import FILE`: questions from other channels' exports (docs/import.md)", ""),
+    "site:import.profiles": ("每个渠道一个导入配置，名称用于 --profile", "one import profile per channel, named for --profile",
+                             ""),
+    "site:import.profiles.<name>.channel": ("渠道名称，写入留言的 channel 和 source.channel",
+                                            "the channel's name, written as the questions' channel and source.channel",
+                                            "12345热线"),
+    "site:import.profiles.<name>.sheet": ("XLSX 要读的工作表（空：第一个）", "the XLSX sheet to read (empty: the first)",
+                                          "工单"),
+    "site:import.profiles.<name>.columns": ("字段 → 导出文件的列名（表头）", "field -> the export's column header", ""),
+    "site:import.profiles.<name>.columns.id": ("渠道自己的编号（工单号）", "the channel's own id of the question",
+                                               "工单编号"),
+    "site:import.profiles.<name>.columns.asked": ("留言时间", "when it was asked", "受理时间"),
+    "site:import.profiles.<name>.columns.title": ("标题（空：取留言前 30 个字）",
+                                                  "the title (without one: the question's first 30 characters)", "标题"),
+    "site:import.profiles.<name>.columns.question": ("留言内容（原文，号码遮盖后写入）", "the question, as asked (numbers masked)",
+                                                     "诉求内容"),
+    "site:import.profiles.<name>.columns.department": ("承办单位，经 departments 换成部门标识",
+                                                       "the department, mapped through departments", "承办单位"),
+    "site:import.profiles.<name>.columns.category": ("类别，经 categories 换成 category（空：consultation）",
+                                                     "the category, mapped through categories (empty: consultation)",
+                                                     "诉求类型"),
+    "site:import.profiles.<name>.columns.replied": ("答复时间", "when it was replied", "办结时间"),
+    "site:import.profiles.<name>.columns.reply": ("答复内容，写成正文（纯文本段落）", "the reply, written as the body (plain "
+                                                  "text paragraphs)", "办理结果"),
+    "site:import.profiles.<name>.columns.asker": ("联系人姓名：只用于遮盖，从不写入", "the asker's name: read to mask it, "
+                                                  "never written", "联系人"),
+    "site:import.profiles.<name>.columns.contact": ("联系方式：只用于遮盖，从不写入", "the asker's contact: read to mask it, "
+                                                    "never written", "联系电话"),
+    "site:import.profiles.<name>.departments": ("导出中的单位名称 → 部门标识（也认部门全称和标识本身）",
+                                                "the export's department names -> department ids (full names and ids "
+                                                "are known anyway)", "{市交通运输局: transport, 市公安局: police}"),
+    "site:import.profiles.<name>.categories": ("导出中的类别名称 → category", "the export's category names -> category",
+                                               "{咨询: consultation, 投诉: complaint, 建议: suggestion, 求助: help}"),
     "dept:name": ("部门全称", "full name", "示例市公安局"),
     "dept:short_name": ("账号名称（简称）", "account name", "示例公安"),
     "dept:parent": ("上级部门的标识（文件夹名）", "id of the parent department", "xinwenban"),
@@ -159,6 +193,12 @@ NOTES: dict[str, tuple[str, str, str]] = {
     "question:paused.from": ("暂停开始", "pause starts", "2026-10-09"),
     "question:paused.to": ("暂停结束（不写表示仍在暂停）", "pause ends (missing: still paused)", "2026-10-12"),
     "question:paused.note": ("说明", "note", "等待补充材料"),
+    "question:source": ("导入来源：渠道和渠道自己的编号（releasehall import 写入，据此识别同一工单）",
+                        "where it was imported from: the channel and its own id (written by releasehall import)", ""),
+    "question:source.channel": ("渠道", "the channel", "12345热线"),
+    "question:source.id": ("渠道的编号（工单号）", "the channel's id", "GD20241020001"),
+    "question:import_digest": ("导入时写入的校验值：文件被人改过后，再次导入不会覆盖它", "digest written by the import: once a person "
+                               "edits the file, later imports leave it alone", "ab7291ff5b3e3f3a"),
     "question:withdrawn": ("网民撤回留言的日期：不计入任何比率，也不会超期", "date the citizen withdrew it", "2026-10-02"),
     "page:title": ("页面标题", "title", "关于本发布厅"),
     "page:summary": ("摘要", "summary", "本发布厅的主办单位和使用说明。"),
@@ -222,7 +262,7 @@ def rows(prefix: str, schema: Mapping[str, s.Field], at: str = "") -> Iterator[t
         key = f"{at}{name}"
         yield key, prefix, field
         if field.nested is not None:
-            yield from rows(prefix, field.nested, f"{key}.")
+            yield from rows(prefix, field.nested, f"{key}.<name>." if field.named else f"{key}.")
 
 
 def note(prefix: str, key: str) -> tuple[str, str, str] | None:
@@ -261,7 +301,8 @@ def reference() -> str:
                 "| 字段 key | 类型 type | 默认 default | 说明 | meaning | 示例 example |", "|---|---|---|---|---|---|"]
         for key, _prefix, field in rows(prefix, schema):
             if field.nested is not None:
-                kind = "映射的列表 list of mappings" if field.many else "映射 mapping"
+                kind = ("映射的列表 list of mappings" if field.many else
+                        "名称 → 映射 names, each a mapping" if field.named else "映射 mapping")
             else:
                 kind = type_name(field.parse)
             zh, en, example = note(prefix, key) or ("（尚无说明）", "(not described yet)", "")

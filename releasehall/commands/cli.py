@@ -25,6 +25,7 @@ COMMANDS = {
     "stats": "在终端打印答复排行榜 / print the reply scoreboard",
     "codeowners": "由各部门 maintainers 生成 CODEOWNERS / print (or --write) CODEOWNERS from maintainers",
     "init": "新建一个可直接生成的发布厅 / write a new hall that builds as is",
+    "import": "把 12345、留言板等渠道导出的表格导入为留言文件 / turn intake systems' exports (CSV, XLSX) into questions",
 }
 SITE_HELP = "站点目录（含 site.yaml；默认从当前目录向上查找）/ site folder with site.yaml (default: found upward from here)"
 
@@ -77,6 +78,15 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("title", metavar="TITLE", help="标题（中文即可，文件名取拼音）/ title; the file name is its pinyin")
     p.add_argument("--site", type=Path, help=SITE_HELP)
     p.add_argument("--now", help="写入文件的日期（默认今天）/ date to write (default: now)")
+    p = command("import")
+    p.add_argument("files", metavar="FILE", nargs="+", type=str,
+                   help="导出的 CSV 或 XLSX 文件 / an exported CSV or XLSX file")
+    p.add_argument("--profile", metavar="NAME",
+                   help="site.yaml 中 import.profiles 的配置名；表头只符合一个配置时可省略 / the import profile in "
+                        "site.yaml (not needed when the header fits exactly one)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="只列出将新建、更新和跳过的文件，不写入 / print what would be written, updated and skipped")
+    p.add_argument("--site", type=Path, help=SITE_HELP)
     p = command("init")
     p.add_argument("dir", metavar="DIR", type=Path, help="新发布厅的目录（须不存在或为空）/ folder for the new hall (new or empty)")
     p.add_argument("--title", default="新建政务发布厅", help="发布厅名称 / the hall's title")
@@ -206,6 +216,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return new_file(site, args.what, args.dept, args.title, now)
     if args.command == "codeowners":
         return _codeowners(site, args.write)
+    if args.command == "import":
+        from releasehall.commands.importer import import_files
+
+        return import_files(site, args.files, args.profile, args.dry_run)
     if args.command == "serve":
         from releasehall.serve.server import serve
 

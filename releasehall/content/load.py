@@ -113,6 +113,10 @@ QUESTION_SCHEMA: s.Schema = {
     "question": s.Field(s.text, required=True),
     "asker": s.Field(s.text, default=""),
     "channel": s.Field(s.text, default=""),
+    "source": s.Field(nested={
+        "channel": s.Field(s.text, required=True),
+        "id": s.Field(s.text, required=True),
+    }),
     "category": s.Field(s.one_of(*CATEGORIES), default="consultation"),
     "complexity": s.Field(s.one_of(*COMPLEXITIES), default="normal"),
     "replied": s.Field(s.date_time),
@@ -131,6 +135,7 @@ QUESTION_SCHEMA: s.Schema = {
         "note": s.Field(s.text, default=""),
     }, many=True, default=()),
     "withdrawn": s.Field(s.date_time),
+    "import_digest": s.Field(s.text, default=""),
 }
 
 PAGE_SCHEMA: s.Schema = {

@@ -219,3 +219,58 @@ def _with_area_code(number: str, own: str) -> bool:
 def published_numbers(numbers: Iterable[str]) -> frozenset[str]:
     """The hall's own published numbers as digits (empty ones left out)."""
     return frozenset(d for d in (digits(n) for n in numbers) if len(d) >= 5)
+
+
+# what a number's mask keeps: (digits kept in front, digits kept at the end)
+_KEEP = {"mobile": (3, 4), "id": (6, 4), "card": (4, 4)}
+_FULL_WIDTH = {str(d): chr(0xFF10 + d) for d in range(10)}
+# what may stand between two digits of a number written in running text (an export's cell)
+_WRITTEN_GAP = r"[ \t\u3000\-‐‑‒–—―.·・()（）]*"
+
+
+def masked(kind: str, number: str) -> str:
+    """The mask of one number (its digits): `13812345678` -> `138****1234`, `110101199001011234` ->
+    `110101********1234`, `075588001234` -> `0755-8800****` (the area code and all but the last four kept),
+    a bank card -> `6222 **** **** 1234`."""
+    if kind == "landline":
+        area = _AREA_CODE.match(number)
+        cut = area.end() if area else 0
+        return f"{number[:cut]}-{number[cut:-4]}****" if cut else f"{number[:-4]}****"
+    front, back = _KEEP[kind]
+    if kind == "card":
+        return f"{number[:front]} **** **** {number[-back:]}"
+    return f"{number[:front]}{'*' * (len(number) - front - back)}{number[-back:]}"
+
+
+def _written(number: str, bracket: bool = False) -> re.Pattern[str]:
+    """`number` as it may be written in text: ASCII or full-width digits, spaces, dashes, dots or brackets
+    between them (`bracket`: and one before it, `(010)1234 5678`); not part of a longer run of digits."""
+    before = "[(（]?" if bracket else ""
+    return re.compile(r"(?:(?<=86)|(?<=８６)|(?<![0-9０-９]))" + before + _WRITTEN_GAP.join(f"[{d}{_FULL_WIDTH[d]}]" for d in number)
+                      + r"(?![0-9０-９])")
+
+
+def _id_pattern(number: str) -> re.Pattern[str]:
+    digits_part = _WRITTEN_GAP.join(f"[{d}{_FULL_WIDTH[d]}]" for d in number[:17])
+    last = number[17]
+    tail = f"[{last}{_FULL_WIDTH[last]}]" if last.isdigit() else "[XxＸｘ]"
+    return re.compile(rf"(?<![0-9０-９A-Za-z]){digits_part}{_WRITTEN_GAP}{tail}(?![0-9０-９A-Za-z])")
+
+
+def mask_numbers(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """`text` with every mobile, ID-card, landline and bank-card number it holds replaced by its mask, and
+    (kind, mask) for each number masked, in the order found. A number written so that it cannot be found in
+    the text again (Chinese numerals, markup) stays as it is: `find_personal_data` still sees it."""
+    done: list[tuple[str, str]] = []
+    for line in text.split("\n"):
+        for kind, number in _found_in(line):
+            pattern = _id_pattern(number) if kind == "id" else _written(number, kind == "landline")
+            replacement = masked(kind, number)
+            text, count = pattern.subn(replacement, text)
+            if count:
+                done.append((kind, replacement))
+    return text, done
+
+
+NUMBER_KINDS = {"mobile": ("手机号码", "a mobile number"), "id": ("身份证号码", "an ID-card number"),
+                "landline": ("固定电话号码", "a landline number"), "card": ("银行卡号", "a bank-card number")}

@@ -49,13 +49,15 @@ Parser = Callable[[Any, Context], Any]
 
 @dataclass(frozen=True, slots=True)
 class Field:
-    """One key: its parser, or a nested schema for a mapping (`many`: a list of mappings)."""
+    """One key: its parser, or a nested schema for a mapping (`many`: a list of mappings; `named`: a mapping of
+    names, each a slug the user chooses, to mappings)."""
 
     parse: Parser | None = None
     required: bool = False
     default: Any = None
     nested: Mapping[str, Field] | None = None
     many: bool = False
+    named: bool = False
 
 
 Schema = Mapping[str, Field]
@@ -281,6 +283,8 @@ def _check_nested(
     at: tuple[Any, ...],
 ) -> Any:
     assert field.nested is not None
+    if field.named:
+        return _check_named(value, field, lines, rel, report, ctx, at)
     if not field.many:
         return check(value, field.nested, lines, rel, report, ctx, at)
     if not isinstance(value, list):
@@ -294,3 +298,36 @@ def _check_nested(
     if any(entry is None for entry in entries):
         return None
     return tuple(entries)
+
+
+def _check_named(
+    value: Any,
+    field: Field,
+    lines: Lines,
+    rel: str,
+    report: Report,
+    ctx: Context,
+    at: tuple[Any, ...],
+) -> tuple[tuple[str, dict[str, Any]], ...] | None:
+    """A mapping of names (slugs) to mappings of `field.nested`: ((name, values), …) in the file's order."""
+    assert field.nested is not None
+    if not isinstance(value, dict):
+        report.error(rel, lines.get(at, 1), f"应为 “名称: 映射” 的映射，而不是 {_kind(value)}",
+                     f"expected a mapping of names to mappings, not {_kind(value)}")
+        return None
+    entries: list[tuple[str, dict[str, Any]]] = []
+    ok = True
+    for key, entry in value.items():
+        name = str(key)
+        if not SLUG_RE.fullmatch(name):
+            report.error(rel, lines.get((*at, name), lines.get(at, 1)),
+                         f"名称 “{name}” 无效：只能用小写字母、数字和连字符，并以字母或数字开头",
+                         f"'{name}' is not a valid name: use a-z, 0-9 and '-', starting with a letter or digit")
+            ok = False
+            continue
+        checked = check(entry, field.nested, lines, rel, report, ctx, (*at, name))
+        if checked is None:
+            ok = False
+        else:
+            entries.append((name, checked))
+    return tuple(entries) if ok else None

@@ -140,6 +140,26 @@ SCHEMA: s.Schema = {
     ),
     "attachments": s.Field(nested={"max_mb": s.Field(s.positive_int, default=50)}),
     "images": s.Field(nested={"max_width": s.Field(s.positive_int, default=1600)}),
+    "import": s.Field(nested={
+        "profiles": s.Field(named=True, nested={
+            "channel": s.Field(s.text, required=True),
+            "sheet": s.Field(s.text, default=""),
+            "columns": s.Field(required=True, nested={
+                "id": s.Field(s.text, required=True),
+                "asked": s.Field(s.text, required=True),
+                "title": s.Field(s.text, default=""),
+                "question": s.Field(s.text, required=True),
+                "department": s.Field(s.text, required=True),
+                "category": s.Field(s.text, default=""),
+                "replied": s.Field(s.text, default=""),
+                "reply": s.Field(s.text, default=""),
+                "asker": s.Field(s.text, default=""),
+                "contact": s.Field(s.text, default=""),
+            }),
+            "departments": s.Field(s.text_map, default=()),
+            "categories": s.Field(s.text_map, default=()),
+        }),
+    }),
 }
 
 
@@ -171,6 +191,32 @@ class Dialect:
     extensions: tuple[str, ...] = ()
 
 
+IMPORT_COLUMNS = ("id", "asked", "title", "question", "department", "category", "replied", "reply", "asker",
+                  "contact")
+
+
+@dataclass(frozen=True, slots=True)
+class ImportProfile:
+    """`import.profiles.<name>`: how one intake channel's export maps onto questions (`releasehall import`)."""
+
+    name: str
+    channel: str
+    sheet: str  # XLSX: the sheet to read; "" the first
+    columns: tuple[tuple[str, str], ...]  # (field, the export's column header), the fields given only
+    departments: tuple[tuple[str, str], ...]  # (the export's name, department id)
+    categories: tuple[tuple[str, str], ...]  # (the export's name, category)
+    lines: tuple[tuple[str, int], ...] = ()  # site.yaml line of the profile, of `departments.<name>` …
+
+    def column(self, name: str) -> str:
+        """The export's header for a field; "" when the profile does not read it."""
+        return dict(self.columns).get(name, "")
+
+    def line(self, *path: str) -> int:
+        """site.yaml's line of a key under this profile (the profile's own line when it has none)."""
+        found = dict(self.lines)
+        return found.get(".".join(path), found.get("", 1))
+
+
 @dataclass(frozen=True, slots=True)
 class Settings:
     root: Path
@@ -195,6 +241,7 @@ class Settings:
     markdown: Dialect = Dialect()
     attachments_max_mb: int = 50
     images_max_width: int = 1600
+    import_profiles: tuple[ImportProfile, ...] = ()
 
     @property
     def tz(self) -> tzinfo:
@@ -283,7 +330,26 @@ def load_settings(root: Path, report: Report, *, base_url: str | None = None,
         markdown=dialect,
         attachments_max_mb=(values["attachments"] or {"max_mb": 50})["max_mb"],
         images_max_width=(values["images"] or {"max_width": 1600})["max_width"],
+        import_profiles=_import_profiles(values["import"], lines),
     )
+
+
+def _import_profiles(values: dict[str, Any] | None, lines: Any) -> tuple[ImportProfile, ...]:
+    if not values or not values["profiles"]:
+        return ()
+    profiles = []
+    for name, v in values["profiles"]:
+        at = ("import", "profiles", name)
+        where = [("", lines.get(at, 1))]
+        for key in ("departments", "categories", "sheet", "columns"):
+            where.append((key, lines.get((*at, key), lines.get(at, 1))))
+            entries = v[key] if key in ("departments", "categories") else ()
+            where += [(f"{key}.{entry}", lines.get((*at, key, entry), 1)) for entry, _ in entries]
+        where += [(f"columns.{field}", lines.get((*at, "columns", field), 1)) for field in IMPORT_COLUMNS]
+        columns = tuple((field, v["columns"][field]) for field in IMPORT_COLUMNS if v["columns"][field])
+        profiles.append(ImportProfile(name=name, channel=v["channel"], sheet=v["sheet"], columns=columns,
+                                      departments=v["departments"], categories=v["categories"], lines=tuple(where)))
+    return tuple(profiles)
 
 
 def _dialect(values: dict[str, Any] | None, lines: Any, report: Report) -> Dialect | None:

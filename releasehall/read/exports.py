@@ -1,0 +1,131 @@
+"""Reading an export: CSV (UTF-8 with or without BOM, else GB18030, which covers GBK and GB2312) or XLSX
+(openpyxl; the first sheet or a named one) -> its header and rows, each row with the number a spreadsheet
+shows it at (the header's row is 1 when it is the first)."""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from releasehall.errors import Report
+from releasehall.read.cells import text
+
+XLSX = (".xlsx", ".xlsm")
+_ZIP = b"PK\x03\x04"
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    number: int  # the row as the spreadsheet shows it
+    cells: dict[str, Any]  # header -> value: text, or a date/datetime from an XLSX date cell
+
+
+@dataclass(frozen=True, slots=True)
+class Sheet:
+    rel: str  # the file as the command line named it
+    header: tuple[str, ...]
+    header_row: int
+    rows: tuple[Row, ...]
+
+
+def is_xlsx(path: Path) -> bool:
+    if path.suffix.lower() in XLSX:
+        return True
+    try:
+        with path.open("rb") as handle:
+            return handle.read(4) == _ZIP
+    except OSError:
+        return False
+
+
+def read_export(path: Path, rel: str, sheet: str, report: Report) -> Sheet | None:
+    """The export at `path` (`sheet`: an XLSX's sheet to read, "" the first); None after reporting."""
+    if path.suffix.lower() == ".xls":
+        report.error(rel, 1, "不支持旧版 Excel（.xls）文件：请在 Excel 里另存为 .xlsx 或 CSV 再导入",
+                     "old Excel (.xls) files are not read: save it as .xlsx or CSV in Excel, then import that")
+        return None
+    if is_xlsx(path):
+        grid = _xlsx_rows(path, rel, sheet, report)
+    else:
+        grid = _csv_rows(path, rel, report)
+    if grid is None:
+        return None
+    return _sheet(rel, grid, report)
+
+
+def _sheet(rel: str, grid: list[tuple[int, list[Any]]], report: Report) -> Sheet | None:
+    filled = [(number, cells) for number, cells in grid if any(text(cell) for cell in cells)]
+    if not filled:
+        report.error(rel, 1, "文件是空的：没有表头，也没有数据行", "the file is empty: no header and no rows")
+        return None
+    header_row, first = filled[0]
+    header = tuple(text(cell) for cell in first)
+    rows = tuple(Row(number, {name: cells[index] if index < len(cells) else None
+                              for index, name in enumerate(header) if name})
+                 for number, cells in filled[1:])
+    return Sheet(rel, header, header_row, rows)
+
+
+def _decoded(raw: bytes) -> str | None:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" is UTF-16 with a BOM
+        try:
+            return raw.decode("utf-16")
+        except UnicodeDecodeError:
+            return None
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def _csv_rows(path: Path, rel: str, report: Report) -> list[tuple[int, list[Any]]] | None:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        report.error(rel, 1, f"无法读取文件（{exc.strerror}）", f"cannot read the file ({exc.strerror})")
+        return None
+    decoded = _decoded(raw)
+    if decoded is None:
+        report.error(rel, 1, "文件既不是 UTF-8 也不是 GB18030/GBK 编码：请在 Excel 里另存为“CSV UTF-8”再导入",
+                     "the file is neither UTF-8 nor GB18030/GBK: save it as 'CSV UTF-8' in Excel, then import that")
+        return None
+    first = decoded.split("\n", 1)[0]
+    delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    try:
+        records = list(csv.reader(io.StringIO(decoded, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        report.error(rel, 1, f"CSV 格式有误（{exc}）", f"malformed CSV ({exc})")
+        return None
+    return [(index, list(record)) for index, record in enumerate(records, 1)]
+
+
+def _xlsx_rows(path: Path, rel: str, sheet: str, report: Report) -> list[tuple[int, list[Any]]] | None:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
+        report.error(rel, 1, f"无法作为 XLSX 读取（{type(exc).__name__}）：请在 Excel 里打开并另存为 .xlsx 或 CSV",
+                     f"cannot be read as XLSX ({type(exc).__name__}): open it in Excel and save it as .xlsx or CSV")
+        return None
+    try:
+        if sheet and sheet not in book.sheetnames:
+            names = "、".join(book.sheetnames)
+            report.error(rel, 1, f"没有名为 “{sheet}” 的工作表（有：{names}）；请改正配置中的 sheet",
+                         f"no sheet named '{sheet}' (there are: {', '.join(book.sheetnames)}); correct the "
+                         "profile's 'sheet'")
+            return None
+        worksheet = book[sheet] if sheet else book.worksheets[0]
+        return [(number, list(values)) for number, values in
+                enumerate(worksheet.iter_rows(min_row=1, values_only=True), 1)]
+    except Exception as exc:
+        report.error(rel, 1, f"无法作为 XLSX 读取（{type(exc).__name__}）：请在 Excel 里打开并另存为 .xlsx 或 CSV",
+                     f"cannot be read as XLSX ({type(exc).__name__}): open it in Excel and save it as .xlsx or CSV")
+        return None
+    finally:
+        book.close()
