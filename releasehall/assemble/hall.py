@@ -22,6 +22,7 @@ from releasehall.media.attachments import File, list_attachments
 from releasehall.media.pictures import Picture, publish_pictures, with_pictures
 from releasehall.model.documents import Links, link
 from releasehall.model.records import COMPLEXITIES, Asset, Department, Entry, Page, Question, Release
+from releasehall.model.records import published as is_published
 from releasehall.model.stats import Stats, compute
 from releasehall.model.urls import RESERVED, Urls
 from releasehall.settings.site import Dialect, Settings
@@ -107,16 +108,6 @@ def _by_topic(releases: list[Release], questions: list[Question], topic_of: Mapp
             if name in topic_of:
                 result[topic_of[name]].append(entry)
     return {slug: tuple(newest_first(entries)) for slug, entries in result.items()}
-
-
-def _published(entry: Entry, now: datetime, drafts: bool) -> bool:
-    if entry.draft and not drafts:
-        return False
-    if isinstance(entry, Release):
-        return entry.date <= now
-    if isinstance(entry, Question):
-        return entry.asked <= now
-    return True
 
 
 def as_of(entry: E, now: datetime) -> E:
@@ -208,8 +199,8 @@ def build_hall(settings: Settings, content: Content, now: datetime, drafts: bool
     urls = Urls(settings.base_path, settings.origin)
     written: list[Entry] = [*content.releases, *content.questions, *content.pages]
     every: list[Entry] = [as_of(e, now) for e in written]
-    entries = [e for e in every if _published(e, now, drafts)]
-    _warn_future_replies([q for q in content.questions if _published(q, now, drafts)], now, report)
+    entries = [e for e in every if is_published(e, now, drafts)]
+    _warn_future_replies([q for q in content.questions if is_published(q, now, drafts)], now, report)
     published = frozenset(e.id for e in entries)
     aliases = _aliases(urls, content, every, entries, published, report)
     targets = _targets(urls, content, every, published)

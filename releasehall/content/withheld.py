@@ -6,14 +6,15 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from releasehall.content.load import Content
-from releasehall.model.records import Question, Release
+from releasehall.model.records import dated, published
 
 
 def held_back(content: Content, now: datetime, drafts: bool) -> list[str]:
     """One line per reason an item is not published: scheduled for later (with the next date), drafts."""
     lines: list[str] = []
     for label_zh, label_en, entries in (("条发布", "release", content.releases), ("条留言", "question", content.questions)):
-        future = sorted(_date(e) for e in entries if not (e.draft and not drafts) and _date(e) > now)
+        future = sorted(moment for e in entries if not (e.draft and not drafts) and not published(e, now, drafts)
+                        and (moment := dated(e)) is not None)  # held back by their date alone (`published`)
         if future:
             shown = " ".join(f"{d:%Y-%m-%d %H:%M}" for d in future[:3]) + (" …" if len(future) > 3 else "")
             plural = "s" if len(future) != 1 else ""
@@ -25,10 +26,6 @@ def held_back(content: Content, now: datetime, drafts: bool) -> list[str]:
             lines.append(f"{count} 篇草稿未发布（draft: true；用 --drafts 预览）/ "
                          f"{count} draft{'s' if count != 1 else ''} not published (draft: true; preview with --drafts)")
     return lines
-
-
-def _date(entry: Release | Question) -> datetime:
-    return entry.date if isinstance(entry, Release) else entry.asked
 
 
 def _drafts(entries: Sequence[object]) -> int:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from enum import StrEnum
 
 from releasehall.read.sources import Lines
 
@@ -15,7 +16,20 @@ CATEGORIES = ("consultation", "complaint", "suggestion", "help")
 COMPLEXITIES = ("normal", "complex")
 SATISFACTIONS = ("satisfied", "basically-satisfied", "unsatisfied")
 LEVELS = ("municipal", "district", "street", "community")
-STATUSES = ("pending", "overdue", "replied", "in-progress", "resolved", "withdrawn")
+
+
+class Status(StrEnum):
+    """A question's status as of "now" (`stats.record`); the values are stats.json's."""
+
+    PENDING = "pending"  # no reply, not yet due
+    OVERDUE = "overdue"  # no reply, past due
+    REPLIED = "replied"
+    IN_PROGRESS = "in-progress"  # replied, `promised` set, not resolved
+    RESOLVED = "resolved"
+    WITHDRAWN = "withdrawn"
+
+
+STATUSES = tuple(Status)
 VALIDITIES = ("pending", "effective", "repealed", "expired")  # of a document, as of "now" (documents.validity)
 
 
@@ -208,3 +222,20 @@ class Asset:
 
 Item = Release | Question
 Entry = Release | Question | Page
+
+
+def dated(entry: Entry) -> datetime | None:
+    """The moment an item goes public: a release's `date`, a question's `asked`; a page has none."""
+    if isinstance(entry, Release):
+        return entry.date
+    if isinstance(entry, Question):
+        return entry.asked
+    return None
+
+
+def published(entry: Entry, now: datetime, drafts: bool) -> bool:
+    """The publication rule: not a draft (unless `--drafts`), and not dated after "now"."""
+    if entry.draft and not drafts:
+        return False
+    moment = dated(entry)
+    return moment is None or moment <= now

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from releasehall.model.records import Question, Release
+from releasehall.model.records import Question, Release, Status
 from releasehall.settings.workdays import WorkCalendar
 
 
@@ -29,7 +29,7 @@ class Record:
     asked: datetime
     due: date
     replied: datetime | None
-    status: str
+    status: Status
     on_time: bool | None
     reply_days: int | None
     days_late: int  # working days past due, replied or not (0 when not late; pauses not counted)
@@ -39,7 +39,7 @@ class Record:
     @property
     def days_overdue(self) -> int:
         """Working days past due while unanswered and overdue (the name templates used before `days_late`)."""
-        return self.days_late if self.status == "overdue" else 0
+        return self.days_late if self.status is Status.OVERDUE else 0
 
     @property
     def overdue_since(self) -> date:
@@ -154,20 +154,20 @@ def record(question: Question, limit: int, calendar: WorkCalendar, today: date, 
     withdrawn = question.withdrawn if question.withdrawn is not None and (
         now is None or question.withdrawn <= now) else None
     if withdrawn is not None:
-        return Record(question.id, question.dept, question.asked, due, None, "withdrawn", None, None, 0,
+        return Record(question.id, question.dept, question.asked, due, None, Status.WITHDRAWN, None, None, 0,
                       paused, withdrawn)
     if question.replied is None:
         overdue = today > due
         return Record(question.id, question.dept, question.asked, due, None,
-                      "overdue" if overdue else "pending", False if overdue else None, None,
+                      Status.OVERDUE if overdue else Status.PENDING, False if overdue else None, None,
                       ticking.count(due, today) if overdue else 0, paused)
     replied_day = _day(question.replied, tz)
     if question.resolved is not None:
-        status = "resolved"
+        status = Status.RESOLVED
     elif question.promised is not None:
-        status = "in-progress"
+        status = Status.IN_PROGRESS
     else:
-        status = "replied"
+        status = Status.REPLIED
     return Record(question.id, question.dept, question.asked, due, question.replied, status,
                   replied_day <= due, ticking.count(asked_day, replied_day), ticking.count(due, replied_day),
                   paused)
@@ -181,7 +181,7 @@ def figures(questions: Iterable[Question], records: Mapping[str, Record], releas
             now: datetime, stale_after_days: int, tz: tzinfo, very_late: int = 20) -> Figures:
     questions = list(questions)
     rows = [records[q.id] for q in questions]
-    live = [q for q in questions if records[q.id].status != "withdrawn"]  # withdrawn: in no denominator
+    live = [q for q in questions if records[q.id].status is not Status.WITHDRAWN]  # withdrawn: in no denominator
     replied = [r for r in rows if r.replied is not None]
     judged = [r for r in rows if r.on_time is not None]
     days = [r.reply_days for r in replied if r.reply_days is not None]
@@ -199,7 +199,7 @@ def figures(questions: Iterable[Question], records: Mapping[str, Record], releas
         on_time_rate=_ratio(on_time, len(judged)),
         mean_reply_days=statistics.fmean(days) if days else None,
         median_reply_days=float(statistics.median(days)) if days else None,
-        overdue=sum(1 for r in rows if r.status == "overdue"),
+        overdue=sum(1 for r in rows if r.status is Status.OVERDUE),
         promised=len(promises),
         promises_kept=len(kept),
         satisfaction_rate=_ratio(len(pleased), len(rated)),
@@ -207,7 +207,7 @@ def figures(questions: Iterable[Question], records: Mapping[str, Record], releas
         last_release=last,
         stale=_stale(last, now, stale_after_days),
         withdrawn=len(rows) - len(live),
-        very_overdue=sum(1 for r in rows if r.status == "overdue" and r.days_late > very_late),
+        very_overdue=sum(1 for r in rows if r.status is Status.OVERDUE and r.days_late > very_late),
         on_time=on_time,
         judged=len(judged),
     )

@@ -20,7 +20,7 @@ from feedgen.util import xml_elem
 
 from releasehall.assemble.hall import Hall, newest_first, when
 from releasehall.model.documents import validity
-from releasehall.model.records import Question, Release
+from releasehall.model.records import Question, Release, Status
 from releasehall.model.stats import Record
 from releasehall.outputs.i18n import strings
 from releasehall.outputs.jobs import Jobs
@@ -193,7 +193,7 @@ def _make_feed(hall: Hall, scope: str, title: str, page_url: str, entries: Seque
 
 def overdue_records(hall: Hall, dept: str = "") -> tuple[Record, ...]:
     """What is overdue now (in one department, or the hall), newest overdue first."""
-    return tuple(sorted((r for r in hall.stats.records.values() if r.status == "overdue" and dept in ("", r.dept)),
+    return tuple(sorted((r for r in hall.stats.records.values() if r.status is Status.OVERDUE and dept in ("", r.dept)),
                         key=lambda r: (r.overdue_since, r.id), reverse=True))
 
 

@@ -13,6 +13,7 @@ from jinja2 import Environment
 from releasehall.assemble.hall import Hall
 from releasehall.model import ranking
 from releasehall.model.ranking import MIN_RANKED, SORTS, Row
+from releasehall.model.records import Status
 from releasehall.model.stats import Figures, Month, Record
 from releasehall.outputs.csvdata import Cell, to_csv
 from releasehall.outputs.i18n import strings
@@ -90,7 +91,7 @@ class Band:
 
 def overdue_now(hall: Hall) -> list[Record]:
     """Questions overdue now, most late first (then the oldest question first)."""
-    return sorted((r for r in hall.stats.records.values() if r.status == "overdue"),
+    return sorted((r for r in hall.stats.records.values() if r.status is Status.OVERDUE),
                   key=lambda r: (-r.days_late, r.asked, r.id))
 
 

@@ -63,7 +63,7 @@ def indexed_pages(hall: Hall) -> list[str]:
     urls = hall.urls
     paths = [urls.output_path(urls.entry(entry)) for entry in hall.entries()]
     paths += [urls.output_path(urls.department(dept)) for dept in hall.departments]
-    if "zh-Hant" in hall.settings.variants:
+    if hall.settings.mirrored:
         paths += [PREFIX + path for path in paths]
     return sorted(paths)
 

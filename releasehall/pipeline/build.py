@@ -174,7 +174,7 @@ def generate(settings: Settings, now: datetime, drafts: bool, report: Report, ca
     render.render_pages(hall, env, memo, fp, jobs)
     render_stats(hall, env, memo, fp, jobs)
     made = feeds.render_feeds(hall, memo, fp, jobs)
-    variants = "zh-Hant" in settings.variants
+    variants = settings.mirrored
     try:
         render.compile_templates(env)  # once, before the workers fork, instead of once in each
         results = jobs.run(stager, keep=variants)  # the mirror reads the pages; else their bytes stay with the workers

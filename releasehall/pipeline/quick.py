@@ -96,7 +96,7 @@ def patch_bodies(hall: Hall, env: Environment | None, cache: BuildCache, rels: I
     for feed in feeds:
         if any(e.id in ids for e in feed.entries):
             files.update(zip(feed.paths(hall), feed.make(hall), strict=True))
-    if "zh-Hant" in settings.variants:
+    if settings.mirrored:
         files.update(mirror_files(files, hall.urls))
     for output in files:
         cache.keys.pop(output, None)

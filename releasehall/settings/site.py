@@ -29,6 +29,8 @@ PYTHON_MARKDOWN_EXTENSIONS = ("abbr", "admonition", "attr_list", "def_list", "fe
                               "tables")
 DEFAULT_PYTHON_MARKDOWN_EXTENSIONS = ("tables", "fenced_code", "footnotes")
 
+TRADITIONAL = "zh-Hant"  # the one variant a hall can have: a Traditional-Chinese mirror of every page
+
 
 def base_url(value: Any, ctx: s.Context | None = None) -> str:
     """The one check of a hall's base URL, for site.yaml's `base_url` and `--base-url`: an absolute http(s) URL of a
@@ -130,7 +132,7 @@ SCHEMA: s.Schema = {
     "stale_after_days": s.Field(s.positive_int, default=14),
     "paginate": s.Field(s.positive_int, default=20),
     "feed_items": s.Field(s.positive_int, default=50),
-    "variants": s.Field(s.list_of(s.one_of("zh-Hant")), default=()),
+    "variants": s.Field(s.list_of(s.one_of(TRADITIONAL)), default=()),
     "output": s.Field(s.text, default="public"),
     "markdown": s.Field(
         nested={
@@ -250,6 +252,11 @@ class Settings:
     def reply_limit(self, complexity: str) -> int:
         """Working days to reply to a question of this complexity (`normal` or `complex`)."""
         return self.reply_complex if complexity == "complex" else self.reply_normal
+
+    @property
+    def mirrored(self) -> bool:
+        """Whether the hall has the Traditional-Chinese mirror under /zh-hant/ (`variants: [zh-Hant]`)."""
+        return TRADITIONAL in self.variants
 
     @property
     def base_path(self) -> str:
