@@ -21,12 +21,12 @@ from releasehall.markdown.markup import Body, BodyCache, Job, Targets, render_al
 from releasehall.media.attachments import File, list_attachments
 from releasehall.media.pictures import Picture, publish_pictures, with_pictures
 from releasehall.model.documents import Links, link
-from releasehall.model.records import COMPLEXITIES, Asset, Department, Entry, Page, Question, Release
+from releasehall.model.records import Asset, Department, Entry, Page, Question, Release
 from releasehall.model.records import published as is_published
-from releasehall.model.stats import Stats, compute
+from releasehall.model.stats import AsOf, Stats, compute
 from releasehall.model.urls import RESERVED, Urls
 from releasehall.settings.site import Dialect, Settings
-from releasehall.settings.workdays import WorkCalendar, known_years
+from releasehall.settings.workdays import known_years
 
 
 @dataclass(frozen=True, slots=True)
@@ -377,10 +377,8 @@ def _by_department(releases: list[Release], questions: list[Question]
 def _figures(settings: Settings, questions: list[Question], releases: list[Release],
              releases_of: Mapping[str, tuple[Release, ...]], order: list[str], now: datetime, report: Report) -> Stats:
     """The reply figures; a warning for every year the working-day calendar does not know."""
-    calendar = WorkCalendar(settings.extra_holidays, settings.extra_workdays)
     stats, unknown_years = compute(questions, releases, {d: list(r) for d, r in releases_of.items()}, order,
-                                   {c: settings.reply_limit(c) for c in COMPLEXITIES}, calendar, now,
-                                   settings.stale_after_days, settings.tz, settings.reply_very_late)
+                                   AsOf.of(settings, now))
     for year in sorted(unknown_years):
         span = known_years()
         report.warn("site.yaml", 1,

@@ -16,8 +16,32 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
-from releasehall.model.records import Question, Release, Status
+from releasehall.model.records import COMPLEXITIES, Question, Release, Status
+from releasehall.settings.site import Settings
 from releasehall.settings.workdays import WorkCalendar
+
+
+@dataclass(frozen=True, slots=True)
+class AsOf:
+    """The moment the figures are computed at, with the rules that read the clock: they travel together."""
+
+    now: datetime
+    tz: tzinfo
+    calendar: WorkCalendar
+    limits: Mapping[str, int]  # working days to reply, by complexity
+    stale_after_days: int = 14
+    very_late: int = 20  # more working days past due than this: very overdue
+
+    @classmethod
+    def of(cls, settings: Settings, now: datetime) -> AsOf:
+        """The figures' clock for a hall with these settings, at `now`."""
+        return cls(now, settings.tz, WorkCalendar(settings.extra_holidays, settings.extra_workdays),
+                   {c: settings.reply_limit(c) for c in COMPLEXITIES}, settings.stale_after_days,
+                   settings.reply_very_late)
+
+    @property
+    def today(self) -> date:
+        return _day(self.now, self.tz)
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,15 +168,16 @@ def clock(question: Question, calendar: WorkCalendar, today: date, tz: tzinfo) -
     return Clock(calendar, tuple(sorted(pauses)))
 
 
-def record(question: Question, limit: int, calendar: WorkCalendar, today: date, tz: tzinfo,
-           now: datetime | None = None) -> Record:
+def record(question: Question, at: AsOf) -> Record:
+    """The question's deadline and status as of `at.now` (a withdrawal dated later does not count yet)."""
+    calendar, today, tz, now = at.calendar, at.today, at.tz, at.now
+    limit = at.limits[question.complexity]
     asked_day = _day(question.asked, tz)
     ticking = clock(question, calendar, today, tz)
     due = ticking.due(asked_day, limit)
     paused = sum(calendar.workdays_between(max(asked_day, first - timedelta(days=1)), last)
                  for first, last in ticking.pauses)
-    withdrawn = question.withdrawn if question.withdrawn is not None and (
-        now is None or question.withdrawn <= now) else None
+    withdrawn = question.withdrawn if question.withdrawn is not None and question.withdrawn <= now else None
     if withdrawn is not None:
         return Record(question.id, question.dept, question.asked, due, None, Status.WITHDRAWN, None, None, 0,
                       paused, withdrawn)
@@ -178,7 +203,8 @@ def _stale(last: datetime | None, moment: datetime, stale_after_days: int) -> bo
 
 
 def figures(questions: Iterable[Question], records: Mapping[str, Record], releases: Iterable[Release],
-            now: datetime, stale_after_days: int, tz: tzinfo, very_late: int = 20) -> Figures:
+            at: AsOf) -> Figures:
+    tz = at.tz
     questions = list(questions)
     rows = [records[q.id] for q in questions]
     live = [q for q in questions if records[q.id].status is not Status.WITHDRAWN]  # withdrawn: in no denominator
@@ -205,9 +231,9 @@ def figures(questions: Iterable[Question], records: Mapping[str, Record], releas
         satisfaction_rate=_ratio(len(pleased), len(rated)),
         releases=len(dates),
         last_release=last,
-        stale=_stale(last, now, stale_after_days),
+        stale=_stale(last, at.now, at.stale_after_days),
         withdrawn=len(rows) - len(live),
-        very_overdue=sum(1 for r in rows if r.status is Status.OVERDUE and r.days_late > very_late),
+        very_overdue=sum(1 for r in rows if r.status is Status.OVERDUE and r.days_late > at.very_late),
         on_time=on_time,
         judged=len(judged),
     )
@@ -247,8 +273,7 @@ def _timeline(question: Question, rec: Record, calendar: WorkCalendar, today: da
                      _day(rec.withdrawn, tz) if rec.withdrawn is not None else None, clock(question, calendar, today, tz))
 
 
-def month_figures(key: str, lines: list[_Timeline], releases: list[Release], now: datetime, today: date,
-                  stale_after_days: int, tz: tzinfo, very_late: int) -> Figures:
+def month_figures(key: str, lines: list[_Timeline], releases: list[Release], at: AsOf) -> Figures:
     """One month's figures for a set of questions and releases, as of the month's last day (or "now").
 
     questions: asked that month; withdrawn: withdrawn that month; replied, on-time rate, mean and
@@ -258,8 +283,9 @@ def month_figures(key: str, lines: list[_Timeline], releases: list[Release], now
     month, and those resolved by then; releases: published that month; last release and stale: as
     of the month's end.
     """
+    tz, today = at.tz, at.today
     end = min(_month_end(key), today)
-    moment = now if end == today else datetime.combine(end + timedelta(days=1), time(), tz)
+    moment = at.now if end == today else datetime.combine(end + timedelta(days=1), time(), tz)
     asked = [t for t in lines if _month_key(t.asked, tz) == key]
     live = [t for t in asked if t.withdrawn is None or t.withdrawn > end]
     out = [t for t in lines if t.replied is not None and _month_key(t.replied, tz) == key]
@@ -288,19 +314,18 @@ def month_figures(key: str, lines: list[_Timeline], releases: list[Release], now
         satisfaction_rate=_ratio(len(pleased), len(rated)),
         releases=sum(1 for r in published if _month_key(r.date, tz) == key),
         last_release=last,
-        stale=_stale(last, moment, stale_after_days),
+        stale=_stale(last, moment, at.stale_after_days),
         withdrawn=sum(1 for t in lines if t.withdrawn is not None and _month_key(t.withdrawn, tz) == key),
-        very_overdue=sum(1 for t in overdue if t.clock.count(t.record.due, end) > very_late),
+        very_overdue=sum(1 for t in overdue if t.clock.count(t.record.due, end) > at.very_late),
         on_time=on_time,
         judged=len(out),
     )
 
 
-def months(questions: list[Question], records: Mapping[str, Record], releases: list[Release],
-           today: date, tz: tzinfo, *, calendar: WorkCalendar | None = None,
-           releases_of: Mapping[str, list[Release]] | None = None, departments: Iterable[str] = (),
-           now: datetime | None = None, stale_after_days: int = 14, very_late: int = 20) -> tuple[Month, ...]:
-    calendar = calendar or WorkCalendar()
+def months(questions: list[Question], records: Mapping[str, Record], releases: list[Release], at: AsOf,
+           releases_of: Mapping[str, list[Release]], departments: Iterable[str]) -> tuple[Month, ...]:
+    """The monthly report: each month with a question asked or replied or a release published, up to `at.now`."""
+    calendar, today, tz = at.calendar, at.today, at.tz
     asked_in: dict[str, list[Question]] = {}
     replied_in: dict[str, list[Record]] = {}
     released_in: dict[str, list[Release]] = {}
@@ -314,7 +339,6 @@ def months(questions: list[Question], records: Mapping[str, Record], releases: l
     lines_of: dict[str, list[_Timeline]] = {}
     for line in lines:
         lines_of.setdefault(line.question.dept, []).append(line)
-    moment = now or datetime.combine(today, time(), tz)
     result = []
     for key in sorted({*asked_in, *replied_in, *released_in}):
         end = min(_month_end(key), today)
@@ -330,38 +354,31 @@ def months(questions: list[Question], records: Mapping[str, Record], releases: l
             topics=tuple(sorted(topics.items(), key=lambda kv: (-kv[1], kv[0]))[:10]),
             overdue_at_end=sum(1 for line in lines if line.overdue_at(end)),
             releases=len(released_in.get(key, [])),
-            hall=month_figures(key, lines, releases, moment, today, stale_after_days, tz, very_late),
-            departments={dept: month_figures(key, lines_of.get(dept, []), list((releases_of or {}).get(dept, [])),
-                                             moment, today, stale_after_days, tz, very_late)
+            hall=month_figures(key, lines, releases, at),
+            departments={dept: month_figures(key, lines_of.get(dept, []), list(releases_of.get(dept, [])), at)
                          for dept in sorted(departments)},
         ))
     return tuple(result)
 
 
 def compute(questions: list[Question], releases: list[Release], releases_of: Mapping[str, list[Release]],
-            departments: Iterable[str],
-            limits: Mapping[str, int], calendar: WorkCalendar, now: datetime, stale_after_days: int,
-            tz: tzinfo, very_late: int = 20) -> tuple[Stats, frozenset[int]]:
-    """The figures as of `now`, and the years whose official holidays the calendar did not know."""
-    today = _day(now, tz)
-    records = {q.id: record(q, limits[q.complexity], calendar, today, tz, now) for q in questions}
+            departments: Iterable[str], at: AsOf) -> tuple[Stats, frozenset[int]]:
+    """The figures as of `at.now`, and the years whose official holidays the calendar did not know."""
+    records = {q.id: record(q, at) for q in questions}
     by_dept: dict[str, list[Question]] = {}
     for question in questions:
         by_dept.setdefault(question.dept, []).append(question)
     departments = sorted(departments)
     dept_figures = {
-        dept: figures(by_dept.get(dept, []), records,
-                      releases_of.get(dept, []),
-                      now, stale_after_days, tz, very_late)
+        dept: figures(by_dept.get(dept, []), records, releases_of.get(dept, []), at)
         for dept in departments
     }
     stats = Stats(
-        as_of=now,
+        as_of=at.now,
         records=records,
-        hall=figures(questions, records, releases, now, stale_after_days, tz, very_late),
+        hall=figures(questions, records, releases, at),
         departments=dept_figures,
-        months=months(questions, records, releases, today, tz, calendar=calendar, releases_of=releases_of,
-                      departments=departments, now=now, stale_after_days=stale_after_days, very_late=very_late),
-        very_late=very_late,
+        months=months(questions, records, releases, at, releases_of, departments),
+        very_late=at.very_late,
     )
-    return stats, frozenset(calendar.unknown_years)
+    return stats, frozenset(at.calendar.unknown_years)
