@@ -31,7 +31,7 @@ def audit(hall: Hall, *, strict: bool = False) -> list[Problem]:
                 f"{dept.name} has published nothing for over two weeks (last: {since}), against the national "
                 f"inspection rules; publish a release (releasehall new release {dept_id} TITLE)", warning))
     for question in hall.questions:
-        if question.replied is None and hall.stats.records[question.id].status is not Status.WITHDRAWN and now - question.asked > timedelta(days=UNANSWERED_DAYS):
+        if question.replied is None and hall.stats.records[question.id].status != Status.WITHDRAWN and now - question.asked > timedelta(days=UNANSWERED_DAYS):
             problems.append(Problem(
                 question.rel, question.lines.get(("asked",), 1),
                 "留言超过三个月未答复，请尽快答复（检查指标：留言办理）",

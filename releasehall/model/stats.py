@@ -63,7 +63,7 @@ class Record:
     @property
     def days_overdue(self) -> int:
         """Working days past due while unanswered and overdue (the name templates used before `days_late`)."""
-        return self.days_late if self.status is Status.OVERDUE else 0
+        return self.days_late if self.status == Status.OVERDUE else 0
 
     @property
     def overdue_since(self) -> date:
@@ -207,7 +207,7 @@ def figures(questions: Iterable[Question], records: Mapping[str, Record], releas
     tz = at.tz
     questions = list(questions)
     rows = [records[q.id] for q in questions]
-    live = [q for q in questions if records[q.id].status is not Status.WITHDRAWN]  # withdrawn: in no denominator
+    live = [q for q in questions if records[q.id].status != Status.WITHDRAWN]  # withdrawn: in no denominator
     replied = [r for r in rows if r.replied is not None]
     judged = [r for r in rows if r.on_time is not None]
     days = [r.reply_days for r in replied if r.reply_days is not None]
@@ -225,7 +225,7 @@ def figures(questions: Iterable[Question], records: Mapping[str, Record], releas
         on_time_rate=_ratio(on_time, len(judged)),
         mean_reply_days=statistics.fmean(days) if days else None,
         median_reply_days=float(statistics.median(days)) if days else None,
-        overdue=sum(1 for r in rows if r.status is Status.OVERDUE),
+        overdue=sum(1 for r in rows if r.status == Status.OVERDUE),
         promised=len(promises),
         promises_kept=len(kept),
         satisfaction_rate=_ratio(len(pleased), len(rated)),
@@ -233,7 +233,7 @@ def figures(questions: Iterable[Question], records: Mapping[str, Record], releas
         last_release=last,
         stale=_stale(last, at.now, at.stale_after_days),
         withdrawn=len(rows) - len(live),
-        very_overdue=sum(1 for r in rows if r.status is Status.OVERDUE and r.days_late > at.very_late),
+        very_overdue=sum(1 for r in rows if r.status == Status.OVERDUE and r.days_late > at.very_late),
         on_time=on_time,
         judged=len(judged),
     )

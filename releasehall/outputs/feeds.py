@@ -193,7 +193,7 @@ def _make_feed(hall: Hall, scope: str, title: str, page_url: str, entries: Seque
 
 def overdue_records(hall: Hall, dept: str = "") -> tuple[Record, ...]:
     """What is overdue now (in one department, or the hall), newest overdue first."""
-    return tuple(sorted((r for r in hall.stats.records.values() if r.status is Status.OVERDUE and dept in ("", r.dept)),
+    return tuple(sorted((r for r in hall.stats.records.values() if r.status == Status.OVERDUE and dept in ("", r.dept)),
                         key=lambda r: (r.overdue_since, r.id), reverse=True))
 
 

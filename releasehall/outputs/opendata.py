@@ -91,7 +91,7 @@ class Band:
 
 def overdue_now(hall: Hall) -> list[Record]:
     """Questions overdue now, most late first (then the oldest question first)."""
-    return sorted((r for r in hall.stats.records.values() if r.status is Status.OVERDUE),
+    return sorted((r for r in hall.stats.records.values() if r.status == Status.OVERDUE),
                   key=lambda r: (-r.days_late, r.asked, r.id))
 
 
