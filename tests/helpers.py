@@ -78,7 +78,8 @@ def dept(name: str, **extra: Any) -> dict[str, Any]:
 BASIC: dict[str, Any] = {
     "content/police/department.yaml": dept("测试市公安局", short_name="测试公安", level="municipal",
                                            spokesperson={"name": "张三", "title": "新闻发言人"}),
-    "content/traffic/department.yaml": dept("测试区交警大队", parent="police", level="district"),
+    "content/traffic/department.yaml": dept("测试区交警大队", parent="police", level="district",
+                                            partners=["police"]),
     "content/police/releases/a.md": front(
         {"title": "国庆交通管制", "date": "2024-09-20 09:00", "kind": "notice", "topics": ["公共交通"],
          "with": ["traffic"]},

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from helpers import BASIC, REPO, SAMPLE_NOW, sample_hall, write_site
+from helpers import BASIC, REPO, SAMPLE_NOW, SITE, sample_hall, write_site
 
 
 def test_new_release_and_qa_build_as_is(tmp_path, run_cli):
@@ -59,13 +59,28 @@ def test_build_py_entry_point_builds_the_sample_hall(tmp_path):
 
 def test_codeowners_from_maintainers(tmp_path, run_cli):
     files = {**BASIC, "content/police/department.yaml": {"name": "公安", "maintainers": ["@alice", "@org/police"]},
-             "content/traffic/department.yaml": {"name": "交警", "parent": "police", "maintainers": ["@b-x"]}}
-    site = write_site(tmp_path, files)
-    code, out, _err = run_cli("codeowners", "--site", str(site))
-    assert code == 0
-    assert out.splitlines()[1:] == ["/content/police/ @alice @org/police", "/content/traffic/ @b-x"]
+             "content/traffic/department.yaml": {"name": "交警", "parent": "police", "maintainers": ["@b-x"],
+                                                 "partners": ["police"]},
+             "content/fire/department.yaml": {"name": "消防"}}
+    site = write_site(tmp_path, files, {**SITE, "maintainers": ["@org/hall-ops", "@op"]})
+    code, out, err = run_cli("codeowners", "--site", str(site))
+    assert code == 0 and err == ""
+    # the operator's catch-all first (site.yaml, layouts/, .github/, .cache/, content/pages/, content/fire/), then
+    # each department with maintainers (a later line wins on a code host)
+    assert out.splitlines()[1:] == ["* @org/hall-ops @op", "/content/police/ @alice @org/police",
+                                    "/content/traffic/ @b-x"]
     assert run_cli("codeowners", "--site", str(site), "--write")[0] == 0
     assert (site / ".github/CODEOWNERS").read_text(encoding="utf-8") == out
+
+
+def test_codeowners_without_an_operator_says_so(tmp_path, run_cli):
+    site = write_site(tmp_path, BASIC)
+    code, out, err = run_cli("codeowners", "--site", str(site))
+    assert code == 0
+    assert out.splitlines()[1].startswith("# site.yaml names no maintainers")
+    assert err == ("site.yaml:1: 警告 warning: site.yaml 没有 maintainers：CODEOWNERS 缺少运维者的兜底行，请写上运维者的账号 / "
+                   "site.yaml has no 'maintainers': CODEOWNERS has no catch-all line for the operator; add the "
+                   "operator's handles\n")
 
 
 def test_new_with_a_broken_site_yaml_still_writes_the_file(tmp_path, run_cli):

@@ -64,7 +64,7 @@ def test_working_days_between_count_each_day_after_start_through_end(start, end)
 
 FILES = {
     "content/a/department.yaml": dept("甲局"),
-    "content/b/department.yaml": dept("乙局", parent="a"),
+    "content/b/department.yaml": dept("乙局", parent="a", partners=["a"]),
     # on time, SPEC example
     "content/a/qa/q1.md": q("2024-09-27 10:00", "2024-10-08 09:00", satisfaction="satisfied"),
     # late by a day: due 10-12 (make-up Saturday), replied 10-14

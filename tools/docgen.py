@@ -120,6 +120,10 @@ NOTES: dict[str, tuple[str, str, str]] = {
                                                 "are known anyway)", "{市交通运输局: transport, 市公安局: police}"),
     "site:import.profiles.<name>.categories": ("导出中的类别名称 → category", "the export's category names -> category",
                                                "{咨询: consultation, 投诉: complaint, 建议: suggestion, 求助: help}"),
+    "site:maintainers": ("运维者的代码托管账号：生成的 CODEOWNERS 的第一行（兜底），拥有 site.yaml、layouts/、.github/、"
+                         "content/pages/ 和没有 maintainers 的部门", "the operator's code-host handles: the first, catch-all "
+                         "line of the generated CODEOWNERS (site.yaml, layouts/, .github/, content/pages/ and departments "
+                         "without maintainers)", "['@org/hall-ops']"),
     "dept:name": ("部门全称", "full name", "示例市公安局"),
     "dept:short_name": ("账号名称（简称）", "account name", "示例公安"),
     "dept:parent": ("上级部门的标识（文件夹名）", "id of the parent department", "xinwenban"),
@@ -135,6 +139,10 @@ NOTES: dict[str, tuple[str, str, str]] = {
                       "{weibo: 'https://weibo.com/x', wechat: 示例发布}"),
     "dept:maintainers": ("可以修改本部门文件夹的代码托管账号（生成 CODEOWNERS）", "code-host handles allowed to edit this folder",
                          "['@police-editor', '@org/police']"),
+    "dept:partners": ("允许在联合发布（with）、政策解读（interprets）、替代文件（replaced_by）中写上本部门的部门标识；"
+                      "未列出的部门这样写是错误", "ids of departments whose co-published releases (`with`), interpretations "
+                      "(`interprets`) and replacements (`replaced_by`) may appear on this department's pages, feeds and "
+                      "figures; naming a department that does not list you is an error", "[gongan, xinwenban]"),
     "dept:aliases": ("旧网址（根路径），跳转到本部门页", "old root-relative URLs that redirect here", "[/old-police/]"),
     "*:title": ("标题", "title", "国庆假期交通管制通告"),
     "*:topics": ("主题（可写中文），同主题的内容互相链接", "topics, free text", "[交通管制, 公共交通]"),

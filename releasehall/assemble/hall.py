@@ -222,7 +222,7 @@ def build_hall(settings: Settings, content: Content, now: datetime, drafts: bool
     children = _tree(content.departments)
     order = _tree_order(children)
     unread = _unread_ids(content.broken)
-    links = link(releases, every_id, published, report, unread)
+    links = link(releases, every_id, published, content.departments, report, unread)
     releases_of, questions_of = _by_department(releases, questions)
     return Hall(
         settings=settings, now=now, urls=urls,
@@ -327,27 +327,66 @@ def _related(every_id: Mapping[str, Entry], entries: list[Entry], published: fro
     return {k: tuple(v) for k, v in related.items()}
 
 
+@dataclass(slots=True)
+class _Spelling:
+    """One way a topic is written: the departments and items that use it, and where each file first does."""
+
+    departments: set[str] = field(default_factory=set)
+    items: int = 0
+    places: list[tuple[str, int]] = field(default_factory=list)  # (source path, line), one per file
+
+
+def topic_label(spellings: Mapping[str, _Spelling]) -> tuple[str, frozenset[str]]:
+    """The name of a topic page whose slug several spellings share, and the spellings it takes, decided so that no
+    single department can rename a topic that others use: the spelling used by the most departments; among spellings
+    used by as many departments, the same departments' own choice (most items, then code-point order) when they are
+    the same departments, and otherwise all of them side by side ("公共交通 / 攻共骄恸")."""
+    most = max(len(s.departments) for s in spellings.values())
+    tied = sorted(name for name, s in spellings.items() if len(s.departments) == most)
+    if len({frozenset(spellings[name].departments) for name in tied}) == 1:
+        chosen = min(tied, key=lambda name: (-spellings[name].items, name))
+        return chosen, frozenset([chosen])
+    return " / ".join(tied), frozenset(tied)
+
+
 def _topics(entries: list[Entry], report: Report) -> tuple[dict[str, str], dict[str, Topic]]:
-    """Topic name -> slug, and the topics by slug; spellings that give one slug are merged into the first met."""
+    """Topic name -> slug, and the topics by slug. Spellings that give one slug ("Traffic" and "traffic",
+    homophones) share one topic page, named by `topic_label`; each item still shows the topic as it wrote it, and a
+    warning lands at each file whose spelling is not the page's name."""
     topic_of: dict[str, str] = {}
-    topics: dict[str, Topic] = {}
+    spellings: dict[str, dict[str, _Spelling]] = {}
     for entry in sorted(entries, key=lambda e: e.rel):
         for index, name in enumerate(entry.topics):
-            if name in topic_of:
-                continue
-            slug = slugify(name)
+            slug = topic_of.get(name)
             line = entry.lines.get(("topics", index), entry.lines.get(("topics",), 1))
-            if not slug:
-                report.error(entry.rel, line, f"话题 “{name}” 无法生成网址，请改用汉字、字母或数字",
-                             f"topic '{name}' gives no URL; use Chinese, letters or digits")
+            if slug is None:
+                slug = slugify(name)
+                if not slug:
+                    report.error(entry.rel, line, f"话题 “{name}” 无法生成网址，请改用汉字、字母或数字",
+                                 f"topic '{name}' gives no URL; use Chinese, letters or digits")
+                    continue
+                topic_of[name] = slug
+            spelling = spellings.setdefault(slug, {}).setdefault(name, _Spelling())
+            spelling.departments.add(entry.dept)
+            spelling.items += 1
+            if not spelling.places or spelling.places[-1][0] != entry.rel:
+                spelling.places.append((entry.rel, line))
+    topics: dict[str, Topic] = {}
+    for slug, written in spellings.items():
+        label, taken = topic_label(written) if len(written) > 1 else (next(iter(written)), frozenset(written))
+        topics[slug] = Topic(slug, label)
+        for name, spelling in written.items():
+            if name in taken and len(taken) == 1:
                 continue
-            topic_of[name] = slug
-            if slug in topics:  # "Traffic" and "traffic", or homophones: one topic page, named by the first
-                report.warn(entry.rel, line, f"话题 “{name}” 与 “{topics[slug].name}” 的网址相同（{slug}），已合并为一个话题；建议统一写法",
-                            f"topic '{name}' has the same URL ({slug}) as '{topics[slug].name}'; they are merged into one "
-                            "topic. Use one spelling")
-                continue
-            topics[slug] = Topic(slug, name)
+            others = [other for other in sorted(written) if other != name]
+            zh_others = "、".join(f"“{other}”" for other in others)
+            en_others = ", ".join(f"'{other}'" for other in others)
+            for rel, line in spelling.places:
+                report.warn(rel, line, f"话题 “{name}” 与 {zh_others} 的网址相同（{slug}），共用一个话题页，页名为 “{label}”；"
+                            "本条仍显示本部门的写法。建议与其他部门统一写法",
+                            f"topic '{name}' has the same URL ({slug}) as {en_others}"
+                            f"; they share one topic page, named '{label}'; this item still shows its own spelling. "
+                            "Agree on one spelling with the other departments")
     return topic_of, topics
 
 

@@ -148,7 +148,13 @@ def _codeowners(site: Path, write: bool) -> int:
     if report.errors or content is None:
         _print_problems(report.errors)
         return 1
-    text = codeowners(content.departments.values())
+    assert settings is not None
+    text = codeowners(content.departments.values(), settings.maintainers)
+    if not settings.maintainers:
+        report.warn("site.yaml", 1, "site.yaml 没有 maintainers：CODEOWNERS 缺少运维者的兜底行，请写上运维者的账号",
+                    "site.yaml has no 'maintainers': CODEOWNERS has no catch-all line for the operator; add the "
+                    "operator's handles")
+    _print_problems(report.warnings)
     if write:
         from releasehall.read.symlinks import inside
 

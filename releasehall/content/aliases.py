@@ -8,7 +8,10 @@ not be able to take a path that belongs to another department:
 - a release's or a question's alias lies under its own department's folder (`/police/…`) or
   under a folder its `department.yaml` claims with an alias of its own;
 - a department's alias is one folder (`/old-police/`, its former id): the department's page
-  redirects from it, and that folder is the department's from then on (for its items' aliases);
+  redirects from it, and that folder is the department's from then on (for its items' aliases). A folder
+  that several departments name is the former folder of the one whose items have old URLs in it: the
+  others' aliases are the errors, whatever the order of the folders; when none or several of them
+  have such items, the hall cannot tell, and each of them is told so;
 - a standalone page's alias (content/pages/ is the operator's) lies outside every department's
   folder and every path of the hall itself.
 An alias at a path that anything else is built at, or that another alias takes, is an error
@@ -70,6 +73,17 @@ class Alias:
     title: str
 
 
+def _contested(folder: str, askers: Sequence[tuple[Department, int, str]], every: Sequence[Entry]) -> str | None:
+    """Whose former folder a folder that several departments name as their alias is: the one department among them
+    whose items have old URLs in it (the others claim it); None when none or several of them do (or only one asks)."""
+    if len(askers) == 1:
+        return None
+    asking = {dept.id for dept, _line, _path in askers}
+    backed = {entry.dept for entry in every if entry.dept in asking
+              and any(first_folder(path) == folder for path in entry.aliases)}
+    return backed.pop() if len(backed) == 1 else None
+
+
 def check_aliases(urls: Urls, departments: Mapping[str, Department], every: Sequence[Entry],
                   published: Collection[str], owners: dict[str, str], reserved: Collection[str],
                   report: Report) -> tuple[Alias, ...]:
@@ -93,6 +107,7 @@ def check_aliases(urls: Urls, departments: Mapping[str, Department], every: Sequ
         owners[out] = rel
         return True
 
+    asked: dict[str, list[tuple[Department, int, str]]] = {}  # folder -> the departments whose alias it is
     for dept in departments.values():
         for index, path in enumerate(dept.aliases):
             line = dept.lines.get(("aliases", index), dept.lines.get(("aliases",), 1))
@@ -106,6 +121,22 @@ def check_aliases(urls: Urls, departments: Mapping[str, Department], every: Sequ
                 owner = claimed[folder]
                 error(dept.rel, line, path, f"目录 /{folder}/ 已属于部门 {owner}（{departments[owner].rel}）",
                       f"the folder /{folder}/ belongs to department '{owner}' ({departments[owner].rel})")
+            elif all(other.id != dept.id for other, _line, _path in asked.get(folder, ())):
+                asked.setdefault(folder, []).append((dept, line, path))
+    for folder, askers in sorted(asked.items()):
+        owner = _contested(folder, askers, every)
+        for dept, line, path in askers:
+            if owner is not None and dept.id != owner:
+                error(dept.rel, line, path, f"目录 /{folder}/ 是部门 {owner} 原来的目录（{departments[owner].rel} 写了这个别名，"
+                      "它的内容也有这个目录下的旧网址），不能占用",
+                      f"the folder /{folder}/ is department '{owner}''s former folder ({departments[owner].rel} names "
+                      "it, and its items have old URLs in it); it cannot be taken")
+            elif owner is None and len(askers) > 1:
+                others = ", ".join(f"{d.id} ({d.rel})" for d, _line, _path in askers if d.id != dept.id)
+                error(dept.rel, line, path, f"部门 {others} 也把目录 /{folder}/ 写作别名，无法判断它是谁原来的目录；"
+                      "请与对方核实，只由原来使用这个目录的部门保留",
+                      f"department {others} names the folder /{folder}/ as its alias too, and the hall cannot tell "
+                      "whose former folder it is; check with them: only the department that used it keeps it")
             elif claim(path, dept.rel, line):
                 claimed[folder] = dept.id
                 made.append(Alias(urls.alias(path), urls.department(dept.id), dept.name))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import partial
@@ -19,6 +20,7 @@ from releasehall.content.privacy import check_name, check_source, published_numb
 from releasehall.content.slugs import slugify
 from releasehall.errors import Problem, Report, did_you_mean, unread_target
 from releasehall.model import documents
+from releasehall.model.documents import not_partner
 from releasehall.model.records import (
     CATEGORIES,
     COMPLEXITIES,
@@ -64,6 +66,7 @@ DEPARTMENT_SCHEMA: s.Schema = {
     "accounts": s.Field(s.text_map, default=()),
     "maintainers": s.Field(s.list_of(s.code_host_handle), default=()),
     "aliases": s.Field(s.list_of(alias_path), default=()),
+    "partners": s.Field(s.list_of(s.slug), default=()),
 }
 
 _COMMON: s.Schema = {
@@ -349,6 +352,7 @@ def _load_department(folder: Path, rel_folder: str, ctx: s.Context, report: Repo
         description=values["description"],
         spokesperson=Spokesperson(**speaker) if speaker else None,
         accounts=values["accounts"], maintainers=values["maintainers"], lines=lines, aliases=values["aliases"],
+        partners=_unique(values["partners"]),
     )
 
 
@@ -632,7 +636,12 @@ def report_personal_data(record: Release | Question | Page | Department | Asset,
 
 
 def _check_departments(departments: dict[str, Department], report: Report, broken: Mapping[str, str]) -> None:
+    _check_names(departments, report)
     for dept in departments.values():
+        for index, partner in enumerate(dept.partners):
+            if partner not in departments:
+                line = dept.lines.get(("partners", index), dept.lines.get(("partners",), 1))
+                _unknown(dept.rel, line, "partners", partner, departments, report, broken)
         if dept.parent is None:
             continue
         if dept.parent not in departments:
@@ -650,6 +659,34 @@ def _check_departments(departments: dict[str, Department], report: Report, broke
             current = departments[current].parent
 
 
+def _name_key(name: str) -> str:
+    """What two names must not share: the same text once widths, case and spaces are set aside."""
+    return "".join(unicodedata.normalize("NFKC", name).casefold().split())
+
+
+def _check_names(departments: dict[str, Department], report: Report) -> None:
+    """No two departments share a name or short name (nor one's name the other's short name): readers, the search
+    filter and OPML tell departments apart by them. Each clash is an error at both files, at the field's line."""
+    holders: dict[str, list[tuple[Department, str]]] = {}
+    for dept in departments.values():
+        for key in ("name", "short_name"):
+            value = getattr(dept, key)
+            if value:
+                holders.setdefault(_name_key(value), []).append((dept, key))
+    for held in holders.values():
+        for dept, key in held:
+            for other, other_key in held:
+                if other.id == dept.id:
+                    continue
+                value = getattr(dept, key)
+                report.error(dept.rel, dept.lines.get((key,), 1),
+                             f"{key} “{value}” 与部门 {other.id} 的 {other_key}（{other.rel}）相同或几乎相同："
+                             "部门名称和简称在发布厅内必须唯一，请改用能区分的名称",
+                             f"'{key}' '{value}' is the same as (or nearly) the '{other_key}' of department "
+                             f"'{other.id}' ({other.rel}): names and short names are unique in the hall; choose one "
+                             "that tells them apart")
+
+
 def _unknown(rel: str, line: int, key: str, value: str, departments: dict[str, Department], report: Report,
              broken: Mapping[str, str]) -> None:
     folder = f"{CONTENT}/{value}"
@@ -665,9 +702,11 @@ def _check_references(departments: dict[str, Department], releases: list[Release
                       questions: list[Question], report: Report, broken: Mapping[str, str]) -> None:
     for release in releases:
         for index, dept in enumerate(release.co_publishers):
+            line = release.lines.get(("with", index), release.lines.get(("with",), 1))
             if dept not in departments:
-                line = release.lines.get(("with", index), release.lines.get(("with",), 1))
                 _unknown(release.rel, line, "with", dept, departments, report, broken)
+            elif release.dept not in departments[dept].partners:
+                not_partner(release.rel, line, "with", release.dept, departments[dept], report)
     for question in questions:
         for index, transfer in enumerate(question.transfers):
             for key, dept in (("from", transfer.source), ("to", transfer.target)):

@@ -72,12 +72,22 @@ class Links:
     interpretations: Mapping[str, tuple[str, ...]]  # document id -> its interpretations, newest first
 
 
+def not_partner(rel: str, line: int, key: str, author: str, named: Department, report: Report) -> None:
+    """The error for naming a department in `with`, `interprets` or `replaced_by` without its consent."""
+    report.error(rel, line, f"{key}：部门 {named.id} 没有把本部门 {author} 列为合作部门（partners），不能把本部门的内容放到"
+                 f"它的页面上；请对方在 {named.rel} 的 partners 中加上 {author}，或删去这一项",
+                 f"'{key}': department '{named.id}' does not list '{author}' under 'partners', so this cannot appear on "
+                 f"its pages; it must add '{author}' to 'partners' in {named.rel}, or remove this entry")
+
+
 def link(releases: Sequence[Release], every_id: Mapping[str, Entry], published: Collection[str],
-         report: Report, unread: Mapping[str, tuple[str, str]] | None = None) -> Links:
+         departments: Mapping[str, Department], report: Report, unread: Mapping[str, tuple[str, str]] | None = None
+         ) -> Links:
     """Resolve `replaced_by` and `interprets` (content ids or source paths without .md) of the published
     `releases` (newest first). A name that is nothing, or not a document, is an error at its line; one that
     is not published yet (draft, future) is a warning and left out, so a scheduled document never leaks; one that is
-    there but has errors of its own (`unread`: name -> its source path, the file with the errors) is a warning too."""
+    there but has errors of its own (`unread`: name -> its source path, the file with the errors) is a warning too.
+    Another department's document may be named only with its consent (its `partners` list the author)."""
     replaced_by: dict[str, str] = {}
     replaces: dict[str, list[str]] = {}
     interprets: dict[str, list[str]] = {}
@@ -97,6 +107,9 @@ def link(releases: Sequence[Release], every_id: Mapping[str, Entry], published: 
                          f"'{key}': '{name}' is not a document (it has no 'document'); name a release that has one")
         elif found.id == release.id:
             report.error(release.rel, line, f"{key}：不能指向本文件自己", f"'{key}': a document cannot name itself")
+        elif found.dept != release.dept and found.dept in departments \
+                and release.dept not in departments[found.dept].partners:
+            not_partner(release.rel, line, key, release.dept, departments[found.dept], report)
         elif found.id not in published:
             report.warn(release.rel, line, f"{key}：“{name}” 尚未发布（草稿或未来日期），暂不显示该链接",
                         f"'{key}': '{name}' is not published (draft or future); the link is left out for now")

@@ -80,6 +80,7 @@ class Department:
     maintainers: tuple[str, ...]
     lines: Lines
     aliases: tuple[str, ...] = ()  # old root-relative paths that redirect here
+    partners: tuple[str, ...] = ()  # departments that may name this one in `with`, `interprets`, `replaced_by`
 
     @property
     def label(self) -> str:

@@ -162,6 +162,7 @@ SCHEMA: s.Schema = {
             "categories": s.Field(s.text_map, default=()),
         }),
     }),
+    "maintainers": s.Field(s.list_of(s.code_host_handle), default=()),
 }
 
 
@@ -244,6 +245,7 @@ class Settings:
     attachments_max_mb: int = 50
     images_max_width: int = 1600
     import_profiles: tuple[ImportProfile, ...] = ()
+    maintainers: tuple[str, ...] = ()  # the operator's code-host handles: CODEOWNERS' catch-all line
 
     @property
     def tz(self) -> tzinfo:
@@ -338,6 +340,7 @@ def load_settings(root: Path, report: Report, *, base_url: str | None = None,
         attachments_max_mb=(values["attachments"] or {"max_mb": 50})["max_mb"],
         images_max_width=(values["images"] or {"max_width": 1600})["max_width"],
         import_profiles=_import_profiles(values["import"], lines),
+        maintainers=values["maintainers"],
     )
 
 
