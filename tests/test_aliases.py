@@ -106,8 +106,9 @@ HIJACK_EN = ("it must lie in the department's own folder /gov/ (or a folder its 
           "/police/releases/old-slug/), without a domain, ?, #, %, backslashes, empty, '.' or '..' segments"]),
         # department aliases: one folder, not another department's, not the hall's, not claimed twice
         ({"content/police/department.yaml": dept("测试市公安局", aliases=["/old-gov/"])},
-         ["content/police/department.yaml:3: 别名 /old-gov/：目录 /old-gov/ 已属于部门 gov（content/gov/department.yaml） / "
-          "alias /old-gov/: the folder /old-gov/ belongs to department 'gov' (content/gov/department.yaml)"]),
+         ["content/police/department.yaml:3: 别名 /old-gov/：目录 /old-gov/ 是部门 gov 原来的目录（content/gov/department.yaml "
+          "写了这个别名，它的内容也有这个目录下的旧网址），不能占用 / alias /old-gov/: the folder /old-gov/ is department 'gov''s "
+          "former folder (content/gov/department.yaml names it, and its items have old URLs in it); it cannot be taken"]),
         ({"content/police/department.yaml": dept("测试市公安局", aliases=["/gov/"])},
          ["content/police/department.yaml:3: 别名 /gov/：目录 /gov/ 已属于部门 gov（content/gov/department.yaml） / "
           "alias /gov/: the folder /gov/ belongs to department 'gov' (content/gov/department.yaml)"]),
