@@ -118,9 +118,9 @@ def check_aliases(urls: Urls, departments: Mapping[str, Department], every: Sequ
             elif folder in reserved:
                 error(dept.rel, line, path, f"/{folder}/ 是发布厅自身的路径", f"/{folder}/ is one of the hall's own paths")
             elif folder in claimed:
-                owner = claimed[folder]
-                error(dept.rel, line, path, f"目录 /{folder}/ 已属于部门 {owner}（{departments[owner].rel}）",
-                      f"the folder /{folder}/ belongs to department '{owner}' ({departments[owner].rel})")
+                holder = claimed[folder]
+                error(dept.rel, line, path, f"目录 /{folder}/ 已属于部门 {holder}（{departments[holder].rel}）",
+                      f"the folder /{folder}/ belongs to department '{holder}' ({departments[holder].rel})")
             elif all(other.id != dept.id for other, _line, _path in asked.get(folder, ())):
                 asked.setdefault(folder, []).append((dept, line, path))
     for folder, askers in sorted(asked.items()):
