@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import dept, front, write_site
+from helpers import dept, front, write_site
 
 from releasehall.pipeline.build import run
 
