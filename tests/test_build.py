@@ -230,3 +230,16 @@ def test_topics_with_one_slug_are_merged_with_a_warning(tmp_path, run_cli):
     assert "content/traffic/releases/u.md:5: 警告 warning: 话题 “traffic” 与 “Traffic” 的网址相同（traffic）" in err
     listing = read(site / "out", "topics/traffic/index.html")
     assert 'href="/police/releases/t/"' in listing and 'href="/traffic/releases/u/"' in listing
+
+
+def test_a_body_table_is_wrapped_where_a_template_shows_the_body_not_by_rewriting_the_page(tmp_path, run_cli):
+    body = "| 路段 | 时间 |\n|---|---|\n| 深南大道 | 19:00 |\n"
+    # an operator's page template: its own bare table is its own markup, and the body goes through `prose`
+    layout = ("{% extends 'base.html' %}{% block main %}<table><tr><td>运营方自己的表</td></tr></table>"
+              "<div class=\"prose\">{{ body | prose }}</div>{% endblock %}\n")
+    files = {**BASIC, "content/police/releases/m.md": front({"title": "管制", "date": "2024-10-01"}, body),
+             "layouts/release.html": layout}
+    page = read(build(run_cli, write_site(tmp_path, files)), "police/releases/m/index.html")
+    assert "<table><tr><td>运营方自己的表</td></tr></table>" in page
+    assert page.count('<div class="table-scroll"') == 1
+    assert '<div class="prose"><div class="table-scroll" tabindex="0" role="region" aria-label="路段 / 时间（可左右滚动）"><table>' in page

@@ -96,6 +96,7 @@ def environment(hall: Hall) -> Environment:
     env.filters["pct"] = lambda value: "—" if value is None else f"{value * 100:.1f}%"
     env.filters["shorten"] = shorten
     env.filters["num"] = lambda value: "—" if value is None else f"{value:.1f}"
+    env.filters["prose"] = lambda html: scroll_tables(html, words["scroll_table"])
     return env
 
 
@@ -250,21 +251,9 @@ def render_page(env: Environment, template: str, url: str, title: str, feeds: Se
     return (scroll_regions(html, words["scroll_table"]).encode("utf-8"),)
 
 
-_SCROLL_BOX = re.compile(r'<div class="table-scroll">(?=\s*<table\b[^>]*>\s*(?:<caption>(.*?)</caption>)?)', re.S)
-_CHART = re.compile(r'<svg class="chart"[^>]*?aria-label="([^"]*)".*?</svg>', re.S)
-# a release body's Markdown table: a bare `<table>` (the theme's tables carry a class), named by its header row
-_BARE_TABLE = re.compile(r"<table>(.*?)</table>", re.S)
-_HEADER_ROW = re.compile(r"<tr>(.*?)</tr>", re.S)
-
-
-def scroll_regions(html: str, label: str) -> str:
-    """Every wide table's box and every chart (any template's: `<div class="table-scroll">`, `<svg class="chart">`)
-    and every Markdown table of a body (a bare `<table>`, named by its header row) becomes a named region that
-    keyboard users can focus and scroll."""
-    def box(match: re.Match[str]) -> str:
-        name = escape(Markup(match.group(1) or "").striptags() or "—", {'"': "&quot;"})
-        return f'<div class="table-scroll" tabindex="0" role="region" aria-label="{label.format(name=name)}">'
-
+def scroll_tables(html: str, label: str) -> Markup:
+    """A rendered Markdown body (the `prose` filter) with each of its tables in a named region that keyboard users
+    can focus and scroll, named by the table's header row: a body's tables are wrapped where a page shows them."""
     def bare(match: re.Match[str]) -> str:
         header = _HEADER_ROW.search(match.group(1))
         cells = [Markup(c).striptags() for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", header.group(1), re.S)] \
@@ -273,11 +262,28 @@ def scroll_regions(html: str, label: str) -> str:
         return (f'<div class="table-scroll" tabindex="0" role="region" aria-label="{label.format(name=name)}">'
                 f"{match.group(0)}</div>")
 
+    return Markup(_BODY_TABLE.sub(bare, html))
+
+
+_SCROLL_BOX = re.compile(r'<div class="table-scroll">(?=\s*<table\b[^>]*>\s*(?:<caption>(.*?)</caption>)?)', re.S)
+_CHART = re.compile(r'<svg class="chart"[^>]*?aria-label="([^"]*)".*?</svg>', re.S)
+# a Markdown table in a body (both engines write a bare `<table>`), named by its header row
+_BODY_TABLE = re.compile(r"<table>(.*?)</table>", re.S)
+_HEADER_ROW = re.compile(r"<tr>(.*?)</tr>", re.S)
+
+
+def scroll_regions(html: str, label: str) -> str:
+    """Every wide table's box and every chart (any template's: `<div class="table-scroll">`, `<svg class="chart">`)
+    becomes a named region that keyboard users can focus and scroll (a body's tables: `scroll_tables`)."""
+    def box(match: re.Match[str]) -> str:
+        name = escape(Markup(match.group(1) or "").striptags() or "—", {'"': "&quot;"})
+        return f'<div class="table-scroll" tabindex="0" role="region" aria-label="{label.format(name=name)}">'
+
     def chart(match: re.Match[str]) -> str:
         return (f'<div class="chart-scroll" tabindex="0" role="region" aria-label="{label.format(name=match.group(1))}">'
                 f"{match.group(0)}</div>")
 
-    return _BARE_TABLE.sub(bare, _CHART.sub(chart, _SCROLL_BOX.sub(box, html)))
+    return _CHART.sub(chart, _SCROLL_BOX.sub(box, html))
 
 
 class _Pages:
