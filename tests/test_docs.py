@@ -89,17 +89,62 @@ def test_a_new_schema_key_makes_the_check_fail_and_says_how_to_regenerate(tmp_pa
     assert result.stderr.strip().endswith("is out of date; run: python -m tools.docgen --write")
 
 
+PAGES = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md")), REPO / "bench/README.md"]
+
+
 def test_docs_links_resolve_and_readme_links_docs():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    for name in ("docs/editor-guide.md", "docs/fields.md", "docs/operator.md", "docs/supervisor.md"):
+    for name in ("docs/editor-guide.md", "docs/fields.md", "docs/operator.md", "docs/supervisor.md", "docs/security.md",
+                 "docs/decisions.md", "docs/architecture.md", "docs/testing.md", "bench/README.md", "LICENSE",
+                 "docs/screenshot.png"):
         assert f"({name})" in readme
-    for page in [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]:
+    for page in PAGES:
         prose = re.sub(r"```.*?```|`[^`\n]*`", "", page.read_text(encoding="utf-8"), flags=re.S)
-        for target, fragment in re.findall(r"\]\(([^)#:\s]*?\.md|)(?:#([^)]*))?\)", prose):
+        for target, fragment in re.findall(r"\]\(([^)#\s]*)(?:#([^)\s]*))?\)", prose):
+            if re.match(r"[a-z]+:", target):  # https:, mailto:
+                continue
             linked = page.parent / target if target else page
-            assert linked.is_file(), f"{page.name}: {target}"
+            assert linked.exists(), f"{page.relative_to(REPO)}: {target}"
             if fragment:  # a heading there, by GitHub's rule for heading anchors
-                assert fragment in _heading_anchors(linked), f"{page.name}: {target}#{fragment}"
+                assert fragment in _heading_anchors(linked), f"{page.relative_to(REPO)}: {target}#{fragment}"
+
+
+def test_readme_is_a_front_door():
+    """At most ~8 KB: what it is, install, a quick start, the commands, the tests, links; details live in docs/."""
+    size = len((REPO / "README.md").read_bytes())
+    assert size <= 8 * 1024, f"README.md has {size} bytes; move details into docs/ (or bench/README.md)"
+
+
+def test_ci_runs_the_readme_test_command_as_written():
+    """README opens with two commands (build the sample hall; run the tests); .ci/run ends with the second's test
+    command, verbatim, so a README that works is what CI checks."""
+    opening = _blocks(REPO / "README.md", "sh")[0][2]
+    commands = [line for line in opening.splitlines() if line.strip() and not line.startswith("#")]
+    assert len(commands) == 2
+    assert "releasehall build" in commands[0]
+    test_command = commands[1].split("&&")[-1].strip()
+    assert test_command.startswith("tools/test.sh")
+    ci = [line for line in (REPO / ".ci/run").read_text(encoding="utf-8").splitlines()
+          if line.strip() and not line.startswith("#")]
+    assert ci[-1] == test_command
+
+
+ROOMS = ("read", "settings", "model", "content", "markdown", "store", "media", "assemble", "outputs", "pipeline",
+         "serve", "commands")
+
+
+def test_every_module_is_placed_in_the_architecture_doc():
+    """docs/architecture.md names every module of the package as `room/module` (or `errors`, `parallel`), and every
+    `room/module` it names exists: the map of the house stays the house."""
+    package = REPO / "releasehall"
+    modules = sorted(p.relative_to(package).with_suffix("").as_posix() for p in package.rglob("*.py")
+                     if p.stem not in ("__init__", "__main__"))
+    text = (REPO / "docs/architecture.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`([a-z_][a-z0-9_]*(?:/[a-z_][a-z0-9_]*)?)`", text))
+    assert [m for m in modules if m not in named] == [], "add these to the rooms table of docs/architecture.md"
+    rooms = "|".join(ROOMS)
+    stale = sorted(n for n in named if re.fullmatch(rf"(?:{rooms})/[a-z_][a-z0-9_]*", n) and n not in modules)
+    assert stale == [], "docs/architecture.md names modules that do not exist"
 
 
 def _heading_anchors(page: Path) -> set[str]:
@@ -185,18 +230,18 @@ def test_every_releasehall_command_in_docs_parses():
     """Each `releasehall …` line of a ```sh block names a real command with real options."""
     parser = _parser()
     commands = []
-    for page in DOCS:
+    for page in PAGES:
         for line, _marker, text in _blocks(page, "sh"):
             for offset, row in enumerate(text.splitlines()):
                 for part in re.split(r"&&|\|\||;", row.split(" #")[0]):
                     words = shlex.split(part)
                     if words[:1] == ["releasehall"]:
-                        commands.append((f"docs/{page.name}:{line + offset}", words[1:]))
+                        commands.append((f"{page.relative_to(REPO)}:{line + offset}", words[1:]))
         prose = re.sub(r"```.*?```", "", page.read_text(encoding="utf-8"), flags=re.S)
         for span in re.findall(r"`releasehall ([^`|]+)`", prose):  # inline; `new release|qa` is a summary
             words = shlex.split(span)
             if words[0] in COMMANDS or words[0].startswith("-"):  # not `releasehall @ git+https://…`
-                commands.append((f"docs/{page.name}", words))
+                commands.append((f"{page.relative_to(REPO)}", words))
     assert len(commands) >= 30
     for where, words in commands:
         try:

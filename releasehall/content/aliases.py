@@ -35,7 +35,7 @@ _PAGE_ENDINGS = (".html", ".htm", ".shtml")  # a redirect page is HTML: a static
 
 
 def alias_path(value: Any, ctx: Context) -> str:
-    """站内旧网址 path in the hall (`/dept/releases/old/`, `….html`; see README "Aliases")
+    """站内旧网址 path in the hall (`/dept/releases/old/`, `….html`; see docs/decisions.md, "Aliases")
 
     A schema parser: a normalized root-relative path ending in `/` or `.html`, nothing that could leave the
     output folder."""
