@@ -108,3 +108,32 @@ def test_a_source_with_errors_is_reported_once_and_what_links_to_it_says_so(tmp_
     assert "t.md:5: 警告 warning: with 中的 “city” 指向的 content/city 未能读入，因为 content/city/department.yaml 有错误" in err
     assert "t.md:8: 警告 warning: related 中的 “city/releases/c” 指向的 content/city/releases/c.md 未能读入" in err
     assert "image '../../city/releases/map.png' points at content/city/releases/map.png, which was not read" in err
+
+
+def test_a_link_that_differs_only_by_case_width_or_md_says_which_file_it_means(tmp_path, run_cli):
+    body = ("\n[甲](../../police/releases/A.md#jie-guo) [乙](/police/releases/a) [丙](通知(二).md) [丁](ｂ.md)\n\n"
+            "[戊](/Traffic/) ![图](IMG/Map.PNG) [己](nothing-like-it.md)\n")
+    files = {
+        **BASIC,
+        "content/traffic/releases/通知（二）.md": front({"title": "通知二", "date": "2024-09-22"}),
+        "content/traffic/releases/b.md": front({"title": "乙", "date": "2024-09-22"}),
+        "content/traffic/releases/c.md": front({"title": "链接", "date": "2024-09-23"}, body),
+    }
+    code, _out, err = run_cli("build", "--site", str(write_site(tmp_path, files)), "--out", str(tmp_path / "out"),
+                              "--now", NOW)
+    assert code == 1 and "Traceback" not in err
+    hints = [line.split(": ")[0] + " " + line.split("did you mean ")[1] if "did you mean" in line
+             else line.split(" / ")[0] for line in err.splitlines()[:-1]]
+    same = "(case, full-width characters and '.md' must match the file's name)"
+    assert hints == [
+        f"content/traffic/releases/c.md:6 '../../police/releases/a.md#jie-guo'? {same}",
+        f"content/traffic/releases/c.md:6 '/police/releases/a.md'? {same}",
+        f"content/traffic/releases/c.md:6 '通知（二）.md'? {same}",
+        f"content/traffic/releases/c.md:6 'b.md'? {same}",
+        f"content/traffic/releases/c.md:8 'img/map.png'? {same}",
+        f"content/traffic/releases/c.md:8 '/traffic/'? {same}",
+        "content/traffic/releases/c.md:8: 链接 “nothing-like-it.md” 指向的文件不存在（content/traffic/releases/"
+        "nothing-like-it.md），请检查路径",  # nothing near: no guess
+    ]
+    assert ("c.md:6: 链接 “../../police/releases/A.md#jie-guo” 指向的文件不存在（content/police/releases/A.md），"
+            "请检查路径；是否想写 “../../police/releases/a.md#jie-guo”？（大小写、全角半角和 .md 都须与文件名一致） / ") in err

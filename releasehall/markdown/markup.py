@@ -11,6 +11,7 @@ import hashlib
 import posixpath
 import re
 import secrets
+import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -51,6 +52,22 @@ class Targets:
     assets: frozenset[str]  # paths under content/
     urls: Urls
     broken: Mapping[str, str] = field(default_factory=dict)  # `load.Content.broken`: there, but not read
+    # folded name -> path under content/ (what `near` looks in), made at the first link that names nothing
+    _near: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
+
+    def near(self, path: str) -> str | None:
+        """The source, file or department folder (a path under content/) that `path` names but for case, full-width
+        characters or a `.md`, if there is one."""
+        if not self._near:
+            names = [*self.entries, *(f"content/{a}" for a in self.assets), *(f"content/{d}" for d in self.departments)]
+            for name in sorted(names):
+                self._near.setdefault(_folded(name), name)
+        return self._near.get(_folded(path))
+
+
+def _folded(path: str) -> str:
+    """A path as a reader sees it: full-width characters as half-width (NFKC), any case, with or without `.md`."""
+    return posixpath.normpath(unicodedata.normalize("NFKC", path)).casefold().removesuffix(".md")
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,8 +221,9 @@ def resolve(target: str, rel: str, is_image: bool, targets: Targets) -> Resoluti
         if entry is None and source in targets.broken:
             return Resolution(None, problem=(True, *unread_target(("链接", "link"), shown, source, targets.broken[source])))
         if entry is None:
-            return Resolution(None, problem=(False, f"链接 “{shown}” 指向的文件不存在（{source}），请检查路径",
-                                             f"link '{shown}' names no file ({source}); check the path"))
+            hint = _near_hint(path, here, source, suffix, is_image, targets)
+            return Resolution(None, problem=(False, f"链接 “{shown}” 指向的文件不存在（{source}），请检查路径{hint[0]}",
+                                             f"link '{shown}' names no file ({source}); check the path{hint[1]}"))
         if entry.id not in targets.published:
             return Resolution(None, problem=(
                 True, f"链接 “{shown}” 指向尚未发布的内容（草稿或未来日期），已去掉链接",
@@ -216,8 +234,28 @@ def resolve(target: str, rel: str, is_image: bool, targets: Targets) -> Resoluti
     what = ("图片", "image") if is_image else ("链接", "link")
     if source in targets.broken:
         return Resolution(None, problem=(True, *unread_target(what, shown, source, targets.broken[source])))
-    return Resolution(None, problem=(False, f"{what[0]} “{shown}” 指向的文件不存在（{source}），请检查路径",
-                                     f"{what[1]} '{shown}' names no file ({source}); check the path"))
+    hint = _near_hint(path, here, source, suffix, is_image, targets)
+    return Resolution(None, problem=(False, f"{what[0]} “{shown}” 指向的文件不存在（{source}），请检查路径{hint[0]}",
+                                     f"{what[1]} '{shown}' names no file ({source}); check the path{hint[1]}"))
+
+
+def _near_hint(written: str, here: str, source: str, suffix: str, is_image: bool, targets: Targets) -> tuple[str, str]:
+    """"Did you mean" for a link that names nothing but differs from a source, file or department only by case,
+    full-width characters or `.md`: the link as it should be written, rooted or relative as the author wrote it."""
+    near = targets.near(source)
+    if near is None or near == source:
+        return "", ""
+    inside = near.removeprefix("content/")
+    if inside in targets.departments:
+        if is_image:
+            return "", ""
+        fixed = f"/{inside}/"
+    elif is_image and inside not in targets.assets:
+        return "", ""
+    else:
+        fixed = f"/{inside}" if written.startswith("/") else posixpath.relpath(inside, here or ".")
+    return (f"；是否想写 “{fixed}{suffix}”？（大小写、全角半角和 .md 都须与文件名一致）",
+            f"; did you mean '{fixed}{suffix}'? (case, full-width characters and '.md' must match the file's name)")
 
 
 def _resolve(target: str, job: _Job, is_image: bool) -> str | None:
