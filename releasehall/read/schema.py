@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from typing import Any
+from typing import Any, TypeVar
 
 from releasehall.errors import Report, did_you_mean
 from releasehall.read.sources import Lines
@@ -45,12 +45,42 @@ class Context:
 
 
 Parser = Callable[[Any, Context], Any]
+P = TypeVar("P", bound=Callable[..., Any])
+
+
+def typed(label: str) -> Callable[[P], P]:
+    """Declare what a parser accepts, in words (`文字 text`): the field reference shows it as the key's type."""
+    def mark(parse: P) -> P:
+        parse.type_label = label  # type: ignore[attr-defined]
+        return parse
+
+    return mark
+
+
+def type_label(parse: Parser | None) -> str:
+    """What a parser accepts, as it declared it (`typed`); else its docstring's first line, else its name."""
+    label = getattr(parse, "type_label", None)
+    if label:
+        return str(label)
+    doc = (getattr(parse, "__doc__", None) or "").strip().splitlines()
+    return doc[0] if doc else getattr(parse, "__name__", "?").strip("_").replace("_", " ")
+
+
+@dataclass(frozen=True, slots=True)
+class Doc:
+    """What a key means, in Chinese and English, and an example value: the field reference (docs/fields.md) is
+    written from these."""
+
+    zh: str
+    en: str
+    example: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class Field:
-    """One key: its parser, or a nested schema for a mapping (`many`: a list of mappings; `named`: a mapping of
-    names, each a slug the user chooses, to mappings)."""
+    """One key, declared once: its parser (its type), whether it is required, its default, what it means (`doc`),
+    or a nested schema for a mapping (`many`: a list of mappings; `named`: a mapping of names, each a slug the
+    user chooses, to mappings). Validation, the records' values and the field reference all come from here."""
 
     parse: Parser | None = None
     required: bool = False
@@ -58,6 +88,7 @@ class Field:
     nested: Mapping[str, Field] | None = None
     many: bool = False
     named: bool = False
+    doc: Doc | None = None
 
 
 Schema = Mapping[str, Field]
@@ -85,10 +116,12 @@ def parse_datetime(value: Any, tz: tzinfo) -> datetime:
     return moment
 
 
+@typed("日期 date")
 def date_time(value: Any, ctx: Context) -> datetime:
     return parse_datetime(value, ctx.tz)
 
 
+@typed("文字 text")
 def text(value: Any, ctx: Context) -> str:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise Invalid(f"应为文字，而不是 {_kind(value)}", f"expected text, not {_kind(value)}")
@@ -98,6 +131,7 @@ def text(value: Any, ctx: Context) -> str:
     return result
 
 
+@typed("true / false")
 def boolean(value: Any, ctx: Context) -> bool:
     if not isinstance(value, bool):
         raise Invalid(
@@ -107,6 +141,7 @@ def boolean(value: Any, ctx: Context) -> bool:
     return value
 
 
+@typed("正整数 positive integer")
 def positive_int(value: Any, ctx: Context) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_INT:
         raise Invalid(f"应为 1 到 {MAX_INT} 之间的整数，而不是 “{_short(value)}”",
@@ -122,9 +157,10 @@ def up_to(most: int) -> Parser:
                           f"expected a whole number from 1 to {most}, not '{_short(value)}'")
         return value
 
-    return parse
+    return typed(f"整数 whole number 1–{most}")(parse)
 
 
+@typed("整数 integer")
 def integer(value: Any, ctx: Context) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or not -MAX_INT <= value <= MAX_INT:
         raise Invalid(f"应为 -{MAX_INT} 到 {MAX_INT} 之间的整数，而不是 “{_short(value)}”",
@@ -137,6 +173,7 @@ def _short(value: Any) -> str:
     return text if len(text) <= 40 else f"{text[:20]}…（{len(text)} 位 digits）"
 
 
+@typed("标识 id (`a-z0-9-`)")
 def slug(value: Any, ctx: Context) -> str:
     result = text(value, ctx)
     if not SLUG_RE.fullmatch(result):
@@ -151,6 +188,7 @@ def slug(value: Any, ctx: Context) -> str:
 _HANDLE_RE = re.compile(r"@[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}(?:/[A-Za-z0-9][A-Za-z0-9_.-]{0,99})?")
 
 
+@typed("代码托管账号 code-host handle (`@user`, `@org/team`)")
 def code_host_handle(value: Any, ctx: Context) -> str:
     result = text(value, ctx)
     if not _HANDLE_RE.fullmatch(result):
@@ -170,7 +208,7 @@ def one_of(*choices: str) -> Parser:
             )
         return value
 
-    return parse
+    return typed("之一 one of: " + ", ".join(f"`{c}`" for c in choices))(parse)
 
 
 def list_of(item: Parser) -> Parser:
@@ -181,12 +219,13 @@ def list_of(item: Parser) -> Parser:
             raise Invalid(f"应为列表，而不是 {_kind(value)}", f"expected a list, not {_kind(value)}")
         return tuple(item(entry, ctx) for entry in value)
 
-    return parse
+    return typed(f"列表 list of {type_label(item)}")(parse)
 
 
 _LIST_SEPARATORS = re.compile(r"[，、,]")
 
 
+@typed("列表 list of 文字 text（也按 ，、, 拆分 / also split on ，、,）")
 def words(value: Any, ctx: Context) -> tuple[str, ...]:
     """A list of short texts; each item is also split on commas, full-width commas and 、, which Chinese input
     methods type where YAML expects ', ' (`[救助，冬季]` is two topics, not one)."""
@@ -194,12 +233,14 @@ def words(value: Any, ctx: Context) -> tuple[str, ...]:
         part.strip() for part in _LIST_SEPARATORS.split(item)) if word)
 
 
+@typed("映射 mapping")
 def text_map(value: Any, ctx: Context) -> tuple[tuple[str, str], ...]:
     if not isinstance(value, dict):
         raise Invalid(f"应为 “名称: 值” 的映射，而不是 {_kind(value)}", f"expected a mapping, not {_kind(value)}")
     return tuple(sorted((str(key), text(entry, ctx)) for key, entry in value.items()))
 
 
+@typed("true / false / 日期 date")
 def date_or_bool(value: Any, ctx: Context) -> bool | datetime:
     if isinstance(value, bool):
         return value

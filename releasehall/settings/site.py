@@ -32,6 +32,7 @@ DEFAULT_PYTHON_MARKDOWN_EXTENSIONS = ("tables", "fenced_code", "footnotes")
 TRADITIONAL = "zh-Hant"  # the one variant a hall can have: a Traditional-Chinese mirror of every page
 
 
+@s.typed("网址 absolute URL")
 def base_url(value: Any, ctx: s.Context | None = None) -> str:
     """The one check of a hall's base URL, for site.yaml's `base_url` and `--base-url`: an absolute http(s) URL of a
     host and a path, written plainly (no encoded scheme, no user, query, fragment, quotes, spaces or brackets)."""
@@ -52,6 +53,7 @@ _NOT_IN_BASE_URL = re.compile(r"[\s\"'<>`\\{}|^]")
 _ICON_ENDINGS = (".png", ".svg", ".ico", ".jpg", ".jpeg", ".webp")
 
 
+@s.typed("图片 image（站内路径或绝对网址 / path in the site or absolute URL）")
 def _site_file(value: Any, ctx: s.Context) -> str:
     """An image: an absolute URL, or a path inside the built site (`static/emblem.png` from
     `layouts/static/`, or an asset under `content/`)."""
@@ -69,6 +71,7 @@ def _site_file(value: Any, ctx: s.Context) -> str:
     return result
 
 
+@s.typed("网址 absolute URL")
 def _link(value: Any, ctx: s.Context) -> str:
     """An absolute http(s) link the footer or head shows (a query is fine: the 网站纠错 page takes the site code)."""
     result = s.text(value, ctx)
@@ -82,6 +85,7 @@ def _link(value: Any, ctx: s.Context) -> str:
     return result
 
 
+@s.typed("时区 IANA time zone")
 def _zone(value: Any, ctx: s.Context) -> str:
     name = s.text(value, ctx)
     try:
@@ -94,75 +98,75 @@ def _zone(value: Any, ctx: s.Context) -> str:
 
 
 SCHEMA: s.Schema = {
-    "title": s.Field(s.text, required=True),
-    "base_url": s.Field(base_url, required=True),
-    "language": s.Field(s.one_of(*LANGUAGES), default="zh-CN"),
-    "timezone": s.Field(_zone, default="Asia/Shanghai"),
-    "description": s.Field(s.text, default=""),
-    "owner": s.Field(s.text, default=""),
-    "favicon": s.Field(_site_file, default=""),
+    "title": s.Field(s.text, required=True, doc=s.Doc("发布厅名称，显示在每页顶部", "the hall's name, on every page", "示例市政务发布厅")),
+    "base_url": s.Field(base_url, required=True, doc=s.Doc("网站对外地址（绝对网址），订阅源和站点地图用它", "absolute URL the site is served from", "https://fabu.example.gov.cn/")),
+    "language": s.Field(s.one_of(*LANGUAGES), default="zh-CN", doc=s.Doc("界面语言", "interface language", "zh-CN")),
+    "timezone": s.Field(_zone, default="Asia/Shanghai", doc=s.Doc("时区（IANA 名称）；不带时区的日期按它理解", "IANA time zone of dates without an offset", "Asia/Shanghai")),
+    "description": s.Field(s.text, default="", doc=s.Doc("一句话简介", "one-line description", "统一发布信息、统一答复网民留言")),
+    "owner": s.Field(s.text, default="", doc=s.Doc("主办单位", "the owner (主办单位)", "示例市人民政府新闻办公室")),
+    "favicon": s.Field(_site_file, default="", doc=s.Doc("网站图标、触屏图标和分享图（空：主题自带）；位图也用于分享卡片", "favicon, touch icon and sharing image (empty: the theme's); a raster image is also the share card", "static/favicon.png")),
     "footer": s.Field(
         nested={
-            "organizer": s.Field(s.text, default=""),
-            "operator": s.Field(s.text, default=""),
+            "organizer": s.Field(s.text, default="", doc=s.Doc("主办单位（缺省为 owner）", "the organizer (主办单位; default: owner)", "示例市人民政府办公室")),
+            "operator": s.Field(s.text, default="", doc=s.Doc("承办单位", "the operator (承办单位)", "示例市政务服务数据管理局")),
             "dzjg": s.Field(nested={
-                "href": s.Field(_link, required=True),
-                "image": s.Field(_site_file, default=""),
-            }),
-            "report_error": s.Field(_link, default=""),
-            "site_code": s.Field(s.text, default=""),
-            "icp": s.Field(s.text, default=""),
-            "police": s.Field(s.text, default=""),
-            "contact": s.Field(s.text, default=""),
-        }
+                "href": s.Field(_link, required=True, doc=s.Doc("标识链接到的网址", "the page it links to", "https://bszs.conac.cn/sitename?method=show&id=XXXX")),
+                "image": s.Field(_site_file, default="", doc=s.Doc("标识图片：站内路径或绝对网址（空：主题自带）", "the image: a path in the site or an absolute URL (empty: the theme's)", "static/dzjg.png")),
+            }, doc=s.Doc("党政机关标识：图片和它链接的页面", "the 党政机关 identifier: its image and the page it links to")),
+            "report_error": s.Field(_link, default="", doc=s.Doc("网站纠错链接", "link to report an error on the site", "https://zfwzzc.www.gov.cn/check_web/errorInfo/jcInfo/XXXX")),
+            "site_code": s.Field(s.text, default="", doc=s.Doc("网站标识码", "government website code", "4400000001")),
+            "icp": s.Field(s.text, default="", doc=s.Doc("ICP 备案号", "ICP licence number", "示ICP备00000001号")),
+            "police": s.Field(s.text, default="", doc=s.Doc("公安备案号", "public-security filing number", "示公网安备 44000000000001号")),
+            "contact": s.Field(s.text, default="", doc=s.Doc("联系方式", "contact", "0755-8800 0000")),
+        }, doc=s.Doc("页脚标识", "footer identifiers")
     ),
     "reply_limits": s.Field(
         nested={
-            "normal": s.Field(s.up_to(365), default=3),
-            "complex": s.Field(s.up_to(365), default=7),
-            "very_late": s.Field(s.up_to(365), default=20),
-        }
+            "normal": s.Field(s.up_to(365), default=3, doc=s.Doc("一般留言的答复期限", "limit for normal questions", "3")),
+            "complex": s.Field(s.up_to(365), default=7, doc=s.Doc("复杂留言的答复期限", "limit for complex questions", "7")),
+            "very_late": s.Field(s.up_to(365), default=20, doc=s.Doc("超过期限多少个工作日算“严重超期”", "working days past due that count as very overdue", "20")),
+        }, doc=s.Doc("答复期限（工作日）", "working days to reply")
     ),
     "calendar": s.Field(
         nested={
-            "holidays": s.Field(s.list_of(s.date_time), default=()),
-            "workdays": s.Field(s.list_of(s.date_time), default=()),
-        }
+            "holidays": s.Field(s.list_of(s.date_time), default=(), doc=s.Doc("额外的休息日", "extra days off", "[2027-01-04]")),
+            "workdays": s.Field(s.list_of(s.date_time), default=(), doc=s.Doc("额外的调休上班日", "extra make-up working days (调休)", "[2027-02-06]")),
+        }, doc=s.Doc("在法定节假日和调休之外补充的日期", "days added to the official calendar")
     ),
-    "stale_after_days": s.Field(s.positive_int, default=14),
-    "paginate": s.Field(s.positive_int, default=20),
-    "feed_items": s.Field(s.positive_int, default=50),
-    "variants": s.Field(s.list_of(s.one_of(TRADITIONAL)), default=()),
-    "output": s.Field(s.text, default="public"),
+    "stale_after_days": s.Field(s.positive_int, default=14, doc=s.Doc("部门超过这么多天没有发布即标为“久未更新”", "days without a release before a department is stale", "14")),
+    "paginate": s.Field(s.positive_int, default=20, doc=s.Doc("列表每页条数", "items per listing page", "20")),
+    "feed_items": s.Field(s.positive_int, default=50, doc=s.Doc("每个订阅源的条数", "items per feed", "50")),
+    "variants": s.Field(s.list_of(s.one_of(TRADITIONAL)), default=(), doc=s.Doc("`[zh-Hant]` 生成 /zh-hant/ 下的繁体镜像", "`[zh-Hant]` adds a Traditional-Chinese mirror", "[zh-Hant]")),
+    "output": s.Field(s.text, default="public", doc=s.Doc("输出目录（相对站点目录）", "output folder, relative to the site folder", "public")),
     "markdown": s.Field(
         nested={
-            "engine": s.Field(s.one_of(*ENGINES), default="commonmark"),
-            "extensions": s.Field(s.list_of(s.one_of(*PYTHON_MARKDOWN_EXTENSIONS)), default=None),
-        }
+            "engine": s.Field(s.one_of(*ENGINES), default="commonmark", doc=s.Doc("Markdown 引擎", "Markdown engine", "commonmark")),
+            "extensions": s.Field(s.list_of(s.one_of(*PYTHON_MARKDOWN_EXTENSIONS)), default=None, doc=s.Doc("python-markdown 引擎的扩展，只能从审核过的内置扩展中选（默认 tables、fenced_code、footnotes）", "extensions of the python-markdown engine, from the vetted built-in ones only (default: tables, fenced_code, footnotes)", "[tables, footnotes, def_list]")),
+        }, doc=s.Doc("Markdown 设置", "Markdown settings")
     ),
-    "attachments": s.Field(nested={"max_mb": s.Field(s.positive_int, default=50)}),
-    "images": s.Field(nested={"max_width": s.Field(s.positive_int, default=1600)}),
+    "attachments": s.Field(nested={"max_mb": s.Field(s.positive_int, default=50, doc=s.Doc("单个附件的大小上限（MB），check 审计超限的附件", "largest attachment, in MB; check reports larger ones", "50"))}, doc=s.Doc("附件设置", "attachment settings")),
+    "images": s.Field(nested={"max_width": s.Field(s.positive_int, default=1600, doc=s.Doc("正文图片宽于此值时发布多个缩放尺寸（WebP 和原格式），此值为最大一档（像素）", "a body image wider than this is published resized (WebP and its own format), this width being the largest", "1600"))}, doc=s.Doc("图片设置", "image settings")),
     "import": s.Field(nested={
         "profiles": s.Field(named=True, nested={
-            "channel": s.Field(s.text, required=True),
-            "sheet": s.Field(s.text, default=""),
+            "channel": s.Field(s.text, required=True, doc=s.Doc("渠道名称，写入留言的 channel 和 source.channel", "the channel's name, written as the questions' channel and source.channel", "12345热线")),
+            "sheet": s.Field(s.text, default="", doc=s.Doc("XLSX 要读的工作表（空：第一个）", "the XLSX sheet to read (empty: the first)", "工单")),
             "columns": s.Field(required=True, nested={
-                "id": s.Field(s.text, required=True),
-                "asked": s.Field(s.text, required=True),
-                "title": s.Field(s.text, default=""),
-                "question": s.Field(s.text, required=True),
-                "department": s.Field(s.text, required=True),
-                "category": s.Field(s.text, default=""),
-                "replied": s.Field(s.text, default=""),
-                "reply": s.Field(s.text, default=""),
-                "asker": s.Field(s.text, default=""),
-                "contact": s.Field(s.text, default=""),
-            }),
-            "departments": s.Field(s.text_map, default=()),
-            "categories": s.Field(s.text_map, default=()),
-        }),
-    }),
-    "maintainers": s.Field(s.list_of(s.code_host_handle), default=()),
+                "id": s.Field(s.text, required=True, doc=s.Doc("渠道自己的编号（工单号）", "the channel's own id of the question", "工单编号")),
+                "asked": s.Field(s.text, required=True, doc=s.Doc("留言时间", "when it was asked", "受理时间")),
+                "title": s.Field(s.text, default="", doc=s.Doc("标题（空：取留言前 30 个字）", "the title (without one: the question's first 30 characters)", "标题")),
+                "question": s.Field(s.text, required=True, doc=s.Doc("留言内容（原文，号码遮盖后写入）", "the question, as asked (numbers masked)", "诉求内容")),
+                "department": s.Field(s.text, required=True, doc=s.Doc("承办单位，经 departments 换成部门标识", "the department, mapped through departments", "承办单位")),
+                "category": s.Field(s.text, default="", doc=s.Doc("类别，经 categories 换成 category（空：consultation）", "the category, mapped through categories (empty: consultation)", "诉求类型")),
+                "replied": s.Field(s.text, default="", doc=s.Doc("答复时间", "when it was replied", "办结时间")),
+                "reply": s.Field(s.text, default="", doc=s.Doc("答复内容，写成正文（纯文本段落）", "the reply, written as the body (plain text paragraphs)", "办理结果")),
+                "asker": s.Field(s.text, default="", doc=s.Doc("联系人姓名：只用于遮盖，从不写入", "the asker's name: read to mask it, never written", "联系人")),
+                "contact": s.Field(s.text, default="", doc=s.Doc("联系方式：只用于遮盖，从不写入", "the asker's contact: read to mask it, never written", "联系电话")),
+            }, doc=s.Doc("字段 → 导出文件的列名（表头）", "field -> the export's column header")),
+            "departments": s.Field(s.text_map, default=(), doc=s.Doc("导出中的单位名称 → 部门标识（也认部门全称和标识本身）", "the export's department names -> department ids (full names and ids are known anyway)", "{市交通运输局: transport, 市公安局: police}")),
+            "categories": s.Field(s.text_map, default=(), doc=s.Doc("导出中的类别名称 → category", "the export's category names -> category", "{咨询: consultation, 投诉: complaint, 建议: suggestion, 求助: help}")),
+        }, doc=s.Doc("每个渠道一个导入配置，名称用于 --profile", "one import profile per channel, named for --profile")),
+    }, doc=s.Doc("`releasehall import FILE` 导入各渠道导出的留言（docs/import.md）", "`releasehall import FILE`: questions from other channels' exports (docs/import.md)")),
+    "maintainers": s.Field(s.list_of(s.code_host_handle), default=(), doc=s.Doc("运维者的代码托管账号：生成的 CODEOWNERS 的第一行（兜底），拥有 site.yaml、layouts/、.github/、content/pages/ 和没有 maintainers 的部门", "the operator's code-host handles: the first, catch-all line of the generated CODEOWNERS (site.yaml, layouts/, .github/, content/pages/ and departments without maintainers)", "['@org/hall-ops']")),
 }
 
 
