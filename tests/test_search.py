@@ -28,6 +28,12 @@ def _bundle(out: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted((out / "pagefind").rglob("*")) if p.is_file()}
 
 
+def _pages(bundle: dict[str, bytes], language: str = "zh-cn") -> int:
+    """Pages in the index, all parts together (one pagefind-entry.json each)."""
+    return sum(json.loads(data)["languages"].get(language, {}).get("page_count", 0)
+               for name, data in bundle.items() if name.endswith("pagefind-entry.json"))
+
+
 def test_index_holds_published_pages_only_and_is_deterministic(tmp_path, run_cli):
     files = {**BASIC, "content/police/releases/later.md": front({"title": "定时发布的通告", "date": "2030-01-01"}),
              "content/police/releases/draft.md": front({"title": "草稿", "date": "2024-10-01", "draft": True})}
@@ -36,9 +42,17 @@ def test_index_holds_published_pages_only_and_is_deterministic(tmp_path, run_cli
     assert run_cli("build", "--site", str(site), "--out", str(tmp_path / "b"), "--now", "2024-10-20", "--no-cache")[0] == 0
     first = _bundle(tmp_path / "a")
     assert first == _bundle(tmp_path / "b")  # same input, same bytes
-    entry = json.loads(first["pagefind/pagefind-entry.json"])
     # three items (a, 说明, q1) and two departments; no lists, 404, stats pages, drafts or future items
-    assert entry["languages"]["zh-cn"]["page_count"] == 5
+    assert _pages(first) == 5
+    # a part for each department (police, traffic): the first at the root with pagefind.js, the other in its folder
+    police, traffic = search.part_of("police/index.html"), search.part_of("traffic/index.html")
+    assert police != traffic
+    assert {name for name in first if name.endswith("pagefind-entry.json")} == {
+        "pagefind/pagefind-entry.json", f"pagefind/{max(police, traffic)}/pagefind-entry.json"}
+    assert first["pagefind/pagefind.js"].endswith(
+        f'export const parts=["{max(police, traffic)}/"];'
+        "export const instances=()=>{init_pagefind();return pagefind.instances};\n".encode())
+    assert not [name for name in first if name.count("/") > 1 and name.rpartition("/")[2] in ("pagefind.js", "wasm.unknown.pagefind")]
     html = (tmp_path / "a/police/releases/a/index.html").read_text(encoding="utf-8")
     assert ('<article class="entry kind-notice" data-pagefind-body><span hidden data-pagefind-filter="department:测试市公安局">'
             '</span><span hidden data-pagefind-filter="kind:通知公告"></span><span hidden data-pagefind-meta="department:测试市公安局">'
@@ -80,31 +94,31 @@ def _counting(monkeypatch) -> list[int]:
 
 
 def test_pagefind_runs_only_when_an_indexed_page_changed(tmp_path, run_cli, monkeypatch):
-    """The bundle is kept in the cache by a digest of the indexed pages: a no-op rebuild, a build into a new
-    output folder and a change to a page outside the index reuse it; an edit to an item re-indexes."""
+    """Each part's bundle is kept in the cache by a digest of its pages: a no-op rebuild, a build into a new
+    output folder and a change to a page outside the index reuse them; an edit to an item re-indexes its part only."""
     calls = _counting(monkeypatch)
     site = write_site(tmp_path / "site", BASIC)
     out = tmp_path / "out"
     build = ("build", "--site", str(site), "--now", "2024-10-20")
     assert run_cli(*build, "--out", str(out))[0] == 0
     first = _bundle(out)
-    assert calls == [1] and len(list((site / ".cache/releasehall/search").glob("*.zip"))) == 1
+    assert calls == [1, 1] and len(list((site / ".cache/releasehall/search").glob("*.zip"))) == 2  # police, traffic
     assert run_cli(*build, "--out", str(out))[0] == 0  # nothing changed
     assert run_cli(*build, "--out", str(tmp_path / "elsewhere"))[0] == 0  # an empty output folder
-    assert calls == [1]
+    assert calls == [1, 1]
     assert _bundle(out) == _bundle(tmp_path / "elsewhere") == first
     with (site / "site.yaml").open("a", encoding="utf-8") as settings:
         settings.write("paginate: 1\n")  # list pages change; no indexed page does
     assert run_cli(*build, "--out", str(out))[0] == 0
     assert (out / "releases/page/2/index.html").is_file()
-    assert calls == [1] and _bundle(out) == first
-    source = site / "content/police/releases/a.md"
+    assert calls == [1, 1] and _bundle(out) == first
+    source = site / "content/police/qa/q1.md"  # linked from no page of the other department
     source.write_text(source.read_text(encoding="utf-8") + "\n地铁施工期间请绕行。\n", encoding="utf-8")
     assert run_cli(*build, "--out", str(out))[0] == 0
-    assert calls == [1, 1] and _bundle(out) != first
+    assert calls == [1, 1, 1] and _bundle(out) != first  # the police part only
     assert run_cli(*build, "--out", str(tmp_path / "clean"), "--no-cache")[0] == 0
     assert _bundle(out) == _bundle(tmp_path / "clean")
-    assert len(list((site / ".cache/releasehall/search").glob("*.zip"))) == 1  # the old bundle is pruned
+    assert len(list((site / ".cache/releasehall/search").glob("*.zip"))) == 2  # the old bundle is pruned
 
 
 def test_a_bundle_in_the_cache_folder_that_is_not_ours_is_never_published(tmp_path, run_cli, monkeypatch):
@@ -113,15 +127,15 @@ def test_a_bundle_in_the_cache_folder_that_is_not_ours_is_never_published(tmp_pa
     site = write_site(tmp_path / "site", BASIC)
     build = ("build", "--site", str(site), "--now", "2024-10-20")
     assert run_cli(*build, "--out", str(tmp_path / "clean"), "--no-cache")[0] == 0
-    [kept] = (site / ".cache/releasehall/search").glob("*.zip")
+    kept, other = sorted((site / ".cache/releasehall/search").glob("*.zip"))
     forged = search.unpack(kept.read_bytes())
     forged["pagefind.js"] = b"alert(document.domain)"
     kept.write_bytes(search.pack(forged))  # same name, other bytes
     (kept.parent / "planted.zip").write_bytes(search.pack(forged))
     assert run_cli(*build, "--out", str(tmp_path / "out"))[0] == 0
-    assert calls == [1, 1]  # indexed again, not taken from the forged file
+    assert calls == [1, 1, 1]  # that part indexed again, not taken from the forged file
     assert _bundle(tmp_path / "out") == _bundle(tmp_path / "clean")
-    assert [p.name for p in kept.parent.iterdir()] == [kept.name]  # the genuine bundle again; the planted one removed
+    assert sorted(p.name for p in kept.parent.iterdir()) == [kept.name, other.name]  # the planted one removed
     assert search.unpack(kept.read_bytes())["pagefind.js"] != b"alert(document.domain)"
 
 
@@ -138,11 +152,18 @@ def test_a_changed_bundle_file_in_the_output_is_written_again(tmp_path, run_cli)
 
 @pytest.fixture(scope="module")
 def hall(tmp_path_factory):
-    """The sample hall built once (with its zh-Hant mirror), served over HTTP."""
+    """The sample hall built once (with its zh-Hant mirror), served over HTTP; and at /single/, one Pagefind index
+    over all its indexed pages (what the build published before the index was cut into parts), for comparison."""
     from releasehall.commands.cli import main
 
     out = tmp_path_factory.mktemp("hall") / "public"
     assert main(["build", "--site", str(sample_hall(out.parent / "hall")), "--out", str(out), "--now", SAMPLE_NOW]) == 0
+    pages = [p.relative_to(out).as_posix() for p in sorted(out.rglob("index.html"))
+             if b"data-pagefind-body" in p.read_bytes() and not p.relative_to(out).as_posix().startswith("single/")]
+    single = search.index("/", pages, lambda rel: out / rel, tmp_path_factory.mktemp("single"))
+    for name, data in single.items():
+        (out / "single" / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / "single" / name).write_bytes(data)
     handler = functools.partial(SimpleHTTPRequestHandler, directory=str(out))
     handler.log_message = lambda *args: None  # type: ignore[method-assign]
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -252,6 +273,69 @@ def test_recall_of_common_words_in_both_scripts(hall, browser):
         page.close()
 
 
+# two and three terms, Chinese and mixed: words in many departments and in few (民警, 网约车, 12345 only in some parts)
+PRECISION = ("交通 管制", "电梯 补贴", "施工 噪声", "物业 小区", "停车 建议", "公交 线路", "假期 出行", "政策 解读",
+             "地铁 施工", "暴雨 预警", "社区 志愿", "垃圾 分类", "消防 安全", "疫苗 门诊", "流感 疫苗", "民警 交通",
+             "网约车 投诉", "电话 预约", "急诊 医院", "交通 管制 通告", "加装 电梯 补贴", "老旧 小区 改造",
+             "暴雨 预警 通知", "垃圾 分类 社区", "12345 投诉", "2026 交通", "2026 民警", "12345 热线 噪声",
+             "app 预约", "2026 疫苗 门诊")
+
+
+def test_merged_parts_find_what_one_index_finds(hall, browser):
+    """Precision: for each query the parts searched together (search.js) return exactly the pages one index over all
+    pages returns. A part lacking a term's word answers by a shorter beginning of it or leaves it out; search.js
+    asks only the parts that answer every term as the whole index does."""
+    _out, base = hall
+    page = browser.new_page()
+    try:
+        page.goto(f"{base}/search/")
+        page.wait_for_function("window.pagefindReady === true")
+        assert page.evaluate("import('/pagefind/pagefind.js').then(m => m.parts.length)") > 5
+        wrong, found = [], 0
+        for query in PRECISION:
+            merged = sorted(page.evaluate("q => window.pagefindSearch(q)", query))
+            single = sorted(page.evaluate("""async q => { const pf = await import('/single/pagefind.js');
+                const s = await pf.search(q); return Promise.all(s.results.map(async r => (await r.data()).url)); }""", query))
+            found += bool(single)
+            if merged != single:
+                wrong.append((query, sorted(set(merged) - set(single)), sorted(set(single) - set(merged))))
+        assert wrong == []
+        assert found == 27  # all but three find something (地铁 施工, 垃圾 分类 社区, 12345 热线 噪声: no page has every term)
+    finally:
+        page.close()
+
+
+def test_an_edit_and_a_deletion_reach_the_search_page(tmp_path, run_cli, browser):
+    """A word added to one release is found and a word only in a deleted release is not, after an incremental build,
+    whose bundle is byte for byte a clean build's."""
+    files = {**BASIC, "content/traffic/releases/gone.md": front({"title": "将被删除的发布", "date": "2024-09-22"},
+                                                                 "\n本条提到蝾螈保护区。\n")}
+    site = write_site(tmp_path / "site", files)
+    out = tmp_path / "out"
+    build = ("build", "--site", str(site), "--now", "2024-10-20")
+    assert run_cli(*build, "--out", str(out))[0] == 0
+    (site / "content/traffic/releases/gone.md").unlink()
+    source = site / "content/police/releases/a.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\n另设穿山甲通道。\n", encoding="utf-8")
+    assert run_cli(*build, "--out", str(out))[0] == 0
+    assert run_cli(*build, "--out", str(tmp_path / "clean"), "--no-cache")[0] == 0
+    assert _bundle(out) == _bundle(tmp_path / "clean")
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(out))
+    handler.log_message = lambda *args: None  # type: ignore[method-assign]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    page = browser.new_page()
+    try:
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/search/")
+        page.wait_for_function("window.pagefindReady === true")
+        assert page.evaluate("q => window.pagefindSearch(q)", "穿山甲") == ["/police/releases/a/"]
+        assert page.evaluate("q => window.pagefindSearch(q)", "蝾螈") == []
+        assert page.evaluate("q => window.pagefindSearch(q)", "管制") != []
+    finally:
+        page.close()
+        server.shutdown()
+
+
 def test_without_javascript_the_search_page_says_so_and_offers_indexes(hall, browser):
     _out, base = hall
     context = browser.new_context(java_script_enabled=False)
@@ -276,17 +360,21 @@ def test_the_pages_folder_kept_for_pagefind_holds_only_the_indexed_pages(tmp_pat
     assert run_cli(*build, "--out", str(out))[0] == 0
     tree = site / ".cache/releasehall/search-pages"
     held = sorted(p.relative_to(tree).as_posix() for p in tree.rglob("*") if p.is_file())
-    assert held == ["police/index.html", "police/qa/q1/index.html", "police/releases/a/index.html", "traffic/index.html",
-                    "traffic/releases/shuo-ming/index.html"]
-    assert (tree / "police/index.html").stat().st_ino == (out / "police/index.html").stat().st_ino  # a link, not a copy
+    police, traffic = search.part_of("police/index.html"), search.part_of("traffic/index.html")
+    assert held == sorted([f"{police}/police/index.html", f"{police}/police/qa/q1/index.html",
+                           f"{police}/police/releases/a/index.html", f"{traffic}/traffic/index.html",
+                           f"{traffic}/traffic/releases/shuo-ming/index.html"])
+    assert (tree / police / "police/index.html").stat().st_ino == (out / "police/index.html").stat().st_ino  # a link
     (outside / "releases/a").mkdir(parents=True)
     (outside / "releases/a/index.html").write_text("<html><body data-pagefind-body>外面的页面</body></html>")
-    shutil.rmtree(tree / "police/releases")
-    (tree / "police/releases").symlink_to(outside / "releases")
-    (tree / "planted/x").mkdir(parents=True)
-    (tree / "planted/x/index.html").write_text('<html lang="zh-CN"><body data-pagefind-body>植入的页面</body></html>')
-    shutil.rmtree(tree / "traffic/releases/shuo-ming")
-    (tree / "traffic/releases/shuo-ming/index.html").mkdir(parents=True)
+    shutil.rmtree(tree / police / "police/releases")
+    (tree / police / "police/releases").symlink_to(outside / "releases")
+    (tree / police / "planted/x").mkdir(parents=True)
+    (tree / police / "planted/x/index.html").write_text('<html lang="zh-CN"><body data-pagefind-body>植入的页面</body></html>')
+    (tree / "99/planted").mkdir(parents=True)  # a part that does not exist
+    (tree / "99/planted/index.html").write_text('<html lang="zh-CN"><body data-pagefind-body>植入的页面</body></html>')
+    shutil.rmtree(tree / traffic / "traffic/releases/shuo-ming")
+    (tree / traffic / "traffic/releases/shuo-ming/index.html").mkdir(parents=True)
     source = site / "content/police/releases/a.md"
     source.write_text(source.read_text(encoding="utf-8") + "\n地铁施工期间请绕行。\n", encoding="utf-8")
     assert run_cli(*build, "--out", str(out))[0] == 0

@@ -4,23 +4,29 @@ Item pages (releases, questions, standalone pages) and department pages carry
 `data-pagefind-body` and, inside it, their filters (department, kind, year) and meta (department,
 kind, date); every other page (lists, 404, redirects, the stats sort variants) has none and so is
 left out. After the pages are staged, `index` feeds Pagefind (the extended build, which
-segments Chinese) exactly those pages' bytes (as staged now, or as the last build left them)
-and returns the bundle under `pagefind/` for the same staging folder, so a failed build
-publishes no index and an incremental build indexes what a clean one would. The zh-Hant
-mirror's pages say `lang="zh-Hant"`, so Pagefind gives them an index of their own.
+segments Chinese) those pages' bytes (as staged now, or as the last build left them), one part of
+the index at a time: the pages are cut into `PARTS` parts by department (`part_of`), and only a
+part whose pages changed is indexed again (Pagefind cannot update an index; all 10k pages take
+20 s, one part a second or two); the others come from the cache. `layout` publishes the parts under
+`pagefind/` in the same staging folder, so a failed build publishes no index and an incremental
+build publishes what a clean one would; search.js searches them together and keeps only the
+parts that answer every term as one index over all pages would (see search.js). The zh-Hant
+mirror's pages say `lang="zh-Hant"`, so Pagefind gives them an index of their own in each part.
 """
 
 from __future__ import annotations
 
 import hashlib
 import io
+import json
 import os
 import shutil
 import stat
 import subprocess
 import tempfile
 import zipfile
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib.metadata import version
@@ -34,6 +40,9 @@ from releasehall.model.urls import MIRROR as PREFIX
 from releasehall.store.write import Stager, digest_of, scratch_folder
 
 BUNDLE = "pagefind/"
+PARTS = 16  # the index is cut into this many parts by department (`part_of`); README's benchmarks say why 16
+PAGEFIND = version("pagefind")  # pinned in pyproject.toml: `hooked` knows this version's pagefind.js
+HOOKS = ("var pagefind=void 0;", "var init_pagefind=()=>")  # what `hooked` needs in pagefind.js
 UNUSED = frozenset({"pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
                     "pagefind-highlight.js"})  # Pagefind's own interfaces; the search page has its own
 
@@ -68,9 +77,25 @@ def indexed_pages(hall: Hall) -> list[str]:
     return sorted(paths)
 
 
+def part_of(path: str) -> str:
+    """The part of the index a page is in (`PARTS` of them, named "00", "01" …): a stable hash of its
+    department's folder, the first segment of its output path (a zh-Hant twin goes with its page), so that
+    a department's pages, which link each other, are re-indexed together."""
+    folder = path.removeprefix(PREFIX).partition("/")[0]
+    return f"{int.from_bytes(hashlib.blake2b(folder.encode(), digest_size=8).digest(), 'big') % PARTS:02d}"
+
+
+def partition(paths: list[str]) -> dict[str, list[str]]:
+    """Part name -> its pages, for the parts that have any, in order."""
+    parts: dict[str, list[str]] = {}
+    for path in paths:
+        parts.setdefault(part_of(path), []).append(path)
+    return {name: parts[name] for name in sorted(parts)}
+
+
 def index(home: str, paths: list[str], locate: Callable[[str], Path], workdir: Path,
           tree: Path | None = None) -> dict[str, bytes]:
-    """The Pagefind bundle (file name -> bytes) of the pages at `paths`.
+    """The Pagefind bundle (file name -> bytes) of the pages at `paths` (one part's).
 
     `locate(path)` says where a page's current bytes are (staged, or left by the last build);
     Pagefind's command indexes them in a folder where each is at its URL's place: `tree`, kept from
@@ -127,21 +152,73 @@ def place(site: Path, wanted: dict[str, str], locate: Callable[[str], Path]) -> 
             shutil.copyfile(source, target)
 
 
+def keep_only(tree: Path, parts: Iterable[str]) -> None:
+    """Remove from the kept pages folder whatever is not one of `parts`' folders (a part left empty, an older layout)."""
+    if not tree.is_dir() or tree.is_symlink():
+        return
+    wanted = set(parts)
+    for entry in tree.iterdir():
+        if entry.name not in wanted or entry.is_symlink() or not entry.is_dir():
+            if entry.is_dir() and not entry.is_symlink():
+                shutil.rmtree(entry)
+            else:
+                entry.unlink()
+
+
 class SearchError(Exception):
     """Pagefind is missing or failed."""
 
 
-def inputs_digest(home: str, paths: list[str], read: Callable[[str], bytes]) -> str:
-    """What a bundle is made from: Pagefind's version, the hall's base path and each page's path and bytes."""
-    h = hashlib.blake2b(f"{version('pagefind')}|{home}|{len(paths)}".encode(), digest_size=32)
+def shared(name: str) -> bool:
+    """Files every part's bundle holds alike (Pagefind's script and WebAssembly): published once, at the root."""
+    return name == "pagefind.js" or name.startswith("wasm.")
+
+
+def hooked(script: bytes, parts: list[str]) -> bytes:
+    """pagefind.js with two exports search.js needs: the folders of the parts to merge, and Pagefind's instances
+    (one per part), which search.js asks one by one (`searchable`). Pagefind's wrapper keeps them to itself."""
+    text = script.decode("utf-8")
+    if not all(mark in text for mark in HOOKS):
+        raise SearchError(f"pagefind.js is not the one Release Hall knows (Pagefind {PAGEFIND}): its instances are not reachable")
+    return (f"{text}\n// Release Hall: the index's other parts (merged by search.js) and Pagefind's instances, one per part\n"
+            f"export const parts={json.dumps(parts)};"
+            "export const instances=()=>{init_pagefind();return pagefind.instances};\n").encode()
+
+
+def layout(bundles: Mapping[str, Mapping[str, bytes]], inputs: Mapping[str, str]) -> dict[str, tuple[str, bytes]]:
+    """The published bundle (name under `pagefind/` -> (group, bytes)) of the parts' bundles (part -> its files):
+    the first part's files at the root, where pagefind.js, which loads it, is; every other part's in its own folder
+    (`07/…`), without the files all parts share. `group` names what a file comes from (where a part is placed and
+    its `inputs` digest, or a shared file's bytes): the output keeps a file whose group the last build placed too."""
+    files: dict[str, tuple[str, bytes]] = {}
+    common: dict[str, bytes] = {}
+    others = [f"{part}/" for part in list(bundles)[1:]]
+    for n, (part, bundle) in enumerate(bundles.items()):
+        folder = "" if n == 0 else f"{part}/"
+        group = f"{folder or '/'}:{inputs[part]}"
+        for name, data in bundle.items():
+            if shared(name):
+                if common.setdefault(name, data) != data:
+                    raise SearchError(f"the index's parts disagree on {name}")
+            else:
+                files[folder + name] = (group, data)
+    for name, data in common.items():
+        if name == "pagefind.js":
+            data = hooked(data, others)
+        files[name] = (f"{name}:{digest_of(data)}", data)
+    return dict(sorted(files.items()))
+
+
+def inputs_digest(home: str, paths: list[str], digest: Callable[[str], str]) -> str:
+    """What a part's bundle is made from: Pagefind's version, the hall's base path and each page's path and
+    digest (`digest(path)`, `digest_of` its bytes)."""
+    h = hashlib.blake2b(f"{PAGEFIND}|{home}|{len(paths)}".encode(), digest_size=32)
     for path in paths:
-        data = read(path)
-        h.update(f"\0{path}\0{len(data)}\0".encode())
-        h.update(data)
+        h.update(f"\0{path}\0{digest(path)}".encode())
     return h.hexdigest()
 
 
-def pack(bundle: dict[str, bytes]) -> bytes:
+def pack(bundle: Mapping[str, bytes]) -> bytes:
     """A bundle as one uncompressed zip (its files are compressed already), the same bytes for the same bundle."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
@@ -155,8 +232,13 @@ def unpack(data: bytes) -> dict[str, bytes]:
         return {name: archive.read(name) for name in archive.namelist()}
 
 
-def from_memory(home: str, paths: list[str], pages: Mapping[str, bytes]) -> dict[str, bytes]:
-    """The bundle of pages held in memory (`serve`'s), made in a temporary folder."""
+def from_memory(home: str, paths: list[str], pages: Mapping[str, bytes],
+                known: dict[str, dict[str, bytes]] | None = None) -> dict[str, bytes]:
+    """The bundle of pages held in memory (`serve`'s), made in a temporary folder. `known` (inputs digest -> a
+    part's bundle) keeps the parts from one call to the next: only a part whose pages changed is indexed again."""
+    known = {} if known is None else known
+    bundles: dict[str, dict[str, bytes]] = {}
+    labels: dict[str, str] = {}
     with tempfile.TemporaryDirectory(prefix="releasehall-search-") as temp:
         workdir = Path(temp)
 
@@ -166,25 +248,35 @@ def from_memory(home: str, paths: list[str], pages: Mapping[str, bytes]) -> dict
             target.write_bytes(pages[rel])
             return target
 
-        return index(home, paths, locate, workdir)
+        for part, members in partition(paths).items():
+            inputs = labels[part] = inputs_digest(home, members, lambda rel: digest_of(pages[rel]))
+            bundle = known.get(inputs)
+            if bundle is None:
+                shutil.rmtree(workdir / "site", ignore_errors=True)
+                shutil.rmtree(workdir / "bundle", ignore_errors=True)
+                bundle = index(home, members, locate, workdir)
+            bundles[part] = bundle
+    known.clear()
+    known.update({labels[part]: bundle for part, bundle in bundles.items()})
+    return {name: data for name, (_group, data) in layout(bundles, labels).items()}
 
 
 @dataclass(slots=True)
 class Store:
-    """Bundles made by earlier builds, kept in the cache folder by content (`<digest>.zip`).
+    """The parts' bundles made by earlier builds, kept in the cache folder by content (`<digest>.zip`).
 
-    `known` maps a bundle's inputs digest to its content digest; it comes from the build cache, which
+    `known` maps a part's inputs digest to its bundle's digest; it comes from the build cache, which
     is checked as a whole, and a bundle is used only when its bytes have that digest, so a file put in
-    the folder by anyone else is never published. `placed` is the inputs digest of the bundle the
+    the folder by anyone else is never published. `placed` names the groups (`layout`) of the files the
     output holds (from the last build into the same output). `used` and `placing` are what this
     build's cache will keep.
     """
 
     folder: Path
     known: dict[str, str]  # inputs digest -> bundle digest, from earlier builds
-    placed: str
+    placed: frozenset[str]
     used: dict[str, str] = field(default_factory=dict)
-    placing: str = ""
+    placing: list[str] = field(default_factory=list)
 
     def get(self, inputs: str) -> dict[str, bytes] | None:
         digest = self.known.get(inputs)
@@ -227,21 +319,40 @@ def staged_index(hall: Hall, stager: Stager, store: Store, intact: Callable[[str
     """The bundle for the pages as this build leaves them (staged now, or kept from the last build):
     output path -> bytes, or None for a file the output already holds as it should.
 
-    When the indexed pages are what an earlier build indexed, that build's bundle comes from `store`
-    and Pagefind does not run (it cannot update an index, only build one: tens of seconds at 10k
-    items). `intact(rel)` says the output still holds what the last build wrote at `rel`; that is
-    this build's bytes only if the last build placed the same bundle.
+    The index is cut into parts (`partition`); a part whose pages are what an earlier build indexed
+    comes from `store`, and Pagefind runs only for the others (it cannot update an index, only build
+    one: 20 s for 10k pages, a second or two for one part). `intact(rel)` says the output still holds
+    what the last build wrote at `rel`; that is this build's bytes only if the last build placed the
+    same group there.
     """
     paths, home = indexed_pages(hall), hall.urls.home()
-    inputs = inputs_digest(home, paths, stager.bytes_of)
-    bundle = store.get(inputs)
-    if bundle is None:
+    parts = partition(paths)
+    bundles: dict[str, dict[str, bytes]] = {}
+    groups = {part: inputs_digest(home, members, stager.digest_at) for part, members in parts.items()}
+    todo = []
+    for part, inputs in groups.items():
+        bundle = store.get(inputs)
+        if bundle is None:
+            todo.append(part)
+        else:
+            bundles[part] = bundle
+
+    def make(part: str) -> dict[str, bytes]:
         workdir = scratch_folder(stager.out, "search")
         try:
-            bundle = index(home, paths, stager.path_of, workdir, tree)
+            return index(home, parts[part], stager.path_of, workdir, tree / part if tree is not None else None)
         finally:
             shutil.rmtree(workdir, ignore_errors=True)
-        store.put(inputs, bundle)
-    same = store.placed == inputs
-    store.placing = inputs
-    return {BUNDLE + name: None if same and intact(BUNDLE + name) else data for name, data in bundle.items()}
+
+    # Pagefind keeps about one core busy: two parts at a time on two cores (a cold build indexes them all)
+    with ThreadPoolExecutor(max_workers=max(1, min(len(todo), os.cpu_count() or 1))) as pool:
+        for part, bundle in zip(todo, pool.map(make, todo), strict=True):
+            store.put(groups[part], bundle)
+            bundles[part] = bundle
+    bundles = {part: bundles[part] for part in parts}
+    if tree is not None:
+        keep_only(tree, parts)
+    files = layout(bundles, groups)
+    store.placing = sorted({group for group, _data in files.values()})
+    return {BUNDLE + name: None if group in store.placed and intact(BUNDLE + name) else data
+            for name, (group, data) in files.items()}

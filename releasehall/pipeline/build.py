@@ -248,7 +248,7 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
             stager.copy(rel, source)
         assert outcome.hall is not None
         store = search.Store(root / CACHE_DIR / SEARCH_FOLDER, cache.search_bundles,
-                             cache.search_placed if same_output else "")
+                             frozenset(cache.search_placed if same_output else ()))
         try:
             tree = root / CACHE_DIR / SEARCH_PAGES
             bundle = search.staged_index(outcome.hall, stager, store, intact,  # from the staged pages: never ahead of them

@@ -48,6 +48,7 @@ from releasehall.read.symlinks import real
 from releasehall.settings.site import load_settings
 from releasehall.store.cache import BuildCache, code_signature
 from releasehall.store.signing import cache_key
+from releasehall.store.write import digest_of
 
 DEBOUNCE = 0.05  # seconds of quiet before a rebuild
 EVENTS = "/__releasehall/events"
@@ -76,16 +77,17 @@ class SearchIndex:
         self._epoch = -1
         self._inputs = ""
         self._bundle: dict[str, bytes] = {}
+        self._parts: dict[str, dict[str, bytes]] = {}  # the parts' bundles by inputs digest: a save re-indexes its part only
 
     def file(self, site: Site, name: str) -> bytes | None:
         with self._lock:
             if self._epoch != site.epoch:
                 with site.lock:
                     epoch, files, paths, home = site.epoch, site.files, list(site.indexed), site.home
-                inputs = inputs_digest(home, paths, files.__getitem__)
+                inputs = inputs_digest(home, paths, lambda rel: digest_of(files[rel]))
                 if inputs != self._inputs:
                     try:
-                        self._bundle = from_memory(home, paths, files)
+                        self._bundle = from_memory(home, paths, files, self._parts)
                     except (SearchError, OSError) as exc:
                         print(f"搜索索引失败 / the search index failed: {exc}", file=sys.stderr)
                         return None

@@ -64,7 +64,7 @@ class BuildCache:
     keys: dict[str, str] = field(default_factory=dict)  # output path -> key of what it shows
     output: str = ""  # the output folder the stamps describe
     stamps: dict[str, Stamp] = field(default_factory=dict)  # output path -> stamp and digest after the last write
-    search_placed: str = ""  # inputs digest of the search bundle in the output
+    search_placed: list[str] = field(default_factory=list)  # groups (`search.layout`) of the search files in the output
     search_bundles: dict[str, str] = field(default_factory=dict)  # inputs digest -> digest of `search/<digest>.zip`
     key: bytes | None = field(default=None, compare=False, repr=False)  # what it is signed with (`cache_key`)
     # what `loads` read, so that `dumps` writes an entry kept unchanged from its line: source path or body key ->
@@ -267,7 +267,7 @@ def _parse(rows: list[bytes], signature: str) -> BuildCache:
     if not isinstance(stamps, dict) or not all(isinstance(v, list) and len(v) == 3 and type(v[0]) is int
                                                and type(v[1]) is int and type(v[2]) is str for v in stamps.values()):
         raise Refused("bad stamps")
-    if not isinstance(placed, str) or not isinstance(bundles, dict) or \
+    if not isinstance(placed, list) or not all(isinstance(v, str) for v in placed) or not isinstance(bundles, dict) or \
             not all(isinstance(v, str) for v in bundles.values()):
         raise Refused("bad search bundles")
     cache.keys, cache.search_placed, cache.search_bundles = keys, placed, bundles

@@ -383,6 +383,12 @@ class Stager:
     def bytes_of(self, rel: str) -> bytes:
         return self.path_of(rel).read_bytes()
 
+    def digest_at(self, rel: str) -> str:
+        """The digest (`digest_of`) of an output's bytes as this build leaves it: from its stamp when this build
+        staged it or checked the output's copy (`reuse`), else read."""
+        stamp = self.staged.get(rel) or self.kept.get(rel)
+        return stamp[2] if stamp is not None and stamp[2] else digest_of(self.bytes_of(rel))
+
     def put(self, rel: str, data: bytes) -> None:
         self.record(rel, self.save(rel, data))
 

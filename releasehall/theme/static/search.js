@@ -14,6 +14,48 @@ input.value = params.get("q") || "";
 const pagefind = await import(box.dataset.bundle + "pagefind.js");
 await pagefind.options({ excerptLength: 40 });
 await pagefind.init();
+// The index is cut into parts (by department; releasehall/outputs/search.py): the first is Pagefind's own, the others
+// are merged into it and share its WebAssembly.
+await Promise.all(pagefind.parts.map((part) => pagefind.mergeIndex(box.dataset.bundle + part, { excerptLength: 40 })));
+const parts = pagefind.instances();
+// playground mode: each result names the words of the index it matched (`scores[].search_term`), which `search` needs
+await Promise.all(parts.map((part) => part.enterPlaygroundMode()));
+
+// Pagefind's own normalization of a term (pagefind.js, PagefindInstance.search): punctuation out, lower case
+const PUNCTUATION = /^\p{Pd}|\p{Pe}|\p{Pf}|\p{Pi}|\p{Po}|\p{Ps}$/u;
+const graphemes = new Intl.Segmenter(document.documentElement.lang || undefined, { granularity: "grapheme" });
+function normalized(term, keep) {
+  return [...graphemes.segment(term)].map(({ segment }) => segment)
+    .filter((g) => keep.includes(g) || !PUNCTUATION.test(g))
+    .map((g) => (keep.includes(g) ? g : g.toLocaleLowerCase())).join("");
+}
+const common = (a, b) => { let n = 0; while (n < a.length && n < b.length && a[n] === b[n]) n++; return a.slice(0, n); };
+
+// What one index over all pages answers, from the parts. Pagefind answers a term by the longest beginning of it that
+// begins a word of the index it searches (交通管制 → 交通), and leaves a term out when nothing begins like it. A part
+// knows only its own words, so it may answer a term by a shorter beginning than the whole index would, or leave it out,
+// and then return pages the whole index would not ("A B" → pages with A only). So each part is first asked each term
+// alone: the beginning it answers by is what the term shares with the word it matched. Only the parts that answer every
+// term by the longest beginning any part answers it by, the whole index's, are searched; their results are the whole
+// index's results in them, and the other parts hold none (none of their words begins like that).
+async function search(query, options) {
+  const terms = query.split(/\s+/).filter(Boolean);
+  if (!terms.length) return mergedSearch(parts, null, options);
+  const text = terms.join(" ");
+  const answers = await Promise.all(parts.map((part) => Promise.all(terms.map(async (term) => {
+    const found = await part.search(term);
+    const word = found.results[0]?.scores?.[0]?.search_term;
+    return word === undefined ? "" : common(normalized(term, part.includeCharacters ?? []), word);
+  }))));
+  const best = terms.map((_, i) => answers.reduce((longest, row) => (row[i].length > longest.length ? row[i] : longest), ""));
+  const chosen = parts.filter((_, p) => answers[p].every((answer, i) => answer === best[i]));
+  return mergedSearch(chosen, text, options);
+}
+
+async function mergedSearch(chosen, text, options) {
+  const found = await Promise.all(chosen.map((part) => part.search(text, options)));
+  return { results: found.flatMap((f) => f.results).sort((a, b) => b.score - a.score) };
+}
 const available = await pagefind.filters();
 const selects = {};
 names.forEach((name, i) => {
@@ -42,9 +84,9 @@ async function run(event) {
   history.replaceState(null, "", "?" + shown.toString());
   list.replaceChildren();
   if (!query && !Object.keys(filters).length) { status.textContent = ""; return; }
-  const search = await pagefind.search(query || null, { filters });
-  const results = await Promise.all(search.results.slice(0, 30).map((r) => r.data()));
-  status.textContent = results.length ? box.dataset.count.replace("{n}", search.results.length) : box.dataset.none;
+  const found = await search(query, { filters });
+  const results = await Promise.all(found.results.slice(0, 30).map((r) => r.data()));
+  status.textContent = results.length ? box.dataset.count.replace("{n}", found.results.length) : box.dataset.none;
   for (const r of results) {
     const item = document.createElement("li");
     const link = text("a", r.meta.title || r.url);
@@ -63,8 +105,8 @@ async function run(event) {
 form.addEventListener("submit", run);
 // for tests and scripts: every matching page's URL
 window.pagefindSearch = async (query) => {
-  const search = await pagefind.search(query);
-  return Promise.all(search.results.map(async (r) => (await r.data()).url));
+  const found = await search(query, {});
+  return Promise.all(found.results.map(async (r) => (await r.data()).url));
 };
 window.pagefindReady = true;
 run();
