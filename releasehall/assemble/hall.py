@@ -21,8 +21,9 @@ from releasehall.markdown.markup import Body, BodyCache, Job, Targets, render_al
 from releasehall.media.attachments import File, list_attachments
 from releasehall.media.pictures import Picture, publish_pictures, with_pictures
 from releasehall.model.documents import Links, link
+from releasehall.model.entry_kinds import ENTRY_KINDS, kind_of
+from releasehall.model.entry_kinds import published as is_published
 from releasehall.model.records import Asset, Department, Entry, Page, Question, Release
-from releasehall.model.records import published as is_published
 from releasehall.model.stats import AsOf, Stats, compute
 from releasehall.model.urls import RESERVED, Urls
 from releasehall.settings.site import Dialect, Settings
@@ -36,12 +37,8 @@ class Topic:
 
 
 def when(entry: Entry) -> datetime:
-    """The date an entry is listed under: a release's date, a question's reply (or ask) time."""
-    if isinstance(entry, Question):
-        return entry.replied or entry.asked
-    if isinstance(entry, Release):
-        return entry.date
-    return datetime.min
+    """The date an entry is listed under: a release's date, a question's reply (or ask) time (`EntryKind.listed_at`)."""
+    return kind_of(entry).listed_at(entry)
 
 
 E = TypeVar("E", bound=Release | Question | Page)
@@ -216,9 +213,12 @@ def build_hall(settings: Settings, content: Content, now: datetime, drafts: bool
         bodies = with_pictures(bodies, pictures, urls, settings.images_max_width)
     every_id = _every_id(every)
     topic_of, topics = _topics(entries, report)
-    releases = sorted((e for e in entries if isinstance(e, Release)), key=lambda r: (r.date, r.id), reverse=True)
-    questions = sorted((e for e in entries if isinstance(e, Question)), key=lambda q: (q.asked, q.id), reverse=True)
-    pages = sorted((e for e in entries if isinstance(e, Page)), key=lambda p: (p.order, p.slug))
+    of_kind: dict[str, list[Any]] = {kind.name: [] for kind in ENTRY_KINDS}
+    for entry in entries:
+        of_kind[kind_of(entry).name].append(entry)
+    releases: list[Release] = sorted(of_kind["release"], key=lambda r: (r.date, r.id), reverse=True)
+    questions: list[Question] = sorted(of_kind["question"], key=lambda q: (q.asked, q.id), reverse=True)
+    pages: list[Page] = sorted(of_kind["page"], key=lambda p: (p.order, p.slug))
     children = _tree(content.departments)
     order = _tree_order(children)
     unread = _unread_ids(content.broken)

@@ -21,6 +21,7 @@ from releasehall.content.slugs import slugify
 from releasehall.errors import Problem, Report, did_you_mean, unread_target
 from releasehall.model import documents
 from releasehall.model.documents import not_partner
+from releasehall.model.entry_kinds import BY_FOLDER, kind_of
 from releasehall.model.records import (
     CATEGORIES,
     COMPLEXITIES,
@@ -297,15 +298,12 @@ def load_content(settings: Settings, report: Report, cache: SourceCache | None =
             continue
         departments[department.id] = department
         _load_items(folder, rel_folder, department.id, ctx, reader, assets, broken)
+    of_kind: dict[str, list[Any]] = {"release": releases, "question": questions, "page": pages}
     for rel, record in reader.settle():
         if record is None:
             broken[rel] = rel
-        elif isinstance(record, Release):
-            releases.append(record)
-        elif isinstance(record, Question):
-            questions.append(record)
-        elif isinstance(record, Page):
-            pages.append(record)
+        elif not isinstance(record, Department):
+            of_kind[kind_of(record).name].append(record)
     _check_departments(departments, report, broken)
     _check_references(departments, releases, questions, report, broken)
     sources: list[Release | Question | Page | Department] = [*departments.values(), *releases, *questions, *pages]
@@ -413,7 +411,10 @@ def _item_loader(inner: tuple[str, ...]) -> _ItemLoader | None:
     """How to read a Markdown file at `inner` below its department folder: releases/x.md or qa/x.md."""
     if len(inner) != 2 or not inner[1].lower().endswith(".md"):
         return None
-    return {"releases": _load_release, "qa": _load_question}.get(inner[0])
+    kind = BY_FOLDER.get(inner[0])
+    loaders: dict[str, _ItemLoader] = {"release": _load_release, "question": _load_question}  # pages live apart
+    return loaders.get(kind.name) if kind is not None else None
+
 
 
 def _front(path: Path, rel: str, schema: s.Schema, ctx: s.Context, report: Report

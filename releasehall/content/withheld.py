@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from releasehall.content.load import Content
-from releasehall.model.records import dated, published
+from releasehall.model.entry_kinds import kind_of, published
 
 
 def held_back(content: Content, now: datetime, drafts: bool) -> list[str]:
@@ -14,7 +14,7 @@ def held_back(content: Content, now: datetime, drafts: bool) -> list[str]:
     lines: list[str] = []
     for label_zh, label_en, entries in (("条发布", "release", content.releases), ("条留言", "question", content.questions)):
         future = sorted(moment for e in entries if not (e.draft and not drafts) and not published(e, now, drafts)
-                        and (moment := dated(e)) is not None)  # held back by their date alone (`published`)
+                        and (moment := kind_of(e).public_from(e)) is not None)  # held back by their date alone (`published`)
         if future:
             shown = " ".join(f"{d:%Y-%m-%d %H:%M}" for d in future[:3]) + (" …" if len(future) > 3 else "")
             plural = "s" if len(future) != 1 else ""

@@ -224,19 +224,3 @@ class Asset:
 Item = Release | Question
 Entry = Release | Question | Page
 
-
-def dated(entry: Entry) -> datetime | None:
-    """The moment an item goes public: a release's `date`, a question's `asked`; a page has none."""
-    if isinstance(entry, Release):
-        return entry.date
-    if isinstance(entry, Question):
-        return entry.asked
-    return None
-
-
-def published(entry: Entry, now: datetime, drafts: bool) -> bool:
-    """The publication rule: not a draft (unless `--drafts`), and not dated after "now"."""
-    if entry.draft and not drafts:
-        return False
-    moment = dated(entry)
-    return moment is None or moment <= now

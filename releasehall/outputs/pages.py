@@ -35,6 +35,7 @@ from markupsafe import Markup
 from releasehall.assemble.hall import Hall, when
 from releasehall.model import ranking
 from releasehall.model.documents import issuer, validity
+from releasehall.model.entry_kinds import kind_of
 from releasehall.model.records import KINDS, VALIDITIES, Entry, Question, Release
 from releasehall.model.urls import MIRROR
 from releasehall.outputs import search
@@ -347,9 +348,9 @@ def entry_page(hall: Hall, entry: Entry) -> EntryPage:
         settings = hall.settings
         context["rec"] = hall.stats.records[entry.id]
         context["limit"] = settings.reply_limit(entry.complexity)
-        return EntryPage(url, "question.html", entry.title, entry.question[:120], context)
+        return EntryPage(url, kind_of(entry).template, entry.title, entry.question[:120], context)
     description = entry.summary or body.summary
-    return EntryPage(url, "release.html" if isinstance(entry, Release) else "page.html", entry.title, description,
+    return EntryPage(url, kind_of(entry).template, entry.title, description,
                      context)
 
 

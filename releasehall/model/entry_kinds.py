@@ -1,0 +1,71 @@
+"""The kinds of content, in one table: where each lives, its record, its page template and its dates.
+
+A new kind of content is a row in ENTRY_KINDS (and its schema and loader in `content/load`), not a branch in every
+module that lists, dates or renders entries.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, cast
+
+from releasehall.model.records import Entry, Page, Question, Release
+
+
+@dataclass(frozen=True, slots=True)
+class EntryKind:
+    name: str  # as in content ids: `<dept>/<folder>/<slug>`
+    folder: str  # `content/<dept>/<folder>/`, or `content/pages/` for pages
+    record: type[Release] | type[Question] | type[Page]
+    template: str  # the page an entry of this kind gets
+    public_from: Callable[[Entry], datetime | None]  # not published before this moment (None: no date)
+    listed_at: Callable[[Entry], datetime]  # the date lists and feeds show it under, newest first
+
+
+def _date(release: Release) -> datetime:
+    return release.date
+
+
+def _asked(question: Question) -> datetime:
+    return question.asked
+
+
+def _answered(question: Question) -> datetime:
+    return question.replied or question.asked
+
+
+def _undated(_page: Page) -> None:
+    return None
+
+
+def _first(_page: Page) -> datetime:
+    return datetime.min
+
+
+def _on(entry_date: Callable[..., Any]) -> Callable[[Entry], Any]:
+    """A date of one kind's records, called only with records of that kind (`kind_of` picks the row)."""
+    return cast("Callable[[Entry], Any]", entry_date)
+
+
+ENTRY_KINDS: tuple[EntryKind, ...] = (
+    EntryKind("release", "releases", Release, "release.html", _on(_date), _on(_date)),
+    EntryKind("question", "qa", Question, "question.html", _on(_asked), _on(_answered)),
+    EntryKind("page", "pages", Page, "page.html", _on(_undated), _on(_first)),
+)
+_BY_RECORD: dict[type, EntryKind] = {kind.record: kind for kind in ENTRY_KINDS}
+BY_FOLDER: dict[str, EntryKind] = {kind.folder: kind for kind in ENTRY_KINDS}
+
+
+def kind_of(entry: Entry) -> EntryKind:
+    """The kind of an entry (its row in `ENTRY_KINDS`)."""
+    return _BY_RECORD[type(entry)]
+
+
+def published(entry: Entry, now: datetime, drafts: bool) -> bool:
+    """The publication rule: not a draft (unless `--drafts`), and not dated after "now"."""
+    if entry.draft and not drafts:
+        return False
+    moment = kind_of(entry).public_from(entry)
+    return moment is None or moment <= now
