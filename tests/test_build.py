@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import BASIC, ENGINES, NOW, dept, front, site_for, write_site
+from helpers import BASIC, ENGINES, NOW, SITE, dept, front, site_for, write_site
 
 
 def build(run_cli, site: Path, *extra: str) -> Path:
@@ -115,7 +115,7 @@ def test_pagination(tmp_path, run_cli):
     files = {"content/police/department.yaml": dept("公安")}
     for n in range(5):
         files[f"content/police/releases/r{n}.md"] = front({"title": f"发布{n}", "date": f"2024-09-0{n + 1}"}, "x\n")
-    site = write_site(tmp_path, files, {**__import__("conftest").SITE, "paginate": 2})
+    site = write_site(tmp_path, files, {**SITE, "paginate": 2})
     out = build(run_cli, site)
     assert (out / "releases/page/3/index.html").is_file()
     assert not (out / "releases/page/4").exists()
@@ -135,7 +135,7 @@ def test_pager_shows_first_last_and_two_pages_either_side(tmp_path, run_cli):
     files = {"content/police/department.yaml": dept("公安")}
     for n in range(20):
         files[f"content/police/releases/r{n}.md"] = front({"title": f"发布{n}", "date": f"2024-09-{n + 1:02d}"}, "x\n")
-    site = write_site(tmp_path, files, {**__import__("conftest").SITE, "paginate": 2})
+    site = write_site(tmp_path, files, {**SITE, "paginate": 2})
     page = read(build(run_cli, site), "releases/page/5/index.html")
     pager = page[page.index('<nav class="pager"'):page.index("</nav>", page.index('<nav class="pager"'))]
     assert re.findall(r">(\d+|…)</", pager) == ["1", "…", "3", "4", "5", "6", "7", "…", "10"]
@@ -143,7 +143,7 @@ def test_pager_shows_first_last_and_two_pages_either_side(tmp_path, run_cli):
 
 
 def test_footer_identifiers_and_standalone_pages(tmp_path, run_cli):
-    site_yaml = {**__import__("conftest").SITE, "owner": "测试市网信办",
+    site_yaml = {**SITE, "owner": "测试市网信办",
                  "footer": {"site_code": "4403000001", "icp": "粤ICP备1号", "police": "粤公网安备2号"}}
     files = {**BASIC, "content/pages/about.md": front({"title": "关于"}, "本厅简介，见[公安](/police/)。\n")}
     out = build(run_cli, write_site(tmp_path, files, site_yaml))
@@ -176,7 +176,7 @@ def test_operator_template_overrides_theme(tmp_path, run_cli):
 
 
 def test_traditional_chinese_mirror(tmp_path, run_cli):
-    site_yaml = {**__import__("conftest").SITE, "variants": ["zh-Hant"]}
+    site_yaml = {**SITE, "variants": ["zh-Hant"]}
     out = build(run_cli, write_site(tmp_path, BASIC, site_yaml))
     page = read(out, "zh-hant/police/releases/a/index.html")
     assert '<html lang="zh-Hant">' in page
@@ -216,7 +216,7 @@ def test_markdown_tables_footnotes_and_chinese_heading_ids(tmp_path, run_cli):
 
 @pytest.mark.parametrize(("language", "word"), [("en", "Releases"), ("zh-TW", "信息發布"), ("zh-CN", "信息发布")])
 def test_interface_language(tmp_path, run_cli, language, word):
-    site_yaml = {**__import__("conftest").SITE, "language": language}
+    site_yaml = {**SITE, "language": language}
     home = read(build(run_cli, write_site(tmp_path, BASIC, site_yaml)), "index.html")
     assert f'<html lang="{language}">' in home and f">{word}</a>" in home
 

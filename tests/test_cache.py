@@ -1,4 +1,4 @@
-"""The build cache is data only, checked as a whole, and never changes what a build produces (issue 9, 10, 14)."""
+"""The build cache is data only, checked as a whole, and never changes what a build produces."""
 
 from __future__ import annotations
 

@@ -1,11 +1,11 @@
-"""Symbolic links: nothing that resolves outside its boundary is read (issue 9), at any level."""
+"""Symbolic links: nothing that resolves outside its boundary is read, at any level."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from helpers import BASIC, NOW, write_site
+from helpers import BASIC, NOW, image, write_site
 
 SECRET = "TOP-SECRET-5f3a"
 
@@ -107,3 +107,27 @@ def test_commands_that_write_into_the_site_never_write_through_a_link(tmp_path, 
     code, _out, err = run_cli("codeowners", "--site", str(site), "--write")
     assert code == 1 and "leading outside the site folder" in err
     assert list(elsewhere.iterdir()) == []
+
+
+def test_serve_never_follows_a_link_put_in_place_of_an_attachment_after_the_build(tmp_path):
+    """serve keeps the last good site when a rebuild fails; the attachment it serves from disk must still be the
+    file that build checked, not a link to a secret that the failing rebuild refuses."""
+    from releasehall.serve.server import Site
+
+    site = write_site(tmp_path / "site", BASIC)
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0", encoding="utf-8")
+    served = Site(site, "", NOW, False)
+    served.rebuild()
+    assert served.lookup("/traffic/releases/img/map.png")[0] == image(40, 30)
+    attachment = site / "content/traffic/releases/img/map.png"
+    attachment.unlink()
+    attachment.symlink_to(secret)
+    served.rebuild()
+    assert any("symbolic link" in p.en for p in served.problems if not p.warning)
+    assert served.lookup("/traffic/releases/img/map.png")[0] is None
+    attachment.unlink()
+    (site / "content/traffic/releases/img").rmdir()
+    (site / "content/traffic/releases/img").symlink_to(tmp_path)  # a folder on the way replaced by a link
+    (tmp_path / "map.png").write_text("root:x:0:0", encoding="utf-8")
+    assert served.lookup("/traffic/releases/img/map.png")[0] is None

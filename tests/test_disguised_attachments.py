@@ -1,4 +1,5 @@
-"""Attacks a reviewer tries that the hostile tests did not: each must end in a clean `path:line` error."""
+"""An attachment is what its bytes say: a web page, SVG or XML under an allowed extension (.pdf, .png, .docx …) would
+run on the hall's origin, so it is an error at the file; real documents pass."""
 
 from __future__ import annotations
 

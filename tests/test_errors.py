@@ -268,3 +268,72 @@ def test_template_failing_midway_leaves_the_last_output_and_no_staging_folder(tm
     assert code == 1 and "layouts/question.html:3: 模板错误" in err
     assert {p.relative_to(out).as_posix(): p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]
+
+
+# --- Every problem on its own honest line: YAML merge keys, separators, file names, UTF-16, broken links --------
+
+def _build(run_cli, site: Path) -> tuple[int, str]:
+    code, _out, err = run_cli("build", "--site", str(site), "--out", str(site.parent / "out"), "--now", NOW)
+    return code, err
+
+
+def _lines(err: str) -> list[str]:
+    return [line for line in err.splitlines() if line.startswith("content/")]
+
+
+def test_yaml_merge_keys_are_refused_at_their_line(tmp_path, run_cli):
+    site = write_site(tmp_path / "site", {
+        **BASIC,
+        "content/police/releases/m.md": "---\ntitle: 合并\ndate: 2024-10-01\n<<: {summary: 摘要}\n---\n正文\n",
+        "content/extra/department.yaml": "name: 另一部门\n<<: [{short_name: 交}]\n",
+    })
+    code, err = _build(run_cli, site)
+    assert code == 1
+    assert _lines(err) == [
+        "content/extra/department.yaml:2: 不允许使用 YAML 合并键 “<<”；请把字段直接写出来 / "
+        "YAML merge keys ('<<') are not allowed; write the keys out",
+        "content/police/releases/m.md:4: 不允许使用 YAML 合并键 “<<”；请把字段直接写出来 / "
+        "YAML merge keys ('<<') are not allowed; write the keys out"]
+
+
+def test_line_and_paragraph_separators_do_not_move_errors_off_their_line(tmp_path, run_cli):
+    site = write_site(tmp_path / "site", {
+        **BASIC, "content/police/releases/s.md": "---\ntitle: 分\u2028隔\u2029符\ndate: 不是日期\n---\n正文\n"})
+    code, err = _build(run_cli, site)
+    assert code == 1
+    assert [line.split(" / ")[0] for line in _lines(err)] == [
+        "content/police/releases/s.md:3: 字段 “date”：日期格式不对：“不是日期”，应写成 YYYY-MM-DD、YYYY-MM-DD HH:MM 或带时区的 ISO 8601",
+        "content/police/releases/s.md:2: 警告 warning: 删除了 2 个不可见的控制字符（第一个是 U+2028），请检查文字是否完整"]
+
+
+def test_a_file_name_that_would_break_or_disguise_the_error_line_is_escaped(tmp_path, run_cli):
+    site = write_site(tmp_path / "site", {
+        **BASIC, "content/police/releases/a\nb.md": "---\ntitle: 换行\ndate: 不是日期\n---\n正文\n",
+        "content/police/releases/c\u202eb.md": "---\ntitle: 反向\ndate: 也不是\n---\n正文\n"})
+    code, err = _build(run_cli, site)
+    assert code == 1
+    assert [line.split(":")[:2] for line in _lines(err)] == [
+        ["content/police/releases/a\\u000ab.md", "3"], ["content/police/releases/c\\u202eb.md", "3"]]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_broken_link_is_reported_at_its_own_line_not_where_a_longer_target_starts_with_it(tmp_path, run_cli,
+                                                                                             engine):
+    site = write_site(tmp_path / "site", {
+        **BASIC, "content/police/releases/b.md": "---\ntitle: 链接\ndate: 2024-10-01\n---\n\n[好](a.md) [外](ab.example.md)\n\n"
+                                                 "[坏](a)\n"}, site_for(engine))
+    code, err = _build(run_cli, site)
+    assert code == 1
+    assert [line.split(" / ")[0] for line in _lines(err)] == [
+        "content/police/releases/b.md:6: 链接 “ab.example.md” 指向的文件不存在（content/police/releases/ab.example.md），请检查路径",
+        "content/police/releases/b.md:8: 链接 “a” 指向的文件不存在（content/police/releases/a），请检查路径"]
+
+
+def test_a_utf16_file_is_named_as_such_at_line_1(tmp_path, run_cli):
+    text = "---\ntitle: 编码\ndate: 2024-10-01\n---\n正文\n"
+    site = write_site(tmp_path / "site", {**BASIC, "content/police/releases/u.md": text.encode("utf-16"),
+                                          "content/police/releases/v.md": text.encode("utf-16-be")})
+    code, err = _build(run_cli, site)
+    assert code == 1
+    assert _lines(err) == [f"content/police/releases/{name}.md:1: 文件是 UTF-16 编码，请用 UTF-8 编码重新保存 / "
+                           "the file is UTF-16; save it again as UTF-8" for name in "uv"]

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
-from conftest import SITE, dept, write_site
+from helpers import SITE, dept, write_site
 
 from releasehall.commands.cli import main
 from releasehall.read.cells import moment, written

@@ -1,5 +1,5 @@
-"""The output folder: Release Hall deletes only what it wrote, and a failure or a crash leaves one whole build
-(issue 9)."""
+"""The output folder: Release Hall deletes only what it wrote, and a failure or a crash leaves one whole
+build."""
 
 from __future__ import annotations
 

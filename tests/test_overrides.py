@@ -13,9 +13,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SITE, write_site
+from helpers import NOW, SITE, snapshot, write_site
 from jinja2 import Environment, meta
-from test_incremental import EDITS, FILES, NOW, snapshot
+from test_incremental import EDITS, FILES
 from test_quick import SHUO_MING, started, whole_build
 
 import releasehall

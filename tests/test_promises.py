@@ -1,4 +1,4 @@
-"""What the README promises and nothing else tested: repeated heading ids, standalone pages' errors and
+"""What the documentation promises and no other file tests: repeated heading ids, standalone pages' errors and
 attachments, `related` naming an unpublished item, serve's quick path for a standalone page."""
 
 from __future__ import annotations

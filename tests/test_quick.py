@@ -6,8 +6,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import front, write_site
-from test_incremental import FILES, NOW, edit
+from helpers import NOW, front, write_site
+from test_incremental import FILES, edit
 from watchdog.events import DirModifiedEvent, FileClosedEvent, FileCreatedEvent, FileDeletedEvent, FileModifiedEvent
 
 from releasehall.serve.server import Site, _Watcher

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import BASIC, front, write_site
+from helpers import BASIC, front, write_site
 
 
 def fetch(base: str, path: str) -> tuple[int, str]:

@@ -6,7 +6,7 @@ import json
 from datetime import date, timedelta
 
 import pytest
-from conftest import SITE, dept, front, write_site
+from helpers import SITE, dept, front, write_site
 
 from releasehall.settings.workdays import WorkCalendar, known_years
 

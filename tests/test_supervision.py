@@ -1,4 +1,4 @@
-"""Supervision (SPEC "Supervision"): paused clocks, withdrawn questions, how late, overdue feeds, the monthly
+"""Supervision: paused clocks, withdrawn questions, how late, overdue feeds, the monthly
 通报, the fair ranking and `stats --month/--overdue`.
 
 Every expected value below is worked out by hand on the official 2024 calendar around National Day:
