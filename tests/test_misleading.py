@@ -137,3 +137,39 @@ def test_a_link_that_differs_only_by_case_width_or_md_says_which_file_it_means(t
     ]
     assert ("c.md:6: 链接 “../../police/releases/A.md#jie-guo” 指向的文件不存在（content/police/releases/A.md），"
             "请检查路径；是否想写 “../../police/releases/a.md#jie-guo”？（大小写、全角半角和 .md 都须与文件名一致） / ") in err
+
+
+def test_a_folder_without_department_yaml_says_which_department_it_may_mean(tmp_path, run_cli):
+    release = front({"title": "通告", "date": "2024-09-01"})
+    files = {
+        "content/jiaotong/department.yaml": dept("示例市交通运输局", short_name="示例交通"),
+        "content/gongan/department.yaml": dept("示例市公安局"),
+        "content/jiaotongju/releases/a.md": release,  # the id misspelled
+        "content/yunshuju/releases/b.md": release,  # a run of the name's syllables
+        "content/公安局/releases/c.md": release,  # the name in Chinese
+        "content/qixiangju/releases/d.md": release,  # nothing like any department
+    }
+    code, _out, err = run_cli("build", "--site", str(write_site(tmp_path, files)), "--out", str(tmp_path / "out"),
+                              "--now", NOW)
+    assert code == 1 and "Traceback" not in err
+    assert "department.yaml is missing" not in err
+    lines = err.splitlines()
+    assert lines[0] == (
+        "content/jiaotongju/department.yaml:1: content/jiaotongju/ 不是部门目录（没有 department.yaml）。"
+        "是否想写 content/jiaotong/（示例市交通运输局）？请把这里的文件移到 content/jiaotong/ 下的 releases/ 或 qa/，"
+        "再删去本目录；若确是新部门，请发布厅管理员为它添加 department.yaml（写明 name） / content/jiaotongju/ is not a "
+        "department folder (it has no department.yaml). Did you mean content/jiaotong/ (示例市交通运输局)? Move these files "
+        "into its releases/ or qa/ and remove this folder; if it really is a new department, the hall's operator adds "
+        "its department.yaml (with its name)")
+    assert lines[1] == (
+        "content/qixiangju/department.yaml:1: content/qixiangju/ 不是部门目录（没有 department.yaml）。若文件放错了目录，"
+        "请移到本部门的目录（现有部门：gongan, jiaotong）；若确是新部门，请发布厅管理员为它添加 department.yaml（写明 name） / "
+        "content/qixiangju/ is not a department folder (it has no department.yaml). If the files are in the wrong "
+        "folder, move them into your department's (departments: gongan, jiaotong); if it really is a new department, "
+        "the hall's operator adds its department.yaml (with its name)")
+    assert "content/yunshuju/department.yaml:1: content/yunshuju/ 不是部门目录（没有 department.yaml）。是否想写 " \
+           "content/jiaotong/（示例市交通运输局）？" in lines[2]
+    assert [line.split(": ")[0] for line in lines[3:]] == (
+        ["content/公安局/department.yaml:1"] * 2 + ["构建失败：5 个错误，输出目录未改动 / build failed"])
+    assert "Did you mean content/gongan/ (示例市公安局)?" in lines[3] + lines[4]
+    assert "department folder '公安局' is not a valid id" in lines[3] + lines[4]

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from releasehall.content.aliases import alias_path
+from releasehall.content.guess import meant
 from releasehall.content.privacy import check_name, check_source, published_numbers, unpublished
 from releasehall.content.slugs import slugify
 from releasehall.errors import Problem, Report, did_you_mean, unread_target
@@ -274,6 +275,7 @@ def load_content(settings: Settings, report: Report, cache: SourceCache | None =
     pages: list[Page] = []
     assets: list[Asset] = []
     broken: dict[str, str] = {}
+    without_yaml: list[str] = []  # folders without a department.yaml: reported once every department is known
     if not root.is_dir() or refused(root, settings.root, CONTENT, report):
         if not root.is_dir():
             report.error(CONTENT, 1, "找不到 content 目录", "the content/ folder is missing")
@@ -293,12 +295,15 @@ def load_content(settings: Settings, report: Report, cache: SourceCache | None =
             department = reader.read(yaml_path, yaml_rel, partial(_load_department, folder, rel_folder, ctx))
         else:
             department = _load_department(folder, rel_folder, ctx, report)
+            without_yaml.append(folder.name)
         if department is None:
             broken.update(_unread(folder, rel_folder, yaml_rel))
             continue
         departments[department.id] = department
         _load_items(folder, rel_folder, department.id, ctx, reader, assets, broken)
     of_kind: dict[str, list[Any]] = {"release": releases, "question": questions, "page": pages}
+    for name in without_yaml:
+        _no_department_yaml(name, departments, report)
     for rel, record in reader.settle():
         if record is None:
             broken[rel] = rel
@@ -333,9 +338,7 @@ def _load_department(folder: Path, rel_folder: str, ctx: s.Context, report: Repo
         ok = False
     path = folder / "department.yaml"
     if not path.is_file():
-        report.error(rel, 1, "缺少 department.yaml：每个部门目录都需要写明部门名称 name",
-                     "department.yaml is missing: every department folder needs one with its name")
-        return None
+        return None  # reported by `_no_department_yaml` once every department is known
     loaded = read_yaml_file(path, rel, report)
     if loaded is None:
         return None
@@ -352,6 +355,28 @@ def _load_department(folder: Path, rel_folder: str, ctx: s.Context, report: Repo
         accounts=values["accounts"], maintainers=values["maintainers"], lines=lines, aliases=values["aliases"],
         partners=_unique(values["partners"]),
     )
+
+
+def _no_department_yaml(name: str, departments: Mapping[str, Department], report: Report) -> None:
+    """A folder under content/ without a department.yaml: most often a misspelled department folder, whose files
+    belong in the department it was meant to be (adding a department.yaml would make a second, bogus department)."""
+    rel = f"{CONTENT}/{name}/department.yaml"
+    near = meant(name, departments)
+    if near is not None:
+        report.error(rel, 1, f"content/{name}/ 不是部门目录（没有 department.yaml）。是否想写 content/{near.id}/"
+                     f"（{near.name}）？请把这里的文件移到 content/{near.id}/ 下的 releases/ 或 qa/，再删去本目录；"
+                     "若确是新部门，请发布厅管理员为它添加 department.yaml（写明 name）",
+                     f"content/{name}/ is not a department folder (it has no department.yaml). Did you mean "
+                     f"content/{near.id}/ ({near.name})? Move these files into its releases/ or qa/ and remove this "
+                     "folder; if it really is a new department, the hall's operator adds its department.yaml (with its "
+                     "name)")
+        return
+    known = ", ".join(sorted(departments)) or "—"
+    report.error(rel, 1, f"content/{name}/ 不是部门目录（没有 department.yaml）。若文件放错了目录，请移到本部门的目录"
+                 f"（现有部门：{known}）；若确是新部门，请发布厅管理员为它添加 department.yaml（写明 name）",
+                 f"content/{name}/ is not a department folder (it has no department.yaml). If the files are in the "
+                 f"wrong folder, move them into your department's (departments: {known}); if it really is a new "
+                 "department, the hall's operator adds its department.yaml (with its name)")
 
 
 def _document(path: Path, rel: str, report: Report) -> Document | None:
