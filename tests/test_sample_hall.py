@@ -12,8 +12,10 @@ from urllib.parse import unquote, urlsplit
 
 import feedparser
 import pytest
-from helpers import SAMPLE_NOW, sample_hall
+import yaml
+from helpers import REPO, SAMPLE_NOW, sample_hall
 
+from releasehall.outputs.i18n import to_traditional
 from releasehall.pipeline.build import run
 
 
@@ -124,3 +126,33 @@ def test_sample_shows_documents_interpretations_aliases_and_anchors(sample):
         in explainer
     assert 'url=/jiaotong/releases/2026-09-05-gongjiao-xianlu-tiaozheng/"' in \
         page("jiaotong/releases/gongjiao-tiaozheng/index.html")
+
+
+def test_every_item_of_every_feed_names_its_department(sample):
+    """feedparser on every feed of the sample hall (zh-Hant mirror included): each item's author and first
+    categories are its departments, as in its source; each department feed describes that department."""
+    names = {}
+    for source in sorted((REPO / "content").glob("*/department.yaml")):
+        names[source.parent.name] = yaml.safe_load(source.read_text(encoding="utf-8"))["name"]
+    origin = "https://fabu.example.gov.cn"
+    feeds = sorted(p for p in sample.rglob("*.xml") if p.name != "sitemap.xml")
+    items = 0
+    for path in feeds:
+        mirrored = path.relative_to(sample).parts[0] == "zh-hant"
+        shown = {d: to_traditional(n) if mirrored else n for d, n in names.items()}
+        feed = feedparser.parse(path.read_bytes())
+        assert not feed.bozo, (path, feed.bozo_exception)
+        for entry in feed.entries:
+            own = entry.link.removeprefix(origin).removeprefix("/zh-hant").split("/")[1]
+            departments = [(t.term, t.scheme) for t in entry.tags
+                           if t.scheme and t.scheme.removeprefix(origin).removeprefix("/zh-hant").strip("/") in names]
+            assert departments and departments[0] == (shown[own], f"{origin}{'/zh-hant' if mirrored else ''}/{own}/")
+            expected = shown[own] if feed.version == "atom10" else "、".join(name for name, _ in departments)
+            assert entry.author == expected, (path, entry.link)
+            items += 1
+    assert items > 500
+    for dept, name in names.items():
+        about = feedparser.parse((sample / dept / "feed.xml").read_bytes()).feed.subtitle
+        description = yaml.safe_load((REPO / "content" / dept / "department.yaml").read_text(encoding="utf-8")).get(
+            "description")
+        assert about == (description.split("\n\n")[0].strip() if description else f"{name}在示例市政务发布厅发布的信息和对网民留言的答复")

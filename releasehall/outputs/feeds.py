@@ -2,6 +2,15 @@
 
 Pure: returns bytes by output path. Every date comes from content or the build's "now",
 never from the clock, so feeds are reproducible.
+
+Every item names its department as readers show it: RSS `dc:creator` (a co-published release's
+departments joined by 、) and Atom `author`, and a category with each department's name.
+Categories are what readers display, in Chinese (`term` and `label` the same text); `scheme` (RSS
+`domain`) is the hall's page of that category, which carries the code (`…/kinds/notice/`,
+`…/documents/pending/`, `…/topics/<slug>/`). A feed's
+description is its department's (plain text) or a sentence naming its scope. Each feed links the
+theme's `feed.xsl` (`<?xml-stylesheet?>`), which a browser uses to show it as a readable page
+explaining how to subscribe; feed readers ignore it.
 """
 
 from __future__ import annotations
@@ -20,12 +29,15 @@ from feedgen.util import xml_elem
 
 from releasehall.assemble.hall import Hall, newest_first, when
 from releasehall.model.documents import validity
-from releasehall.model.records import Question, Release, Status
+from releasehall.model.records import Department, Question, Release, Status
 from releasehall.model.stats import Record
 from releasehall.outputs.i18n import strings
 from releasehall.outputs.jobs import Jobs
-from releasehall.outputs.keys import Fingerprints, Memo, digest
+from releasehall.outputs.keys import THEME, Fingerprints, Memo, digest
+from releasehall.outputs.mirror import mirror_files
 
+STYLESHEET = "feed.xsl"  # the theme's XSLT, written at the hall's root (and the mirror's)
+_DECLARATION = b"<?xml version='1.0' encoding='UTF-8'?>\n"
 _ROOTED = re.compile(r'(\s(?:href|src))="(/(?!/)[^"]*)"')
 
 
@@ -108,35 +120,68 @@ class Feed:
     title: str
     page_url: str
     entries: tuple[Release | Question, ...]
+    description: str = ""
 
     def paths(self, hall: Hall) -> tuple[str, str]:
         urls = hall.urls
         return urls.output_path(urls.feed(self.scope, "rss")), urls.output_path(urls.feed(self.scope, "atom"))
 
     def make(self, hall: Hall) -> tuple[bytes, bytes]:
-        return _make_feed(hall, self.scope, self.title, self.page_url, self.entries)
+        return _make_feed(hall, self.scope, self.title, self.page_url, self.entries, self.description)
 
 
 def all_feeds(hall: Hall) -> list[Feed]:
     """RSS and Atom for the hall, each department (own, co-published, replies) and each topic."""
     urls = hall.urls
     site = hall.settings.title
+    words = strings(hall.settings.language)
 
-    def feed(scope: str, title: str, page_url: str, entries: Sequence[Release | Question]) -> Feed:
-        return Feed(scope, title, page_url, tuple(newest_first(entries)[: hall.settings.feed_items]))
+    def feed(scope: str, title: str, page_url: str, entries: Sequence[Release | Question], about: str) -> Feed:
+        return Feed(scope, title, page_url, tuple(newest_first(entries)[: hall.settings.feed_items]), about)
 
-    feeds = [feed("", site, urls.home(), [*hall.releases, *hall.replies])]
+    feeds = [feed("", site, urls.home(), [*hall.releases, *hall.replies], hall.settings.description or site)]
     for dept in hall.departments.values():
         own: list[Release | Question] = [*hall.dept_releases(dept.id),
                                           *(q for q in hall.dept_questions(dept.id) if q.replied)]
-        feeds.append(feed(dept.id, f"{dept.name} - {site}", urls.department(dept.id), own))
+        about = hall.bodies[f"dept:{dept.id}"].summary if dept.description else ""
+        feeds.append(feed(dept.id, f"{dept.name} - {site}", urls.department(dept.id), own,
+                          about or words["feed_about_dept"].format(name=dept.name, site=site)))
     for slug, on_topic in hall.by_topic.items():
-        feeds.append(feed(f"topics/{slug}", f"{hall.topics[slug].name} - {site}", urls.topic(slug), on_topic))
+        name = hall.topics[slug].name
+        feeds.append(feed(f"topics/{slug}", f"{name} - {site}", urls.topic(slug), on_topic,
+                          words["feed_about_topic"].format(name=name, site=site)))
     return feeds
 
 
-def _make_feed(hall: Hall, scope: str, title: str, page_url: str, entries: Sequence[Release | Question]
-               ) -> tuple[bytes, bytes]:
+def stylesheet(hall: Hall) -> dict[str, bytes]:
+    """The theme's feed stylesheet by output path, and its zh-Hant twin when the hall has the mirror."""
+    path = hall.urls.output_path(hall.urls.file(STYLESHEET))
+    made = {path: (THEME / STYLESHEET).read_bytes()}
+    if "zh-Hant" in hall.settings.variants:
+        made.update(mirror_files(made, hall.urls))
+    return made
+
+
+def _styled(hall: Hall, xml: bytes) -> bytes:
+    """The feed with the processing instruction that shows it as a page in a browser."""
+    assert xml.startswith(_DECLARATION), xml[:60]
+    link = f'<?xml-stylesheet type="text/xsl" href="{hall.urls.file(STYLESHEET)}"?>\n'.encode()
+    return _DECLARATION + link + xml[len(_DECLARATION):]
+
+
+def _category(term: str, page_url: str, hall: Hall) -> dict[str, str]:
+    """A category as readers show it (its Chinese name); its scheme is the hall's page of it."""
+    return {"term": term, "label": term, "scheme": hall.urls.absolute(page_url)}
+
+
+def _departments(hall: Hall, entry: Release | Question) -> list[Department]:
+    """The departments an item is from: its own, then its co-publishers'."""
+    ids = (entry.dept, *entry.co_publishers) if isinstance(entry, Release) else (entry.dept,)
+    return [hall.departments[d] for d in ids]
+
+
+def _make_feed(hall: Hall, scope: str, title: str, page_url: str, entries: Sequence[Release | Question],
+               description: str = "") -> tuple[bytes, bytes]:
     settings = hall.settings
     urls = hall.urls
     tz = settings.tz
@@ -144,9 +189,10 @@ def _make_feed(hall: Hall, scope: str, title: str, page_url: str, entries: Seque
     atom_url = urls.feed(scope, "atom")
     latest: datetime = max((when(e) for e in entries), default=hall.now).astimezone(tz)
     fg = FeedGenerator()
+    fg.load_extension("dc", atom=False, rss=True)
     fg.id(urls.absolute(page_url))
     fg.title(title)
-    description = settings.description or title
+    description = description or title
     fg.subtitle(escape(description))  # RSS readers render <description> as HTML, like item summaries
     fg.author({"name": settings.owner or settings.title})
     fg.language(settings.language)
@@ -163,6 +209,8 @@ def _make_feed(hall: Hall, scope: str, title: str, page_url: str, entries: Seque
         fe.title(entry.title)
         fe.link(href=url)
         fe.author({"name": dept.name})
+        publishers = _departments(hall, entry)
+        fe.dc.dc_creator("、".join(d.name for d in publishers))  # one creator: readers show one (feedparser the last)
         fe.published(moment)
         updated = entry.updated if isinstance(entry, Release) and entry.updated else moment
         fe.updated(updated.astimezone(tz))
@@ -170,12 +218,14 @@ def _make_feed(hall: Hall, scope: str, title: str, page_url: str, entries: Seque
         # Readers render RSS descriptions as HTML: escape the plain text once more so it stays text.
         fe.summary(escape(summary or entry.title), type="html")
         fe.content(_content(hall, entry), type="html")
-        kind = "qa" if isinstance(entry, Question) else entry.kind
         words = strings(settings.language)
         state = validity(entry, hall.now) if isinstance(entry, Release) else None
-        fe.category([{"term": kind, "label": words[f"v:{kind}"] if kind != "qa" else words["qa"]}]
-                    + ([{"term": f"validity:{state}", "label": words[f"validity:{state}"]}] if state else [])
-                    + [{"term": name, "label": name} for name in entry.topics])
+        fe.category([_category(d.name, urls.department(d.id), hall) for d in publishers]
+                    + [_category(words["qa"], urls.listing("qa"), hall) if isinstance(entry, Question)
+                       else _category(words[f"v:{entry.kind}"], urls.kind(entry.kind), hall)]
+                    + ([_category(words[f"validity:{state}"], urls.documents(state), hall)] if state else [])
+                    + [_category(name, urls.topic(hall.topic_of[name]), hall) for name in entry.topics
+                       if name in hall.topic_of])
         related = [(urls.absolute(urls.entry(other)), f"{words[key]}：{other.title}")
                    for key, linked in (_linked(hall, entry) if isinstance(entry, Release) else []) for other in linked]
         if related:  # the documents it explains, a document's interpretations: Atom's related links
@@ -184,10 +234,10 @@ def _make_feed(hall: Hall, scope: str, title: str, page_url: str, entries: Seque
     page = {"href": urls.absolute(page_url), "rel": "alternate"}
     # feedgen gives RSS's <link> the last link, so the page goes after the feed's own.
     fg.link([{"href": urls.absolute(rss_url), "rel": "self"}, page], replace=True)
-    rss = fg.rss_str(pretty=True)
+    rss = _styled(hall, fg.rss_str(pretty=True))
     fg.subtitle(description)  # Atom's <subtitle> is text: escaped once, by the XML writer
     fg.link([{"href": urls.absolute(atom_url), "rel": "self"}, page], replace=True)
-    atom = fg.atom_str(pretty=True)
+    atom = _styled(hall, fg.atom_str(pretty=True))
     return rss, atom
 
 
@@ -210,6 +260,7 @@ def make_overdue_feed(hall: Hall, dept: str, records: Sequence[Record]) -> tuple
     page_url = urls.department(dept) if dept else urls.overdue()
     dated = [(r, datetime.combine(r.overdue_since, time(), tz)) for r in records]
     fg = FeedGenerator()
+    fg.load_extension("dc", atom=False, rss=True)
     fg.id(urls.absolute(urls.overdue_feed(dept)))
     fg.title(title)
     fg.subtitle(escape(title))  # RSS readers render <description> as HTML, like item summaries
@@ -230,21 +281,23 @@ def make_overdue_feed(hall: Hall, dept: str, records: Sequence[Record]) -> tuple
         fe.title(f"{words['v:overdue']}：{question.title}（{owner.label}）")
         fe.link(href=url)
         fe.author({"name": owner.name})
+        fe.dc.dc_creator(owner.name)
         fe.published(moment)
         fe.updated(moment)
         line = f"{words['due']} {rec.due.isoformat()} · {owner.name} · {words['not_replied']}"
         fe.summary(escape(line), type="html")
         asked = "".join(f"<p>{escape(text)}</p>" for text in question.question.split("\n") if text.strip())
         fe.content(f"<p>{escape(line)}</p><blockquote>{asked}</blockquote>", type="html")
-        fe.category([{"term": "overdue", "label": words["v:overdue"]}])
+        fe.category([_category(owner.name, urls.department(owner.id), hall),
+                     _category(words["v:overdue"], urls.overdue(), hall)])
     page = {"href": urls.absolute(page_url), "rel": "alternate"}
     fg.link([{"href": urls.absolute(urls.overdue_feed(dept, "rss")), "rel": "self"}, page], replace=True)
-    rss = fg.rss_str(pretty=True)
+    rss = _styled(hall, fg.rss_str(pretty=True))
     fg.subtitle(title)  # Atom's <subtitle> is text: escaped once, by the XML writer
     if dept:
         return (rss,)
     fg.link([{"href": urls.absolute(urls.overdue_feed(dept, "atom")), "rel": "self"}, page], replace=True)
-    return rss, fg.atom_str(pretty=True)
+    return rss, _styled(hall, fg.atom_str(pretty=True))
 
 
 def render_overdue_feeds(hall: Hall, memo: Memo, fp: Fingerprints, jobs: Jobs) -> None:
@@ -262,13 +315,14 @@ def render_overdue_feeds(hall: Hall, memo: Memo, fp: Fingerprints, jobs: Jobs) -
 def render_feeds(hall: Hall, memo: Memo, fp: Fingerprints, jobs: Jobs) -> dict[str, bytes]:
     """Queue the feeds whose entries changed since the last build, and the overdue feeds; OPML."""
     for feed in all_feeds(hall):
-        key = digest(fp.whole, feed.scope, feed.title, feed.page_url, hall.now if not feed.entries else None,
+        key = digest(fp.whole, feed.scope, feed.title, feed.description, feed.page_url,
+                     hall.now if not feed.entries else None,
                      tuple(fp.feed_entry(e) for e in feed.entries))
         paths = feed.paths(hall)
         if not memo.reuse_all(paths, key):
             jobs.add(paths, partial(feed.make, hall))
     render_overdue_feeds(hall, memo, fp, jobs)
-    return {hall.urls.output_path(hall.urls.file("feeds.opml")): opml(hall)}
+    return {hall.urls.output_path(hall.urls.file("feeds.opml")): opml(hall), **stylesheet(hall)}
 
 
 def opml(hall: Hall) -> bytes:

@@ -15,7 +15,7 @@ from releasehall.model.urls import MIRROR, STATIC, Urls
 from releasehall.outputs.i18n import to_traditional
 from releasehall.outputs.keys import Memo, digest
 
-_PAGE_ENDINGS = (".xml", ".json", ".csv", ".html")  # feeds.opml has no mirrored twin
+_PAGE_ENDINGS = (".xml", ".json", ".csv", ".html", ".xsl")  # feeds.opml has no mirrored twin; feed.xsl has
 _SKIP = ("sitemap.xml", "robots.txt")
 
 
