@@ -173,3 +173,27 @@ def test_a_folder_without_department_yaml_says_which_department_it_may_mean(tmp_
         ["content/公安局/department.yaml:1"] * 2 + ["构建失败：5 个错误，输出目录未改动 / build failed"])
     assert "Did you mean content/gongan/ (示例市公安局)?" in lines[3] + lines[4]
     assert "department folder '公安局' is not a valid id" in lines[3] + lines[4]
+
+
+def test_a_question_dated_in_a_year_without_holiday_data_is_one_warning_at_its_line(tmp_path, run_cli):
+    """The calendar has official holidays for a span of years; a question dated 1900 used to add one warning per year
+    from 1900 on, all blamed on site.yaml:1. Now: one warning at the date that is out of range, per question."""
+    files = {
+        **BASIC,
+        "content/police/qa/old.md": "---\ntitle: 旧\nasked: 1900-01-05\nquestion: 问\n---\n",
+        "content/police/qa/far.md": "---\ntitle: 远\nasked: 2024-09-02\nquestion: 问\npaused:\n- {from: 2024-09-03, to: 2999-01-04}\n"
+                                   "---\n",
+    }
+    code, _out, err = run_cli("build", "--site", str(write_site(tmp_path, files)), "--out", str(tmp_path / "out"),
+                              "--now", NOW)
+    assert code == 0, err
+    assert err.splitlines() == [
+        "content/police/qa/far.md:6: 警告 warning: paused.to 的日期 2999-01-04 在 2999 年，该年没有法定节假日数据（已收录 "
+        "2001–2026 年），期限和工作日只按周末计算；请核对日期是否写错 / 'paused.to' 2999-01-04 is in 2999, a year with no "
+        "official holiday schedule (known: 2001-2026), so its deadline and working days count weekends only; check the "
+        "date",
+        "content/police/qa/old.md:3: 警告 warning: asked 的日期 1900-01-05 在 1900 年，该年没有法定节假日数据（已收录 "
+        "2001–2026 年），期限和工作日只按周末计算；请核对日期是否写错 / 'asked' 1900-01-05 is in 1900, a year with no "
+        "official holiday schedule (known: 2001-2026), so its deadline and working days count weekends only; check the "
+        "date",
+    ]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, TypeVar
 
 from releasehall.content.aliases import Alias, check_aliases
@@ -415,14 +415,47 @@ def _by_department(releases: list[Release], questions: list[Question]
 
 def _figures(settings: Settings, questions: list[Question], releases: list[Release],
              releases_of: Mapping[str, tuple[Release, ...]], order: list[str], now: datetime, report: Report) -> Stats:
-    """The reply figures; a warning for every year the working-day calendar does not know."""
+    """The reply figures; a warning for every year the working-day calendar does not know: at site.yaml for the years
+    the hall has reached since the library's last schedule (the operator adds them), else at the date that brought
+    the year in, once per question (a question dated 1900 is one warning at its line, not one per year since)."""
     stats, unknown_years = compute(questions, releases, {d: list(r) for d, r in releases_of.items()}, order,
                                    AsOf.of(settings, now))
-    for year in sorted(unknown_years):
-        span = known_years()
+    if not unknown_years:
+        return stats
+    span = known_years()
+    reached = {year for year in unknown_years if span.stop <= year <= now.year + 1}
+    for year in sorted(reached):
         report.warn("site.yaml", 1,
                     f"{year} 年的法定节假日安排尚未收录（已收录 {span.start}–{span.stop - 1} 年），只按周末计算；"
                     f"请在 site.yaml 的 calendar.holidays 和 calendar.workdays 中补充该年的放假和调休日期",
                     f"no official holiday schedule for {year} (known: {span.start}-{span.stop - 1}); only weekends "
                     f"are off. Add that year's days off and make-up days under calendar.holidays/workdays in site.yaml")
+    for question in questions:
+        far = _far_date(question, settings, span, reached)
+        if far is not None:
+            at, day = far
+            key = f"{at[0]}.{at[-1]}" if len(at) > 1 else str(at[0])  # the line tells which pause
+            report.warn(question.rel, question.lines.get(at, 1),
+                        f"{key} 的日期 {day} 在 {day.year} 年，该年没有法定节假日数据（已收录 {span.start}–"
+                        f"{span.stop - 1} 年），期限和工作日只按周末计算；请核对日期是否写错",
+                        f"'{key}' {day} is in {day.year}, a year with no official holiday schedule (known: "
+                        f"{span.start}-{span.stop - 1}), so its deadline and working days count weekends only; check "
+                        "the date")
     return stats
+
+
+def _far_date(question: Question, settings: Settings, span: range, reached: set[int]
+              ) -> tuple[tuple[str | int, ...], date] | None:
+    """The first date of `question` that the reply clock counts from or to (asked, replied, withdrawn, pauses) in a
+    year the calendar does not know and the hall has not reached: where it is and the day."""
+    dates: list[tuple[tuple[str | int, ...], datetime | None]] = [
+        (("asked",), question.asked), (("replied",), question.replied), (("withdrawn",), question.withdrawn)]
+    for index, pause in enumerate(question.paused):
+        dates += [(("paused", index, "from"), pause.start), (("paused", index, "to"), pause.end)]
+    for at, moment in dates:
+        if moment is None:
+            continue
+        day = moment.astimezone(settings.tz).date()
+        if day.year not in span and day.year not in reached:
+            return at, day
+    return None
