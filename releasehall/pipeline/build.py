@@ -11,24 +11,25 @@ import gc
 import os
 import time
 import traceback
-from collections.abc import Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Collection
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from jinja2 import Environment, TemplateError
+from jinja2 import TemplateError
 
-from releasehall.assemble.hall import Hall, build_hall
-from releasehall.content.load import Content, load_content
+from releasehall.assemble.hall import build_hall
+from releasehall.content.load import load_content
 from releasehall.errors import Problem, Report
 from releasehall.media.pictures import picture_files, prune
-from releasehall.outputs import feeds, search
 from releasehall.outputs import pages as render
+from releasehall.outputs import search
+from releasehall.outputs.families import FAMILIES
 from releasehall.outputs.jobs import Jobs
 from releasehall.outputs.keys import THEME, Fingerprints, Memo
 from releasehall.outputs.mirror import mirror
-from releasehall.outputs.opendata import render_stats
+from releasehall.pipeline.outcome import Outcome
+from releasehall.pipeline.quick import bodies_only
 from releasehall.read.schema import FIRST_YEAR, LAST_YEAR, Invalid, parse_datetime
 from releasehall.read.symlinks import walk
 from releasehall.settings.site import Settings, load_settings
@@ -44,26 +45,6 @@ from releasehall.store.cache import (
 )
 from releasehall.store.signing import cache_key
 from releasehall.store.write import Stager, claim, recover
-
-
-@dataclass(slots=True)
-class Outcome:
-    problems: list[Problem] = field(default_factory=list)
-    hall: Hall | None = None
-    content: Content | None = None  # everything read, published or not (for `check`'s summary)
-    env: Environment | None = None  # the templates the outputs were rendered with
-    files: dict[str, bytes] = field(default_factory=dict)
-    copies: dict[str, Path] = field(default_factory=dict)
-    reused: frozenset[str] = frozenset()  # outputs left as the last build wrote them
-    staged: frozenset[str] = frozenset()  # outputs written straight to the staging folder, bytes not kept
-    rendered: list[str] = field(default_factory=list)  # outputs rendered this time (pages, feeds, figures)
-    written: int = 0
-    kept: int = 0
-    indexed: tuple[str, ...] = ()  # the search bundle's files (written only when their bytes changed)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if not p.warning]
 
 
 def build_now(now: str | None, tz: Any) -> datetime:
@@ -155,14 +136,22 @@ def inspect(settings: Settings, now: datetime, drafts: bool, report: Report, cac
 
 def generate(settings: Settings, now: datetime, drafts: bool, report: Report, cache: BuildCache,
              intact: Callable[[str], bool], previous: Callable[[str], bytes], stager: Stager | None = None,
-             store_images: bool = True) -> Outcome:
+             store_images: bool = True, *, last: Outcome | None = None, changed: Collection[str] = ()) -> Outcome:
     """Everything but writing: the outputs in memory, or the problems that stop the build.
+
+    Told that only the Markdown bodies of the sources `changed` may differ from the `last` good build (serve),
+    the stages take the short way when they can (`quick.bodies_only`): read just those sources, put their new
+    bodies into the last hall, render just the outputs each family says show them. Anything else is a whole build.
 
     `cache` is read for what can be reused and updated for the next build; `intact(path)`
     says whether the last build's output at `path` is still there to reuse, `previous(path)`
     reads it. With a `stager`, each output is also staged as soon as it is made. `store_images=False`
     (check) decodes images without writing their variants to the image cache.
     """
+    if changed and last is not None:
+        quick = bodies_only(last, changed, cache)
+        if quick is not None:
+            return quick
     outcome = assemble(settings, now, drafts, report, cache, store_images)
     hall = outcome.hall
     if report.errors or hall is None:
@@ -171,9 +160,9 @@ def generate(settings: Settings, now: datetime, drafts: bool, report: Report, ca
     env = outcome.env = render.environment(hall)
     fp = Fingerprints(hall, open=render.overridden(env, settings.root / "layouts"))
     jobs = Jobs()
-    render.render_pages(hall, env, memo, fp, jobs)
-    render_stats(hall, env, memo, fp, jobs)
-    made = feeds.render_feeds(hall, memo, fp, jobs)
+    made: dict[str, bytes] = {}
+    for family in FAMILIES:
+        made.update(family.plan(hall, env, memo, fp, jobs))
     variants = settings.mirrored
     try:
         render.compile_templates(env)  # once, before the workers fork, instead of once in each

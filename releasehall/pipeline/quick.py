@@ -1,58 +1,67 @@
-"""Serve's quick path: an edit to the Markdown body of items, nothing else, re-renders only the
-outputs that show those bodies.
+"""The pipeline's short way, for serve: only some Markdown bodies changed since the last good build.
 
-A body shows on its item's page and, in full, in the feeds that list the item (the hall's,
-its departments' and its topics'). When the saved files' front matter is unchanged, they
-read and render without any problem, and their links and attachments are the same as
-before, nothing else in the hall can have changed: no listing, row, backlink, topic or
-figure -- unless the operator's templates are in use: `hall` is a global, so an operator's
-template may show a body anywhere, and then the quick path is never taken. Then the hall is kept, with the new bodies, and only those outputs are rendered
-again, from the same functions as a whole build, so their bytes are the same. Anything
-else returns None and serve rebuilds as usual.
+The same four stages as a whole build, each doing less: read only the changed sources (`content/load`'s
+functions), assemble by putting their new bodies into the last hall, plan only the outputs that show those
+bodies (every output family says which of its outputs do: `outputs/families`), publish them in memory. It is
+taken when nothing but bodies can have changed -- the saved files' front matter is the same, they read and
+render without a problem, and their links, anchors, images and attachments are the ones they had -- and when no
+operator template is in use (`hall` is a template global: an operator's template may show a body anywhere, see
+`outputs/keys`). Otherwise `bodies_only` returns None and the build goes the whole way.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-
-from jinja2 import Environment
+from collections.abc import Collection, Mapping
 
 from releasehall.assemble.hall import Hall, as_of
 from releasehall.content.load import load_source, report_personal_data, source_entry
 from releasehall.errors import Report
-from releasehall.markdown.markup import Job, render_all
+from releasehall.markdown.markup import Body, Job, render_all
 from releasehall.media.pictures import with_pictures
 from releasehall.model.records import Entry
-from releasehall.outputs.feeds import Feed, all_feeds
+from releasehall.outputs.families import FAMILIES
+from releasehall.outputs.feeds import all_feeds
 from releasehall.outputs.mirror import mirror_files
-from releasehall.outputs.pages import entry_page, environment, overridden, page_bytes
+from releasehall.outputs.pages import environment, overridden
+from releasehall.pipeline.outcome import Outcome
 from releasehall.store.cache import BuildCache
 
 
-@dataclass(frozen=True, slots=True)
-class Patched:
-    hall: Hall
-    env: Environment
-    files: dict[str, bytes]  # the outputs rendered again, by path
-    feeds: list[Feed]  # which entries each feed lists: a body edit changes none of them
+def bodies_only(last: Outcome, changed: Collection[str], cache: BuildCache) -> Outcome | None:
+    """The outputs that show the bodies of the sources `changed`, when only those bodies changed; else None.
 
-
-def patch_bodies(hall: Hall, env: Environment | None, cache: BuildCache, rels: Iterable[str],
-                 feeds: list[Feed] | None = None) -> Patched | None:
-    """The outputs that show the bodies of the sources `rels`, when only those bodies changed; else None.
-
-    Updates `cache` (sources, bodies, and forgets the keys of the outputs rendered here, so
-    that the next whole build renders them again rather than trust a key made before).
+    Updates `cache` (sources, bodies, and forgets the keys of the outputs rendered here, so that the next whole
+    build renders them again rather than trust a key made before).
     """
+    hall = last.hall
+    if hall is None or last.problems:  # a warning may concern a body: the whole way reports them afresh
+        return None
+    env = environment(hall) if last.env is None else last.env
+    if overridden(env, hall.settings.root / "layouts"):
+        return None
+    bodies = _reread(hall, changed, cache)  # read
+    if not bodies:
+        return None
+    hall = dataclasses.replace(hall, bodies={**hall.bodies, **bodies})  # assemble
+    env.globals["hall"] = hall
+    listed = all_feeds(hall) if last.feeds is None else last.feeds  # a body edit changes no feed's entries
+    files: dict[str, bytes] = {}
+    for family in FAMILIES:  # plan and render
+        files.update(family.showing(hall, env, bodies.keys(), listed))
+    if hall.settings.mirrored:
+        files.update(mirror_files(files, hall.urls))
+    for output in files:
+        cache.keys.pop(output, None)
+    return Outcome(hall=hall, env=env, files=files, rendered=sorted(files), feeds=listed, partial=True)
+
+
+def _reread(hall: Hall, rels: Collection[str], cache: BuildCache) -> dict[str, Body] | None:
+    """The new bodies of the sources `rels` by entry id, read and rendered as a whole build would; None as soon as
+    one of them changed more than its body."""
     settings = hall.settings
-    env = environment(hall) if env is None else env
-    if overridden(env, settings.root / "layouts"):
-        return None  # an operator's template may show these bodies anywhere (see memo): rebuild what it uses
     by_rel: Mapping[str, Entry] = {e.rel: e for e in hall.entries()}
-    bodies = dict(hall.bodies)
-    changed: list[Entry] = []
+    bodies: dict[str, Body] = {}
     for rel in sorted(set(rels)):
         old = by_rel.get(rel)
         path = settings.root / rel
@@ -82,22 +91,4 @@ def patch_bodies(hall: Hall, env: Environment | None, cache: BuildCache, rels: I
         if hall.pictures and body.images:
             body = with_pictures({old.id: body}, hall.pictures, hall.urls, settings.images_max_width)[old.id]
         bodies[old.id] = body
-        changed.append(old)
-    if not changed:
-        return None
-    hall = dataclasses.replace(hall, bodies=bodies)
-    env.globals["hall"] = hall
-    files: dict[str, bytes] = {}
-    for entry in changed:
-        page = entry_page(hall, entry)
-        files[hall.urls.output_path(page.url)] = page_bytes(env, page)
-    ids = {e.id for e in changed}
-    feeds = all_feeds(hall) if feeds is None else feeds
-    for feed in feeds:
-        if any(e.id in ids for e in feed.entries):
-            files.update(zip(feed.paths(hall), feed.make(hall), strict=True))
-    if settings.mirrored:
-        files.update(mirror_files(files, hall.urls))
-    for output in files:
-        cache.keys.pop(output, None)
-    return Patched(hall, env, files, feeds)
+    return bodies

@@ -43,7 +43,6 @@ from releasehall.errors import Problem, Report
 from releasehall.outputs.feeds import Feed
 from releasehall.outputs.search import BUNDLE, SearchError, from_memory, indexed_pages, inputs_digest
 from releasehall.pipeline.build import Outcome, build_now, generate
-from releasehall.pipeline.quick import patch_bodies
 from releasehall.read.symlinks import real
 from releasehall.settings.site import load_settings
 from releasehall.store.cache import BuildCache, code_signature
@@ -139,15 +138,6 @@ class Site:
 
     def _rebuild(self, bodies: set[str] | None, started: float) -> Outcome | None:
         self.crash = ""
-        if bodies and self.hall is not None and not self.problems:
-            patched = patch_bodies(self.hall, self.env, self.cache, bodies, self.feeds)
-            if patched is not None:
-                with self.lock:
-                    self.files = {**self.files, **patched.files}
-                    self.hall, self.env, self.feeds = patched.hall, patched.env, patched.feeds
-                    self.indexed, self.home = tuple(indexed_pages(patched.hall)), patched.hall.urls.home()
-                return self._done(Outcome(hall=patched.hall, files=patched.files, rendered=sorted(patched.files)),
-                                  started)
         report = Report()
         settings = load_settings(self.root, report, base_url=self.base_url, output=self.root / ".cache" / "serve")
         outcome: Outcome | None = None
@@ -156,12 +146,19 @@ class Site:
             signature = code_signature(settings.timezone)
             if self.cache.signature != signature:
                 self.cache = BuildCache(signature, key=cache_key(settings.root, report))
+            last = Outcome(problems=self.problems, hall=self.hall, env=self.env, feeds=self.feeds)
             outcome = generate(settings, moment, self.drafts, report, self.cache,
-                               intact=lambda rel: rel in self.files, previous=lambda rel: self.files[rel])
+                               intact=lambda rel: rel in self.files, previous=lambda rel: self.files[rel],
+                               last=last, changed=bodies or ())
         problems = outcome.problems if outcome is not None else report.errors + report.warnings
         with self.lock:
             self.problems = problems
-            if outcome is not None and not outcome.errors:
+            if outcome is not None and outcome.partial:  # the short way: the other outputs are as they were
+                assert outcome.hall is not None
+                self.files = {**self.files, **outcome.files}
+                self.hall, self.env, self.feeds = outcome.hall, outcome.env, outcome.feeds
+                self.indexed, self.home = tuple(indexed_pages(outcome.hall)), outcome.hall.urls.home()
+            elif outcome is not None and not outcome.errors:
                 files = {rel: self.files[rel] for rel in outcome.reused}
                 files.update(outcome.files)
                 self.files = files
