@@ -12,6 +12,7 @@ import os
 import time
 import traceback
 from collections.abc import Callable, Collection
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,25 @@ from releasehall.store.cache import (
 )
 from releasehall.store.signing import cache_key
 from releasehall.store.write import Stager, claim, recover
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """What to build: the hall's settings, the build's "now", and whether drafts are built too."""
+
+    settings: Settings
+    now: datetime
+    drafts: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Reuse:
+    """What the last build left: the signed cache (read, and updated for the next build), whether its output at a
+    path is still there intact, and that output's bytes."""
+
+    cache: BuildCache
+    intact: Callable[[str], bool]
+    previous: Callable[[str], bytes]
 
 
 def build_now(now: str | None, tz: Any) -> datetime:
@@ -110,21 +130,22 @@ def check_layouts(settings: Settings, report: Report) -> None:
         walk(folder, settings.root, "layouts", report)
 
 
-def assemble(settings: Settings, now: datetime, drafts: bool, report: Report, cache: BuildCache,
-             store_images: bool = True) -> Outcome:
+def assemble(request: Request, report: Report, cache: BuildCache, store_images: bool = True) -> Outcome:
     """Read and assemble: every source read and checked, the hall cross-referenced as of `now`, nothing rendered.
 
     `check` and `stats` stop here; a build goes on to plan and publish (`generate`)."""
+    settings = request.settings
     check_layouts(settings, report)
     content, cache.sources = load_content(settings, report, cache.sources)
-    hall, cache.bodies = build_hall(settings, content, now, drafts, report, cache.bodies, store_images,
-                                     secret=cache.key)
+    hall, cache.bodies = build_hall(settings, content, request.now, request.drafts, report, cache.bodies,
+                                     store_images, secret=cache.key)
     return Outcome(problems=report.errors + report.warnings, hall=hall, content=content)
 
 
-def inspect(settings: Settings, now: datetime, drafts: bool, report: Report, cache: BuildCache) -> Outcome:
+def inspect(request: Request, report: Report, cache: BuildCache) -> Outcome:
     """`check` and `stats`: the hall read and assembled, the templates parsed, no page rendered, nothing written."""
-    outcome = assemble(settings, now, drafts, report, cache, store_images=False)
+    settings = request.settings
+    outcome = assemble(request, report, cache, store_images=False)
     if outcome.hall is not None and not report.errors:
         try:
             render.compile_templates(render.environment(outcome.hall))  # a broken template is an error here too
@@ -134,29 +155,27 @@ def inspect(settings: Settings, now: datetime, drafts: bool, report: Report, cac
     return outcome
 
 
-def generate(settings: Settings, now: datetime, drafts: bool, report: Report, cache: BuildCache,
-             intact: Callable[[str], bool], previous: Callable[[str], bytes], stager: Stager | None = None,
-             store_images: bool = True, *, last: Outcome | None = None, changed: Collection[str] = ()) -> Outcome:
+def generate(request: Request, report: Report, reuse: Reuse, stager: Stager | None = None, *,
+             last: Outcome | None = None, changed: Collection[str] = ()) -> Outcome:
     """Everything but writing: the outputs in memory, or the problems that stop the build.
 
     Told that only the Markdown bodies of the sources `changed` may differ from the `last` good build (serve),
     the stages take the short way when they can (`quick.bodies_only`): read just those sources, put their new
     bodies into the last hall, render just the outputs each family says show them. Anything else is a whole build.
 
-    `cache` is read for what can be reused and updated for the next build; `intact(path)`
-    says whether the last build's output at `path` is still there to reuse, `previous(path)`
-    reads it. With a `stager`, each output is also staged as soon as it is made. `store_images=False`
-    (check) decodes images without writing their variants to the image cache.
+    What the last build left is reused through `reuse`. With a `stager`, each output is also staged as soon as it
+    is made.
     """
+    settings, cache = request.settings, reuse.cache
     if changed and last is not None:
         quick = bodies_only(last, changed, cache)
         if quick is not None:
             return quick
-    outcome = assemble(settings, now, drafts, report, cache, store_images)
+    outcome = assemble(request, report, cache)
     hall = outcome.hall
     if report.errors or hall is None:
         return outcome
-    memo = Memo(previous=cache.keys, intact=intact)
+    memo = Memo(previous=cache.keys, intact=reuse.intact)
     env = outcome.env = render.environment(hall)
     fp = Fingerprints(hall, open=render.overridden(env, settings.root / "layouts"))
     jobs = Jobs()
@@ -174,7 +193,7 @@ def generate(settings: Settings, now: datetime, drafts: bool, report: Report, ca
     files = {path: data for path, data in results.items() if data is not None}
     outcome.staged = frozenset(path for path, data in results.items() if data is None)
     if variants:
-        made.update(mirror({**files, **made}, hall.urls, memo, previous))
+        made.update(mirror({**files, **made}, hall.urls, memo, reuse.previous))
     urls = hall.urls
     pages = sorted({*results, *made, *memo.reused})
     made[urls.output_path(urls.file("sitemap.xml"))] = render.sitemap(hall, pages)
@@ -214,7 +233,7 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
     signature = code_signature(settings.timezone)
     cache = load_cache(root, signature, report, key) if use_cache and key else BuildCache(signature, key=key)
     if not write:  # the cache is read (bodies already rendered are reused) but never saved
-        return inspect(settings, moment, drafts, report, cache)
+        return inspect(Request(settings, moment, drafts), report, cache)
     claim(out, root)
     same_output = cache.output == str(out)
     try:
@@ -228,8 +247,7 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
         def intact(rel: str) -> bool:
             return stager.reuse(rel, last.get(rel), same_output)
 
-        outcome = generate(settings, moment, drafts, report, cache, intact=intact, previous=stager.bytes_of,
-                           stager=stager)
+        outcome = generate(Request(settings, moment, drafts), report, Reuse(cache, intact, stager.bytes_of), stager)
         if outcome.errors:
             stager.abort()
             return outcome

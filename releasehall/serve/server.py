@@ -42,7 +42,7 @@ from releasehall.assemble.hall import Hall
 from releasehall.errors import Problem, Report
 from releasehall.outputs.feeds import Feed
 from releasehall.outputs.search import BUNDLE, SearchError, from_memory, indexed_pages, inputs_digest
-from releasehall.pipeline.build import Outcome, build_now, generate
+from releasehall.pipeline.build import Outcome, Request, Reuse, build_now, generate
 from releasehall.read.symlinks import real
 from releasehall.settings.site import load_settings
 from releasehall.store.cache import BuildCache, code_signature
@@ -147,8 +147,8 @@ class Site:
             if self.cache.signature != signature:
                 self.cache = BuildCache(signature, key=cache_key(settings.root, report))
             last = Outcome(problems=self.problems, hall=self.hall, env=self.env, feeds=self.feeds)
-            outcome = generate(settings, moment, self.drafts, report, self.cache,
-                               intact=lambda rel: rel in self.files, previous=lambda rel: self.files[rel],
+            outcome = generate(Request(settings, moment, self.drafts), report,
+                               Reuse(self.cache, intact=lambda rel: rel in self.files, previous=lambda rel: self.files[rel]),
                                last=last, changed=bodies or ())
         problems = outcome.problems if outcome is not None else report.errors + report.warnings
         with self.lock:
