@@ -184,3 +184,18 @@ def test_an_alias_nobody_can_prove_is_an_error_at_each(tmp_path):
     found = problems(tmp_path, files)
     assert [p.split(": 别名")[0] for p in found] == ["content/gov/department.yaml:3", "content/zzz/department.yaml:3"]
     assert "department zzz (content/zzz/department.yaml) names the folder /old/ as its alias too" in found[0]
+
+
+def test_a_folder_holding_another_departments_old_urls_is_not_taken(tmp_path):
+    """The victim forgot its own alias: its items' old URLs are errors at its items (it must name the folder), and
+    the claimer, which would have taken the folder silently, is told whose it is."""
+    files = {
+        "content/gov/department.yaml": dept("测试市政府办"),
+        "content/gov/releases/a.md": release(aliases=["/old-gov/releases/a/"]),
+        "content/aaa/department.yaml": dept("冒名局", aliases=["/old-gov/"]),
+    }
+    found = problems(tmp_path, files)
+    assert "content/aaa/department.yaml:3: 别名 /old-gov/：目录 /old-gov/ 下是部门 gov 的内容的旧网址，是它原来的目录，不能占用 / " \
+           "alias /old-gov/: the folder /old-gov/ holds old URLs of department gov's items: it is that department's " \
+           "former folder and cannot be taken" in found
+    assert [p.split(": ")[0] for p in found] == ["content/aaa/department.yaml:3", "content/gov/releases/a.md:5"]

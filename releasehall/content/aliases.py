@@ -11,7 +11,8 @@ not be able to take a path that belongs to another department:
   redirects from it, and that folder is the department's from then on (for its items' aliases). A folder
   that several departments name is the former folder of the one whose items have old URLs in it: the
   others' aliases are the errors, whatever the order of the folders; when none or several of them
-  have such items, the hall cannot tell, and each of them is told so;
+  have such items, the hall cannot tell, and each of them is told so; a folder that holds old URLs
+  of another department's items only is that department's, and naming it is the error;
 - a standalone page's alias (content/pages/ is the operator's) lies outside every department's
   folder and every path of the hall itself.
 An alias at a path that anything else is built at, or that another alias takes, is an error
@@ -73,17 +74,6 @@ class Alias:
     title: str
 
 
-def _contested(folder: str, askers: Sequence[tuple[Department, int, str]], every: Sequence[Entry]) -> str | None:
-    """Whose former folder a folder that several departments name as their alias is: the one department among them
-    whose items have old URLs in it (the others claim it); None when none or several of them do (or only one asks)."""
-    if len(askers) == 1:
-        return None
-    asking = {dept.id for dept, _line, _path in askers}
-    backed = {entry.dept for entry in every if entry.dept in asking
-              and any(first_folder(path) == folder for path in entry.aliases)}
-    return backed.pop() if len(backed) == 1 else None
-
-
 def check_aliases(urls: Urls, departments: Mapping[str, Department], every: Sequence[Entry],
                   published: Collection[str], owners: dict[str, str], reserved: Collection[str],
                   report: Report) -> tuple[Alias, ...]:
@@ -123,14 +113,26 @@ def check_aliases(urls: Urls, departments: Mapping[str, Department], every: Sequ
                       f"the folder /{folder}/ belongs to department '{holder}' ({departments[holder].rel})")
             elif all(other.id != dept.id for other, _line, _path in asked.get(folder, ())):
                 asked.setdefault(folder, []).append((dept, line, path))
+    lived: dict[str, set[str]] = {}  # folder -> the departments whose items have old URLs in it
+    for entry in every:
+        for path in entry.aliases:
+            if entry.dept:
+                lived.setdefault(first_folder(path), set()).add(entry.dept)
     for folder, askers in sorted(asked.items()):
-        owner = _contested(folder, askers, every)
+        asking = {dept.id for dept, _line, _path in askers}
+        backed = asking & lived.get(folder, set())
+        owner = next(iter(backed)) if len(backed) == 1 else None
+        strangers = ", ".join(sorted(lived.get(folder, set()) - asking))
         for dept, line, path in askers:
             if owner is not None and dept.id != owner:
                 error(dept.rel, line, path, f"目录 /{folder}/ 是部门 {owner} 原来的目录（{departments[owner].rel} 写了这个别名，"
                       "它的内容也有这个目录下的旧网址），不能占用",
                       f"the folder /{folder}/ is department '{owner}''s former folder ({departments[owner].rel} names "
                       "it, and its items have old URLs in it); it cannot be taken")
+            elif not backed and strangers:
+                error(dept.rel, line, path, f"目录 /{folder}/ 下是部门 {strangers} 的内容的旧网址，是它原来的目录，不能占用",
+                      f"the folder /{folder}/ holds old URLs of department {strangers}'s items: it is that department's "
+                      "former folder and cannot be taken")
             elif owner is None and len(askers) > 1:
                 others = ", ".join(f"{d.id} ({d.rel})" for d, _line, _path in askers if d.id != dept.id)
                 error(dept.rel, line, path, f"部门 {others} 也把目录 /{folder}/ 写作别名，无法判断它是谁原来的目录；"
