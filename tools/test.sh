@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install what the tests need and is missing, then run them: tools/test.sh [PYTEST ARGS...]
 #   tools/test.sh                      every test (as CI runs them)
-#   tools/test.sh -m "not browser"     all but the browser tests: no Chromium, Playwright or Node.js installed
+#   tools/test.sh -m "not browser"     all but the browser tests: Chromium, fonts and npm not installed
 #   tools/test.sh --install            install only (.ci/run does, to lint before testing)
 # Debian packages are installed with apt-get only when missing (run as root, or with sudo when it is there);
 # npm is installed from Debian only when no `npm` is on PATH at all: a Node.js from elsewhere (NodeSource, nvm)
