@@ -208,7 +208,9 @@ def _cached(folder: Path, asset: str, key: str, secret: bytes) -> Picture | None
     """The picture recorded in `folder`, if info.json is well formed and signed with `secret` (so nobody without
     the key made it, for this source) and every file matches its digest."""
     try:
-        info = json.loads((folder / "info.json").read_text(encoding="utf-8"))
+        if not stat.S_ISDIR(os.lstat(folder).st_mode):
+            return None  # a link or a file in an entry's place: never followed (`cache.secure` removes it)
+        info = json.loads(_plain_bytes(folder / "info.json").decode("utf-8"))
         if not isinstance(info, dict) or not hmac.compare_digest(str(info.get("mac")), _signature(secret, key, info)):
             return None
         width, height, full, variants, digests = (info["width"], info["height"], info["full"], info["variants"],
@@ -222,12 +224,21 @@ def _cached(folder: Path, asset: str, key: str, secret: bytes) -> Picture | None
             return None
         for name in names:
             if not isinstance(name, str) or not _FILE.fullmatch(name) or \
-                    _digest((folder / name).read_bytes()) != digests[name]:
+                    _digest(_plain_bytes(folder / name)) != digests[name]:
                 return None
         return Picture(asset, width, height, key, full,
                        tuple(Variant(int(w), int(h), str(s), str(f)) for w, h, s, f in variants))
     except (OSError, ValueError, KeyError, TypeError, IndexError, RecursionError):  # RecursionError: crafted JSON
         return None
+
+
+def _plain_bytes(path: Path) -> bytes:
+    """The bytes of a plain file, never through a link (OSError for a link, a folder or a device)."""
+    handle = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    with os.fdopen(handle, "rb") as file:
+        if not stat.S_ISREG(os.fstat(handle).st_mode):
+            raise OSError(f"{path} is not a plain file")
+        return file.read()
 
 
 def _make(path: Path, asset: str, key: str, cache: Path | None, max_width: int, secret: bytes
@@ -251,8 +262,14 @@ def _make(path: Path, asset: str, key: str, cache: Path | None, max_width: int, 
         info["mac"] = _signature(secret, key, info)
         (temp / "info.json").write_text(json.dumps(info, sort_keys=True), encoding="utf-8")
         target = cache / key
-        if target.exists():
+        try:
+            kind = os.lstat(target).st_mode
+        except FileNotFoundError:
+            kind = None
+        if kind is not None and stat.S_ISDIR(kind):
             shutil.rmtree(target, ignore_errors=True)  # an entry that failed its check
+        elif kind is not None:
+            target.unlink()  # a file or a link in the entry's place: removed, never followed
         os.replace(temp, target)
     except OSError:
         shutil.rmtree(temp, ignore_errors=True)

@@ -16,6 +16,7 @@ mirror's pages say `lang="zh-Hant"`, so Pagefind gives them an index of their ow
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -311,7 +312,8 @@ class Store:
         if self.folder.is_dir():
             for path in self.folder.iterdir():
                 if path.name not in keep and (path.suffix == ".zip" or path.name.startswith(".zip-")):
-                    path.unlink(missing_ok=True)
+                    with contextlib.suppress(OSError):  # a folder of that name (`cache.secure` removes it)
+                        path.unlink(missing_ok=True)
 
 
 def staged_index(hall: Hall, stager: Stager, store: Store, intact: Callable[[str], bool],

@@ -43,6 +43,7 @@ from releasehall.store.cache import (
     code_signature,
     load_cache,
     save_cache,
+    secure,
 )
 from releasehall.store.signing import cache_key
 from releasehall.store.write import Stager, claim, recover
@@ -228,9 +229,12 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
     root = settings.root
     out = settings.output
     key = cache_key(root, report)
+    usable = secure(root, report, repair=write)  # before anything reads or writes the cache folder
     recover(out, key)  # whatever the command: first finish or undo a build killed while writing this output
     moment = build_now(now, settings.tz)
     signature = code_signature(settings.timezone)
+    if not usable:  # a cache folder that is not safe to use (a check does not repair it): none read or written
+        key = None
     cache = load_cache(root, signature, report, key) if use_cache and key else BuildCache(signature, key=key)
     if not write:  # the cache is read (bodies already rendered are reused) but never saved
         return inspect(Request(settings, moment, drafts), report, cache)

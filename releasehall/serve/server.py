@@ -45,7 +45,7 @@ from releasehall.outputs.search import BUNDLE, SearchError, from_memory, indexed
 from releasehall.pipeline.build import Outcome, Request, Reuse, build_now, generate
 from releasehall.read.symlinks import real
 from releasehall.settings.site import load_settings
-from releasehall.store.cache import BuildCache, code_signature
+from releasehall.store.cache import BuildCache, code_signature, secure
 from releasehall.store.signing import cache_key
 from releasehall.store.write import digest_of
 
@@ -142,6 +142,7 @@ class Site:
         settings = load_settings(self.root, report, base_url=self.base_url, output=self.root / ".cache" / "serve")
         outcome: Outcome | None = None
         if settings is not None:
+            secure(settings.root, report)  # before the image cache is read or written
             moment = build_now(self.now, settings.tz)
             signature = code_signature(settings.timezone)
             if self.cache.signature != signature:

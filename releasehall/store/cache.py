@@ -20,6 +20,8 @@ import functools
 import hashlib
 import json
 import os
+import shutil
+import stat
 import sys
 import tempfile
 from dataclasses import dataclass, field
@@ -41,7 +43,12 @@ CACHE_FILE = "build.json"
 OUTPUTS_FOLDER = "outputs"  # the outputs by digest (`write.Stager.reuse`): an empty output is filled from it
 SEARCH_FOLDER = "search"  # the search index's bundles, by digest (`search.Store`)
 SEARCH_PAGES = "search-pages"  # the indexed pages at their URLs' places, for Pagefind (`search.place`)
+IMAGES_FOLDER = "images"  # resized and stripped images, one folder per source (`pictures`)
 OLD_FILES = ("build.pickle",)  # earlier formats: never read, removed
+# what `.cache/releasehall/` may hold: a name -> whether it is a folder (the `.build-*` files are `save_cache`'s)
+_OURS = {CACHE_FILE: False, OUTPUTS_FOLDER: True, SEARCH_FOLDER: True, SEARCH_PAGES: True, IMAGES_FOLDER: True,
+         **{old: False for old in OLD_FILES}}
+_FLAT = (OUTPUTS_FOLDER, SEARCH_FOLDER)  # folders of plain files only
 FORMAT = "releasehall-cache"
 VERSION = 5
 
@@ -279,6 +286,81 @@ _WHY = {"damaged": ("已损坏", "is damaged"), "foreign": ("不是发布厅的�
         "unsigned": ("未通过校验（已损坏、被改动，或由另一台机器或另一个密钥写成）",
                      "fails its check (damaged, altered, or written on another machine or with another key)"),
         "other version": ("来自其他版本（代码、Python 或时区不同）", "is from another version (code, Python or time zone)")}
+
+
+def _kind(path: Path) -> int | None:
+    """The file type of `path` itself (a link is a link), None when nothing is there."""
+    try:
+        return stat.S_IFMT(os.lstat(path).st_mode)
+    except FileNotFoundError:
+        return None
+
+
+def _remove(path: Path) -> None:
+    """Remove `path` itself: a link or a file unlinked, a folder removed without following a link inside it."""
+    if _kind(path) == stat.S_IFDIR:
+        shutil.rmtree(path)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def secure(root: Path, report: Report, repair: bool = True) -> bool:
+    """Make the cache folder safe to use before anything reads or writes it: `.cache/`, `.cache/releasehall/`
+    and its folders are real folders, never links or files (anyone who commits to the site can put those there,
+    and a build that followed them would read, write or delete outside the site), and hold only what this code
+    puts there. Whatever is not is removed (`repair`; else only reported, and the cache is not usable), with a
+    one-line notice; the build then goes on as with an empty cache. Links and foreign files inside the
+    search pages folder and in the image entries are the readers' to refuse (`search.place`, `pictures`)."""
+    found: list[str] = []
+
+    def refuse(path: Path, zh: str, en: str) -> None:
+        rel = path.relative_to(root).as_posix()
+        removed = False
+        if repair:
+            try:
+                _remove(path)
+                removed = True
+            except OSError:
+                pass
+        report.warn(rel, 1, f"缓存目录中的 {rel} {zh}，{'已删除' if removed else '本次不使用缓存'}",
+                    f"{rel} in the cache folder {en}; {'removed' if removed else 'the cache is not used this time'}")
+        if not removed:
+            found.append(rel)
+
+    top = root / ".cache"
+    for folder in (top, root / CACHE_DIR):
+        kind = _kind(folder)
+        if kind is None:
+            return not found
+        if kind != stat.S_IFDIR:
+            refuse(folder, "不是文件夹（是链接或文件），从不跟随", "is not a folder (a link or a file) and is never followed")
+            return not found
+    try:
+        children = sorted(os.scandir(root / CACHE_DIR), key=lambda entry: entry.name)
+    except OSError:
+        return not found
+    for child in children:
+        path = Path(child.path)
+        is_folder = _OURS.get(child.name)
+        if is_folder is None and not (child.name.startswith(".build-") and child.is_file(follow_symlinks=False)):
+            refuse(path, "不是发布厅写入的", "was not put there by Release Hall")
+        elif is_folder and not child.is_dir(follow_symlinks=False):
+            refuse(path, "不是文件夹（是链接或文件），从不跟随", "is not a folder (a link or a file) and is never followed")
+        elif is_folder is False and not child.is_file(follow_symlinks=False):
+            refuse(path, "不是普通文件（是链接或文件夹），从不跟随", "is not a plain file (a link or a folder) and is never followed")
+        elif child.name in _FLAT or child.name == IMAGES_FOLDER:
+            want_folders = child.name == IMAGES_FOLDER
+            try:
+                with os.scandir(path) as inner:
+                    odd = sorted(entry.name for entry in inner
+                                 if (entry.is_dir(follow_symlinks=False) if want_folders
+                                     else entry.is_file(follow_symlinks=False)) is False)
+            except OSError:
+                odd = []
+            for name in odd:
+                refuse(path / name, "不是发布厅写入的（链接或类型不符），从不跟随",
+                       "was not put there by Release Hall (a link, or of the wrong kind) and is never followed")
+    return not found
 
 
 def load_cache(root: Path, signature: str, report: Report, key: bytes) -> BuildCache:
