@@ -80,6 +80,9 @@ def read_text(path: Path, rel: str, report: Report) -> str | None:
 # paragraph separators U+2028/U+2029: invisible in an editor, refused by YAML and by the feeds' XML, never meant
 # (YAML also counts the separators as line breaks, which would put every later error on the wrong line)
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff]")
+# what a YAML scalar may not hold once its escapes are decoded: the same, and lone surrogates ("\uD800"), which
+# no UTF-8 page or XML feed can carry; tab and newline stay (a block scalar has them)
+_UNWRITABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufffe\uffff\ud800-\udfff]")
 
 
 def _without_controls(text: str, rel: str, report: Report) -> str:
@@ -246,7 +249,16 @@ def _collect_lines(
 ) -> bool:
     lines[path] = first + node.start_mark.line
     ok = True
-    if isinstance(node, yaml.MappingNode):
+    if isinstance(node, yaml.ScalarNode):
+        bad = _UNWRITABLE.search(node.value)
+        if bad is not None:  # written as an escape ("\uFFFF", "\0", "\x01"): the text itself had none
+            code = f"U+{ord(bad.group()):04X}"
+            report.error(rel, first + node.start_mark.line,
+                         f"值中含有控制字符或非字符 {code}（以转义写成），网页和订阅源无法承载；请删除它",
+                         f"the value holds {code}, a control character or noncharacter (written as an escape) that "
+                         "pages and feeds cannot carry; remove it")
+            return False
+    elif isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
         for key, value in node.value:
             name = key.value if isinstance(key, yaml.ScalarNode) else str(key.value)

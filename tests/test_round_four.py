@@ -1,0 +1,51 @@
+"""Round four of the hostile inputs (issue 22): characters written as YAML escapes, schema limits where a human
+never goes, per-body passes over thousands of links, images and headings, and personal data across separators.
+Every input is made in the test; speed is measured in bench/hostile.py, never here."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import BASIC, write_site
+
+from releasehall.build import run
+
+NOW = "2024-10-20 12:00"
+
+
+def build(site: Path, **options):
+    return run(site, out=site / "out", now=NOW, **options)
+
+
+def where(outcome, warning: bool = False) -> list[tuple[str, int]]:
+    return [(p.path, p.line) for p in outcome.problems if p.warning == warning]
+
+
+# ---- characters XML cannot carry, written as YAML escapes
+
+ESCAPES = ['"\\uFFFF"', '"\\uFFFE"', '"\\0"', '"\\x01"', '"\\e"', '"a\\u2028b"']
+
+
+@pytest.mark.parametrize("escape", ESCAPES)
+@pytest.mark.parametrize("field", ["title", "summary", "topic", "department"])
+def test_a_character_xml_cannot_carry_written_as_an_escape_is_an_error_at_its_line(tmp_path, field, escape):
+    release = {"title": '"管制"', "date": "2024-09-20", "summary": '"摘要"', "topics": '["公共交通"]'}
+    department = 'name: "测试区交警大队"\nparent: police\nlevel: district\n'
+    line = {"title": 2, "summary": 4, "topic": 5, "department": 1}[field]
+    if field == "department":
+        department = f'name: {escape}\nparent: police\nlevel: district\n'
+        rel = "content/traffic/department.yaml"
+    else:
+        key = "topics" if field == "topic" else field
+        release[key] = f"[{escape}]" if field == "topic" else escape
+        rel = "content/traffic/releases/x.md"
+    text = "---\n" + "".join(f"{k}: {v}\n" for k, v in release.items()) + "---\n\n正文。\n"
+    site = write_site(tmp_path, {**BASIC, "content/traffic/department.yaml": department,
+                                 "content/traffic/releases/x.md": text})
+    outcome = build(site)
+    assert (rel, line) in where(outcome), outcome.problems
+    problem = next(p for p in outcome.errors if p.path == rel)
+    assert "U+" in problem.en and "remove it" in problem.en and "删除" in problem.zh
+    assert not (site / "out").exists()
+
