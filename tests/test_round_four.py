@@ -49,3 +49,29 @@ def test_a_character_xml_cannot_carry_written_as_an_escape_is_an_error_at_its_li
     assert "U+" in problem.en and "remove it" in problem.en and "删除" in problem.zh
     assert not (site / "out").exists()
 
+
+# ---- personal data: every way of reading the digits, not only all separators joined
+
+SPLIT_OFF = [  # (text, line offset of the number)
+    ("因道路施工(举报人电话13912345678),12路公交改道", 0),
+    ("举报人电话：13912345678，12路公交", 0),
+    ("电话 139 1234 5678 12 路", 0),
+    ("第一段\n来电 0755-88001234-5 号线", 1),  # a landline read apart from the digits after it
+    ("编号 2024.13912345678.7", 0),
+]
+
+
+@pytest.mark.parametrize(("text", "line"), SPLIT_OFF)
+def test_a_number_followed_by_a_separator_and_more_digits_is_found(text, line):
+    from releasehall.privacy import find_personal_data
+
+    found = [(offset, en.split(";")[0]) for offset, _zh, en in find_personal_data(text)]
+    assert found and {offset for offset, _en in found} == {line}, found
+    assert any("mobile" in en or "landline" in en for _offset, en in found)
+
+
+def test_a_number_split_off_in_a_release_is_an_error_at_its_line(tmp_path):
+    body = "\n第一段。\n\n因道路施工(举报人电话13912345678),12路公交临时改道。\n"
+    text = "---\ntitle: 改道\ndate: 2024-09-20\n---\n" + body
+    site = write_site(tmp_path, {**BASIC, "content/traffic/releases/x.md": text})
+    assert where(build(site)) == [("content/traffic/releases/x.md", 8)]

@@ -31,8 +31,14 @@ _TAG = re.compile(r"</?[A-Za-z][^<>]*>")
 _ANNOTATION = re.compile(r"<(r[tp])\b[^<>]*>[^<]*(?:</\1\s*>)?", re.I)  # ruby text above a base: 1381234<rt>x</rt>5678
 # what may stand between two digits of one number: spaces, dots, dashes, brackets, slashes, commas, emphasis,
 # invisible marks; a comma only when the digits after it are not a thousands group (13,800,000,000 is an amount)
-_GAP = re.compile(r"(?<=\d)(?:[\s.·・\-‐‑‒–—―_*~`'\"/\\|:;=#、。()\[\]{}<>«»\u200b-\u200f\u2060-\u2064\ufeff\u00ad]"
-                  r"|,(?!\d{3}(?!\d)))+(?=\d)")
+_SEPARATOR = (r"(?:[\s.·・\-‐‑‒–—―_*~`'\"/\\|:;=#、。()\[\]{}<>«»\u200b-\u200f\u2060-\u2064\ufeff\u00ad]"
+              r"|,(?!\d{3}(?!\d)))+")
+_GAP = re.compile(rf"(?<=\d){_SEPARATOR}(?=\d)")
+# a run of digit groups a reader may join (the separators between them as above): every way of joining them is read
+_RUN = re.compile(rf"(?<!\d)\d+(?:{_SEPARATOR}\d+)+")
+_GROUP = re.compile(r"\d+")
+_LONGEST = 22  # digits of the longest number looked for (a landline or mobile with 0086 in front)
+_SHORTEST = 10  # digits of the shortest number looked for (a landline: 010 and seven digits)
 _BRACKETED = re.compile(r"[(\[{]((?:(?:\+|00)?86)?0\d{2,3})[)\]}]")
 _DIGITS_AT_LEAST = re.compile(r"(?:[\d〇零一二三四五六七八九壹贰叁肆伍陆柒捌玖][^\d〇零一二三四五六七八九壹贰叁肆伍陆柒捌玖]*){7}")
 _ID_RE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
@@ -116,6 +122,17 @@ def _each_found_in(line: str) -> Iterator[tuple[str, str]]:
         text = f"{text}\n{_attribute_values(line)}"
         if _ANNOTATION.search(line):  # read the base text alone too: ruby annotations sit above it, not inside
             text = f"{text}\n{_digits_joined(_TAG.sub('', _ANNOTATION.sub('', _COMMENT.sub('', line))))}"
+    found = list(dict.fromkeys(_numbers(text)))
+    yield from found
+    # then each way of joining only some separators, but not a part of a number found whole (the 19491231002 of an
+    # ID card number written 110105 19491231 002X)
+    for kind, number in _numbers(_partly_joined(line)):
+        if not any(number in whole for _kind, whole in found):
+            yield kind, number
+
+
+def _numbers(text: str) -> Iterator[tuple[str, str]]:
+    """(kind, digits) of each number in `text`, whose separators are dropped already."""
     ids = [m.group() for m in _ID_RE.finditer(text) if _valid_id(m.group())]
     yield from (("id", number) for number in ids)
     for match in _MOBILE_RE.finditer(text):
@@ -126,6 +143,29 @@ def _each_found_in(line: str) -> Iterator[tuple[str, str]]:
         number = match.group(1)
         if _luhn(number) and not (len(number) == 18 and _valid_id(number)):
             yield "card", number
+
+
+def _partly_joined(line: str) -> str:
+    """Every number a run of digit groups gives when only some of its separators join (13912345678),12 is one
+    mobile number, not the 13 digits of all of them joined), one per line: each way of reading the digits, from
+    each group on, as long as it can still be a number. Linear in the line: a reading stops at `_LONGEST` digits."""
+    text = unicodedata.normalize("NFKC", unquote(unescape(_TAG.sub("", _COMMENT.sub("", line)))))
+    text = "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() and not ch.isascii() else ch for ch in text
+                   if unicodedata.category(ch) not in _MARKS)
+    readings: list[str] = []
+    for run in _RUN.finditer(text):
+        groups = _GROUP.findall(run.group())
+        for first in range(len(groups)):
+            joined = groups[first]
+            for group in groups[first + 1:]:
+                joined += group
+                if len(joined) > _LONGEST:
+                    break
+                if len(joined) >= _SHORTEST:
+                    readings.append(joined)
+            if len(groups[first]) >= _SHORTEST:
+                readings.append(groups[first])
+    return "\n".join(readings)
 
 
 def find_personal_data(text: str, published: frozenset[str] = frozenset()) -> list[tuple[int, str, str]]:
