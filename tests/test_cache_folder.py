@@ -12,8 +12,8 @@ import pytest
 from conftest import front, image, write_site
 from test_incremental import FILES, NOW, snapshot
 
-from releasehall.build import run
-from releasehall.cache import CACHE_DIR
+from releasehall.pipeline.build import run
+from releasehall.store.cache import CACHE_DIR
 
 SHOWN = {**FILES,
          "content/traffic/releases/照片.md": front({"title": "照片", "date": "2024-10-05"}, "\n![路口](img/wide.jpg)\n"),

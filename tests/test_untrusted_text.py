@@ -1,5 +1,5 @@
-"""Round four of the hostile inputs (issue 22): characters written as YAML escapes, schema limits where a human
-never goes, per-body passes over thousands of links, images and headings, and personal data across separators.
+"""Untrusted text (issue 22): characters written as YAML escapes, schema limits where a human never goes, per-body
+passes over thousands of links, images and headings, and personal data across separators.
 Every input is made in the test; speed is measured in bench/hostile.py, never here."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import BASIC, write_site
 
-from releasehall.build import run
+from releasehall.pipeline.build import run
 
 NOW = "2024-10-20 12:00"
 
@@ -63,7 +63,7 @@ SPLIT_OFF = [  # (text, line offset of the number)
 
 @pytest.mark.parametrize(("text", "line"), SPLIT_OFF)
 def test_a_number_followed_by_a_separator_and_more_digits_is_found(text, line):
-    from releasehall.privacy import find_personal_data
+    from releasehall.content.privacy import find_personal_data
 
     found = [(offset, en.split(";")[0]) for offset, _zh, en in find_personal_data(text)]
     assert found and {offset for offset, _en in found} == {line}, found
