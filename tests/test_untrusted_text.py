@@ -75,3 +75,45 @@ def test_a_number_split_off_in_a_release_is_an_error_at_its_line(tmp_path):
     text = "---\ntitle: 改道\ndate: 2024-09-20\n---\n" + body
     site = write_site(tmp_path, {**BASIC, "content/traffic/releases/x.md": text})
     assert where(build(site)) == [("content/traffic/releases/x.md", 8)]
+
+
+# ---- per-body passes over thousands of links, images and headings (their speed: bench/hostile.py)
+
+def _release(body: str) -> str:
+    return "---\ntitle: 很多链接\ndate: 2024-09-20\n---\n" + body  # the body's first line is line 5
+
+
+def test_thousands_of_refused_links_are_each_warned_at_their_own_line(tmp_path):
+    body = "".join(f"[链接{n}](javascript:alert({n}))\n\n" for n in range(4000))
+    site = write_site(tmp_path, {**BASIC, "content/traffic/releases/x.md": _release(body)})
+    outcome = build(site)
+    assert not outcome.errors
+    lines = [line for path, line in where(outcome, warning=True) if path == "content/traffic/releases/x.md"]
+    assert lines == [5 + 2 * n for n in range(4000)]
+
+
+def test_thousands_of_missing_links_are_each_an_error_at_their_own_line(tmp_path):
+    body = "".join(f"见[第{n}号](missing-{n}.md)。\n\n" for n in range(5000))
+    site = write_site(tmp_path, {**BASIC, "content/traffic/releases/x.md": _release(body)})
+    outcome = build(site)
+    assert [(p.path, p.line) for p in outcome.errors] == \
+        sorted(("content/traffic/releases/x.md", 5 + 2 * n) for n in range(5000))
+    assert "missing-4999.md" in next(p for p in outcome.errors if p.line == 5 + 2 * 4999).en
+
+
+def test_forty_thousand_equal_headings_get_distinct_ids_in_order():
+    from releasehall.markdown.markup import heading_ids
+
+    html = heading_ids("<h2>同一标题</h2>" * 40000 + "<h2>同一标题-3</h2>")
+    ids = html.split('id="')[1:]
+    assert [i.split('"')[0] for i in ids[:3]] == ["同一标题", "同一标题-2", "同一标题-3"]
+    assert ids[39999].split('"')[0] == "同一标题-40000"
+    assert ids[40000].split('"')[0] == "同一标题-3-2"  # taken by the run of equal headings
+    assert len({i.split('"')[0] for i in ids}) == 40001
+
+
+def test_a_link_to_a_missing_heading_among_thousands_is_an_error_at_its_line(tmp_path):
+    body = "".join("## 同一标题\n\n" for _ in range(3000)) + "[去](#同一标题-3001)\n\n[回](#同一标题-3000)\n"
+    site = write_site(tmp_path, {**BASIC, "content/traffic/releases/x.md": _release(body)})
+    outcome = build(site)
+    assert [(p.path, p.line) for p in outcome.errors] == [("content/traffic/releases/x.md", 5 + 6000)]

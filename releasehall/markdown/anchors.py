@@ -11,21 +11,30 @@ from collections.abc import Mapping, Sequence
 from urllib.parse import unquote
 
 from releasehall.errors import Report
-from releasehall.markdown.markup import Body, Job, destination_line
+from releasehall.markdown.markup import Body, Destinations, Job, destination_line
 
 
 def check(bodies: Mapping[str, Body], jobs: Sequence[Job], report: Report) -> None:
     """Every fragment link whose target body has no such id is an error at the link's line."""
+    ids: dict[str, frozenset[str]] = {}  # by body key: a body with 40,000 headings is not searched per link
     for job in jobs:
         body = bodies.get(job.key)
         if body is None or not body.anchors:
             continue
+        destinations: Destinations | None = None
         for entry, fragment, written in body.anchors:
             target = bodies.get(entry or job.key)
-            if target is None or fragment in target.ids:
+            if target is None:
+                continue
+            held = ids.get(entry or job.key)
+            if held is None:
+                held = ids[entry or job.key] = frozenset(target.ids)
+            if fragment in held:
                 continue
             known = "、".join(target.ids[:8]) or "—"
-            line = destination_line(job.source, job.first_line, written)
+            if destinations is None:
+                destinations = Destinations(job.source)
+            line = destination_line(destinations, job.first_line, written)
             written = unquote(written)
             where = ("本页", "this page") if not entry else (f"目标页面（{entry}）", f"the linked page ({entry})")
             report.error(job.rel, line,

@@ -118,13 +118,16 @@ class _Job:
     backref_label: str = ""
     _destinations: dict[str, list[int]] = field(default_factory=dict)
     _used: dict[str, int] = field(default_factory=dict)
+    _index: Destinations | None = None
 
     def line_of(self, target: str) -> int:
         """The line of `target`'s next use as a link destination: repeated targets are matched to their lines in
         order; a target only mentioned in text (not as a destination) never counts."""
         lines = self._destinations.get(target)
         if lines is None:
-            lines = self._destinations[target] = _destination_lines(self.source, target)
+            if self._index is None:
+                self._index = Destinations(self.source)
+            lines = self._destinations[target] = self._index.lines(target)
         used = self._used.get(target, 0)
         self._used[target] = used + 1
         if not lines:
@@ -164,10 +167,64 @@ def _mark_backrefs(html: str, label: str) -> str:
     return html[:start] + _BACKREF.sub(lambda m: f"{m.group(1)}{label}{m.group(2)}", html[start:])
 
 
-def destination_line(source: str, first_line: int, target: str) -> int:
+def destination_line(source: str | Destinations, first_line: int, target: str) -> int:
     """The line where `target` first stands as a link destination in `source` (its first line if nowhere)."""
-    lines = _destination_lines(source, target)
+    lines = (source if isinstance(source, Destinations) else Destinations(source)).lines(target)
     return first_line + lines[0] if lines else first_line
+
+
+# where a link destination starts (`](`, `]:`, `<`, `=` with an optional quote) and the text up to where it ends
+_DESTINATION = re.compile(r"(?:\]\(\s*<?|\]:\s*<?|<|=\s*[\"']?)([^\s)>\"']*)")
+_ENDS = re.compile(r"[\s)>\"']")
+
+
+class Destinations:
+    """Every link destination of a source by its text, found in one pass (a body with thousands of link targets
+    looks each one up, instead of scanning the source again for each)."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self._lines = source.split("\n")
+        self._at: dict[str, list[int]] = {}
+        for offset, line in enumerate(self._lines):
+            for match in _DESTINATION.finditer(line):
+                self._at.setdefault(match.group(1), []).append(offset)
+
+    def lines(self, target: str) -> list[int]:
+        """Offsets of the lines where `target` (as cmark wrote it, or as the author did: unescaped,
+        entity-encoded) stands as a link destination and ends there."""
+        forms = dict.fromkeys((target, unquote(target), target.replace("&", "&amp;")))
+        found: list[int] = []
+        for form in forms:
+            if not form:
+                continue
+            end = _ENDS.search(form)
+            if end is None:
+                found.extend(self._at.get(form, ()))
+            elif end.start() > 0:  # a space or a bracket inside (`<my file.pdf>`, `alert(1)`): the lines where the
+                # part before it stands are read again
+                for offset in dict.fromkeys(self._at.get(form[:end.start()], ())):
+                    found.extend(offset for _ in range(_stands(self._lines[offset], form)))
+            else:
+                found.extend(_destination_lines(self.source, form))
+        return sorted(found)
+
+
+_BEFORE = re.compile(r"(?:\]\(\s*<?|\]:\s*<?|<|=\s*[\"']?)$")
+
+
+def _stands(line: str, form: str) -> int:
+    """How many times `form` stands in `line` as a link destination (as `_destination_lines` finds it), without
+    compiling a pattern for each form."""
+    count, start = 0, 0
+    while (at := line.find(form, start)) >= 0:
+        after = at + len(form)
+        if (after == len(line) or _ENDS.match(line, after)) and _BEFORE.search(line[max(0, at - 64):at]):
+            count += 1
+            start = after
+        else:
+            start = at + 1
+    return count
 
 
 def _destination_lines(source: str, target: str) -> list[int]:
@@ -286,15 +343,19 @@ def is_image_file(path: str) -> bool:
 def _link_texts(html: str, files: list[tuple[str, str, int]]) -> tuple[tuple[str, str, int], ...]:
     """(asset, the text of its first link, line) for every linked file, in order of first appearance."""
     found: dict[str, tuple[str, str, int]] = {}
+    first: dict[str, str] = {}  # href as written in the HTML -> the text of its first link: one pass, not one per file
+    for match in _ANCHOR.finditer(html):
+        first.setdefault(match.group(1), match.group(2))
     for asset, url, line in files:
         if asset in found:
             continue
-        match = re.search(f'<a href="{re.escape(escape(url, quote=True))}"[^>]*>(.*?)</a>', html, re.S)
-        text = unescape(_TAG.sub("", match.group(1))).strip() if match else ""
+        written = first.get(escape(url, quote=True))
+        text = unescape(_TAG.sub("", written)).strip() if written is not None else ""
         found[asset] = (asset, text or posixpath.basename(asset), line)
     return tuple(found.values())
 
 
+_ANCHOR = re.compile(r'<a href="([^"]*)"[^>]*>(.*?)</a>', re.S)
 _PARAGRAPH = re.compile(r"<p>(.*?)</p>", re.S)
 _ID = re.compile(r'<[a-z][^>]*?\sid="([^"]*)"')
 _TAG = re.compile(r"<[^>]+>")
@@ -316,14 +377,16 @@ def heading_ids(html: str, toc: list[tuple[int, str, str]] | None = None) -> str
     """Give every heading an id made from its text (Chinese kept), unique within the body; attributes a
     heading had are replaced. `toc` collects (level, id, text) of the ## and ### headings."""
     taken: set[str] = set()
+    tried: dict[str, int] = {}  # base -> the last number tried after it: 40,000 equal headings do not count up again
 
     def one(match: re.Match[str]) -> str:
         text = unescape(_TAG.sub("", match.group(2)))
         base = _SPACES.sub("-", _NOT_SLUG.sub("", text).strip().lower()) or "section"
-        slug, n = base, 1
+        slug, n = base, tried.get(base, 1)
         while slug in taken:
             n += 1
             slug = f"{base}-{n}"
+        tried[base] = n
         taken.add(slug)
         if toc is not None and match.group(1) in "23":
             toc.append((int(match.group(1)), slug, text.strip()))
