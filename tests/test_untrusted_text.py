@@ -117,3 +117,42 @@ def test_a_link_to_a_missing_heading_among_thousands_is_an_error_at_its_line(tmp
     site = write_site(tmp_path, {**BASIC, "content/traffic/releases/x.md": _release(body)})
     outcome = build(site)
     assert [(p.path, p.line) for p in outcome.errors] == [("content/traffic/releases/x.md", 5 + 6000)]
+
+
+# ---- limits where a human never goes
+
+def test_a_thousand_topics_on_one_item_is_an_error_at_the_topics_line_and_writes_nothing(tmp_path):
+    topics = ", ".join(f"话题{n}" for n in range(1000))
+    text = f"---\ntitle: 很多话题\ndate: 2024-09-20\ntopics: [{topics}]\n---\n\n正文。\n"
+    site = write_site(tmp_path, {**BASIC, "content/traffic/releases/x.md": text})
+    outcome = build(site)
+    assert where(outcome) == [("content/traffic/releases/x.md", 4)]
+    assert "1000" in outcome.errors[0].en and "at most 20" in outcome.errors[0].en
+    assert not (site / "out").exists()
+
+
+def test_twenty_topics_pass_and_a_topic_over_a_hundred_characters_is_an_error(tmp_path):
+    twenty = ", ".join(f"话题{n}" for n in range(20))
+    files = {**BASIC,
+             "content/traffic/releases/x.md": f"---\ntitle: 二十个话题\ndate: 2024-09-20\ntopics: [{twenty}]\n---\n\n正文。\n"}
+    assert not build(write_site(tmp_path / "ok", files)).errors
+    files["content/traffic/releases/x.md"] = f"---\ntitle: 长\ndate: 2024-09-20\ntopics: [{'长' * 101}]\n---\n\n正文。\n"
+    assert where(build(write_site(tmp_path / "long", files))) == [("content/traffic/releases/x.md", 4)]
+
+
+def test_a_list_longer_than_anyone_writes_is_an_error_at_its_line(tmp_path):
+    related = ", ".join(f"police/releases/a{n}" for n in range(201))
+    text = f"---\ntitle: 相关\ndate: 2024-09-20\nrelated: [{related}]\n---\n\n正文。\n"
+    outcome = build(write_site(tmp_path, {**BASIC, "content/traffic/releases/x.md": text}))
+    assert where(outcome) == [("content/traffic/releases/x.md", 4)]
+    assert "at most 200" in outcome.errors[0].en
+
+
+def test_a_body_over_a_megabyte_is_an_error_at_the_line_where_it_crosses(tmp_path):
+    line = "这是一段很长的正文，用来凑够一兆字节。" * 10 + "\n"  # 571 bytes a line
+    body = line * 2000
+    text = "---\ntitle: 很长\ndate: 2024-09-20\n---\n" + body
+    crossing = len(text.encode()[:2**20].split(b"\n"))
+    outcome = build(write_site(tmp_path, {**BASIC, "content/traffic/releases/x.md": text}))
+    assert where(outcome) == [("content/traffic/releases/x.md", crossing)]
+    assert "over 1 MB" in outcome.errors[0].en

@@ -66,22 +66,22 @@ DEPARTMENT_SCHEMA: s.Schema = {
         "phone": s.Field(s.text, default="", doc=s.Doc("电话", "phone", "0755-8800 0001")),
     }, doc=s.Doc("网络发言人", "the network spokesperson")),
     "accounts": s.Field(s.text_map, default=(), doc=s.Doc("其他渠道：名称 → 网址或账号", "other channels: name → URL or handle", "{weibo: 'https://weibo.com/x', wechat: 示例发布}")),
-    "maintainers": s.Field(s.list_of(s.code_host_handle), default=(), doc=s.Doc("可以修改本部门文件夹的代码托管账号（生成 CODEOWNERS）", "code-host handles allowed to edit this folder", "['@police-editor', '@org/police']")),
-    "aliases": s.Field(s.list_of(alias_path), default=(), doc=s.Doc("旧网址（根路径），跳转到本部门页", "old root-relative URLs that redirect here", "[/old-police/]")),
-    "partners": s.Field(s.list_of(s.slug), default=(), doc=s.Doc("允许在联合发布（with）、政策解读（interprets）、替代文件（replaced_by）中写上本部门的部门标识；未列出的部门这样写是错误", "ids of departments whose co-published releases (`with`), interpretations (`interprets`) and replacements (`replaced_by`) may appear on this department's pages, feeds and figures; naming a department that does not list you is an error", "[gongan, xinwenban]")),
+    "maintainers": s.Field(s.list_of(s.code_host_handle, s.MAX_ITEMS), default=(), doc=s.Doc("可以修改本部门文件夹的代码托管账号（生成 CODEOWNERS）", "code-host handles allowed to edit this folder", "['@police-editor', '@org/police']")),
+    "aliases": s.Field(s.list_of(alias_path, s.MAX_ITEMS), default=(), doc=s.Doc("旧网址（根路径），跳转到本部门页", "old root-relative URLs that redirect here", "[/old-police/]")),
+    "partners": s.Field(s.list_of(s.slug, s.MAX_ITEMS), default=(), doc=s.Doc("允许在联合发布（with）、政策解读（interprets）、替代文件（replaced_by）中写上本部门的部门标识；未列出的部门这样写是错误", "ids of departments whose co-published releases (`with`), interpretations (`interprets`) and replacements (`replaced_by`) may appear on this department's pages, feeds and figures; naming a department that does not list you is an error", "[gongan, xinwenban]")),
 }
 
 _COMMON: s.Schema = {
     "title": s.Field(s.text, required=True, doc=s.Doc("标题", "title", "国庆假期交通管制通告")),
     "topics": s.Field(s.words, default=(), doc=s.Doc("主题（可写中文），同主题的内容互相链接", "topics, free text", "[交通管制, 公共交通]")),
-    "related": s.Field(s.list_of(s.text), default=(), doc=s.Doc("相关内容的标识（部门/栏目/文件名）或源文件路径", "content ids of related items", "[gongan/releases/2026-09-28-guoqing-jiaotong-guanzhi]")),
+    "related": s.Field(s.list_of(s.text, s.MAX_ITEMS), default=(), doc=s.Doc("相关内容的标识（部门/栏目/文件名）或源文件路径", "content ids of related items", "[gongan/releases/2026-09-28-guoqing-jiaotong-guanzhi]")),
     "draft": s.Field(s.boolean, default=False, doc=s.Doc("草稿：只在 --drafts 时生成", "draft: built only with --drafts", "true")),
     "toc": s.Field(s.boolean, doc=s.Doc("强制显示或不显示目录", "force the table of contents on or off", "true")),
     "attachments": s.Field(nested={
         "file": s.Field(s.text, required=True, doc=s.Doc("附件文件，相对本 Markdown 文件", "the file, relative to this Markdown file", "files/通告.pdf")),
         "title": s.Field(s.text, default="", doc=s.Doc("附件标题", "its title", "通告全文")),
     }, many=True, default=(), doc=s.Doc("附件列表：相对本文件的路径和标题", "files relative to this file, listed under the body", "[{file: files/通告.pdf, title: 通告全文}]")),
-    "aliases": s.Field(s.list_of(alias_path), default=(), doc=s.Doc("旧网址（根路径），跳转到这里", "old root-relative URLs that redirect here", "[/gongan/releases/old-slug/]")),
+    "aliases": s.Field(s.list_of(alias_path, s.MAX_ITEMS), default=(), doc=s.Doc("旧网址（根路径），跳转到这里", "old root-relative URLs that redirect here", "[/gongan/releases/old-slug/]")),
 }
 
 DOCUMENT_SCHEMA: s.Schema = {
@@ -99,7 +99,7 @@ RELEASE_SCHEMA: s.Schema = {
     "date": s.Field(s.date_time, required=True, doc=s.Doc("发布时间；晚于“现在”的到时才发布", "publication time; a future one waits until then", "2026-09-28 09:00")),
     "kind": s.Field(s.one_of(*KINDS), default="news", doc=s.Doc("类型：工作动态、通知公告、政策解读、突发事件、辟谣、微访谈、微调查、微活动", "kind", "notice")),
     "claim": s.Field(s.text, default="", doc=s.Doc("辟谣（rumor）时必填：被辟谣的说法", "for rumor: the rumor being refuted (required there)", "网传地铁 5 号线停运")),
-    "with": s.Field(s.list_of(s.slug), default=(), doc=s.Doc("联合发布的部门标识，内容同时出现在这些部门下", "ids of co-publishing departments", "[jiaotong]")),
+    "with": s.Field(s.list_of(s.slug, s.MAX_ITEMS), default=(), doc=s.Doc("联合发布的部门标识，内容同时出现在这些部门下", "ids of co-publishing departments", "[jiaotong]")),
     "summary": s.Field(s.text, default="", doc=s.Doc("一两句话的摘要，缺省取第一段", "one or two sentences; default: the first paragraph", "国庆期间滨江大道实行交通管制。")),
     "pinned": s.Field(s.date_or_bool, default=False, doc=s.Doc("置顶：true，或置顶到某个日期", "true, or a date until which it stays on top", "2026-10-08")),
     "expires": s.Field(s.date_time, doc=s.Doc("过期日期：之后标为已过期（仍然发布）", "date after which it is marked expired", "2026-10-08")),
@@ -109,7 +109,7 @@ RELEASE_SCHEMA: s.Schema = {
         "note": s.Field(s.text, required=True, doc=s.Doc("更新内容", "what changed", "补充绕行路线")),
     }, many=True, default=(), doc=s.Doc("更新说明列表，显示在页面上", "change notes shown on the page", "[{date: 2026-09-29, note: 补充绕行路线}]")),
     "document": s.Field(nested=DOCUMENT_SCHEMA, doc=s.Doc("规范性文件信息（发文字号等）", "formal-document metadata", "{number: 示市政发〔2026〕12号}")),
-    "interprets": s.Field(s.list_of(s.text), default=(), doc=s.Doc("政策解读所解读的文件标识", "for policy: the document(s) it explains", "xinwenban/releases/2026-09-20-zheng-ce")),
+    "interprets": s.Field(s.list_of(s.text, s.MAX_ITEMS), default=(), doc=s.Doc("政策解读所解读的文件标识", "for policy: the document(s) it explains", "xinwenban/releases/2026-09-20-zheng-ce")),
 }
 
 QUESTION_SCHEMA: s.Schema = {
@@ -148,7 +148,7 @@ PAGE_SCHEMA: s.Schema = {
     "summary": s.Field(s.text, default="", doc=s.Doc("摘要", "summary", "本发布厅的主办单位和使用说明。")),
     "order": s.Field(s.integer, default=0, doc=s.Doc("在页脚中的排序（小的在前）", "order in the footer", "1")),
     "draft": s.Field(s.boolean, default=False, doc=s.Doc("草稿：只在 --drafts 时生成", "draft: built only with --drafts", "true")),
-    "aliases": s.Field(s.list_of(alias_path), default=(), doc=s.Doc("旧网址（根路径），跳转到这里", "old root-relative URLs that redirect here", "[/gongan/releases/old-slug/]")),
+    "aliases": s.Field(s.list_of(alias_path, s.MAX_ITEMS), default=(), doc=s.Doc("旧网址（根路径），跳转到这里", "old root-relative URLs that redirect here", "[/gongan/releases/old-slug/]")),
     "toc": s.Field(s.boolean, doc=s.Doc("强制显示或不显示目录", "force the table of contents on or off", "true")),
 }
 

@@ -211,12 +211,19 @@ def one_of(*choices: str) -> Parser:
     return typed("之一 one of: " + ", ".join(f"`{c}`" for c in choices))(parse)
 
 
-def list_of(item: Parser) -> Parser:
+MAX_ITEMS = 200  # items in a list of an editor's front matter or department.yaml: more is no one's writing
+MAX_WORDS = 20  # topics of one item: each makes the item appear on a topic page and in its feeds
+MAX_WORD = 100  # characters of one topic
+
+
+def list_of(item: Parser, most: int | None = None) -> Parser:
     def parse(value: Any, ctx: Context) -> tuple[Any, ...]:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list):
             raise Invalid(f"应为列表，而不是 {_kind(value)}", f"expected a list, not {_kind(value)}")
+        if most is not None and len(value) > most:
+            raise Invalid(f"列表有 {len(value)} 项，最多 {most} 项", f"the list has {len(value)} items; at most {most}")
         return tuple(item(entry, ctx) for entry in value)
 
     return typed(f"列表 list of {type_label(item)}")(parse)
@@ -229,8 +236,15 @@ _LIST_SEPARATORS = re.compile(r"[，、,]")
 def words(value: Any, ctx: Context) -> tuple[str, ...]:
     """A list of short texts; each item is also split on commas, full-width commas and 、, which Chinese input
     methods type where YAML expects ', ' (`[救助，冬季]` is two topics, not one)."""
-    return tuple(word for item in list_of(text)(value, ctx) for word in (
+    found = tuple(word for item in list_of(text, MAX_ITEMS)(value, ctx) for word in (
         part.strip() for part in _LIST_SEPARATORS.split(item)) if word)
+    if len(found) > MAX_WORDS:
+        raise Invalid(f"共 {len(found)} 个，最多 {MAX_WORDS} 个；请只留下最能说明内容的几个",
+                      f"{len(found)} of them; at most {MAX_WORDS}: keep the few that say most")
+    long = next((word for word in found if len(word) > MAX_WORD), None)
+    if long is not None:
+        raise Invalid(f"“{long[:20]}…” 超过 {MAX_WORD} 个字，请缩短", f"'{long[:20]}…' is over {MAX_WORD} characters; shorten it")
+    return found
 
 
 @typed("映射 mapping")

@@ -49,6 +49,9 @@ class Document:
     front_digest: str = ""  # of the front matter's text: changes exactly when a list row may change
 
 
+MAX_SOURCE_BYTES = 2**20  # a source file (Markdown or YAML) of more is no one's writing
+
+
 def read_text(path: Path, rel: str, report: Report) -> str | None:
     """The file as text with LF line endings; a BOM is dropped; non-UTF-8 is an error."""
     try:
@@ -56,6 +59,12 @@ def read_text(path: Path, rel: str, report: Report) -> str | None:
     except OSError as exc:
         report.error(rel, 1, f"无法读取文件（{exc.strerror}），请检查文件权限",
                      f"cannot read the file ({exc.strerror}); check its permissions")
+        return None
+    if len(raw) > MAX_SOURCE_BYTES:  # no hand writes that much in one file; everything after it costs per byte
+        line = raw[:MAX_SOURCE_BYTES].count(b"\n") + 1
+        report.error(rel, line, f"文件超过 {MAX_SOURCE_BYTES // 2**20} MB（从这一行起超出），请拆分成几篇，或把全文作为附件发布",
+                     f"the file is over {MAX_SOURCE_BYTES // 2**20} MB (from this line on); split it, or publish the full "
+                     "text as an attachment")
         return None
     head = raw[:200]
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or head.count(b"\x00") * 4 >= len(head) > 0:  # ASCII as UTF-16
