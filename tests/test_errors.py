@@ -131,8 +131,9 @@ def test_department_errors(tmp_path, run_cli):
     text = "\n".join(lines)
     assert "parent departments form a cycle: a → b → a" in text
     assert "unknown key 'levle'; did you mean 'level'?" in text
-    assert "content/c/department.yaml:2: parent：没有名为 “nowhere” 的部门（content/ 下没有该目录） / " \
-           "'parent': no department 'nowhere' (no such folder under content/)" in lines
+    assert "content/c/department.yaml:2: parent：没有名为 “nowhere” 的部门（content/ 下没有该目录）；请写现有部门的标识" \
+           "（content/ 下含 department.yaml 的文件夹名） / 'parent': no department 'nowhere' (no such folder under " \
+           "content/); write an existing department's id (the name of its folder under content/)" in lines
     assert "collides with the hall's own path /stats/" in text
     assert "collides with the hall's own path /documents/" in text
     assert "collides with the hall's own path /pagefind/" in text  # the search index's folder
@@ -326,7 +327,8 @@ def test_a_broken_link_is_reported_at_its_own_line_not_where_a_longer_target_sta
     assert code == 1
     assert [line.split(" / ")[0] for line in _lines(err)] == [
         "content/police/releases/b.md:6: 链接 “ab.example.md” 指向的文件不存在（content/police/releases/ab.example.md），请检查路径",
-        "content/police/releases/b.md:8: 链接 “a” 指向的文件不存在（content/police/releases/a），请检查路径"]
+        "content/police/releases/b.md:8: 链接 “a” 指向的文件不存在（content/police/releases/a），请检查路径；是否想写 “a.md”？"
+        "（大小写、全角半角和 .md 都须与文件名一致）"]  # `a` is `a.md` but for the '.md': the message says so
 
 
 def test_a_utf16_file_is_named_as_such_at_line_1(tmp_path, run_cli):
