@@ -197,3 +197,18 @@ def test_a_question_dated_in_a_year_without_holiday_data_is_one_warning_at_its_l
         "official holiday schedule (known: 2001-2026), so its deadline and working days count weekends only; check the "
         "date",
     ]
+
+
+def test_a_department_id_misspelled_in_with_is_matched_by_the_pinyin_of_names(tmp_path, run_cli):
+    files = {
+        "content/jiaotong/department.yaml": dept("示例市交通运输局"),
+        "content/gongan/department.yaml": dept("示例市公安局"),
+        "content/gongan/releases/a.md": front({"title": "通告", "date": "2024-09-01", "with": ["yunshuju"]}),
+    }
+    code, _out, err = run_cli("build", "--site", str(write_site(tmp_path, files)), "--out", str(tmp_path / "out"),
+                              "--now", NOW)
+    assert code == 1
+    assert err.splitlines()[0] == (
+        "content/gongan/releases/a.md:5: with：没有名为 “yunshuju” 的部门（content/ 下没有该目录），是否想写 “jiaotong”"
+        "（示例市交通运输局）？ / 'with': no department 'yunshuju' (no such folder under content/); did you mean "
+        "'jiaotong' (示例市交通运输局)?")

@@ -720,6 +720,12 @@ def _unknown(rel: str, line: int, key: str, value: str, departments: dict[str, D
         report.warn(rel, line, *unread_target((f"{key} 中的", f"'{key}' value"), value, folder, broken[folder]))
         return
     zh_hint, en_hint = did_you_mean(value, departments)
+    near = None if zh_hint else meant(value, departments)
+    if near is not None:  # by the pinyin of a name: `jiaotongju` for 示例市交通运输局's `jiaotong`
+        zh_hint, en_hint = f"，是否想写 “{near.id}”（{near.name}）？", f"; did you mean '{near.id}' ({near.name})?"
+    elif not zh_hint:
+        zh_hint, en_hint = ("；请写现有部门的标识（content/ 下含 department.yaml 的文件夹名）",
+                            "; write an existing department's id (the name of its folder under content/)")
     report.error(rel, line, f"{key}：没有名为 “{value}” 的部门（content/ 下没有该目录）{zh_hint}",
                  f"'{key}': no department '{value}' (no such folder under content/){en_hint}")
 
