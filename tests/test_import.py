@@ -6,6 +6,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import subprocess
+import sys
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -467,3 +469,89 @@ def test_the_reply_is_shown_as_the_text_it_is_under_either_engine(tmp_path, caps
     written = questions(tmp_path)[TRAFFIC_Q]
     assert 'question: "---\\nQQ：12345 <b>加粗</b>"\n' in written and "title: 公交线路调整\n" in written
     assert '<div class="citizen"><p>---</p><p>QQ：12345 &lt;b&gt;加粗&lt;/b&gt;</p></div>' in page
+
+
+def test_the_imported_hall_builds_and_counts_its_channels(site, capsys):
+    write_site(site, {"content/police/qa/own.md": "---\ntitle: 本站留言\nasked: 2024-10-25 09:00\nquestion: 能否办证？\n---\n"},
+               {**SITE, "import": {"profiles": json.loads(json.dumps({"hotline": HOTLINE, "board": BOARD}))}})
+    assert run(capsys, site, export(site, "hotline.csv", [HEADER, REPLY_1, ROW_2]))[0] == 0
+    board = xlsx(site, "board.xlsx", {"留言": [BOARD_HEADER, ["B1", datetime(2024, 10, 22, 8, 0), "", "地铁问题", "市交通运输局",
+                                                            None, None]]})
+    assert run(capsys, site, board)[0] == 0
+    assert main(["build", "--site", str(site), "--now", NOW]) == 0
+    capsys.readouterr()
+    out = site / "public"
+    data = json.loads((out / "stats/stats.json").read_text(encoding="utf-8"))
+    assert data["hall"]["channels"] == {"12345热线": 2, "本站": 1, "领导留言板": 1}
+    assert data["departments"]["police"]["channels"] == {"12345热线": 1, "本站": 1}
+    assert data["departments"]["traffic"]["channels"] == {"12345热线": 1, "领导留言板": 1}
+    csv_lines = (out / "stats/stats.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert csv_lines[0].endswith(",very_overdue,channels")
+    assert csv_lines[1].endswith(",12345热线: 2; 本站: 1; 领导留言板: 1")
+    stats_page = (out / "stats/index.html").read_text(encoding="utf-8")
+    assert ('<tbody><tr><th scope="row"><a href="/qa/channels/12345-re-xian/">12345热线</a></th><td>2</td></tr>'
+            '<tr><th scope="row"><a href="/qa/channels/ben-zhan/">本站</a></th><td>1</td></tr>'
+            '<tr><th scope="row"><a href="/qa/channels/ling-dao-liu-yan-ban/">领导留言板</a></th><td>1</td></tr></tbody>'
+            ) in stats_page
+    filters = ('<nav class="filters" aria-label="按来源渠道筛选">\n<ul><li><a href="/qa/"{0}>全部留言（4）</a></li>'
+               '<li><a href="/qa/channels/12345-re-xian/"{1}>12345热线（2）</a></li>'
+               '<li><a href="/qa/channels/ben-zhan/"{2}>本站（1）</a></li>'
+               '<li><a href="/qa/channels/ling-dao-liu-yan-ban/"{3}>领导留言板（1）</a></li></ul>\n</nav>')
+    here = ' aria-current="page"'
+    qa = (out / "qa/index.html").read_text(encoding="utf-8")
+    assert filters.format(here, "", "", "") in qa
+    hotline = (out / "qa/channels/12345-re-xian/index.html").read_text(encoding="utf-8")
+    assert filters.format("", here, "", "") in hotline
+    assert "<h1>留言回复：12345热线</h1>" in hotline
+    assert hotline.count('class="item item-question') == 2
+    assert (out / "qa/channels/ben-zhan/index.html").read_text(encoding="utf-8").count('class="item item-question') == 1
+    page = (out / TRAFFIC_Q.removeprefix("content/").removesuffix(".md") / "index.html").read_text(encoding="utf-8")
+    assert "来源渠道：12345热线" in page
+
+
+def test_a_hall_of_one_channel_shows_no_filter(site, capsys):
+    assert run(capsys, site, export(site, "hotline.csv", [HEADER, ROW_1, ROW_2]))[0] == 0
+    assert main(["build", "--site", str(site), "--now", NOW]) == 0
+    capsys.readouterr()
+    assert 'class="filters"' not in (site / "public/qa/index.html").read_text(encoding="utf-8")
+    assert not (site / "public/qa/channels").exists()
+    data = json.loads((site / "public/stats/stats.json").read_text(encoding="utf-8"))
+    assert data["hall"]["channels"] == {"12345热线": 2}
+
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_the_worked_example_imports_into_the_sample_hall(tmp_path, capsys, monkeypatch):
+    """docs/import.md's example: the CSV (GBK) and the XLSX of examples/ into a copy of this repository's hall."""
+    import shutil
+
+    for name in ("site.yaml", "content", "examples"):
+        (shutil.copytree if (REPO / name).is_dir() else shutil.copy)(REPO / name, tmp_path / name)
+    monkeypatch.chdir(tmp_path)
+    files = ("examples/hotline-2026-11.csv", "examples/board-2026-11.xlsx")
+    code, out, err = run(capsys, tmp_path, *files, "--dry-run")
+    guide = (REPO / "docs/import.md").read_text(encoding="utf-8")
+    shown = guide.split("输出：\n\n```text\n", 1)[1].split("```", 1)[0]
+    assert (code, out, err) == (0, shown, "")
+    assert run(capsys, tmp_path, *files)[0] == 0
+    text = (tmp_path / "content/jiangbin-zhujian/qa/2026-11-18-ye-jian-shi-gong-rao-min.md").read_text(encoding="utf-8")
+    assert text in guide
+    rebuilt = tmp_path / "again.xlsx"  # the committed XLSX is what its script writes (cell for cell)
+    subprocess.run([sys.executable, str(REPO / "examples/board_xlsx.py"), str(rebuilt)], check=True)
+    cells = [[list(row) for row in openpyxl.load_workbook(path).worksheets[0].iter_rows(values_only=True)]
+             for path in (rebuilt, tmp_path / files[1])]
+    assert cells[0] == cells[1]
+
+
+def test_two_channels_with_one_pinyin_get_two_listings(tmp_path, capsys):
+    def asked(name: str, channel: str) -> str:
+        return f"---\ntitle: {name}\nasked: 2024-10-20 09:00\nquestion: 问题\nchannel: {channel}\n---\n"
+
+    site = write_site(tmp_path, {"content/police/department.yaml": dept("测试市公安局"),
+                                 "content/police/qa/a.md": asked("甲", "微博"),
+                                 "content/police/qa/b.md": asked("乙", "wei-bo")})
+    assert main(["build", "--site", str(site), "--now", NOW]) == 0
+    capsys.readouterr()
+    assert "<h1>留言回复：wei-bo</h1>" in (site / "public/qa/channels/wei-bo/index.html").read_text(encoding="utf-8")
+    assert "<h1>留言回复：微博</h1>" in (site / "public/qa/channels/wei-bo-2/index.html").read_text(encoding="utf-8")

@@ -116,19 +116,19 @@ def test_stats_json_figures(hall_out):
         "questions": 4, "replied": 2, "reply_rate": 0.5, "on_time_rate": 1 / 3, "mean_reply_days": 3.5,
         "median_reply_days": 3.5, "overdue": 1, "promised": 0, "promises_kept": 0, "satisfaction_rate": 0.5,
         "releases": 1, "last_release": "2024-10-18T09:00:00+08:00", "stale": False,
-        "withdrawn": 0, "very_overdue": 0,
+        "withdrawn": 0, "very_overdue": 0, "channels": {"本站": 4},
     }
     assert data["departments"]["b"] == {
         "questions": 2, "replied": 2, "reply_rate": 1.0, "on_time_rate": 1.0, "mean_reply_days": 2.0,
         "median_reply_days": 2.0, "overdue": 0, "promised": 2, "promises_kept": 1, "satisfaction_rate": 1.0,
         "releases": 2, "last_release": "2024-10-18T09:00:00+08:00", "stale": False,
-        "withdrawn": 0, "very_overdue": 0,
+        "withdrawn": 0, "very_overdue": 0, "channels": {"本站": 2},
     }
     assert data["hall"] == {
         "questions": 6, "replied": 4, "reply_rate": 4 / 6, "on_time_rate": 3 / 5, "mean_reply_days": 2.75,
         "median_reply_days": 3.0, "overdue": 1, "promised": 2, "promises_kept": 1, "satisfaction_rate": 2 / 3,
         "releases": 2, "last_release": "2024-10-18T09:00:00+08:00", "stale": False,
-        "withdrawn": 0, "very_overdue": 0,
+        "withdrawn": 0, "very_overdue": 0, "channels": {"本站": 6},
     }
 
 
@@ -144,8 +144,9 @@ def test_undefined_rates_are_null_and_stale_flag(tmp_path, run_cli):
 def test_stats_csv(hall_out):
     lines = (hall_out / "stats/stats.csv").read_text(encoding="utf-8-sig").splitlines()
     assert lines[0] == ("department,name,questions,replied,reply_rate,on_time_rate,mean_reply_days,median_reply_days,"
-                        "overdue,promised,promises_kept,satisfaction_rate,releases,last_release,stale,withdrawn,very_overdue")
-    assert lines[2] == "a,甲局,4,2,0.5,0.3333333333333333,3.5,3.5,1,0,0,0.5,1,2024-10-18T09:00:00+08:00,False,0,0"
+                        "overdue,promised,promises_kept,satisfaction_rate,releases,last_release,stale,withdrawn,very_overdue,"
+                        "channels")
+    assert lines[2] == "a,甲局,4,2,0.5,0.3333333333333333,3.5,3.5,1,0,0,0.5,1,2024-10-18T09:00:00+08:00,False,0,0,本站: 4"
     assert lines[1].startswith("hall,测试发布厅,6,4,")
 
 

@@ -302,7 +302,7 @@ def test_month_report_top_three_and_csv(ranked, run_cli):
     assert lines[0] == (out / "stats/stats.csv").read_text(encoding="utf-8-sig").splitlines()[0]
     # 115 asked in October; replies: 108 on 10-09 (1 working day, on time), 7 on 10-21 (10 working days:
     # 10-09..12, 10-14..18, 10-21), so the mean is (108·1 + 7·10) / 115 and the median 1
-    assert lines[1] == f"hall,测试发布厅,115,115,1.0,{108 / 115},{(108 + 70) / 115},1.0,0,0,0,,0,,True,0,0"
+    assert lines[1] == f"hall,测试发布厅,115,115,1.0,{108 / 115},{(108 + 70) / 115},1.0,0,0,0,,0,,True,0,0,本站: 115"
     assert lines[4].startswith("y,大样本局,100,100,1.0,0.96,")  # rows in id order: w, x, y, z
     code, text, _err = run_cli("stats", "--site", str(ranked), "--month", "2024-10", "--now", "2024-10-25 12:00")
     assert code == 0
@@ -319,12 +319,12 @@ def test_month_figures_and_changes(built):
     lines = (built / "stats/2024-10/stats.csv").read_text(encoding="utf-8-sig").splitlines()
     # October: asked p2, o5 (w1, v1, o11, p1 in September); replies: p1 (4 days, late);
     # reply rate of October's questions by 10-20: 0 of 2; overdue at the end: v1, o11, o5 (w1 withdrawn 10-15)
-    assert lines[1] == "hall,测试发布厅,2,1,0.0,0.0,4.0,4.0,3,0,0,,1,2024-10-18T09:00:00+08:00,False,1,1"
-    assert lines[2] == "a,甲局,1,1,0.0,0.0,4.0,4.0,1,0,0,,0,,True,1,1"
+    assert lines[1] == "hall,测试发布厅,2,1,0.0,0.0,4.0,4.0,3,0,0,,1,2024-10-18T09:00:00+08:00,False,1,1,本站: 2"
+    assert lines[2] == "a,甲局,1,1,0.0,0.0,4.0,4.0,1,0,0,,0,,True,1,1,本站: 1"
     september = (built / "stats/2024-09/stats.csv").read_text(encoding="utf-8-sig").splitlines()
     # September: asked p1, w1, v1, o11, none answered by 09-30; overdue at 09-30: v1 (17 working days late,
     # not very overdue) and o11 (due 09-29); w1 is due 10-08
-    assert september[1] == "hall,测试发布厅,4,0,0.0,,,,2,0,0,,0,,True,0,0"
+    assert september[1] == "hall,测试发布厅,4,0,0.0,,,,2,0,0,,0,,True,0,0,本站: 4"
     page = (built / "stats/2024-10/index.html").read_text(encoding="utf-8")
     assert '<tr><th scope="row">收到留言</th><td>2</td><td>-2</td></tr>' in page
     assert '<tr><th scope="row">回复率</th><td>0.0%</td><td>+0.0 个百分点</td></tr>' in page

@@ -24,10 +24,19 @@ from releasehall.model.documents import Links, link
 from releasehall.model.entry_kinds import ENTRY_KINDS, kind_of
 from releasehall.model.entry_kinds import published as is_published
 from releasehall.model.records import Asset, Department, Entry, Page, Question, Release
-from releasehall.model.stats import AsOf, Stats, compute
+from releasehall.model.stats import AsOf, Stats, channel, channel_counts, compute
 from releasehall.model.urls import RESERVED, Urls
 from releasehall.settings.site import Dialect, Settings
 from releasehall.settings.workdays import known_years
+
+
+@dataclass(frozen=True, slots=True)
+class Channel:
+    """A channel questions came in through, with its own listing under /qa/channels/<slug>/."""
+
+    slug: str
+    name: str
+    questions: tuple[Question, ...]  # newest first by asked, as /qa/ lists them
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +85,7 @@ class Hall:
     aliases: tuple[Alias, ...]  # redirect pages, by old URL
     attachments: Mapping[str, tuple[File, ...]] = field(default_factory=dict)  # by entry id: listed under the body
     pictures: Mapping[str, Picture] = field(default_factory=dict)  # published images by asset: size, variants
+    channels: tuple[Channel, ...] = ()  # the questions' channels, the most questions first (`stats.channel_counts`)
 
     def entries(self) -> tuple[Entry, ...]:
         return (*self.releases, *self.questions, *self.pages)
@@ -244,7 +254,26 @@ def build_hall(settings: Settings, content: Content, now: datetime, drafts: bool
         aliases=aliases,
         attachments=attachments,
         pictures=pictures,
+        channels=_channels(questions),
     ), new_body_cache
+
+
+def _channels(questions: list[Question]) -> tuple[Channel, ...]:
+    """Each channel with its questions; its slug is its name's pinyin (`-2`, `-3` … after one already taken)."""
+    grouped: dict[str, list[Question]] = {}
+    for question in questions:
+        grouped.setdefault(channel(question), []).append(question)
+    taken: set[str] = set()
+    result = []
+    for name, _count in channel_counts(questions):
+        base = slug = slugify(name) or "channel"
+        number = 1
+        while slug in taken:
+            number += 1
+            slug = f"{base}-{number}"
+        taken.add(slug)
+        result.append(Channel(slug, name, tuple(grouped[name])))
+    return tuple(result)
 
 
 def _aliases(urls: Urls, content: Content, every: list[Entry], entries: list[Entry], published: frozenset[str],

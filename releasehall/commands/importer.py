@@ -118,7 +118,13 @@ def plan(site: Path, settings: Settings, exports: Sequence[tuple[Path, str]], na
             continue
         first[key] = row
         old = on_disk.get(key)
-        action = _new(site, row, taken, report) if old is None else _known(old, row)
+        try:
+            action = _new(site, row, taken, report) if old is None else _known(old, row)
+        except files.Unwritable:
+            report.error(row.rel, row.row, "这一行的文字无法写成发布厅能原样读回的留言文件：请检查留言内容中的特殊符号",
+                         "this row's text cannot be written so that the hall reads it back as it is: check the "
+                         "question for unusual symbols")
+            continue
         if action is not None:
             taken.add(action.rel)
             result.actions.append(action)

@@ -23,6 +23,7 @@ from releasehall.content.intake import Incoming
 from releasehall.errors import Report
 from releasehall.read.cells import written
 from releasehall.read.sources import split_front_matter
+from releasehall.read.symlinks import inside
 
 DIGEST_KEY = "import_digest"
 _DIGEST_LINE = re.compile(rf"^{DIGEST_KEY}: ([0-9a-f]{{16}})\n", re.M)
@@ -82,8 +83,16 @@ def text_of(row: Incoming) -> str:
         fields = yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=1 << 30)
         without = f"---\n{fields}---\n{body(row.reply)}"
         if reads_back(without, data):
-            break
-    return f"---\n{fields}{DIGEST_KEY}: {digest(without)}\n---\n{body(row.reply)}"
+            return f"---\n{fields}{DIGEST_KEY}: {digest(without)}\n---\n{body(row.reply)}"
+    raise Unwritable(row)
+
+
+class Unwritable(Exception):
+    """A row whose text no front matter carries so that the build reads it back as it is."""
+
+    def __init__(self, row: Incoming) -> None:
+        super().__init__(f"{row.rel}:{row.row}")
+        self.row = row
 
 
 def reads_back(text: str, data: dict[str, Any]) -> bool:
@@ -121,9 +130,10 @@ def existing(site: Path) -> dict[tuple[str, str], Existing]:
     """Every question file under content/*/qa/ that names a `source`, by (channel, id); files that are
     symbolic links or that do not read are left out (the build reports them)."""
     found: dict[tuple[str, str], Existing] = {}
-    for path in sorted((site / "content").glob("*/qa/**/*.md")):
-        if path.is_symlink() or not path.is_file():
-            continue
+    content = site / "content"
+    for path in sorted(content.glob("*/qa/**/*.md")):
+        if path.is_symlink() or not path.is_file() or not inside(path, content / path.relative_to(content).parts[0]):
+            continue  # a link, or a file reached through one that leads out of its department's folder
         try:
             text = path.read_text(encoding="utf-8-sig").replace("\r\n", "\n")
         except (OSError, UnicodeDecodeError):

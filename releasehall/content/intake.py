@@ -142,7 +142,7 @@ def incoming(profile: ImportProfile, sheet: Sheet, row: Row, departments: Mappin
     category = _category(cells)
     replied = cells.moment("replied", tz)
     reply = cells.text("reply")
-    title = cells.text("title")
+    title = " ".join(cells.text("title").split())  # a title is one line
     if reply and replied is None:
         column = profile.column("replied")
         cells.error(f"有答复但没有答复时间“{column or 'replied'}”：请在导出文件中补上答复时间"

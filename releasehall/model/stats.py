@@ -90,6 +90,7 @@ class Figures:
     very_overdue: int = 0
     on_time: int = 0  # on-time replies: the numerator of on_time_rate (for the Wilson ranking)
     judged: int = 0  # replied or past due: its denominator
+    channels: tuple[tuple[str, int], ...] = ()  # (channel, questions), most first (`channel_counts`)
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +199,20 @@ def record(question: Question, at: AsOf) -> Record:
                   paused)
 
 
+LOCAL_CHANNEL = "本站"  # the channel of a question without `channel`: it came in through the hall itself
+
+
+def channel(question: Question) -> str:
+    """The channel a question came in through (SPEC: a question without `channel` counts as 本站)."""
+    return question.channel or LOCAL_CHANNEL
+
+
+def channel_counts(questions: Iterable[Question]) -> tuple[tuple[str, int], ...]:
+    """(channel, questions) for each channel, the most questions first, then by name."""
+    counts = Counter(channel(q) for q in questions)
+    return tuple(sorted(counts.items(), key=lambda pair: (-pair[1], pair[0])))
+
+
 def _stale(last: datetime | None, moment: datetime, stale_after_days: int) -> bool:
     return last is None or moment - last > timedelta(days=stale_after_days)
 
@@ -236,6 +251,7 @@ def figures(questions: Iterable[Question], records: Mapping[str, Record], releas
         very_overdue=sum(1 for r in rows if r.status == Status.OVERDUE and r.days_late > at.very_late),
         on_time=on_time,
         judged=len(judged),
+        channels=channel_counts(questions),
     )
 
 
@@ -319,6 +335,7 @@ def month_figures(key: str, lines: list[_Timeline], releases: list[Release], at:
         very_overdue=sum(1 for t in overdue if t.clock.count(t.record.due, end) > at.very_late),
         on_time=on_time,
         judged=len(out),
+        channels=channel_counts(t.question for t in asked),
     )
 
 

@@ -59,6 +59,10 @@ class Urls:
         """`releases`, `qa`, `kinds/rumor`, `topics/<slug>`: page 1 at the root, then /page/N/."""
         return self._at(f"{section}/" if page == 1 else f"{section}/page/{page}/")
 
+    def channel(self, slug: str, page: int = 1) -> str:
+        """`/qa/channels/<slug>/`: the questions that came in through one channel."""
+        return self.listing(f"qa/channels/{slug}", page)
+
     def departments(self) -> str:
         return self._at("departments/")
 

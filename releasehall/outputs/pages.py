@@ -32,7 +32,7 @@ from jinja2 import (
 )
 from markupsafe import Markup
 
-from releasehall.assemble.hall import Hall, when
+from releasehall.assemble.hall import Channel, Hall, when
 from releasehall.model import ranking
 from releasehall.model.documents import issuer, validity
 from releasehall.model.entry_kinds import kind_of
@@ -418,14 +418,21 @@ def render_pages(hall: Hall, env: Environment, memo: Memo, fp: Fingerprints, job
         pages.add(page.url, page.template, page.title, description=page.description, key=key, **ctx)
 
     def listing(entries: Sequence[Entry], section: str, heading: str, feeds: Sequence[dict[str, str]] = (),
-                feed_scope: str | None = None) -> None:
+                feed_scope: str | None = None, filters: tuple[tuple[str, str, int, bool], ...] = ()) -> None:
         for url, pagination, chunk in paginate(entries, per_page, lambda n: urls.listing(section, n)):
             title = heading if pagination.number == 1 else f"{heading} - {words['page'].format(n=pagination.number)}"
-            pages.add(url, "listing.html", title, feeds, key=(fp.rows(chunk), pagination, heading, feed_scope),
-                      heading=heading, intro="", entries=chunk, pagination=pagination, feed_scope=feed_scope)
+            pages.add(url, "listing.html", title, feeds,
+                      key=(fp.rows(chunk), pagination, heading, feed_scope, filters) if filters else
+                      (fp.rows(chunk), pagination, heading, feed_scope),
+                      heading=heading, intro="", entries=chunk, pagination=pagination, feed_scope=feed_scope,
+                      filters=filters)
 
     listing(hall.releases, "releases", words["releases"], hall_feeds, "")
-    listing(hall.questions, "qa", words["qa"])
+    channels = hall.channels if len(hall.channels) > 1 else ()  # one channel: nothing to choose between
+    listing(hall.questions, "qa", words["qa"], filters=_channel_filters(hall, channels, ""))
+    for chan in channels:
+        listing(chan.questions, f"qa/channels/{chan.slug}", f"{words['qa']}：{chan.name}",
+                filters=_channel_filters(hall, channels, chan.slug))
     for slug, topic in hall.topics.items():
         scope = f"topics/{slug}"
         listing(by_topic[slug], scope, topic.name, feed_links(hall, scope, topic.name), scope)
@@ -440,6 +447,15 @@ def render_pages(hall: Hall, env: Environment, memo: Memo, fp: Fingerprints, job
     _document_listings(hall, pages, fp)
     for alias in hall.aliases:
         pages.add(alias.url, "redirect.html", alias.title, key=alias, target=alias.target)
+
+
+def _channel_filters(hall: Hall, channels: Sequence[Channel], current: str) -> tuple[tuple[str, str, int, bool], ...]:
+    """The links above /qa/ and each channel's listing: (label, URL, questions, whether it is this page)."""
+    if not channels:
+        return ()
+    every = (strings(hall.settings.language)["all_questions"], hall.urls.listing("qa"), len(hall.questions),
+             current == "")
+    return (every, *((c.name, hall.urls.channel(c.slug), len(c.questions), c.slug == current) for c in channels))
 
 
 def _document_listings(hall: Hall, pages: _Pages, fp: Fingerprints) -> None:
