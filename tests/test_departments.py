@@ -146,6 +146,9 @@ def test_one_department_against_one_names_neither_alone(tmp_path):
                                                     "content/bus/releases/b.md:5"]
     # more items do not win a tie of departments: both spellings name the page, in code-point order
     assert "<h1>公共交通 / 攻共骄恸</h1>" in _topic_page(tmp_path / "out", "gong-gong-jiao-tong")
+    # and the other department's item still shows its own spelling only, in its tags and its 同话题内容
+    page = (tmp_path / "out/bus/releases/b/index.html").read_text(encoding="utf-8")
+    assert "同话题内容：<a href=\"/topics/gong-gong-jiao-tong/\">公共交通</a>" in page and "攻共骄恸" not in page
 
 
 def test_one_departments_own_spellings_are_its_choice(tmp_path):

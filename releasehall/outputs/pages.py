@@ -32,7 +32,7 @@ from jinja2 import (
 )
 from markupsafe import Markup
 
-from releasehall.assemble.hall import Channel, Hall, when
+from releasehall.assemble.hall import Channel, Hall, Topic, when
 from releasehall.model import ranking
 from releasehall.model.documents import issuer, validity
 from releasehall.model.entry_kinds import kind_of
@@ -333,7 +333,7 @@ def entry_page(hall: Hall, entry: Entry) -> EntryPage:
         if slug:
             others = [e for e in hall.by_topic[slug][:ON_TOPIC_ITEMS + 1] if e.id != entry.id][:ON_TOPIC_ITEMS]
             if others:
-                on_topics.append((hall.topics[slug], others))
+                on_topics.append((Topic(slug, name), others))  # as this item writes it, whatever names the page
     context: dict[str, Any] = {
         "item": entry, "body": body.html,
         "backlinks": [hall.by_id[i] for i in hall.backlinks.get(entry.id, ())],
