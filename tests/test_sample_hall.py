@@ -128,6 +128,9 @@ def test_sample_shows_documents_interpretations_aliases_and_anchors(sample):
         page("jiaotong/releases/gongjiao-tiaozheng/index.html")
 
 
+CODES = {"news", "notice", "policy", "emergency", "rumor", "interview", "survey", "event", "qa", "overdue"}
+
+
 def test_every_item_of_every_feed_names_its_department(sample):
     """feedparser on every feed of the sample hall (zh-Hant mirror included): each item's author and first
     categories are its departments, as in its source; each department feed describes that department."""
@@ -147,6 +150,8 @@ def test_every_item_of_every_feed_names_its_department(sample):
             departments = [(t.term, t.scheme) for t in entry.tags
                            if t.scheme and t.scheme.removeprefix(origin).removeprefix("/zh-hant").strip("/") in names]
             assert departments and departments[0] == (shown[own], f"{origin}{'/zh-hant' if mirrored else ''}/{own}/")
+            # every category as readers show it: Chinese, never a code (the code is in the scheme, the category's page)
+            assert not [t.term for t in entry.tags if t.term in CODES or t.term.startswith("validity:")], path
             expected = shown[own] if feed.version == "atom10" else "、".join(name for name, _ in departments)
             assert entry.author == expected, (path, entry.link)
             items += 1
