@@ -38,9 +38,10 @@ from releasehall.model.records import Asset
 from releasehall.model.urls import Urls
 from releasehall.parallel import fork_map
 from releasehall.settings.site import Settings
+from releasehall.store.places import CACHE_DIR, IMAGES_FOLDER
 from releasehall.store.signing import sign
 
-CACHE = Path(".cache") / "releasehall" / "images"
+CACHE = CACHE_DIR / IMAGES_FOLDER
 VERSION = "1"  # part of every cache digest: change it when the way variants are made changes
 WIDTHS = (480, 960)  # variant widths below `images.max_width` (which is always one)
 RASTER = (".jpg", ".jpeg", ".png", ".webp", ".gif")

@@ -35,16 +35,13 @@ from releasehall.read.schema import FIRST_YEAR, LAST_YEAR, Invalid, parse_dateti
 from releasehall.read.symlinks import walk
 from releasehall.settings.site import Settings, load_settings
 from releasehall.store.cache import (
-    CACHE_DIR,
-    OUTPUTS_FOLDER,
-    SEARCH_FOLDER,
-    SEARCH_PAGES,
     BuildCache,
     code_signature,
     load_cache,
     save_cache,
     secure,
 )
+from releasehall.store.places import CACHE_DIR, OUTPUTS_FOLDER, SEARCH_FOLDER, SEARCH_PAGES
 from releasehall.store.signing import cache_key
 from releasehall.store.write import Stager, claim, recover
 

@@ -46,6 +46,7 @@ from releasehall.pipeline.build import Outcome, Request, Reuse, build_now, gener
 from releasehall.read.symlinks import real
 from releasehall.settings.site import load_settings
 from releasehall.store.cache import BuildCache, code_signature, secure
+from releasehall.store.places import SERVE_OUTPUT
 from releasehall.store.signing import cache_key
 from releasehall.store.write import digest_of
 
@@ -139,7 +140,7 @@ class Site:
     def _rebuild(self, bodies: set[str] | None, started: float) -> Outcome | None:
         self.crash = ""
         report = Report()
-        settings = load_settings(self.root, report, base_url=self.base_url, output=self.root / ".cache" / "serve")
+        settings = load_settings(self.root, report, base_url=self.base_url, output=self.root / SERVE_OUTPUT)
         outcome: Outcome | None = None
         if settings is not None:
             secure(settings.root, report)  # before the image cache is read or written

@@ -35,15 +35,18 @@ import orjson
 from releasehall.content.load import SourceCache
 from releasehall.errors import Report
 from releasehall.markdown.markup import BodyCache
+from releasehall.store.places import (
+    CACHE_DIR,
+    CACHE_FILE,
+    CACHE_ROOT,
+    IMAGES_FOLDER,
+    OUTPUTS_FOLDER,
+    SEARCH_FOLDER,
+    SEARCH_PAGES,
+)
 from releasehall.store.signing import sign, signed
 from releasehall.store.write import Stamp
 
-CACHE_DIR = Path(".cache") / "releasehall"
-CACHE_FILE = "build.json"
-OUTPUTS_FOLDER = "outputs"  # the outputs by digest (`write.Stager.reuse`): an empty output is filled from it
-SEARCH_FOLDER = "search"  # the search index's bundles, by digest (`search.Store`)
-SEARCH_PAGES = "search-pages"  # the indexed pages at their URLs' places, for Pagefind (`search.place`)
-IMAGES_FOLDER = "images"  # resized and stripped images, one folder per source (`pictures`)
 OLD_FILES = ("build.pickle",)  # earlier formats: never read, removed
 # what `.cache/releasehall/` may hold: a name -> whether it is a folder (the `.build-*` files are `save_cache`'s)
 _OURS = {CACHE_FILE: False, OUTPUTS_FOLDER: True, SEARCH_FOLDER: True, SEARCH_PAGES: True, IMAGES_FOLDER: True,
@@ -327,7 +330,7 @@ def secure(root: Path, report: Report, repair: bool = True) -> bool:
         if not removed:
             found.append(rel)
 
-    top = root / ".cache"
+    top = root / CACHE_ROOT
     for folder in (top, root / CACHE_DIR):
         kind = _kind(folder)
         if kind is None:

@@ -33,6 +33,7 @@ from pathlib import Path
 from stat import S_ISREG
 from typing import Any
 
+from releasehall.store.places import CACHE_ROOT
 from releasehall.store.signing import sign, signed
 
 Stamp = tuple[int, int, str]  # (size, mtime_ns, digest of the bytes or ""): the one stamp type, for output files
@@ -152,7 +153,7 @@ def claim(out: Path, root: Path) -> None:
         raise OutputRefused(f"输出目录 {shown} 位于 .git 之内，会破坏版本库；请换一个输出目录",
                             f"the output folder {shown} is inside .git and would destroy the repository; "
                             "choose another output folder")
-    sources = [root / name for name in ("content", "layouts", ".cache", ".github")]
+    sources = [root / name for name in ("content", "layouts", CACHE_ROOT, ".github")]
     if root.is_relative_to(out) or any(out.is_relative_to(folder) for folder in sources):
         raise OutputRefused(f"输出目录 {shown} 不能是站点目录本身、其上级或其中的 content/、layouts/、.cache/、.github/；"
                             "请换一个输出目录",
