@@ -265,7 +265,7 @@ def test_numbers_never_wrap_and_no_page_scrolls_sideways(hall, browser, page_typ
     finally:
         context.close()
     assert problems == {}
-    assert measured > 1000  # the tables, lists and figures were measured
+    assert measured > 900  # the tables, lists and figures were measured
 
 
 def test_measure_finds_a_number_split_across_lines(hall, browser):
@@ -273,8 +273,8 @@ def test_measure_finds_a_number_split_across_lines(hall, browser):
     origin, _out = hall
     context, page = _open(browser, origin + "/stats/", 390)
     try:
-        page.add_style_tag(content=".figures td { white-space: normal !important; overflow-wrap: anywhere; width: 1px; "
-                                   "max-width: 1ch; } .table-scroll { overflow: visible; }")
+        page.add_style_tag(content=".figures-table td { white-space: normal !important; overflow-wrap: anywhere; "
+                                   "width: 1px; max-width: 1ch; flex: 0 0 1ch !important; }")
         assert page.evaluate(_MEASURE, NUMERIC)["broken"]
     finally:
         context.close()
@@ -306,21 +306,154 @@ def test_zoom_and_text_size_are_the_browsers_own(hall, browser):
         context.close()
 
 
-def test_wide_table_scrolls_in_its_own_focusable_box(hall, browser):
+# Issue 18: text squeezed into a narrow column (8 or more characters at fewer than 4 a line, like 示/例/市 in a
+# crushed table) and a chart or image wider than its box; text of hidden things and of SVG is not read.
+_SQUEEZE = """() => {
+    const squeezed = [], wide = [];
+    let measured = 0;
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+        const text = node.textContent.replace(/\\s+/g, '');
+        const parent = node.parentElement;
+        if ([...text].length < 8 || parent.closest('svg, script, style, .visually-hidden, noscript')) continue;
+        const range = document.createRange();
+        range.selectNodeContents(node);
+        const rects = [...range.getClientRects()].filter(r => r.width > 0);
+        if (!rects.length) continue;
+        measured += 1;
+        const lines = new Set(rects.map(r => Math.round(r.bottom))).size;
+        if (lines > 1 && [...text].length / lines < 4) squeezed.push(text);
+    }
+    for (const el of document.querySelectorAll('main img, main svg, main figure, main video, main canvas, main table')) {
+        const box = el.parentElement.getBoundingClientRect(), own = el.getBoundingClientRect();
+        if (own.width === 0) continue;
+        if (own.left < box.left - 1 || own.right > box.right + 1) wide.push(el.outerHTML.slice(0, 80));
+    }
+    return {squeezed, wide, measured};
+}"""
+
+
+@pytest.mark.parametrize("elder", [False, True], ids=["normal", "elder"])
+def test_no_text_squeezed_and_no_figure_wider_than_its_box_on_a_phone(hall, browser, page_types, elder):
+    """Every page type at 390 px, normal and 长辈模式: no text of 8 or more characters at fewer than 4 characters a
+    line, no chart, image or table wider than the box it is in."""
     origin, _out = hall
-    context, page = _open(browser, origin + "/stats/", 390)
+    context, page = _open(browser, origin + "/", 390, elder=elder)
+    problems = {}
+    measured = 0
     try:
-        box = page.locator(".table-scroll").first
-        assert box.get_attribute("tabindex") == "0" and box.get_attribute("role") == "region"
-        assert box.evaluate("el => el.scrollWidth > el.clientWidth")  # it scrolls, the page does not
-        assert "gradient" in box.evaluate("el => getComputedStyle(el).backgroundImage")  # the edge shadow cue
-        box.focus()
-        page.keyboard.press("ArrowRight")
-        page.wait_for_function("document.querySelector('.table-scroll').scrollLeft > 0")
-        # charts keep 12 px text at 390 px
-        sizes = page.eval_on_selector_all("svg.chart text", "els => els.map(e => e.getBoundingClientRect().height)")
-        font = page.eval_on_selector("svg.chart", "svg => 13 * svg.getBoundingClientRect().width / 640")
-        assert sizes and font >= 12
+        for name, path in page_types.items():
+            page.goto(origin + path)
+            result = page.evaluate(_SQUEEZE)
+            measured += result["measured"]
+            if result["squeezed"] or result["wide"]:
+                problems[name] = {k: result[k] for k in ("squeezed", "wide")}
+    finally:
+        context.close()
+    assert problems == {}
+    assert measured > 500
+
+
+def test_squeeze_measure_finds_a_crushed_column(hall, browser):
+    """The measurement itself: the documents list's title column one character wide (what issue 18 saw) and a
+    chart made wider than its box are both caught."""
+    origin, _out = hall
+    context, page = _open(browser, origin + "/documents/", 390)
+    try:
+        assert page.evaluate(_SQUEEZE)["squeezed"] == []
+        page.add_style_tag(content=".documents th[scope=row] { width: 1em; flex: 0 0 1em; min-width: 0 !important; }")
+        assert page.evaluate(_SQUEEZE)["squeezed"]
+        page.goto(origin + "/stats/")
+        assert page.evaluate(_SQUEEZE)["wide"] == []
+        page.add_style_tag(content=".bar { width: 600px; }")
+        assert page.evaluate(_SQUEEZE)["wide"]
+    finally:
+        context.close()
+
+
+_ROWS = """() => [...document.querySelectorAll('table.stack tbody tr')].map(tr => {
+    const box = r => { const b = r.getBoundingClientRect(); return [Math.round(b.left), Math.round(b.top), Math.round(b.right)]; };
+    const cells = [...tr.cells];
+    return {head: box(tr.querySelector('th')), rank: tr.querySelector('.rank') ? box(tr.querySelector('.rank')) : null,
+            key: tr.querySelector('.key') ? box(tr.querySelector('.key')) : null,
+            others: cells.filter(c => c.tagName === 'TD' && !c.matches('.rank, .key')).map(box)};
+})"""
+
+
+@pytest.mark.parametrize("elder", [False, True], ids=["normal", "elder"])
+@pytest.mark.parametrize("path", ["/", "/stats/", "/stats/2026-10/", "/overdue/", "/documents/"])
+def test_figure_tables_lead_with_what_a_reader_needs_on_a_phone(hall, browser, path, elder):
+    """At 390 px a table of figures or documents is a list of cards, none scrolls sideways: each card starts with
+    its heading (the rank on the same line), then the column the ranking is by, then the rest, all on screen."""
+    origin, _out = hall
+    context, page = _open(browser, origin + path, 390, elder=elder)
+    try:
+        rows = page.evaluate(_ROWS)
+        assert rows
+        width = page.evaluate("innerWidth")
+        for row in rows:
+            cells = [row["head"], *([row["rank"]] if row["rank"] else []), *([row["key"]] if row["key"] else []),
+                     *row["others"]]
+            assert all(left >= 0 and right <= width for left, _top, right in cells), row  # nothing off-screen
+            if row["rank"]:
+                assert abs(row["rank"][1] - row["head"][1]) < 8, row  # on the heading's line
+            if row["key"]:
+                assert row["head"][1] < row["key"][1] <= min(top for _l, top, _r in row["others"]), row
+            assert all(row["head"][1] < top for _l, top, _r in row["others"]), row
+        boxes = page.eval_on_selector_all(".stack-box, .table-scroll", "els => els.map(e => e.scrollWidth - e.clientWidth)")
+        assert all(extra <= 0 for extra in boxes)
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("path", ["/stats/", "/stats/2026-10/", "/overdue/", "/documents/"])
+def test_figure_tables_are_bordered_tables_that_fit_at_1280(hall, browser, path):
+    """At 1280 px the same tables are tables (headings shown), as wide as their box at most: the 回复榜 is not the
+    1,203 px table that scrolled inside a 1,088 px page."""
+    origin, _out = hall
+    context, page = _open(browser, origin + path, 1280)
+    try:
+        tables = page.eval_on_selector_all("table.stack", """els => els.map(t => [getComputedStyle(t).display,
+            t.getBoundingClientRect().width, t.parentElement.clientWidth, getComputedStyle(t.tHead).position,
+            getComputedStyle(t.querySelector('td')).borderTopStyle])""")
+        assert tables
+        for display, own, box, head, border in tables:
+            assert (display, head, border) == ("table", "static", "solid")
+            assert own <= box
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_charts_fit_their_box_and_show_every_value_at_12_px_or_more(hall, browser, width):
+    origin, _out = hall
+    context, page = _open(browser, origin + "/stats/", width)
+    try:
+        bars = page.eval_on_selector_all(".bars li", """els => els.map(li => {
+            const fig = li.closest('figure').getBoundingClientRect(), v = li.querySelector('.bar-value');
+            const b = v.getBoundingClientRect(), bar = li.querySelector('svg.bar').getBoundingClientRect();
+            return [v.textContent, parseFloat(getComputedStyle(v).fontSize), b.left >= fig.left && b.right <= fig.right,
+                    bar.right <= fig.right, parseFloat(getComputedStyle(li.querySelector('.bar-label')).fontSize)];
+        })""")
+        assert len(bars) >= 7  # the ranked departments and the months
+        for value, size, shown, fits, label in bars:
+            assert re.fullmatch(r"\d+(\.\d)?%?", value) and size >= 12 and label >= 12 and shown and fits, value
+    finally:
+        context.close()
+
+
+def test_month_report_of_the_sample_hall_prints_on_at_most_three_a4_pages(hall, browser):
+    """Chromium prints /stats/2026-10/ (ten departments) to PDF; pypdf counts the pages."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    origin, _out = hall
+    context, page = _open(browser, origin + "/stats/2026-10/", 1280)
+    try:
+        pages = PdfReader(BytesIO(page.pdf(prefer_css_page_size=True))).pages
+        assert 1 <= len(pages) <= 3
+        assert all((round(float(p.mediabox.width)), round(float(p.mediabox.height))) == (595, 842) for p in pages)
     finally:
         context.close()
 
@@ -602,9 +735,9 @@ def test_front_page_scoreboard_ranks_no_department_with_few_questions(hall, brow
     origin, _out = hall
     context, page = _open(browser, origin + "/", 1280)
     try:
-        rows = page.eval_on_selector_all("#scoreboard ~ .table-scroll tbody tr",
+        rows = page.eval_on_selector_all("#scoreboard ~ .stack-box tbody tr",
                                          "rows => rows.map(r => [r.cells[0].innerText.trim(), Number(r.cells[2].innerText)])")
         assert rows[0][0] == "1"
-        assert all(questions >= 5 for rank, questions in rows if rank != "—")
+        assert all(questions >= 5 for rank, questions in rows if rank != "不排名")
     finally:
         context.close()

@@ -52,18 +52,20 @@ def out(tmp_path: Path) -> Path:
 
 
 def test_metadata_table_at_the_top_of_the_page(out):
+    """The 文件信息 grid: label/value pairs in order, before the body, the validity as a tag."""
     page = read(out, "gov/releases/old/index.html")
-    table = page[page.index('<table class="doc-meta">'):page.index("</table>")]
-    rows = re.findall(r'<tr><th scope="row">([^<]+)</th><td[^>]*>(.*?)</td></tr>', table)
+    grid = page[page.index('<section class="doc-meta"'):page.index("</section>", page.index('<section class="doc-meta"'))]
+    rows = re.findall(r"<div(?: class=\"[^\"]+\")?><dt>([^<]+)</dt><dd[^>]*>(.*?)</dd></div>", grid)
     assert [(k, re.sub(r"<[^>]+>", "", v)) for k, v in rows] == [
         ("索引号", "11140100-2023-00005"), ("发文机关", "测试市人民政府办公室"), ("标题", "旧停车管理办法"),
         ("发文字号", "测市政发〔2023〕5号"), ("成文日期", "2023-03-01"), ("发布日期", "2023-03-05"),
         ("施行日期", "2023-04-01"), ("废止日期", "2024-06-01"), ("有效性", "已废止")]
-    assert page.index('<table class="doc-meta">') < page.index('<div class="prose">')
+    assert '<span class="validity validity-repealed">已废止</span>' in grid
+    assert page.index('<section class="doc-meta"') < page.index('<div class="prose">')
     # the issuer as written, the effective date defaulting to the date of publication
     new = read(out, "gov/releases/new/index.html")
-    assert '<td data-pagefind-filter="issuer">测试市人民政府</td>' in new
-    assert "<td>" not in read(out, "gov/releases/plain/index.html").split('<div class="prose">')[0]
+    assert '<dd data-pagefind-filter="issuer">测试市人民政府</dd>' in new
+    assert "<dd" not in read(out, "gov/releases/plain/index.html").split('<div class="prose">')[0]
 
 
 def test_banner_on_a_repealed_document_links_its_replacement(out):
@@ -112,12 +114,12 @@ def test_documents_listing_newest_first_and_filtered(out):
     order = re.findall(r'<th scope="row"><a href="/gov/releases/(\w+)/">', listing)
     assert order == ["later", "new", "temp", "old"]  # newest date first; releases without document are left out
     assert "测市政发〔2024〕20号" in listing and "测试市人民政府</td>" in listing
-    assert '<a href="/documents/repealed/">已废止（1）</a>' in listing
-    assert '<a href="/documents/" aria-current="page">全部文件（4）</a>' in listing
+    assert '<a class="chip" href="/documents/repealed/">已废止<span class="count">1</span></a>' in listing
+    assert '<a class="chip" href="/documents/" aria-current="page">全部文件<span class="count">4</span></a>' in listing
     filtered = {v: re.findall(r'<th scope="row"><a href="/gov/releases/(\w+)/">', read(out, f"documents/{v}/index.html"))
                 for v in ("pending", "effective", "repealed", "expired")}
     assert filtered == {"pending": ["later"], "effective": ["new"], "repealed": ["old"], "expired": ["temp"]}
-    assert '<a href="/documents/expired/" aria-current="page">' in read(out, "documents/expired/index.html")
+    assert '<a class="chip" href="/documents/expired/" aria-current="page">' in read(out, "documents/expired/index.html")
 
 
 def test_interpretation_and_document_link_both_ways_in_pages_and_feeds(out):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -167,13 +168,17 @@ def test_question_page_timeline(hall_out):
 
 def test_scoreboard_and_monthly_report_pages(hall_out):
     stats = (hall_out / "stats/index.html").read_text(encoding="utf-8")
-    assert '<svg class="chart" role="img"' in stats and "<title>" in stats
+    # the charts: HTML bars, every value written out, the bar's length in its SVG
+    chart = stats[stats.index('<figure class="bars">'):stats.index("</figure>")]
+    assert "<figcaption>每月收到留言（条）</figcaption>" in chart
+    assert re.findall(r'"bar-label">([^<]+)</span>.*?<rect width="([\d.]+)" height="10"></rect></svg></span>'
+                      r'<span class="bar-value">([^<]+)</span>', chart) == [("2024-09", "50.0", "2"), ("2024-10", "100.0", "4")]
     assert (hall_out / "stats/sort/reply_rate/index.html").is_file()
     assert 'href="/stats/2024-10/"' in stats and 'href="/stats/2024-09/"' in stats
     october = (hall_out / "stats/2024-10/index.html").read_text(encoding="utf-8")
-    assert "<tr><th scope=\"row\">收到留言</th><td>4</td><td>+2</td></tr>" in october
+    assert "<tr><th scope=\"row\">收到留言</th><td data-label=\"2024-10\">4</td><td data-label=\"环比\">+2</td></tr>" in october
     # fewer than 5 questions: shown but not ranked
-    assert '<span class="meta">—</span>' in stats
+    assert '<span class="meta">不排名</span>' in stats
 
 
 def test_stats_command_prints_scoreboard(tmp_path, run_cli):

@@ -157,6 +157,43 @@ VALIDITY_ZH: dict[str, str] = {"pending": "尚未施行", "effective": "有效",
 VALIDITY_EN: dict[str, str] = {"pending": "Not yet in force", "effective": "In force", "repealed": "Repealed",
                                "expired": "Expired"}
 
+# The figures' own words (issue 18): units, what a ranking is by, why a list is empty
+FIGURES_ZH: dict[str, str] = {
+    "as_of": "统计截至 {when}", "in_working_days": "（工作日）", "n_questions": "{n} 条", "n_days": "{n} 个工作日",
+    "day_unit": "个工作日", "on_time_of": "{judged} 条到期留言中 {on_time} 条按时答复",
+    "not_ranked": "不排名", "month_col": "月份", "hall_row": "全厅合计", "hall_figures": "全厅指标",
+    "dept_figures": "各部门指标", "promises_plain": "承诺 {promised} 件，按期办结 {kept} 件", "no_promises": "未作承诺",
+    "ranking_explain": "名次按按时率排列：已到答复期限的留言中按时答复的比例（加粗的一列）。为免留言很少的部门凭偶然的满分"
+    "排在前面，名次依据按时率 95% 置信区间的下限，所以名次与按时率的高低偶有不同。收到留言少于 {n} 条的部门样本不足，"
+    "列在最后，不排名。用时以工作日计。",
+    "replies_explain": "“答复”计入当月发出的全部答复，包括对以前月份留言的答复，所以可能多于当月收到的留言。",
+    "top_empty": "暂无：收到留言不少于 {n} 条、且有留言已到答复期限的部门才参与排名，本月没有这样的部门。",
+    "change_explain": "环比：与上月（{month}）相比；比率的变化以百分点计。",
+    "chart_on_time": "各部门按时率（参与排名的部门，按名次）", "chart_months": "每月收到留言（条）",
+    "chart_categories": "本月留言按类别（条）",
+    "overdue_explain": "下列留言已过答复期限仍未答复，超期天数以工作日计，超期最久的在前。",
+}
+FIGURES_EN: dict[str, str] = {
+    "as_of": "As of {when}", "in_working_days": " (working days)", "n_questions": "{n}", "n_days": "{n} working days",
+    "day_unit": "working days", "on_time_of": "{on_time} of {judged} due answered on time",
+    "not_ranked": "Not ranked", "month_col": "Month", "hall_row": "Whole hall", "hall_figures": "The hall's figures",
+    "dept_figures": "By department", "promises_plain": "{kept} of {promised} promises kept on time",
+    "no_promises": "No promises",
+    "ranking_explain": "Ranked by the on-time rate: the share of questions past their deadline that were answered in time "
+    "(the bold column). So that a department with few questions does not come first by a lucky perfect score, places "
+    "rest on the lower bound of the rate's 95% confidence interval, so a place and the rate shown can differ. "
+    "Departments with fewer than {n} questions are listed last, not ranked. Times are in working days.",
+    "replies_explain": "Replies count every reply sent in the month, including replies to questions asked earlier, so "
+    "they can outnumber the month's questions.",
+    "top_empty": "None: only departments with at least {n} questions, some of them past their deadline, are ranked; "
+    "none had that many this month.",
+    "change_explain": "Change: against the month before ({month}); rates change in percentage points.",
+    "chart_on_time": "On-time rate of the ranked departments, by place", "chart_months": "Questions received each month",
+    "chart_categories": "This month's questions by category",
+    "overdue_explain": "These questions are past their deadline without a reply; days are working days, the longest "
+    "overdue first.",
+}
+
 
 @cache
 def _converter(config: str) -> opencc.OpenCC:
@@ -180,9 +217,9 @@ def to_traditional(text: str) -> str:
 def strings(language: str) -> dict[str, str]:
     """Interface words and enum labels for one language, in one mapping."""
     if language == "en":
-        return {**EN, **{f"v:{k}": v for k, v in VALUES_EN.items()},
+        return {**EN, **FIGURES_EN, **{f"v:{k}": v for k, v in VALUES_EN.items()},
                 **{f"validity:{k}": v for k, v in VALIDITY_EN.items()}}
-    base = {**ZH, **{f"v:{k}": v for k, v in VALUES_ZH.items()}, **{f"validity:{k}": v for k, v in VALIDITY_ZH.items()}}
+    base = {**ZH, **FIGURES_ZH, **{f"v:{k}": v for k, v in VALUES_ZH.items()}, **{f"validity:{k}": v for k, v in VALIDITY_ZH.items()}}
     if language == "zh-TW":
         return {key: to_traditional(value) for key, value in base.items()}
     return base

@@ -120,27 +120,22 @@ def overdue_bands(hall: Hall) -> list[Band]:
 OVERDUE_FIRST_BAND = 5  # the first group of the overdue list: up to this many working days past due
 
 
-def bar_chart(title: str, bars: Sequence[tuple[str, float | None]], unit: str = "%") -> str:
-    """A horizontal bar chart as inline SVG, titled for screen readers; values 0..1 for "%"."""
-    width, label_w, row_h = 640, 180, 22
-    height = row_h * len(bars) + 10
+@dataclass(frozen=True, slots=True)
+class Bar:
+    """One bar of a chart: its label, its length in percent of the longest possible, the value as shown."""
+
+    label: str
+    length: float
+    shown: str
+
+
+def bar_chart(bars: Sequence[tuple[str, float | None]], unit: str = "%") -> list[Bar]:
+    """Bars for the theme's HTML chart: values 0..1 for "%" (a full bar is 100 %), else counts (the largest is full)."""
     scale = max((v or 0 for _, v in bars), default=0) if unit != "%" else 1.0
     scale = scale or 1.0
-    parts = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="100%" '
-             f'aria-label="{_attr(title)}" xmlns="http://www.w3.org/2000/svg"><title>{_attr(title)}</title>']
-    for i, (label, value) in enumerate(bars):
-        y = 5 + i * row_h
-        length = (value or 0) / scale * (width - label_w - 70)
-        shown = "—" if value is None else (f"{value * 100:.1f}%" if unit == "%" else f"{value:g}")
-        parts.append(f'<text x="{label_w - 6}" y="{y + 15}" text-anchor="end">{_attr(label)}</text>'
-                     f'<rect x="{label_w}" y="{y + 3}" width="{length:.1f}" height="{row_h - 6}"></rect>'
-                     f'<text x="{label_w + length + 6:.1f}" y="{y + 15}">{shown}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def _attr(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+    return [Bar(label, round((value or 0) / scale * 100, 1),
+                "—" if value is None else (f"{value * 100:.1f}%" if unit == "%" else f"{value:g}"))
+            for label, value in bars]
 
 
 # The month report's rows: figure, label key, how it is shown ("n" count, "pct" rate, "num" days).
@@ -184,7 +179,8 @@ def month_changes(current: Figures, previous: Figures | None, words: Mapping[str
             change = f"{value - before:+.1f}"
         else:
             change = f"{value - before:+d}"
-        rows.append(Change(words[label], _shown(value, how), change, "—" if previous is None else _shown(before, how)))
+        label = words[label] + (words["in_working_days"] if how == "num" else "")
+        rows.append(Change(label, _shown(value, how), change, "—" if previous is None else _shown(before, how)))
     return rows
 
 
@@ -204,12 +200,11 @@ def render_stats(hall: Hall, env: Environment, memo: Memo, fp: Fingerprints, job
     months = hall.stats.months
     last = last_month(hall)
     best = ranking.top(last.departments) if last is not None and last.departments is not None else []
-    month_chart = bar_chart(f"{words['asked_in']} / {words['months']}", [(m.month, m.asked) for m in months], "")
+    month_chart = bar_chart([(m.month, m.asked) for m in months], "")
     for sort in SORTS:
         rows = scoreboard(hall, sort)
         ranked = [r for r in rows if r.rank is not None]
-        chart = bar_chart(f"{words['on_time_rate']} — {words['scoreboard']}",
-                          [(r.name, r.figures.on_time_rate) for r in sorted(ranked, key=lambda r: r.rank or 0)])
+        chart = bar_chart([(r.name, r.figures.on_time_rate) for r in sorted(ranked, key=lambda r: r.rank or 0)])
         url = urls.stats() if sort == "on_time_rate" else urls.stats_file(f"sort/{sort}/")
         page(url, "stats.html", words["stats"], alerts, rows=rows, sort=sort, sorts=list(SORTS), chart=chart,
              month_chart=month_chart, months=months, min_ranked=MIN_RANKED, hall_figures=hall.stats.hall,
@@ -218,14 +213,10 @@ def render_stats(hall: Hall, env: Environment, memo: Memo, fp: Fingerprints, job
     previous: Month | None = None
     for month in months:
         assert month.hall is not None and month.departments is not None
-        before = previous.departments if previous is not None and previous.departments is not None else {}
-        sections = [(d, month_changes(f, before.get(d), words)) for d, f in month.departments.items()]
         page(urls.month(month.month), "month.html", f"{words['month_report']} {month.month}", month=month,
              previous=previous, changes=month_changes(month.hall, previous.hall if previous else None, words),
              rows=ranking.scoreboard(month.departments, names), top=ranking.top(month.departments),
-             sections=sections, min_ranked=MIN_RANKED,
-             chart=bar_chart(f"{words['categories']} {month.month}",
-                             [(words[f"v:{c}"], n) for c, n in month.categories], ""))
+             min_ranked=MIN_RANKED, chart=bar_chart([(words[f"v:{c}"], n) for c, n in month.categories], ""))
         path = urls.output_path(urls.stats_file(f"{month.month}/stats.csv"))
         if not memo.reuse(path, key):
             jobs.add((path,), partial(_data, partial(month_csv, month=month), hall))
