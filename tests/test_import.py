@@ -555,3 +555,20 @@ def test_two_channels_with_one_pinyin_get_two_listings(tmp_path, capsys):
     capsys.readouterr()
     assert "<h1>留言回复：wei-bo</h1>" in (site / "public/qa/channels/wei-bo/index.html").read_text(encoding="utf-8")
     assert "<h1>留言回复：微博</h1>" in (site / "public/qa/channels/wei-bo-2/index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(("text", "expected", "kinds"), [
+    ("电话 138 1234 5678 或 0755-88001234", "电话 138****5678 或 0755-8800****", ["mobile", "landline"]),
+    ("座机(010)12345678，手机+8613812345678", "座机010-1234****，手机+86138****5678", ["mobile", "landline"]),
+    ("全角１３８１２３４５６７８", "全角138****5678", ["mobile"]),
+    ("身份证 110101 19900307 1233，卡 6222 0202 0011 2233 446", "身份证 110101********1233，卡 6222 **** **** 3446",
+     ["id", "card"]),
+    ("工单 2024 13812345678 与 213812345678", "工单 2024 138****5678 与 213812345678", ["mobile"]),
+    ("金额 13,800,000,000 元", "金额 13,800,000,000 元", []),
+])
+def test_numbers_are_masked_where_they_are_written(text, expected, kinds):
+    from releasehall.content.privacy import find_personal_data, mask_numbers
+
+    result, done = mask_numbers(text)
+    assert (result, [kind for kind, _mask in done]) == (expected, kinds)
+    assert find_personal_data(result) == []

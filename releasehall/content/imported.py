@@ -29,7 +29,10 @@ DIGEST_KEY = "import_digest"
 _DIGEST_LINE = re.compile(rf"^{DIGEST_KEY}: ([0-9a-f]{{16}})\n", re.M)
 
 
-class _Dumper(yaml.SafeDumper):
+_BASE_DUMPER: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)  # libyaml when present
+
+
+class _Dumper(_BASE_DUMPER):  # type: ignore[misc, valid-type]
     """Block scalars for text of several lines, as a person would write them."""
 
 
@@ -41,7 +44,7 @@ def _text(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
 _Dumper.add_representer(str, _text)
 
 
-class _Quoted(yaml.SafeDumper):
+class _Quoted(_BASE_DUMPER):  # type: ignore[misc, valid-type]
     """Text of several lines double-quoted on one line: for a question whose lines a block scalar cannot carry (a
     line `---` would end the front matter, `QQ：` at a line's start reads as a key with a full-width colon)."""
 

@@ -263,9 +263,9 @@ def published_numbers(numbers: Iterable[str]) -> frozenset[str]:
 
 # what a number's mask keeps: (digits kept in front, digits kept at the end)
 _KEEP = {"mobile": (3, 4), "id": (6, 4), "card": (4, 4)}
-_FULL_WIDTH = {str(d): chr(0xFF10 + d) for d in range(10)}
-# what may stand between two digits of a number written in running text (an export's cell)
-_WRITTEN_GAP = r"[ \t\u3000\-‐‑‒–—―.·・()（）]*"
+# a run of digits as written in running text (an export's cell): ASCII or full-width digits with spaces, dashes,
+# dots or brackets between them, an ID card's final X included
+_RUN = re.compile(r"[0-9０-９](?:[ \t\u3000\-‐‑‒–—―.·・()（）]*[0-9０-９XxＸｘ])*")
 
 
 def masked(kind: str, number: str) -> str:
@@ -282,33 +282,48 @@ def masked(kind: str, number: str) -> str:
     return f"{number[:front]}{'*' * (len(number) - front - back)}{number[-back:]}"
 
 
-def _written(number: str, bracket: bool = False) -> re.Pattern[str]:
-    """`number` as it may be written in text: ASCII or full-width digits, spaces, dashes, dots or brackets
-    between them (`bracket`: and one before it, `(010)1234 5678`); not part of a longer run of digits."""
-    before = "[(（]?" if bracket else ""
-    return re.compile(r"(?:(?<=86)|(?<=８６)|(?<![0-9０-９]))" + before + _WRITTEN_GAP.join(f"[{d}{_FULL_WIDTH[d]}]" for d in number)
-                      + r"(?![0-9０-９])")
-
-
-def _id_pattern(number: str) -> re.Pattern[str]:
-    digits_part = _WRITTEN_GAP.join(f"[{d}{_FULL_WIDTH[d]}]" for d in number[:17])
-    last = number[17]
-    tail = f"[{last}{_FULL_WIDTH[last]}]" if last.isdigit() else "[XxＸｘ]"
-    return re.compile(rf"(?<![0-9０-９A-Za-z]){digits_part}{_WRITTEN_GAP}{tail}(?![0-9０-９A-Za-z])")
+def _spans(text: str, runs: list[re.Match[str]], kind: str, number: str) -> Iterator[tuple[int, int]]:
+    """(start, end) of every place `text` writes `number`, not inside a longer number (a country code 86 before it
+    is fine); a landline's opening bracket goes with it when its closing one does (`(0755)8800 1234`)."""
+    number = number.upper()
+    for run in runs:
+        places = [run.start() + i for i, ch in enumerate(run.group()) if ch.isdigit() or ch in "XxＸｘ"]
+        digits = unicodedata.normalize("NFKC", "".join(text[i] for i in places)).upper()
+        at = digits.find(number)
+        while at >= 0:
+            end = at + len(number)
+            joined_before = at > 0 and places[at] - places[at - 1] == 1 and digits[max(0, at - 2):at] != "86"
+            joined_after = end < len(digits) and places[end] - places[end - 1] == 1
+            if not joined_before and not joined_after:
+                start, stop = places[at], places[end - 1] + 1
+                if kind == "landline" and start and text[start - 1] in "(（" and any(
+                        ch in ")）" for ch in text[start:stop]):
+                    start -= 1
+                yield start, stop
+            at = digits.find(number, at + 1)
 
 
 def mask_numbers(text: str) -> tuple[str, list[tuple[str, str]]]:
     """`text` with every mobile, ID-card, landline and bank-card number it holds replaced by its mask, and
     (kind, mask) for each number masked, in the order found. A number written so that it cannot be found in
     the text again (Chinese numerals, markup) stays as it is: `find_personal_data` still sees it."""
+    found = list(dict.fromkeys(pair for line in text.split("\n") for pair in _found_in(line)))
+    if not found:
+        return text, []
+    runs = list(_RUN.finditer(text))
+    edits: dict[int, tuple[int, str]] = {}
     done: list[tuple[str, str]] = []
-    for line in text.split("\n"):
-        for kind, number in _found_in(line):
-            pattern = _id_pattern(number) if kind == "id" else _written(number, kind == "landline")
-            replacement = masked(kind, number)
-            text, count = pattern.subn(replacement, text)
-            if count:
-                done.append((kind, replacement))
+    for kind, number in found:
+        replacement = masked(kind, number)
+        spans = [(start, stop) for start, stop in _spans(text, runs, kind, number)
+                 if not any(start < end and begin < stop for begin, (end, _) in edits.items())]
+        for start, stop in spans:
+            edits[start] = (stop, replacement)
+        if spans:
+            done.append((kind, replacement))
+    for start in sorted(edits, reverse=True):
+        stop, replacement = edits[start]
+        text = text[:start] + replacement + text[stop:]
     return text, done
 
 
