@@ -489,10 +489,10 @@ def test_the_imported_hall_builds_and_counts_its_channels(site, capsys):
     assert csv_lines[0].endswith(",very_overdue,channels")
     assert csv_lines[1].endswith(",12345热线: 2; 本站: 1; 领导留言板: 1")
     stats_page = (out / "stats/index.html").read_text(encoding="utf-8")
-    assert ('<tbody><tr><th scope="row"><a href="/qa/channels/12345-re-xian/">12345热线</a></th><td>2</td></tr>'
-            '<tr><th scope="row"><a href="/qa/channels/ben-zhan/">本站</a></th><td>1</td></tr>'
-            '<tr><th scope="row"><a href="/qa/channels/ling-dao-liu-yan-ban/">领导留言板</a></th><td>1</td></tr></tbody>'
-            ) in stats_page
+    assert ('<tbody><tr><th scope="row"><a href="/qa/channels/12345-re-xian/">12345热线</a></th><td class="fig">2 条</td></tr>'
+            '<tr><th scope="row"><a href="/qa/channels/ben-zhan/">本站</a></th><td class="fig">1 条</td></tr>'
+            '<tr><th scope="row"><a href="/qa/channels/ling-dao-liu-yan-ban/">领导留言板</a></th>'
+            '<td class="fig">1 条</td></tr></tbody>') in stats_page
     filters = ('<nav class="filters" aria-label="按来源渠道筛选">\n<ul><li><a href="/qa/"{0}>全部留言（4）</a></li>'
                '<li><a href="/qa/channels/12345-re-xian/"{1}>12345热线（2）</a></li>'
                '<li><a href="/qa/channels/ben-zhan/"{2}>本站（1）</a></li>'

@@ -160,7 +160,7 @@ VALIDITY_EN: dict[str, str] = {"pending": "Not yet in force", "effective": "In f
 # The figures' own words (issue 18): units, what a ranking is by, why a list is empty
 FIGURES_ZH: dict[str, str] = {
     "as_of": "统计截至 {when}", "in_working_days": "（工作日）", "n_questions": "{n} 条", "n_days": "{n} 个工作日",
-    "day_unit": "个工作日", "on_time_of": "{judged} 条到期留言中 {on_time} 条按时答复",
+    "day_unit": "个工作日", "n_promised": "承诺 {n} 件", "n_kept": "，按期办结 {n} 件", "on_time_of": "{judged} 条到期留言中 {on_time} 条按时答复",
     "not_ranked": "不排名", "month_col": "月份", "hall_row": "全厅合计", "hall_figures": "全厅指标",
     "dept_figures": "各部门指标", "promises_plain": "承诺 {promised} 件，按期办结 {kept} 件", "no_promises": "未作承诺",
     "ranking_explain": "名次按按时率排列：已到答复期限的留言中按时答复的比例（加粗的一列）。为免留言很少的部门凭偶然的满分"
@@ -175,7 +175,7 @@ FIGURES_ZH: dict[str, str] = {
 }
 FIGURES_EN: dict[str, str] = {
     "as_of": "As of {when}", "in_working_days": " (working days)", "n_questions": "{n}", "n_days": "{n} working days",
-    "day_unit": "working days", "on_time_of": "{on_time} of {judged} due answered on time",
+    "day_unit": "working days", "n_promised": "{n} promised", "n_kept": ", {n} kept on time", "on_time_of": "{on_time} of {judged} due answered on time",
     "not_ranked": "Not ranked", "month_col": "Month", "hall_row": "Whole hall", "hall_figures": "The hall's figures",
     "dept_figures": "By department", "promises_plain": "{kept} of {promised} promises kept on time",
     "no_promises": "No promises",
