@@ -144,6 +144,14 @@ def edit_one(hall: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8") + "\n补充说明：本条已更新。\n", encoding="utf-8")
 
 
+def edit_and_delete(hall: Path) -> None:
+    """A word added to one release and another release (of another department, linked by none) deleted."""
+    releases = sorted((hall / "content").glob("*/releases/*.md"))
+    path = releases[len(releases) // 3]
+    path.write_text(path.read_text(encoding="utf-8") + "\n新增词：穿山甲保护。\n", encoding="utf-8")
+    releases[-1].unlink()  # the last release of the last department: no release links to a later one
+
+
 def serve_reload(hall: Path, work: Path, program: list[str] | None = None, env: dict[str, str] | None = None
                  ) -> Timing:
     """Median time from saving a file to the reload event of a running `serve` (three edits). `program` runs
@@ -209,26 +217,36 @@ def discard(path: Path, work: Path) -> None:
         path.rename(trash / f"{path.name}-{time.time_ns()}")
 
 
-def bench(size: int, work: Path, pelican: bool, hugo: bool) -> dict[str, Timing]:
-    departments = max(1, size // 50)
+def bench(size: int, work: Path, pelican: bool, hugo: bool, departments: int | None = None,
+          checkout: bool = True, serve: bool = True) -> dict[str, Timing]:
+    """`departments` (default size/50, 30 releases + 20 questions each) share the items 60:40 when given."""
+    if departments:
+        releases = round(size * 0.6 / departments)
+        shape = (departments, releases, size // departments - releases)
+    else:
+        shape = (max(1, size // 50), 30, 20)
     hall = work / f"hall-{size}"
     discard(hall, work)
-    generate(hall, departments, 30, 20)
+    generate(hall, *shape)
     ours = [sys.executable, "-m", "releasehall", "build", "--site", str(hall), "--out", str(hall / "public"),
             "--now", NOW]
     results = {"releasehall cold": measure([*ours, "--no-cache"], work)}
     results["releasehall no-op rebuild"] = measure(ours, work)
     edit_one(hall)
     results["releasehall one-file edit"] = measure(ours, work)
-    local = work / f"hall-{size}-local"
-    discard(local, work)
-    hall.rename(local)
-    for output in (True, False):  # issue 10: the cache survives a fresh checkout (at the same path, as on CI)
-        discard(hall, work)
-        fresh_checkout(local, hall, output)
-        label = "restored output" if output else "empty output"
-        results[f"releasehall fresh checkout, {label}"] = measure(ours, work)
-    results["releasehall serve: save to reload"] = serve_reload(hall, work)
+    edit_and_delete(hall)
+    results["releasehall edit + deletion"] = measure(ours, work)
+    if checkout:
+        local = work / f"hall-{size}-local"
+        discard(local, work)
+        hall.rename(local)
+        for output in (True, False):  # issue 10: the cache survives a fresh checkout (at the same path, as on CI)
+            discard(hall, work)
+            fresh_checkout(local, hall, output)
+            label = "restored output" if output else "empty output"
+            results[f"releasehall fresh checkout, {label}"] = measure(ours, work)
+    if serve:
+        results["releasehall serve: save to reload"] = serve_reload(hall, work)
     if pelican:
         site = work / f"pelican-{size}"
         discard(site, work)
@@ -248,24 +266,31 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=Path("bench/out"))
     parser.add_argument("--skip-pelican", action="store_true")
     parser.add_argument("--skip-hugo", action="store_true")
+    parser.add_argument("--skip-checkout", action="store_true", help="no fresh-checkout builds")
+    parser.add_argument("--skip-serve", action="store_true", help="no serve save → reload")
+    parser.add_argument("--departments", type=int, help="this many departments (default: one per 50 items)")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
-    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}")
+    print(f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}, load {os.getloadavg()[0]:.1f}")
     for size in args.sizes:
-        results = bench(size, args.work.resolve(), not args.skip_pelican, not args.skip_hugo)
+        results = bench(size, args.work.resolve(), not args.skip_pelican, not args.skip_hugo, args.departments,
+                        not args.skip_checkout, not args.skip_serve)
+        print(f"load after: {os.getloadavg()[0]:.1f}")
         print(f"\n## {size} items")
         for name, timing in results.items():
             print(f"{name:40s} {timing.seconds:8.2f} s  {timing.peak_mib:8.0f} MiB")
         if "pelican cold" in results:
             ratio = results["pelican cold"].seconds / results["releasehall cold"].seconds
             print(f"{'pelican / releasehall cold':40s} {ratio:8.1f} x")
-        for label in ("restored output", "empty output"):
+        for label in ("restored output", "empty output") if not args.skip_checkout else ():
             ratio = results[f"releasehall fresh checkout, {label}"].seconds / \
                 results["releasehall one-file edit"].seconds
             print(f"{'fresh checkout (' + label + ') / edit':40s} {ratio:8.2f} x")
         if "hugo cold" in results:
             ratio = results["releasehall one-file edit"].seconds / results["hugo cold"].seconds
             print(f"{'releasehall edit / hugo cold':40s} {ratio:8.2f} x")
+            ratio = results["releasehall edit + deletion"].seconds / results["hugo cold"].seconds
+            print(f"{'releasehall edit + deletion / hugo cold':40s} {ratio:8.2f} x")
         sys.stdout.flush()
     shutil.rmtree(args.work / ".trash", ignore_errors=True)
 

@@ -28,6 +28,11 @@ def _bundle(out: Path) -> dict[str, bytes]:
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted((out / "pagefind").rglob("*")) if p.is_file()}
 
 
+# BASIC and a third department in another part of the index (police and traffic share one)
+SPLIT = {**BASIC, "content/water/department.yaml": {"name": "测试市水务局"},
+         "content/water/releases/w.md": front({"title": "停水检修通知", "date": "2024-09-25"}, "\n检修期间暂停供水。\n")}
+
+
 def _pages(bundle: dict[str, bytes], language: str = "zh-cn") -> int:
     """Pages in the index, all parts together (one pagefind-entry.json each)."""
     return sum(json.loads(data)["languages"].get(language, {}).get("page_count", 0)
@@ -35,22 +40,22 @@ def _pages(bundle: dict[str, bytes], language: str = "zh-cn") -> int:
 
 
 def test_index_holds_published_pages_only_and_is_deterministic(tmp_path, run_cli):
-    files = {**BASIC, "content/police/releases/later.md": front({"title": "定时发布的通告", "date": "2030-01-01"}),
+    files = {**SPLIT, "content/police/releases/later.md": front({"title": "定时发布的通告", "date": "2030-01-01"}),
              "content/police/releases/draft.md": front({"title": "草稿", "date": "2024-10-01", "draft": True})}
     site = write_site(tmp_path / "site", files)
     assert run_cli("build", "--site", str(site), "--out", str(tmp_path / "a"), "--now", "2024-10-20")[0] == 0
     assert run_cli("build", "--site", str(site), "--out", str(tmp_path / "b"), "--now", "2024-10-20", "--no-cache")[0] == 0
     first = _bundle(tmp_path / "a")
     assert first == _bundle(tmp_path / "b")  # same input, same bytes
-    # three items (a, 说明, q1) and two departments; no lists, 404, stats pages, drafts or future items
-    assert _pages(first) == 5
-    # a part for each department (police, traffic): the first at the root with pagefind.js, the other in its folder
-    police, traffic = search.part_of("police/index.html"), search.part_of("traffic/index.html")
-    assert police != traffic
+    # four items (a, 说明, q1, w) and three departments; no lists, 404, stats pages, drafts or future items
+    assert _pages(first) == 7
+    # two parts (police and traffic share one): the first at the root with pagefind.js, the other in its folder
+    police, water = search.part_of("police/index.html"), search.part_of("water/index.html")
+    assert search.part_of("traffic/index.html") == police != water
     assert {name for name in first if name.endswith("pagefind-entry.json")} == {
-        "pagefind/pagefind-entry.json", f"pagefind/{max(police, traffic)}/pagefind-entry.json"}
+        "pagefind/pagefind-entry.json", f"pagefind/{max(police, water)}/pagefind-entry.json"}
     assert first["pagefind/pagefind.js"].endswith(
-        f'export const parts=["{max(police, traffic)}/"];'
+        f'export const parts=["{max(police, water)}/"];'
         "export const instances=()=>{init_pagefind();return pagefind.instances};\n".encode())
     assert not [name for name in first if name.count("/") > 1 and name.rpartition("/")[2] in ("pagefind.js", "wasm.unknown.pagefind")]
     html = (tmp_path / "a/police/releases/a/index.html").read_text(encoding="utf-8")
@@ -97,12 +102,12 @@ def test_pagefind_runs_only_when_an_indexed_page_changed(tmp_path, run_cli, monk
     """Each part's bundle is kept in the cache by a digest of its pages: a no-op rebuild, a build into a new
     output folder and a change to a page outside the index reuse them; an edit to an item re-indexes its part only."""
     calls = _counting(monkeypatch)
-    site = write_site(tmp_path / "site", BASIC)
+    site = write_site(tmp_path / "site", SPLIT)
     out = tmp_path / "out"
     build = ("build", "--site", str(site), "--now", "2024-10-20")
     assert run_cli(*build, "--out", str(out))[0] == 0
     first = _bundle(out)
-    assert calls == [1, 1] and len(list((site / ".cache/releasehall/search").glob("*.zip"))) == 2  # police, traffic
+    assert calls == [1, 1] and len(list((site / ".cache/releasehall/search").glob("*.zip"))) == 2  # police, water
     assert run_cli(*build, "--out", str(out))[0] == 0  # nothing changed
     assert run_cli(*build, "--out", str(tmp_path / "elsewhere"))[0] == 0  # an empty output folder
     assert calls == [1, 1]
@@ -112,7 +117,7 @@ def test_pagefind_runs_only_when_an_indexed_page_changed(tmp_path, run_cli, monk
     assert run_cli(*build, "--out", str(out))[0] == 0
     assert (out / "releases/page/2/index.html").is_file()
     assert calls == [1, 1] and _bundle(out) == first
-    source = site / "content/police/qa/q1.md"  # linked from no page of the other department
+    source = site / "content/police/qa/q1.md"  # linked from no page of the other part
     source.write_text(source.read_text(encoding="utf-8") + "\n地铁施工期间请绕行。\n", encoding="utf-8")
     assert run_cli(*build, "--out", str(out))[0] == 0
     assert calls == [1, 1, 1] and _bundle(out) != first  # the police part only
@@ -124,7 +129,7 @@ def test_pagefind_runs_only_when_an_indexed_page_changed(tmp_path, run_cli, monk
 def test_a_bundle_in_the_cache_folder_that_is_not_ours_is_never_published(tmp_path, run_cli, monkeypatch):
     """A bundle is taken from the cache only when its bytes have the digest the (checked) build cache names."""
     calls = _counting(monkeypatch)
-    site = write_site(tmp_path / "site", BASIC)
+    site = write_site(tmp_path / "site", SPLIT)
     build = ("build", "--site", str(site), "--now", "2024-10-20")
     assert run_cli(*build, "--out", str(tmp_path / "clean"), "--no-cache")[0] == 0
     kept, other = sorted((site / ".cache/releasehall/search").glob("*.zip"))

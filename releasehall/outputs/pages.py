@@ -443,7 +443,8 @@ def render_pages(hall: Hall, env: Environment, memo: Memo, fp: Fingerprints, job
     kind_counts = [(k, sum(1 for r in hall.releases if r.kind == k)) for k in KINDS]
     pages.add(urls.kinds(), "kinds.html", words["kinds"], key=kind_counts, counts=kind_counts)
     pages.add(urls.file("404.html"), "404.html", words["not_found"], key=())
-    pages.add(urls.search(), "search.html", words["search"], key=())
+    filters = search.filter_values(hall, words)
+    pages.add(urls.search(), "search.html", words["search"], key=filters, filters=filters)
     _document_listings(hall, pages, fp)
     for alias in hall.aliases:
         pages.add(alias.url, "redirect.html", alias.title, key=alias, target=alias.target)

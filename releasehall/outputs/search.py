@@ -41,31 +41,48 @@ from releasehall.model.urls import MIRROR as PREFIX
 from releasehall.store.write import Stager, digest_of, scratch_folder
 
 BUNDLE = "pagefind/"
-PARTS = 16  # the index is cut into this many parts by department (`part_of`); README's benchmarks say why 16
+PARTS = 8  # the index is cut into this many parts by department (`part_of`); bench/README.md says why 8
 PAGEFIND = version("pagefind")  # pinned in pyproject.toml: `hooked` knows this version's pagefind.js
 HOOKS = ("var pagefind=void 0;", "var init_pagefind=()=>")  # what `hooked` needs in pagefind.js
 UNUSED = frozenset({"pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
                     "pagefind-highlight.js"})  # Pagefind's own interfaces; the search page has its own
 
 
+def facets(hall: Hall, words: dict[str, str], subject: Entry | Department) -> tuple[str, str, datetime | None]:
+    """An item's or a department's department, kind and moment, as its filters and meta say them."""
+    if isinstance(subject, Department):
+        return subject.name, words["department"], None
+    if isinstance(subject, Page):
+        return hall.settings.title, words["page_kind"], None
+    dept = hall.departments[subject.dept].name
+    kind = words[f"v:{subject.kind}"] if isinstance(subject, Release) else words["qa"]
+    moment = when(subject) if isinstance(subject, Release | Question) else None
+    return dept, kind, moment if isinstance(moment, datetime) else None
+
+
 def tags(hall: Hall, words: dict[str, str], subject: Entry | Department) -> Markup:
     """Empty hidden elements naming an item's or a department's filters (department, kind, year) and meta
     (department, kind, date) for Pagefind; they go first inside the element marked `data-pagefind-body`.
     One element per key: Pagefind reads one `key:value` from an attribute."""
-    tz = hall.settings.tz
-    if isinstance(subject, Department):
-        dept, kind, moment = subject.name, words["department"], None
-    elif isinstance(subject, Page):
-        dept, kind, moment = hall.settings.title, words["page_kind"], None
-    else:
-        dept = hall.departments[subject.dept].name
-        kind = words[f"v:{subject.kind}"] if isinstance(subject, Release) else words["qa"]
-        moment = when(subject) if isinstance(subject, Release | Question) else None
+    dept, kind, moment = facets(hall, words, subject)
     pairs = [("filter", "department", dept), ("filter", "kind", kind), ("meta", "department", dept), ("meta", "kind", kind)]
-    if isinstance(moment, datetime):
-        local = moment.astimezone(tz)
+    if moment is not None:
+        local = moment.astimezone(hall.settings.tz)
         pairs += [("filter", "year", str(local.year)), ("meta", "date", f"{local:%Y-%m-%d}")]
     return Markup("".join(f'<span hidden data-pagefind-{what}="{key}:{escape(value)}"></span>' for what, key, value in pairs))
+
+
+def filter_values(hall: Hall, words: dict[str, str]) -> dict[str, list[str]]:
+    """Every value of each filter (department, kind, year) the indexed pages carry (`tags`), for the search page's
+    choices: written into the page, so a first search does not fetch every part's filter files (59 KB at 10k items)."""
+    values: dict[str, set[str]] = {"department": set(), "kind": set(), "year": set()}
+    for subject in (*hall.entries(), *hall.departments.values()):
+        dept, kind, moment = facets(hall, words, subject)
+        values["department"].add(dept)
+        values["kind"].add(kind)
+        if moment is not None:
+            values["year"].add(str(moment.astimezone(hall.settings.tz).year))
+    return {name: sorted(found) for name, found in values.items()}
 
 
 def indexed_pages(hall: Hall) -> list[str]:

@@ -34,32 +34,35 @@ const common = (a, b) => { let n = 0; while (n < a.length && n < b.length && a[n
 // What one index over all pages answers, from the parts. Pagefind answers a term by the longest beginning of it that
 // begins a word of the index it searches (交通管制 → 交通), and leaves a term out when nothing begins like it. A part
 // knows only its own words, so it may answer a term by a shorter beginning than the whole index would, or leave it out,
-// and then return pages the whole index would not ("A B" → pages with A only). So each part is first asked each term
-// alone: the beginning it answers by is what the term shares with the word it matched. Only the parts that answer every
-// term by the longest beginning any part answers it by, the whole index's, are searched; their results are the whole
-// index's results in them, and the other parts hold none (none of their words begins like that).
+// and then return pages the whole index would not ("A B" → pages with A only). The beginning a part answered a term by
+// is what the term shares with the words its results matched (`beginning`); a part without results is asked each term
+// alone. Only the results of the parts that answer every term by the longest beginning any part answers it by (the
+// whole index's) are kept: they are the whole index's results in those parts, and the other parts hold none of them
+// (none of their words begins like that).
 async function search(query, options) {
   const terms = query.split(/\s+/).filter(Boolean);
-  if (!terms.length) return mergedSearch(parts, null, options);
-  const text = terms.join(" ");
-  const answers = await Promise.all(parts.map((part) => Promise.all(terms.map(async (term) => {
-    const found = await part.search(term);
-    const word = found.results[0]?.scores?.[0]?.search_term;
-    return word === undefined ? "" : common(normalized(term, part.includeCharacters ?? []), word);
-  }))));
-  const best = terms.map((_, i) => answers.reduce((longest, row) => (row[i].length > longest.length ? row[i] : longest), ""));
-  const chosen = parts.filter((_, p) => answers[p].every((answer, i) => answer === best[i]));
-  return mergedSearch(chosen, text, options);
+  if (!terms.length) return merged(await Promise.all(parts.map((part) => part.search(null, options))));
+  const keys = terms.map((term) => normalized(term, parts[0].includeCharacters ?? []));
+  const found = await Promise.all(parts.map((part) => part.search(terms.join(" "), options)));
+  const answers = await Promise.all(parts.map(async (part, p) => {
+    if (found[p].results.length) return keys.map((key) => beginning(key, found[p].results[0]));
+    return Promise.all(keys.map(async (key, i) => beginning(key, (await part.search(terms[i])).results[0])));
+  }));
+  const best = keys.map((_, i) => answers.reduce((longest, row) => (row[i].length > longest.length ? row[i] : longest), ""));
+  return merged(found.filter((_, p) => answers[p].every((answer, i) => answer === best[i])));
 }
 
-async function mergedSearch(chosen, text, options) {
-  const found = await Promise.all(chosen.map((part) => part.search(text, options)));
+// the longest beginning of `key` that a word the result matched begins with ("" without a result)
+const beginning = (key, result) => (result?.scores ?? []).map((s) => common(key, s.search_term))
+  .reduce((longest, b) => (b.length > longest.length ? b : longest), "");
+
+function merged(found) {
   return { results: found.flatMap((f) => f.results).sort((a, b) => b.score - a.score) };
 }
-const available = await pagefind.filters();
+const available = JSON.parse(box.dataset.filters); // every value of each filter, written by the build
 const selects = {};
 names.forEach((name, i) => {
-  const values = Object.keys(available[name] || {}).sort().reverse();
+  const values = [...(available[name] || [])].sort().reverse();
   if (!values.length) return;
   const label = text("label", labels[i] + " ");
   const select = document.createElement("select");
