@@ -248,8 +248,7 @@ def render_page(env: Environment, template: str, url: str, title: str, feeds: Se
                 description: str = "", **context: Any) -> tuple[bytes]:
     """One page: `template` with what every page gets (its URL, title, feed links, description) and `context`."""
     html = env.get_template(template).render(url=url, title=title, feeds=feeds, description=description, **context)
-    words: dict[str, str] = env.globals["t"]  # type: ignore[assignment]
-    return (scroll_regions(html, words["scroll_table"]).encode("utf-8"),)
+    return (html.encode("utf-8"),)
 
 
 def scroll_tables(html: str, label: str) -> Markup:
@@ -266,25 +265,9 @@ def scroll_tables(html: str, label: str) -> Markup:
     return Markup(_BODY_TABLE.sub(bare, html))
 
 
-_SCROLL_BOX = re.compile(r'<div class="table-scroll">(?=\s*<table\b[^>]*>\s*(?:<caption>(.*?)</caption>)?)', re.S)
-_CHART = re.compile(r'<svg class="chart"[^>]*?aria-label="([^"]*)".*?</svg>', re.S)
 # a Markdown table in a body (both engines write a bare `<table>`), named by its header row
 _BODY_TABLE = re.compile(r"<table>(.*?)</table>", re.S)
 _HEADER_ROW = re.compile(r"<tr>(.*?)</tr>", re.S)
-
-
-def scroll_regions(html: str, label: str) -> str:
-    """Every wide table's box and every chart (any template's: `<div class="table-scroll">`, `<svg class="chart">`)
-    becomes a named region that keyboard users can focus and scroll (a body's tables: `scroll_tables`)."""
-    def box(match: re.Match[str]) -> str:
-        name = escape(Markup(match.group(1) or "").striptags() or "—", {'"': "&quot;"})
-        return f'<div class="table-scroll" tabindex="0" role="region" aria-label="{label.format(name=name)}">'
-
-    def chart(match: re.Match[str]) -> str:
-        return (f'<div class="chart-scroll" tabindex="0" role="region" aria-label="{label.format(name=match.group(1))}">'
-                f"{match.group(0)}</div>")
-
-    return _CHART.sub(chart, _SCROLL_BOX.sub(box, html))
 
 
 class _Pages:
