@@ -1,4 +1,5 @@
-"""Fixtures and hooks. The helpers that write small sites, the fixed clock and `snapshot` live in helpers.py."""
+"""Fixtures and hooks only: `run_cli`, `browser` (and the `browser` marker it sets), the tests' cache key, the
+Hypothesis profile for CI. What tests import (site writers, the fixed clock, `snapshot`…) is in helpers.py."""
 
 from __future__ import annotations
 
@@ -8,9 +9,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-
-# Tests written before helpers.py import these from conftest; new tests import them from helpers.
-from helpers import BASIC, ENGINES, SITE, dept, front, image, pdf, site_for, write_site  # noqa: F401
 from hypothesis import settings
 
 from releasehall.commands.cli import main
@@ -23,6 +21,7 @@ if TYPE_CHECKING:  # Playwright is imported by the browser fixture only: `pytest
 settings.register_profile("ci", derandomize=True, database=None)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
 
 @pytest.fixture(scope="session", autouse=True)
 def cache_key_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:

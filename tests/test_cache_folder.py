@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import front, image, write_site
+from helpers import front, image, write_site
 from test_incremental import FILES, NOW, snapshot
 
 from releasehall.pipeline.build import run

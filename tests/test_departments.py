@@ -6,11 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from helpers import dept, front, write_site
+from helpers import NOW, dept, front, write_site
 
 from releasehall.pipeline.build import run
-
-NOW = "2024-10-20 12:00"
 
 
 def problems(tmp_path: Path, files: dict[str, object]) -> list[str]:

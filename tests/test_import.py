@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
-from helpers import SITE, dept, write_site
+from helpers import REPO, SITE, dept, write_site
 
 from releasehall.commands.cli import main
 from releasehall.read.cells import moment, written
@@ -517,9 +517,6 @@ def test_a_hall_of_one_channel_shows_no_filter(site, capsys):
     assert not (site / "public/qa/channels").exists()
     data = json.loads((site / "public/stats/stats.json").read_text(encoding="utf-8"))
     assert data["hall"]["channels"] == {"12345热线": 2}
-
-
-REPO = Path(__file__).resolve().parents[1]
 
 
 def test_the_worked_example_imports_into_the_sample_hall(tmp_path, capsys, monkeypatch):

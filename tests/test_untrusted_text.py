@@ -7,11 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import BASIC, write_site
+from helpers import BASIC, NOW, write_site
 
 from releasehall.pipeline.build import run
-
-NOW = "2024-10-20 12:00"
 
 
 def build(site: Path, **options):
