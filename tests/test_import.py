@@ -115,8 +115,7 @@ def test_a_utf8_csv_becomes_one_question_file_per_row(site, capsys):
     assert out == (
         f"exports/hotline.csv:2: 新建 / new: {TRAFFIC_Q}\n"
         f"exports/hotline.csv:3: 新建 / new: {POLICE_Q}\n"
-        "导入完成：新建 2，更新 0，未变 0，手工修改未覆盖 0 / imported: 2 new, 0 updated, 0 unchanged, 0 edited by hand "
-        "and left alone\n")
+        "导入完成：新建 2，更新 0，未变 0，未覆盖 0 / imported: 2 new, 0 updated, 0 unchanged, 0 left alone\n")
     assert questions(site) == {POLICE_Q: SECOND, TRAFFIC_Q: FIRST}
 
 
@@ -294,8 +293,7 @@ def test_numbers_in_every_written_field_are_masked_and_each_masking_reported(sit
         "exports/mask.csv:2: 已遮盖手机号码 138****5678（“办理结果”） / masked a mobile number: 138****5678 ('办理结果')\n"
         "exports/mask.csv:2: 已遮盖联系人姓名 赵*（“办理结果”） / masked the asker's name: 赵* ('办理结果')\n"
         f"exports/mask.csv:2: 新建 / new: {rel}\n"
-        "导入完成：新建 1，更新 0，未变 0，手工修改未覆盖 0 / imported: 1 new, 0 updated, 0 unchanged, 0 edited by hand "
-        "and left alone\n")
+        "导入完成：新建 1，更新 0，未变 0，未覆盖 0 / imported: 1 new, 0 updated, 0 unchanged, 0 left alone\n")
     text = questions(site)[rel]
     assert "title: 赵*反映 138****5678 的问题\n" in text
     assert ("question: 我是赵*，手机 138****5678，身份证 110101********1233，座机 0755-8800****，卡号 6222 **** **** 3446，"
@@ -323,11 +321,10 @@ def test_a_number_that_cannot_be_masked_is_an_error(site, capsys):
 
 def summary(new: int, updated: int, unchanged: int, edited: int, dry: bool = False) -> str:
     if dry:
-        return (f"试运行，未写入任何文件：新建 {new}，更新 {updated}，未变 {unchanged}，手工修改未覆盖 {edited} / dry run, "
-                f"nothing written: {new} new, {updated} updated, {unchanged} unchanged, {edited} edited by hand and "
-                "left alone\n")
-    return (f"导入完成：新建 {new}，更新 {updated}，未变 {unchanged}，手工修改未覆盖 {edited} / imported: {new} new, "
-            f"{updated} updated, {unchanged} unchanged, {edited} edited by hand and left alone\n")
+        return (f"试运行，未写入任何文件：新建 {new}，更新 {updated}，未变 {unchanged}，未覆盖 {edited} / dry run, "
+                f"nothing written: {new} new, {updated} updated, {unchanged} unchanged, {edited} left alone\n")
+    return (f"导入完成：新建 {new}，更新 {updated}，未变 {unchanged}，未覆盖 {edited} / imported: {new} new, "
+            f"{updated} updated, {unchanged} unchanged, {edited} left alone\n")
 
 
 def stamps(root: Path) -> dict[str, tuple[int, bytes]]:
@@ -569,3 +566,33 @@ def test_numbers_are_masked_where_they_are_written(text, expected, kinds):
     result, done = mask_numbers(text)
     assert (result, [kind for kind, _mask in done]) == (expected, kinds)
     assert find_personal_data(result) == []
+
+
+def test_a_name_taken_by_a_file_of_its_own_gets_the_work_orders_id(site, capsys):
+    (site / "content/traffic/qa").mkdir(parents=True)
+    (site / TRAFFIC_Q).write_text("---\ntitle: 公交线路调整\nasked: 2024-10-20 08:00\nquestion: 别人写的\n---\n",
+                                  encoding="utf-8")
+    assert run(capsys, site, export(site, "h.csv", [HEADER, ROW_1]))[1].startswith(
+        "exports/h.csv:2: 新建 / new: content/traffic/qa/2024-10-20-gong-jiao-xian-lu-tiao-zheng-gd2024001.md\n")
+    assert (site / TRAFFIC_Q).read_text(encoding="utf-8").endswith("question: 别人写的\n---\n")
+
+
+def test_a_work_order_moved_to_another_department_is_reported_not_moved(site, capsys):
+    assert run(capsys, site, export(site, "week1.csv", [HEADER, ROW_1]))[0] == 0
+    moved = [*ROW_1[:4], "市公安局", *ROW_1[5:]]
+    code, out, err = run(capsys, site, export(site, "week2.csv", [HEADER, moved]))
+    assert (code, out) == (0, summary(0, 0, 0, 1))
+    assert err == (f"exports/week2.csv:2: 警告 warning: {TRAFFIC_Q}：导出中的承办单位已改为 “police”，文件留在原部门、未改动；"
+                   "如属转办，请在文件中写明 transfers（见编辑指南） / "
+                   f"{TRAFFIC_Q}: the export now names department 'police'; the file stays where it is, unchanged. If "
+                   "the question was handed over, record it under 'transfers' (editor guide)\n")
+    assert questions(site) == {TRAFFIC_Q: FIRST}
+
+
+def test_the_same_work_order_twice_in_one_import_is_an_error(site, capsys):
+    code, out, err = run(capsys, site, export(site, "a.csv", [HEADER, ROW_1]), export(site, "b.csv", [HEADER, REPLY_1]))
+    assert (code, out) == (1, "")
+    assert err == ("exports/b.csv:2: 编号 “GD2024001” 在 exports/a.csv:2 已出现过：同一工单每次只导入一行，请删去其中一行（或分两次导入） / "
+                   "id 'GD2024001' already came at exports/a.csv:2: import one row per work order; remove one of them "
+                   "(or import them one after the other)\n" + FAILED.format(n=1))
+    assert questions(site) == {}

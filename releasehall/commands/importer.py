@@ -27,7 +27,7 @@ class UsageError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Action:
-    kind: str  # "new", "update", "unchanged", "edited"
+    kind: str  # "new", "update", "unchanged", "edited" (by hand: left alone), "moved" (to another department)
     row: Incoming
     rel: str  # the question file, content/<dept>/qa/….md
     path: Path
@@ -157,12 +157,14 @@ def _new(site: Path, row: Incoming, taken: set[str], report: Report) -> Action |
 
 def _known(old: files.Existing, row: Incoming) -> Action:
     text = files.text_of(row)
+    if old.rel.split("/")[1] != row.dept:  # handed to another department: the file stays where it is
+        return Action("moved", row, old.rel, old.path, changed=tuple(files.differences(old, row, row.dept)))
     if old.text == text:
         return Action("unchanged", row, old.rel, old.path)
     changed = tuple(files.differences(old, row, row.dept))
     if not changed:
         return Action("unchanged", row, old.rel, old.path)
-    if files.untouched(old.text) and old.rel.split("/")[1] == row.dept:
+    if files.untouched(old.text):
         return Action("update", row, old.rel, old.path, text, changed)
     return Action("edited", row, old.rel, old.path, changed=changed)
 
@@ -210,6 +212,14 @@ def describe(result: Plan, dry_run: bool, out: TextIO, err: TextIO) -> None:
             for notice in row.notices:
                 print(notice, file=out)
         where = f"{row.rel}:{row.row}"
+        if action.kind == "moved":
+            print(Problem(row.rel, row.row,
+                          f"{action.rel}：导出中的承办单位已改为 “{row.dept}”，文件留在原部门、未改动；如属转办，请在文件中"
+                          "写明 transfers（见编辑指南）",
+                          f"{action.rel}: the export now names department '{row.dept}'; the file stays where it is, "
+                          "unchanged. If the question was handed over, record it under 'transfers' (editor guide)",
+                          warning=True), file=err)
+            continue
         if action.kind == "edited":
             fields = "、".join(action.changed)
             print(Problem(row.rel, row.row,
@@ -222,10 +232,11 @@ def describe(result: Plan, dry_run: bool, out: TextIO, err: TextIO) -> None:
         changed = f"（{'、'.join(action.changed)}）" if action.changed else ""
         changed_en = f" ({', '.join(action.changed)})" if action.changed else ""
         print(f"{where}: {zh}{changed} / {en}{changed_en}: {action.rel}", file=out)
-    counts = [result.count(kind) for kind in ("new", "update", "unchanged", "edited")]
+    counts = [result.count("new"), result.count("update"), result.count("unchanged"),
+              result.count("edited") + result.count("moved")]
     head_zh, head_en = ("试运行，未写入任何文件", "dry run, nothing written") if dry_run else ("导入完成", "imported")
-    print(f"{head_zh}：新建 {counts[0]}，更新 {counts[1]}，未变 {counts[2]}，手工修改未覆盖 {counts[3]} / {head_en}: "
-          f"{counts[0]} new, {counts[1]} updated, {counts[2]} unchanged, {counts[3]} edited by hand and left alone",
+    print(f"{head_zh}：新建 {counts[0]}，更新 {counts[1]}，未变 {counts[2]}，未覆盖 {counts[3]} / {head_en}: "
+          f"{counts[0]} new, {counts[1]} updated, {counts[2]} unchanged, {counts[3]} left alone",
           file=out)
 
 
