@@ -271,7 +271,8 @@ def ranked(tmp_path, run_cli):
     return site
 
 
-RANK = '<tr><td class="rank" data-label="排名">'  # a scoreboard row's first cell
+RANK = '<tr><td class="rank" data-label="排名">'  # a ranked row's first cell
+UNRANKED = '<tr><td class="rank"><span class="meta">不排名</span></td>'
 
 
 def _order(page: str, names: list[str]) -> list[str]:
@@ -287,13 +288,13 @@ def test_ranking_uses_the_wilson_lower_bound(ranked):
     rows = ["<tr>" + r for r in table.split("<tr>")[1:]]
     assert rows[0].startswith(f"{RANK}1</td>") and "96.0%" in rows[0]
     assert rows[1].startswith(f"{RANK}2</td>") and "100.0%" in rows[1]
-    assert rows[3].startswith(f'{RANK}<span class="meta">不排名</span></td>') and "不足局" in rows[3]
+    assert rows[3].startswith(UNRANKED) and "不足局" in rows[3]
     assert "名次依据按时率 95% 置信区间的下限" in stats and "收到留言少于 5 条的部门样本不足，列在最后，不排名" in stats
     # the front page's 回复榜: the same rule
     home = (out / "index.html").read_text(encoding="utf-8")
     board = home[home.index('id="scoreboard"'):]
     assert _order(board, ["大样本局", "小样本局", "一半局", "不足局"]) == ["大样本局", "小样本局", "一半局", "不足局"]
-    assert f'{RANK}<span class="meta">不排名</span></td><th scope="row"><a href="/z/">不足局</a>' in board
+    assert f'{UNRANKED}<th scope="row"><a href="/z/">不足局</a>' in board
     assert f'{RANK}1</td><th scope="row"><a href="/y/">大样本局</a>' in board
 
 
@@ -339,7 +340,7 @@ def test_month_figures_and_changes(built):
     depts = depts[:depts.index("</table>")]
     assert ('<th scope="row"><a href="/a/">甲局</a></th><td class="fig" data-label="留言">1</td>'
             '<td class="fig" data-label="答复">1</td><td class="fig" data-label="回复率">0.0%</td>') in depts
-    assert '<tr class="hall-row"><td class="rank" data-label="排名"></td><th scope="row">全厅合计</th>' in depts
+    assert '<tr class="hall-row"><td class="rank"></td><th scope="row">全厅合计</th>' in depts
     assert depts.count("<table") == 1 and page.count("<table") == 2  # and the hall's table of changes
     assert "包括对以前月份留言的答复，所以可能多于当月收到的留言" in depts
     assert 'href="/stats/2024-10/stats.csv"' in page
