@@ -596,3 +596,35 @@ def test_the_same_work_order_twice_in_one_import_is_an_error(site, capsys):
                    "id 'GD2024001' already came at exports/a.csv:2: import one row per work order; remove one of them "
                    "(or import them one after the other)\n" + FAILED.format(n=1))
     assert questions(site) == {}
+
+
+@pytest.mark.parametrize("edit", ["a second channel", "back to one channel", "a channel renamed"])
+def test_an_incremental_build_after_a_channel_edit_equals_a_clean_build(tmp_path, edit):
+    import shutil
+
+    from helpers import snapshot
+
+    from releasehall.pipeline.build import run as build
+
+    def question(name: str, channel: str = "") -> str:
+        extra = f"channel: {channel}\n" if channel else ""
+        return f"---\ntitle: {name}\nasked: 2024-10-2{len(name)} 09:00\nquestion: 问题\n{extra}---\n"
+
+    site = write_site(tmp_path / "site", {
+        "content/police/department.yaml": dept("测试市公安局"),
+        "content/police/qa/a.md": question("甲", "微博"),
+        "content/police/qa/b.md": question("乙乙", "" if edit == "a second channel" else "12345热线"),
+    })
+    out = tmp_path / "out"
+    assert not build(site, out=out, now=NOW).errors
+    b = site / "content/police/qa/b.md"
+    b.write_text(question("乙乙", {"a second channel": "12345热线", "back to one channel": "微博",
+                                    "a channel renamed": "12345"}[edit]), encoding="utf-8")
+    assert not build(site, out=out, now=NOW).errors
+    clean = tmp_path / "clean"
+    shutil.copytree(site, clean, ignore=shutil.ignore_patterns(".cache"))
+    assert not build(clean, out=tmp_path / "clean-out", now=NOW, use_cache=False).errors
+    assert snapshot(out) == snapshot(tmp_path / "clean-out")
+    listings = sorted(p.parent.name for p in out.glob("qa/channels/*/index.html"))
+    assert listings == {"a second channel": ["12345-re-xian", "wei-bo"], "back to one channel": [],
+                        "a channel renamed": ["12345", "wei-bo"]}[edit]
