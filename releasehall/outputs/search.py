@@ -26,10 +26,11 @@ import stat
 import subprocess
 import tempfile
 import zipfile
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from importlib.metadata import version
 from pathlib import Path
 
@@ -203,27 +204,29 @@ def hooked(script: bytes, parts: list[str]) -> bytes:
             "export const instances=()=>{init_pagefind();return pagefind.instances};\n").encode()
 
 
-def layout(bundles: Mapping[str, Mapping[str, bytes]], inputs: Mapping[str, str]) -> dict[str, tuple[str, bytes]]:
-    """The published bundle (name under `pagefind/` -> (group, bytes)) of the parts' bundles (part -> its files):
-    the first part's files at the root, where pagefind.js, which loads it, is; every other part's in its own folder
-    (`07/…`), without the files all parts share. `group` names what a file comes from (where a part is placed and
-    its `inputs` digest, or a shared file's bytes): the output keeps a file whose group the last build placed too."""
-    files: dict[str, tuple[str, bytes]] = {}
+def layout(bundles: Mapping[str, Mapping[str, bytes]],
+           inputs: Mapping[str, str]) -> dict[str, tuple[str, Callable[[], bytes]]]:
+    """The published bundle (name under `pagefind/` -> (group, its bytes when asked)) of the parts' bundles (part ->
+    its files): the first part's files at the root, where pagefind.js, which loads it, is; every other part's in its
+    own folder (`07/…`), without the files all parts share. `group` names what a file comes from (where a part is
+    placed and its `inputs` digest, or a shared file's bytes): the output keeps a file whose group the last build
+    placed too, and then its bytes are never read out of the kept bundle."""
+    files: dict[str, tuple[str, Callable[[], bytes]]] = {}
     common: dict[str, bytes] = {}
     others = [f"{part}/" for part in list(bundles)[1:]]
     for n, (part, bundle) in enumerate(bundles.items()):
         folder = "" if n == 0 else f"{part}/"
         group = f"{folder or '/'}:{inputs[part]}"
-        for name, data in bundle.items():
+        for name in bundle:
             if shared(name):
-                if common.setdefault(name, data) != data:
+                if common.setdefault(name, bundle[name]) != bundle[name]:
                     raise SearchError(f"the index's parts disagree on {name}")
             else:
-                files[folder + name] = (group, data)
+                files[folder + name] = (group, partial(bundle.__getitem__, name))
     for name, data in common.items():
         if name == "pagefind.js":
             data = hooked(data, others)
-        files[name] = (f"{name}:{digest_of(data)}", data)
+        files[name] = (f"{name}:{digest_of(data)}", partial(bytes, data))
     return dict(sorted(files.items()))
 
 
@@ -243,6 +246,23 @@ def pack(bundle: Mapping[str, bytes]) -> bytes:
         for name, data in sorted(bundle.items()):
             archive.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data)
     return buffer.getvalue()
+
+
+class Packed(Mapping[str, bytes]):
+    """A bundle kept as a zip (`pack`), its files read when asked."""
+
+    def __init__(self, data: bytes) -> None:
+        self._archive = zipfile.ZipFile(io.BytesIO(data))
+        self._names = self._archive.namelist()
+
+    def __getitem__(self, name: str) -> bytes:
+        return self._archive.read(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
 
 
 def unpack(data: bytes) -> dict[str, bytes]:
@@ -276,7 +296,7 @@ def from_memory(home: str, paths: list[str], pages: Mapping[str, bytes],
             bundles[part] = bundle
     known.clear()
     known.update({labels[part]: bundle for part, bundle in bundles.items()})
-    return {name: data for name, (_group, data) in layout(bundles, labels).items()}
+    return {name: data() for name, (_group, data) in layout(bundles, labels).items()}
 
 
 @dataclass(slots=True)
@@ -296,7 +316,7 @@ class Store:
     used: dict[str, str] = field(default_factory=dict)
     placing: list[str] = field(default_factory=list)
 
-    def get(self, inputs: str) -> dict[str, bytes] | None:
+    def get(self, inputs: str) -> Mapping[str, bytes] | None:
         digest = self.known.get(inputs)
         if digest is None:
             return None
@@ -310,7 +330,7 @@ class Store:
         if digest_of(data) != digest:
             return None
         self.used[inputs] = digest
-        return unpack(data)
+        return Packed(data)
 
     def put(self, inputs: str, bundle: dict[str, bytes]) -> None:
         data = pack(bundle)
@@ -346,7 +366,7 @@ def staged_index(hall: Hall, stager: Stager, store: Store, intact: Callable[[str
     """
     paths, home = indexed_pages(hall), hall.urls.home()
     parts = partition(paths)
-    bundles: dict[str, dict[str, bytes]] = {}
+    bundles: dict[str, Mapping[str, bytes]] = {}
     groups = {part: inputs_digest(home, members, stager.digest_at) for part, members in parts.items()}
     todo = []
     for part, inputs in groups.items():
@@ -373,5 +393,5 @@ def staged_index(hall: Hall, stager: Stager, store: Store, intact: Callable[[str
         keep_only(tree, parts)
     files = layout(bundles, groups)
     store.placing = sorted({group for group, _data in files.values()})
-    return {BUNDLE + name: None if group in store.placed and intact(BUNDLE + name) else data
+    return {BUNDLE + name: None if group in store.placed and intact(BUNDLE + name) else data()
             for name, (group, data) in files.items()}
