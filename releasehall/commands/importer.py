@@ -145,7 +145,9 @@ def _new(site: Path, row: Incoming, taken: set[str], report: Report) -> Action |
     ident = shortened(spelled(row.id), TITLE_SLUG)
     slug = shortened(spelled(row.title), TITLE_SLUG) or ident or "question"
     stem = f"{row.asked:%Y-%m-%d}-{slug}"
-    for name in (stem, f"{stem}-{ident}"):
+    # then the id, then numbers: ids such as `A/1` and `A-1` are spelled alike
+    names = (stem, f"{stem}-{ident}", *(f"{stem}-{ident}-{number}" for number in range(2, _SAME_NAME + 2)))
+    for name in names:
         rel = f"content/{row.dept}/qa/{name}.md"
         path = site / rel
         if rel not in taken and not path.exists() and not path.is_symlink():
@@ -153,6 +155,9 @@ def _new(site: Path, row: Incoming, taken: set[str], report: Report) -> Action |
     report.error(row.rel, row.row, f"{rel} 已存在且不是这一行导入的：请改名或删去那个文件后再导入",
                  f"{rel} exists and was not imported from this row: rename or remove that file, then import again")
     return None
+
+
+_SAME_NAME = 100  # files of one day, title and spelled id that a row may be numbered after
 
 
 def _known(old: files.Existing, row: Incoming) -> Action:
