@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,10 @@ from releasehall.read.cells import text
 
 XLSX = (".xlsx", ".xlsm")
 _ZIP = b"PK\x03\x04"
+# what an XLSX's parts may unpack to, together: a real export of 50,000 long rows is well under it, while a
+# small zip that unpacks to gigabytes (a zip bomb) would take that much memory to read
+_MB = 1024 * 1024
+XLSX_UNPACKED_LIMIT = 256 * _MB
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +62,7 @@ def read_export(path: Path, rel: str, sheet: str, report: Report) -> Sheet | Non
     return _sheet(rel, grid, report)
 
 
-def _sheet(rel: str, grid: list[tuple[int, list[Any]]], report: Report) -> Sheet | None:
+def _sheet(rel: str, grid: Iterable[tuple[int, list[Any]]], report: Report) -> Sheet | None:
     filled = [(number, cells) for number, cells in grid if any(text(cell) for cell in cells)]
     if not filled:
         report.error(rel, 1, "文件是空的：没有表头，也没有数据行", "the file is empty: no header and no rows")
@@ -104,11 +110,30 @@ def _csv_rows(path: Path, rel: str, report: Report) -> list[tuple[int, list[Any]
     return [(index, list(record)) for index, record in enumerate(records, 1)]
 
 
-def _xlsx_rows(path: Path, rel: str, sheet: str, report: Report) -> list[tuple[int, list[Any]]] | None:
+def _unpacked(path: Path) -> int:
+    """How many bytes an XLSX's parts say they unpack to (zipfile never unpacks a part beyond what it says);
+    0 for a file that is not a zip (openpyxl says why)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return sum(item.file_size for item in archive.infolist())
+    except (zipfile.BadZipFile, OSError):
+        return 0
+
+
+def _xlsx_rows(path: Path, rel: str, sheet: str, report: Report) -> Iterable[tuple[int, list[Any]]] | None:
     import openpyxl
 
+    unpacked = _unpacked(path)
+    if unpacked > XLSX_UNPACKED_LIMIT:
+        size, limit = -(-unpacked // _MB), XLSX_UNPACKED_LIMIT // _MB
+        report.error(rel, 1, f"XLSX 解压后有 {size} MB，超过 {limit} MB 的上限（文件可能已损坏或有意构造）："
+                     "请分几次导出，或另存为 CSV",
+                     f"the XLSX unpacks to {size} MB, over the {limit} MB limit (the file may be damaged or "
+                     "crafted): export it in parts, or save it as CSV")
+        return None
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        with path.open("rb") as handle:  # a handle, not a name: openpyxl refuses a name not ending in .xlsx
+            book = openpyxl.load_workbook(io.BytesIO(handle.read()), read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
         report.error(rel, 1, f"无法作为 XLSX 读取（{type(exc).__name__}）：请在 Excel 里打开并另存为 .xlsx 或 CSV",
                      f"cannot be read as XLSX ({type(exc).__name__}): open it in Excel and save it as .xlsx or CSV")
@@ -121,11 +146,18 @@ def _xlsx_rows(path: Path, rel: str, sheet: str, report: Report) -> list[tuple[i
                          "profile's 'sheet'")
             return None
         worksheet = book[sheet] if sheet else book.worksheets[0]
-        return [(number, list(values)) for number, values in
-                enumerate(worksheet.iter_rows(min_row=1, values_only=True), 1)]
+        return list(_filled(worksheet.iter_rows(min_row=1, values_only=True)))
     except Exception as exc:
         report.error(rel, 1, f"无法作为 XLSX 读取（{type(exc).__name__}）：请在 Excel 里打开并另存为 .xlsx 或 CSV",
                      f"cannot be read as XLSX ({type(exc).__name__}): open it in Excel and save it as .xlsx or CSV")
         return None
     finally:
         book.close()
+
+
+def _filled(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[int, list[Any]]]:
+    """The rows with something in them, numbered as the sheet shows them: a sheet's million formatted but empty
+    rows are never held at once."""
+    for number, values in enumerate(rows, 1):
+        if any(value is not None and value != "" for value in values):
+            yield number, list(values)

@@ -1,0 +1,56 @@
+"""`releasehall import` fed exports that are not what they seem: ids that spell alike, an XLSX under another
+name, an XLSX that unpacks to far more than it weighs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from test_import import FAILED, HEADER, HOTLINE, ROW_1, TRAFFIC_Q, hall, questions, run, xlsx
+from test_import import export as csv_export
+from test_import import site as site  # the fixture
+
+from releasehall.read import exports
+
+
+def test_ids_spelled_alike_on_one_day_get_files_of_their_own(site, capsys):
+    rows = [[ident, "2024-10-20 12:00", "同一标题", f"问题{n}", "市交通运输局", "", "", "", "", ""]
+            for n, ident in enumerate(("A/1", "A 1", "A-1", "a_1"))]
+    code, out, err = run(capsys, site, csv_export(site, "same.csv", [HEADER, *rows]))
+    assert (code, err) == (0, "")
+    stem = "content/traffic/qa/2024-10-20-tong-yi-biao-ti"
+    assert out.splitlines()[:4] == [
+        f"exports/same.csv:2: 新建 / new: {stem}.md",
+        f"exports/same.csv:3: 新建 / new: {stem}-a-1.md",
+        f"exports/same.csv:4: 新建 / new: {stem}-a-1-2.md",
+        f"exports/same.csv:5: 新建 / new: {stem}-a-1-3.md"]
+    written = questions(site)
+    assert [f"id: {ident}" in written[name] for ident, name in
+            zip(("A/1", "A 1", "A-1", "a_1"), (f"{stem}.md", f"{stem}-a-1.md", f"{stem}-a-1-2.md", f"{stem}-a-1-3.md"),
+                strict=True)] == [True] * 4
+    assert run(capsys, site, "exports/same.csv")[1].count("未变 / unchanged") == 4  # found again by source
+
+
+def test_an_xlsx_saved_under_a_csv_name_is_read_as_the_xlsx_it_is(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    hall(tmp_path, hotline=HOTLINE)
+    name = xlsx(tmp_path, "hotline.xlsx", {"工单": [HEADER, ROW_1]})
+    (tmp_path / name).rename(tmp_path / "exports" / "hotline.csv")
+    code, _out, err = run(capsys, tmp_path, "exports/hotline.csv")
+    assert (code, err) == (0, "")
+    assert list(questions(tmp_path)) == [TRAFFIC_Q]
+
+
+def test_an_xlsx_that_unpacks_beyond_the_limit_is_an_error_and_nothing_is_read(tmp_path, capsys, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    hall(tmp_path, hotline=HOTLINE)
+    long_rows = [[f"GD{n}", *ROW_1[1:3], "长" * 30_000, *ROW_1[4:]] for n in range(20)]  # 90 KB each
+    name = xlsx(tmp_path, "hotline.xlsx", {"工单": [HEADER, *long_rows]})
+    monkeypatch.setattr(exports, "XLSX_UNPACKED_LIMIT", 1024 * 1024)  # stands for 256 MB: the file unpacks to 5 MB
+    code, out, err = run(capsys, tmp_path, "--profile", "hotline", name)
+    assert (code, out) == (1, "")
+    assert err == (
+        "exports/hotline.xlsx:1: XLSX 解压后有 5 MB，超过 1 MB 的上限（文件可能已损坏或有意构造）：请分几次导出，或另存为 CSV / "
+        "the XLSX unpacks to 5 MB, over the 1 MB limit (the file may be damaged or crafted): export it in parts, or "
+        "save it as CSV\n" + FAILED.format(n=1))
+    assert questions(tmp_path) == {}
+    assert not Path(tmp_path / "content" / "traffic" / "qa").exists()
