@@ -54,3 +54,14 @@ def test_an_xlsx_that_unpacks_beyond_the_limit_is_an_error_and_nothing_is_read(t
         "save it as CSV\n" + FAILED.format(n=1))
     assert questions(tmp_path) == {}
     assert not Path(tmp_path / "content" / "traffic" / "qa").exists()
+
+
+def test_an_earlier_export_without_the_reply_never_takes_the_reply_away(site, capsys):
+    replied = [*ROW_1[:6], "2024-10-22 10:00", "已恢复。", *ROW_1[8:]]
+    assert run(capsys, site, csv_export(site, "week2.csv", [HEADER, replied]))[0] == 0
+    written = questions(site)
+    assert "replied: 2024-10-22 10:00" in written[TRAFFIC_Q]
+    code, out, err = run(capsys, site, csv_export(site, "week1.csv", [HEADER, ROW_1]))
+    assert (code, err) == (0, "")
+    assert out.splitlines()[0] == f"exports/week1.csv:2: 未变 / unchanged: {TRAFFIC_Q}"
+    assert questions(site) == written

@@ -166,6 +166,8 @@ def _known(old: files.Existing, row: Incoming) -> Action:
         return Action("moved", row, old.rel, old.path, changed=tuple(files.differences(old, row, row.dept)))
     if old.text == text:
         return Action("unchanged", row, old.rel, old.path)
+    if not row.reply and "replied" in old.data:  # an export older than the file's reply: it never takes one away
+        return Action("unchanged", row, old.rel, old.path)
     changed = tuple(files.differences(old, row, row.dept))
     if not changed:
         return Action("unchanged", row, old.rel, old.path)
