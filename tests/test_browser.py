@@ -742,3 +742,153 @@ def test_front_page_scoreboard_ranks_no_department_with_few_questions(hall, brow
         assert all(questions >= 5 for rank, questions in rows if rank != "不排名")
     finally:
         context.close()
+
+
+# ---- reading (issue 18): the first screen, the reading measure, the status first, where to ask, the QR code ----
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.mark.parametrize("elder", [False, True], ids=["normal", "elder"])
+def test_the_page_heading_starts_high_on_a_phones_first_screen(hall, browser, page_types, elder):
+    """At 390×844 the h1 of every page type starts within the top 30 % of the first screen (the top half in
+    长辈模式): the masthead (search behind a link, one scrolling row of sections) leaves room for the page."""
+    origin, _out = hall
+    context = browser.new_context(viewport=PHONE)
+    if elder:
+        context.add_init_script(ELDER)
+    page = context.new_page()
+    limit = PHONE["height"] * (0.5 if elder else 0.3)
+    low: dict[str, float] = {}
+    try:
+        for name, path in page_types.items():
+            page.goto(origin + path)
+            assert page.evaluate("document.documentElement.classList.contains('elder')") is elder
+            top = page.evaluate("document.querySelector('h1').getBoundingClientRect().top")
+            if top > limit:
+                low[name] = top
+            # the masthead's search is one tap away, without JavaScript too: a link to /search/
+            assert page.is_visible(".masthead .search-open") and not page.is_visible(".masthead .search-box"), name
+        assert low == {}, f"h1 starts below {limit:.0f} px"
+    finally:
+        context.close()
+
+
+def test_the_search_field_shows_its_whole_placeholder_on_a_desktop(hall, browser):
+    origin, _out = hall
+    context, page = _open(browser, origin + "/", 1280)
+    try:
+        assert page.is_visible("#masthead-q") and not page.is_visible(".masthead .search-open")
+        room, needed = page.evaluate("""() => {
+            const input = document.getElementById('masthead-q'), style = getComputedStyle(input);
+            const ctx = document.createElement('canvas').getContext('2d');
+            ctx.font = style.fontSize + ' ' + style.fontFamily;
+            return [input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight),
+                    ctx.measureText(input.placeholder).width];
+        }""")
+        assert needed > 100 and room >= needed, (room, needed)
+    finally:
+        context.close()
+
+
+def test_the_current_section_is_scrolled_into_the_phones_menu_row(hall, browser):
+    origin, _out = hall
+    context, page = _open(browser, origin + "/overdue/", 390)
+    try:
+        box = page.evaluate("""() => { const a = document.querySelector('.nav [aria-current]'), n = a.closest('.nav');
+            const r = a.getBoundingClientRect(), o = n.getBoundingClientRect();
+            return [r.left >= o.left, r.right <= o.right, n.scrollWidth > n.clientWidth, document.documentElement.scrollWidth]; }""")
+        assert box == [True, True, True, 390]
+    finally:
+        context.close()
+
+
+def _matrix_order(out: Path) -> list[str]:
+    """Department names in the order of the 部门矩阵 page."""
+    return re.findall(r'<li><a href="/[^"]+/">([^<]+)</a>', (out / "departments/index.html").read_text(encoding="utf-8"))
+
+
+def test_search_results_read_cleanly_and_the_filters_fit_a_finger(hall, browser):
+    origin, out = hall
+    context, page = _open(browser, origin + "/search/?q=" + "交通", 390)
+    try:
+        page.wait_for_function("window.pagefindReady === true")
+        page.wait_for_selector(".search-results li")
+        rows = page.eval_on_selector_all(".search-results li", """items => items.map(li => ({
+            title: li.querySelector('h2').textContent, badge: li.querySelector('.meta .badge')?.textContent,
+            alert: !!li.querySelector('.meta .badge-alert'), meta: li.querySelector('.meta').textContent,
+            excerpt: li.querySelector('.excerpt').textContent}))""")
+        assert len(rows) >= 10
+        for row in rows:
+            # an excerpt of the body: no labels of the page's metadata, no ASCII ". " joining its blocks, not the title
+            assert not re.search(r"发布时间|发布机构|尚未答复|办理进程|网友留言|官方答复|留言时间|\. ", row["excerpt"]), row
+            assert row["excerpt"].strip() and not row["excerpt"].startswith(row["title"]), row
+            assert row["badge"] and row["meta"].startswith(row["badge"] + " "), row
+        emergency = next(row for row in rows if row["title"] == "冬季道路交通安全提示")  # as written, badge apart
+        assert emergency["badge"] == "突发事件" and emergency["alert"]
+        assert not any(row["title"].startswith("突发事件") for row in rows)
+
+        # filters a finger can hit, in words a reader can read; departments in the matrix's order, not the hall itself
+        sizes = page.eval_on_selector_all(".search-filters select, .search-page input, .search-page button",
+                                          "els => els.map(e => [e.getBoundingClientRect().height, parseFloat(getComputedStyle(e).fontSize)])")
+        assert len(sizes) == 5 and all(height >= 44 and size >= 16 for height, size in sizes), sizes
+        departments = page.eval_on_selector_all("select[name=department] option", "os => os.slice(1).map(o => o.textContent)")
+        matrix = _matrix_order(out)
+        assert departments == [name for name in matrix if name in departments] and len(departments) >= 8, departments
+        assert "示例市政务发布厅" not in departments
+        kinds = page.eval_on_selector_all("select[name=kind] option", "os => os.slice(1).map(o => o.textContent)")
+        assert kinds[:4] == ["工作动态", "通知公告", "政策解读", "突发事件"], kinds
+        # the two search landmarks are named apart
+        names = page.eval_on_selector_all("[role=search]", "fs => fs.map(f => f.getAttribute('aria-label'))")
+        assert len(names) == 2 and len(set(names)) == 2 and all(names), names
+    finally:
+        context.close()
+
+
+def test_related_lists_stay_on_screen_and_the_qr_code_prints_beside_the_address(hall, browser, page_types):
+    from io import BytesIO
+
+    import zxingcpp
+    from PIL import Image
+
+    origin, _out = hall
+    path = page_types["release-policy"]
+    context, page = _open(browser, origin + path, 1280)
+    try:
+        assert page.eval_on_selector_all(".see-also", "ss => ss.map(s => getComputedStyle(s).display)") \
+            and not page.is_visible(".qr-code") and page.is_visible(".qr summary")
+        page.emulate_media(media="print")
+        displays = page.eval_on_selector_all(".see-also", "ss => ss.map(s => getComputedStyle(s).display)")
+        assert displays and set(displays) == {"none"}
+        assert page.is_visible(".qr-code") and not page.is_visible(".qr summary")
+        code, head = (page.locator(sel).bounding_box() for sel in (".qr-code", ".print-head"))
+        assert code["y"] < head["y"] + head["height"] and code["x"] > head["x"] + head["width"] / 2  # beside it
+        found = zxingcpp.read_barcodes(Image.open(BytesIO(page.locator(".qr-svg").screenshot())))
+        assert [f.text for f in found] == ["https://fabu.example.gov.cn" + path]
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("elder", [False, True], ids=["normal", "elder"])
+def test_body_text_runs_about_forty_characters_a_line_on_a_desktop(hall, browser, page_types, elder):
+    origin, _out = hall
+    context, page = _open(browser, origin + page_types["question-replied"], 1280, elder=elder)
+    try:
+        for selector in (".prose p", ".citizen p"):
+            per_line = page.eval_on_selector(selector, "p => p.getBoundingClientRect().width / parseFloat(getComputedStyle(p).fontSize)")
+            assert 35 <= per_line <= 45, (selector, per_line)
+    finally:
+        context.close()
+
+
+def test_an_overdue_question_leads_with_its_status_and_the_next_step(hall, browser, page_types):
+    origin, _out = hall
+    context, page = _open(browser, origin + page_types["question-overdue"], 390)
+    try:
+        banner = page.locator(".status-banner-overdue")
+        assert re.fullmatch(r"已超期 \d+ 个工作日，尚未答复", banner.locator(".status-banner-heading").text_content())
+        assert banner.bounding_box()["y"] < 500  # on the first screen of a phone
+        assert banner.locator(".channel-supervise a[href^='tel:']").count() == 1
+        assert page.locator("#ask-where a[href='tel:12345']").count() == 1
+    finally:
+        context.close()

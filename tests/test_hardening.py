@@ -48,7 +48,7 @@ _THEME_SCRIPTS = re.findall(r"<script>.*?</script>", (Path(__file__).parents[1] 
 _THEME_OWN = re.compile(r'<script type="application/ld\+json">[^<]*</script>|'
                         r'<input type="checkbox" id="elder" class="elder-input">|'
                         # the search box (a plain GET form to /search/) and the search page's form and module
-                        r'<form class="search-(?:box|page)" action="[^"<>]*/search/" method="get" role="search">|'
+                        r'<form class="search-(?:box|page)" action="[^"<>]*/search/" method="get" role="search" aria-label="[^"<>]*">|'
                         r'<input id="(?:masthead|search)-q" name="q" type="search" placeholder="[^"<>]*">|'
                         r'<script type="module" src="[^"<>]*/static/search\.js"></script>|'
                         + "|".join(re.escape(script) for script in _THEME_SCRIPTS))

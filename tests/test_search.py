@@ -65,7 +65,7 @@ def test_index_holds_published_pages_only_and_is_deterministic(tmp_path, run_cli
             '<span hidden data-pagefind-meta="date:2024-09-20"></span>') in html
     for page in ("index.html", "404.html", "releases/index.html", "stats/index.html", "search/index.html"):
         assert "data-pagefind-body" not in (tmp_path / "a" / page).read_text(encoding="utf-8"), page
-    assert '<form class="search-box" action="/search/" method="get" role="search">' in html
+    assert '<form class="search-box" action="/search/" method="get" role="search" aria-label="全站搜索">' in html
     assert not [name for name in first if "-ui." in name or "highlight" in name]  # Pagefind's own interfaces: unused
 
 
@@ -214,28 +214,28 @@ def test_chinese_queries_in_the_browser(hall, browser):
         rows = page.eval_on_selector_all(".search-results li a", "links => links.map(a => a.textContent)")
         assert "国庆期间部分路段交通管制的通告" in rows
 
-        # a word in a title: the result shows title, department, kind, date and a highlighted excerpt
+        # a word in a title: the result shows title, kind (a badge), department, date and a highlighted excerpt
         rows = _results(page, "加装电梯")
         top = next(r for r in rows if r["title"] == "既有住宅加装电梯补贴标准")
-        assert top["url"].startswith("/jiangbin-zhujian/releases/") and top["meta"].startswith("江滨区住房和城乡建设局 · ")
-        assert re.fullmatch(r"江滨区住房和城乡建设局 · [^·]+ · 20\d\d-\d\d-\d\d", top["meta"])
+        assert top["url"].startswith("/jiangbin-zhujian/releases/") and top["meta"].startswith("政策解读 江滨区住房和城乡建设局 · ")
+        assert re.fullmatch(r"[^ ·]+ 江滨区住房和城乡建设局 · 20\d\d-\d\d-\d\d", top["meta"])
         assert "<mark>" in top["excerpt"]
         # a word only in a reply body
         rows = _results(page, "民警")
         assert [r["url"] for r in rows] == ["/gongan/qa/2026-09-29-guanzhi-luduan/"]
-        assert "<mark>民警</mark>" in rows[0]["excerpt"] and rows[0]["meta"].startswith("示例市公安局 · 留言回复 · ")
+        assert "<mark>民警</mark>" in rows[0]["excerpt"] and rows[0]["meta"].startswith("留言回复 示例市公安局 · ")
         # a department's name finds its page
         rows = _results(page, "卫生健康委员会")
-        assert rows[0]["url"] == "/weijian/" and rows[0]["meta"] == "示例市卫生健康委员会 · 部门"
+        assert rows[0]["url"] == "/weijian/" and rows[0]["meta"] == "部门 示例市卫生健康委员会"
         # filters: department, kind, year
         page.select_option("select[name=department]", "示例市交通运输局")
         page.wait_for_function("location.search.includes('department=')")
         rows = _results(page, "出租车")
-        assert rows and all(r["meta"].startswith("示例市交通运输局 · ") for r in rows)
+        assert rows and all(r["meta"].split(" ", 1)[1].startswith("示例市交通运输局") for r in rows)
         page.select_option("select[name=department]", "")
         page.select_option("select[name=kind]", "辟谣")
         rows = _results(page, "不实")
-        assert rows and all(" · 辟谣 · " in r["meta"] for r in rows)
+        assert rows and all(r["meta"].startswith("辟谣 ") for r in rows)
         page.select_option("select[name=kind]", "")
         assert page.eval_on_selector_all("select[name=year] option", "o => o.map(x => x.value)")[1:] == ["2026"]
     finally:

@@ -150,6 +150,9 @@ PAGE_SCHEMA: s.Schema = {
     "draft": s.Field(s.boolean, default=False, doc=s.Doc("草稿：只在 --drafts 时生成", "draft: built only with --drafts", "true")),
     "aliases": s.Field(s.list_of(alias_path, s.MAX_ITEMS), default=(), doc=s.Doc("旧网址（根路径），跳转到这里", "old root-relative URLs that redirect here", "[/gongan/releases/old-slug/]")),
     "toc": s.Field(s.boolean, doc=s.Doc("强制显示或不显示目录", "force the table of contents on or off", "true")),
+    "ask": s.Field(s.boolean, doc=s.Doc("在正文后列出 site.yaml 的 `ask`（在哪里留言）；缺省：页面名为 guide 时列出",
+                                         "list site.yaml's `ask` (where to ask) after the body; default: on the page "
+                                         "named guide", "true")),
 }
 
 
@@ -617,7 +620,7 @@ def _load_page(path: Path, rel: str, ctx: s.Context, report: Report) -> Page | N
         return None
     return Page(id=f"pages/{slug}", slug=slug, rel=rel, title=v["title"], summary=v["summary"],
                 order=v["order"], draft=v["draft"], body=doc.body, body_line=doc.body_line, lines=doc.lines,
-                front_digest=doc.front_digest, aliases=_unique(v["aliases"]), toc=v["toc"],
+                front_digest=doc.front_digest, aliases=_unique(v["aliases"]), toc=v["toc"], ask=v["ask"],
                 personal=check_source(doc.data, doc.lines, doc.body, doc.body_line))
 
 

@@ -207,6 +207,7 @@ class Page:
     aliases: tuple[str, ...] = ()
     personal: tuple[Finding, ...] = ()  # unmasked numbers found reading it (privacy.check_source)
     toc: bool | None = None
+    ask: bool | None = None  # list site.yaml's `ask` after the body; None: only on the page named `guide`
 
     section = "pages"
     dept = ""

@@ -59,6 +59,14 @@ ZH: dict[str, str] = {
     "scroll_table": "{name}（可左右滚动）", "email": "电子邮箱", "phone": "电话",
     # media: table of contents, attachments
     "toc": "目录", "attachments": "附件", "file_meta": "{kind}，{size}", "file_pages": "，共 {n} 页",
+    # reading (issue 18): masthead, next steps, QR code
+    "search_site": "全站搜索",
+    "ask_where": "我要留言", "ask_intro": "您可以通过以下渠道咨询、投诉或提出建议，部门的答复在本站公开：",
+    "status_banner": "办理状态", "overdue_heading": "已超期 {n} 个工作日，尚未答复",
+    "pending_heading": "正在办理，尚未答复", "due_on": "答复期限", "handled_by": "承办部门",
+    "next_steps": "您可以：", "supervise_step": "申请督办", "ask_again": "通过其他渠道再次反映",
+    "issuer_full": "发布机构",
+    "qr_open": "在手机上阅读", "qr_label": "本页网址的二维码", "qr_caption": "用手机扫码打开本页",
 }
 
 EN: dict[str, str] = {
@@ -120,6 +128,14 @@ EN: dict[str, str] = {
     "email": "Email", "phone": "Phone",
     # media: table of contents, attachments
     "toc": "Contents", "attachments": "Attachments", "file_meta": "{kind}, {size}", "file_pages": ", {n} pages",
+    # reading (issue 18): masthead, next steps, QR code
+    "search_site": "Search the hall",
+    "ask_where": "How to ask", "ask_intro": "Ask a question, complain or make a suggestion here; departments' replies are published on this site:",
+    "status_banner": "Status", "overdue_heading": "{n} working days overdue, not replied yet",
+    "pending_heading": "Being handled, not replied yet", "due_on": "Reply due", "handled_by": "Handled by",
+    "next_steps": "What you can do:", "supervise_step": "Ask for supervision", "ask_again": "Raise it again through another channel",
+    "issuer_full": "Issued by",
+    "qr_open": "Read on your phone", "qr_label": "QR code of this page's address", "qr_caption": "Scan to open this page on your phone",
 }
 
 VALUES_ZH: dict[str, str] = {

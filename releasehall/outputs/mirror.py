@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from urllib.parse import quote, unquote
 
 from releasehall.model.urls import MIRROR, STATIC, Urls
+from releasehall.outputs import qr
 from releasehall.outputs.i18n import to_traditional
 from releasehall.outputs.keys import Memo, digest
 
@@ -49,6 +50,8 @@ class _Mirror:
         kept = self.alternates.findall(text)
         text = self.alternates.sub("<!--alternate-->", text)
         text = self.absolute.sub(lambda m: self.origin + self._move(m.group(1)), text)
+        if 'class="qr-svg"' in text:
+            text = qr.redraw(text)  # a page's QR code holds its address, moved into the mirror just now
         text = self.rooted.sub(lambda m: f'{m.group(1)}{self._move(m.group(2))}"', text)
         # heading ids are converted with the text, so percent-encoded fragments pointing at them are too
         text = self.fragment.sub(lambda m: f'{m.group(1)}{quote(to_traditional(unquote(m.group(2))), safe="-._~")}"',

@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
+from itertools import islice
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
@@ -38,11 +39,12 @@ from releasehall.model.documents import issuer, validity
 from releasehall.model.entry_kinds import kind_of
 from releasehall.model.records import KINDS, VALIDITIES, Entry, Question, Release
 from releasehall.model.urls import MIRROR
-from releasehall.outputs import search
+from releasehall.outputs import qr, search
 from releasehall.outputs.i18n import strings
 from releasehall.outputs.jobs import Jobs
 from releasehall.outputs.keys import Fingerprints, Memo, digest
 from releasehall.outputs.seo import StructuredData, first_image, shorten
+from releasehall.settings.site import tel
 
 FRONT_PAGE_ITEMS = 10
 ON_TOPIC_ITEMS = 5
@@ -87,7 +89,7 @@ def environment(hall: Hall) -> Environment:
                        issuer=lambda release: issuer(release.document, hall.departments[release.dept]),
                        icons=icons(hall),
                        ld=StructuredData(hall), first_image=first_image,
-                       search_tags=lambda subject: search.tags(hall, words, subject))
+                       search_tags=lambda subject: search.tags(hall, words, subject), qr=qr.svg)
 
     env.globals.update({name: _once_per_argument(env, name) for name in SHARED_MACROS})
     env.filters["v"] = lambda key: words.get(f"v:{key}", key)
@@ -96,6 +98,7 @@ def environment(hall: Hall) -> Environment:
     env.filters["d"] = lambda value: (value.astimezone(tz).date() if isinstance(value, datetime) else value).isoformat()
     env.filters["pct"] = lambda value: "—" if value is None else f"{value * 100:.1f}%"
     env.filters["shorten"] = shorten
+    env.filters["tel"] = tel
     env.filters["num"] = lambda value: "—" if value is None else f"{value:.1f}"
     env.filters["prose"] = lambda html: scroll_tables(html, words["scroll_table"])
     return env
@@ -310,19 +313,30 @@ class EntryPage:
 def entry_page(hall: Hall, entry: Entry) -> EntryPage:
     """What an item's or standalone page's page shows: its body, backlinks, related items, others on its topics."""
     body = hall.bodies[entry.id]
+    # no item is listed twice on one page: each list leaves out what the page shows above it (in page order:
+    # the current document, the documents it explains, its interpretations, what it replaces, backlinks, related)
+    documents = _document_links(hall, entry.id)
+    seen = {entry.id}
+    if documents["replaced_by"] is not None:
+        seen.add(documents["replaced_by"].id)
+    for name in ("interprets", "interpretations", "replaces"):
+        documents[name] = _unseen(documents[name], seen)
+    backlinks = _unseen([hall.by_id[i] for i in hall.backlinks.get(entry.id, ())], seen)
+    related = _unseen([hall.by_id[i] for i in hall.related.get(entry.id, ())], seen)
     on_topics = []
     for name in entry.topics:
         slug = hall.topic_of.get(name)
         if slug:
-            others = [e for e in hall.by_topic[slug][:ON_TOPIC_ITEMS + 1] if e.id != entry.id][:ON_TOPIC_ITEMS]
+            others = list(islice((e for e in hall.by_topic[slug] if e.id not in seen), ON_TOPIC_ITEMS))
             if others:
+                seen.update(e.id for e in others)
                 on_topics.append((Topic(slug, name), others))  # as this item writes it, whatever names the page
     context: dict[str, Any] = {
         "item": entry, "body": body.html,
-        "backlinks": [hall.by_id[i] for i in hall.backlinks.get(entry.id, ())],
-        "related": [hall.by_id[i] for i in hall.related.get(entry.id, ())],
+        "backlinks": backlinks,
+        "related": related,
         "on_topics": on_topics,
-        **_document_links(hall, entry.id),
+        **documents,
         "toc_headings": body.toc if (entry.toc is None and body.h2 >= TOC_FROM) or entry.toc else (),
         "files": hall.attachments.get(entry.id, ()),
     }
@@ -335,6 +349,16 @@ def entry_page(hall: Hall, entry: Entry) -> EntryPage:
     description = entry.summary or body.summary
     return EntryPage(url, kind_of(entry).template, entry.title, description,
                      context)
+
+
+def _unseen(entries: list[Entry], seen: set[str]) -> list[Entry]:
+    """`entries` less those in `seen` (and repeats), which then holds them too."""
+    kept = []
+    for e in entries:
+        if e.id not in seen:
+            seen.add(e.id)
+            kept.append(e)
+    return kept
 
 
 def _document_links(hall: Hall, id: str) -> dict[str, Any]:
@@ -401,18 +425,19 @@ def render_pages(hall: Hall, env: Environment, memo: Memo, fp: Fingerprints, job
         pages.add(page.url, page.template, page.title, description=page.description, key=key, **ctx)
 
     def listing(entries: Sequence[Entry], section: str, heading: str, feeds: Sequence[dict[str, str]] = (),
-                feed_scope: str | None = None, filters: tuple[tuple[str, str, int, bool], ...] = ()) -> None:
+                feed_scope: str | None = None, filters: tuple[tuple[str, str, int, bool], ...] = (), ask: bool = False) -> None:
         for url, pagination, chunk in paginate(entries, per_page, lambda n: urls.listing(section, n)):
             title = heading if pagination.number == 1 else f"{heading} - {words['page'].format(n=pagination.number)}"
+            first_ask = ask and pagination.number == 1  # where to ask: on the first page of /qa/
             pages.add(url, "listing.html", title, feeds,
-                      key=(fp.rows(chunk), pagination, heading, feed_scope, filters) if filters else
-                      (fp.rows(chunk), pagination, heading, feed_scope),
+                      key=(fp.rows(chunk), pagination, heading, feed_scope, filters, first_ask) if filters or first_ask
+                      else (fp.rows(chunk), pagination, heading, feed_scope),
                       heading=heading, intro="", entries=chunk, pagination=pagination, feed_scope=feed_scope,
-                      filters=filters)
+                      filters=filters, ask=first_ask)
 
     listing(hall.releases, "releases", words["releases"], hall_feeds, "")
     channels = hall.channels if len(hall.channels) > 1 else ()  # one channel: nothing to choose between
-    listing(hall.questions, "qa", words["qa"], filters=_channel_filters(hall, channels, ""))
+    listing(hall.questions, "qa", words["qa"], filters=_channel_filters(hall, channels, ""), ask=True)
     for chan in channels:
         listing(chan.questions, f"qa/channels/{chan.slug}", f"{words['qa']}：{chan.name}",
                 filters=_channel_filters(hall, channels, chan.slug))
@@ -427,7 +452,10 @@ def render_pages(hall: Hall, env: Environment, memo: Memo, fp: Fingerprints, job
     pages.add(urls.kinds(), "kinds.html", words["kinds"], key=kind_counts, counts=kind_counts)
     pages.add(urls.file("404.html"), "404.html", words["not_found"], key=())
     filters = search.filter_values(hall, words)
-    pages.add(urls.search(), "search.html", words["search"], key=filters, filters=filters)
+    # the search page's filters list departments in the matrix's order and kinds in the order of KINDS
+    search_kinds = [words[f"v:{kind}"] for kind in KINDS] + [words["qa"], words["department"], words["page_kind"]]
+    pages.add(urls.search(), "search.html", words["search"], key=(filters, list(hall.departments), search_kinds),
+              filters=filters, search_kinds=search_kinds)
     _document_listings(hall, pages, fp)
     for alias in hall.aliases:
         pages.add(alias.url, "redirect.html", alias.title, key=alias, target=alias.target)

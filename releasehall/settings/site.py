@@ -85,6 +85,29 @@ def _link(value: Any, ctx: s.Context) -> str:
     return result
 
 
+_PHONE = re.compile(r"\+?[0-9][0-9 ()（）-]*(?:(?:转|ext\.?|x) ?[0-9]+)?")
+
+
+@s.typed("电话号码 phone number")
+def _phone(value: Any, ctx: s.Context) -> str:
+    """A telephone number as citizens dial it: digits, spaces, hyphens, brackets, a leading + and an extension
+    (`12345`, `0755-8800 0012`, `(0755) 88000012 转 8`)."""
+    result = s.text(value, ctx)
+    if not _PHONE.fullmatch(result) or sum(c.isdigit() for c in result) < 3:
+        raise s.Invalid(f"“{result}” 不是电话号码：只写数字、空格、连字符和括号，如 12345 或 0755-8800 0012",
+                        f"'{result}' is not a phone number: digits, spaces, hyphens and brackets only, e.g. 12345 "
+                        "or 0755-8800 0012")
+    return result
+
+
+def tel(phone: str) -> str:
+    """The `tel:` URI of a phone number as written (`0755-8800 0012 转 8` -> `tel:075588000012,8`)."""
+    number, *extension = re.split(r"转|ext\.?|x", phone, maxsplit=1)
+    digits = ("+" if number.startswith("+") else "") + "".join(c for c in number if c.isdigit())
+    extra = "".join(c for c in "".join(extension) if c.isdigit())
+    return f"tel:{digits}" + (f",{extra}" if extra else "")
+
+
 @s.typed("时区 IANA time zone")
 def _zone(value: Any, ctx: s.Context) -> str:
     name = s.text(value, ctx)
@@ -96,6 +119,17 @@ def _zone(value: Any, ctx: s.Context) -> str:
         ) from None
     return name
 
+
+# an entry of `ask`, and `supervise`: each needs a url or a phone (checked in `_channels`)
+CHANNEL: s.Schema = {
+    "name": s.Field(s.text, required=True, doc=s.Doc("名称", "its name", "12345 政务服务便民热线")),
+    "url": s.Field(_link, default="", doc=s.Doc("网址（与 phone 至少写一项）", "its web address (this or phone)",
+                                                "https://liuyan.example.gov.cn/")),
+    "phone": s.Field(_phone, default="", doc=s.Doc("电话号码（与 url 至少写一项）", "its phone number (this or url)",
+                                                   "12345")),
+    "note": s.Field(s.text, default="", doc=s.Doc("一句话说明：受理什么、何时受理", "one line: what it takes, when",
+                                                  "7×24 小时人工接听")),
+}
 
 SCHEMA: s.Schema = {
     "title": s.Field(s.text, required=True, doc=s.Doc("发布厅名称，显示在每页顶部", "the hall's name, on every page", "示例市政务发布厅")),
@@ -120,6 +154,14 @@ SCHEMA: s.Schema = {
             "contact": s.Field(s.text, default="", doc=s.Doc("联系方式", "contact", "0755-8800 0000")),
         }, doc=s.Doc("页脚标识", "footer identifiers")
     ),
+    "ask": s.Field(nested=CHANNEL, many=True, default=(), doc=s.Doc(
+        "市民可以在哪里留言：名称、网址或电话（至少一项）、说明；显示在 /qa/、留言指南和每条留言页",
+        "where citizens can ask: name, url or phone (at least one), note; shown on /qa/, the guide and every question "
+        "page", "[{name: 12345 政务服务便民热线, phone: '12345'}]")),
+    "supervise": s.Field(nested=CHANNEL, doc=s.Doc(
+        "督办：留言超期未答复时市民可以找谁（名称、网址或电话、说明），显示在超期留言页",
+        "督办: whom a citizen turns to when a question is overdue (name, url or phone, note), shown on overdue "
+        "questions' pages", "{name: 市政府督查室, phone: '0755-8800 0012'}")),
     "reply_limits": s.Field(
         nested={
             "normal": s.Field(s.up_to(365), default=3, doc=s.Doc("一般留言的答复期限", "limit for normal questions", "3")),
@@ -191,6 +233,16 @@ class Footer:
 
 
 @dataclass(frozen=True, slots=True)
+class Channel:
+    """Where citizens can ask (`ask`) or whom to turn to when a question is overdue (`supervise`, 督办)."""
+
+    name: str
+    url: str = ""  # absolute http(s)
+    phone: str = ""  # as written; `tel` makes its link
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Dialect:
     """How Markdown bodies are read: cmark-gfm (CommonMark + GitHub) or Python-Markdown with vetted extensions."""
 
@@ -246,6 +298,8 @@ class Settings:
     variants: tuple[str, ...]
     output: Path
     markdown: Dialect = Dialect()
+    ask: tuple[Channel, ...] = ()  # where citizens can ask: /qa/, the guide and every question page
+    supervise: Channel | None = None  # 督办: the next step shown on an overdue question's page
     attachments_max_mb: int = 50
     images_max_width: int = 1600
     import_profiles: tuple[ImportProfile, ...] = ()
@@ -314,7 +368,9 @@ def load_settings(root: Path, report: Report, *, base_url: str | None = None,
     limits = values["reply_limits"] or s.defaults(SCHEMA["reply_limits"])
     calendar = values["calendar"] or s.defaults(SCHEMA["calendar"])
     dialect = _dialect(values["markdown"], lines, report)
-    if dialect is None:
+    ask = _channels(values["ask"], ("ask",), lines, report)
+    supervise = _channels((values["supervise"],) if values["supervise"] else (), ("supervise",), lines, report)
+    if dialect is None or ask is None or supervise is None:
         return None
     url = base_url or values["base_url"]
     if not url.endswith("/"):
@@ -341,6 +397,8 @@ def load_settings(root: Path, report: Report, *, base_url: str | None = None,
         variants=tuple(values["variants"]),
         output=out.resolve(),
         markdown=dialect,
+        ask=ask,
+        supervise=supervise[0] if supervise else None,
         attachments_max_mb=(values["attachments"] or {"max_mb": 50})["max_mb"],
         images_max_width=(values["images"] or {"max_width": 1600})["max_width"],
         import_profiles=_import_profiles(values["import"], lines),
@@ -364,6 +422,21 @@ def _import_profiles(values: dict[str, Any] | None, lines: Any) -> tuple[ImportP
         profiles.append(ImportProfile(name=name, channel=v["channel"], sheet=v["sheet"], columns=columns,
                                       departments=v["departments"], categories=v["categories"], lines=tuple(where)))
     return tuple(profiles)
+
+
+def _channels(values: tuple[dict[str, Any], ...], at: tuple[Any, ...], lines: Any, report: Report
+              ) -> tuple[Channel, ...] | None:
+    """`ask`'s entries or `supervise` as Channels; None after reporting each one a citizen could not reach (neither
+    `url` nor `phone`), at its line."""
+    many = at == ("ask",)
+    missing = [n for n, v in enumerate(values) if not v["url"] and not v["phone"]]
+    for n in missing:
+        where = (*at, n) if many else at
+        key = f"{at[0]}[{n}]" if many else at[0]
+        report.error(SITE_FILE, lines.get(where, lines.get(at, 1)),
+                     f"“{key}”（{values[n]['name']}）需要 url 或 phone，市民才能找到它",
+                     f"'{key}' ({values[n]['name']}) needs a url or a phone, so that citizens can reach it")
+    return None if missing else tuple(Channel(**v) for v in values)
 
 
 def _dialect(values: dict[str, Any] | None, lines: Any, report: Report) -> Dialect | None:

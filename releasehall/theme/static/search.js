@@ -61,10 +61,19 @@ function merged(found) {
 }
 const available = JSON.parse(box.dataset.filters); // every value of each filter, written by the build
 const selects = {};
+// departments in the matrix's order (the hall's own pages are no department's), kinds in the hall's order, newest year first
+const order = { department: box.dataset.departments.split("|"), kind: box.dataset.kinds.split("|") };
+const hall = box.dataset.hall;
+const ordered = (name, found) => {
+  const known = order[name] || [];
+  const rank = (v) => (known.includes(v) ? known.indexOf(v) : known.length);
+  return found.filter((v) => !(name === "department" && v === hall))
+    .sort((a, b) => rank(a) - rank(b) || (name === "year" ? b.localeCompare(a) : a.localeCompare(b)));
+};
 names.forEach((name, i) => {
-  const values = [...(available[name] || [])].sort().reverse();
+  const values = ordered(name, [...(available[name] || [])]);
   if (!values.length) return;
-  const label = text("label", labels[i] + " ");
+  const label = text("label", labels[i]);
   const select = document.createElement("select");
   select.name = name;
   select.append(new Option(box.dataset.all, ""));
@@ -96,13 +105,42 @@ async function run(event) {
     link.href = r.url;
     const heading = document.createElement("h2");
     heading.append(link);
-    const meta = text("p", [r.meta.department, r.meta.kind, r.meta.date].filter(Boolean).join(" · "), "meta");
+    // the kind as a badge beside the department and date, never read into the title
+    const meta = document.createElement("p");
+    meta.className = "meta";
+    if (r.meta.kind) meta.append(text("span", r.meta.kind, "badge" + (r.meta.kind === box.dataset.alert ? " badge-alert" : "")), " ");
+    if (r.meta.department) meta.append(r.meta.department);
+    if (r.meta.date) {
+      const date = text("time", r.meta.date); // a date never breaks across lines
+      date.dateTime = r.meta.date;
+      meta.append(r.meta.department ? " · " : "", date);
+    }
     const excerpt = document.createElement("p");
     excerpt.className = "excerpt";
-    excerpt.innerHTML = r.excerpt; // Pagefind's excerpt: the page's text, escaped, with <mark> around the match
+    excerpt.innerHTML = clean(r.excerpt, r.meta.title || ""); // Pagefind's: the page's text, escaped, <mark> around the match
     item.append(heading, meta, excerpt);
     list.append(item);
   }
+}
+
+// The excerpt of the body: the page's title, which the result shows above it, is left out where the excerpt begins
+// with it; Pagefind joins a page's blocks (a heading, the next paragraph) with an ASCII ". ", which in Chinese text
+// is a 。 and after a punctuation mark nothing.
+function clean(excerpt, title) {
+  const joined = excerpt
+    .replace(/^\. /u, "")
+    .replace(/([\p{P}])(<\/mark>)?\. /gu, "$1$2")
+    .replace(/([\p{Script=Han}\p{N}])(<\/mark>)?\. /gu, "$1$2。")
+    .replace(/\. (?=<mark>|[\p{Script=Han}\p{P}])/gu, "。");
+  let at = 0; // how far the title runs at the start of the excerpt, <mark> tags skipped
+  for (const ch of title) {
+    while (joined.startsWith("<mark>", at) || joined.startsWith("</mark>", at)) at += joined[at + 1] === "/" ? 7 : 6;
+    const escaped = ch === "&" ? "&amp;" : ch === "<" ? "&lt;" : ch === ">" ? "&gt;" : ch === '"' ? "&quot;" : ch === "'" ? "&#39;" : ch;
+    if (!joined.startsWith(escaped, at)) return joined;
+    at += escaped.length;
+  }
+  const rest = joined.slice(at).replace(/^(<\/mark>)?[。\s]*/u, "");
+  return rest.trim() ? rest : joined;
 }
 
 form.addEventListener("submit", run);
