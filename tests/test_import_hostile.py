@@ -65,3 +65,20 @@ def test_an_earlier_export_without_the_reply_never_takes_the_reply_away(site, ca
     assert (code, err) == (0, "")
     assert out.splitlines()[0] == f"exports/week1.csv:2: 未变 / unchanged: {TRAFFIC_Q}"
     assert questions(site) == written
+
+
+def test_a_csv_saved_under_an_xlsx_name_is_read_as_the_csv_it_is(site, capsys):
+    name = csv_export(site, "hotline.xlsx", [HEADER, ROW_1], encoding="gbk")
+    code, _out, err = run(capsys, site, name)
+    assert (code, err) == (0, "")
+    assert list(questions(site)) == [TRAFFIC_Q]
+
+
+def test_a_file_neither_zip_nor_text_named_xlsx_is_an_error_at_its_first_line(site, capsys):
+    (site / "exports").mkdir()
+    (site / "exports" / "hotline.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1\x00\x00")  # an old .xls inside
+    code, out, err = run(capsys, site, "--profile", "hotline", "exports/hotline.xlsx")
+    assert (code, out) == (1, "")
+    assert err == ("exports/hotline.xlsx:1: 无法作为 XLSX 读取（BadZipFile）：请在 Excel 里打开并另存为 .xlsx 或 CSV / "
+                   "cannot be read as XLSX (BadZipFile): open it in Excel and save it as .xlsx or CSV\n"
+                   + FAILED.format(n=1))

@@ -38,13 +38,17 @@ class Sheet:
 
 
 def is_xlsx(path: Path) -> bool:
-    if path.suffix.lower() in XLSX:
-        return True
+    """Known by content: a zip is an XLSX whatever its name; text named .xlsx (a system's 'Excel' export that is
+    really CSV) is read as CSV; anything else by its name."""
     try:
         with path.open("rb") as handle:
-            return handle.read(4) == _ZIP
+            head = handle.read(4096)
     except OSError:
-        return False
+        return path.suffix.lower() in XLSX
+    if head.startswith(_ZIP):
+        return True
+    text_like = b"\x00" not in head or head.startswith((b"\xff\xfe", b"\xfe\xff"))
+    return path.suffix.lower() in XLSX and not text_like
 
 
 def read_export(path: Path, rel: str, sheet: str, report: Report) -> Sheet | None:
