@@ -180,7 +180,8 @@ def test_identical_images_give_identical_bytes_on_one_core_or_two(tmp_path, monk
     import releasehall.media.pictures as pictures
     import releasehall.parallel as parallel
 
-    files = {**IMAGES, "content/police/releases/img/wide2.jpg": photo(1800, 900, color=(10, 200, 90))}
+    files = {**IMAGES, "content/police/releases/img/wide2.jpg": photo(1800, 900, color=(10, 200, 90)),
+             "content/police/releases/more.md": front({"title": "更多", "date": "2024-09-21"}, "\n![大图2](img/wide2.jpg)\n")}
     one = site_with(tmp_path / "one", files)
     monkeypatch.setattr(pictures, "PARALLEL_FROM", 10**9)
     assert errors(build(one)) == []
@@ -241,7 +242,9 @@ def test_variants_are_made_once_then_reused_without_pillow(tmp_path, monkeypatch
     tally = tmp_path / "pillow.txt"
     count_pillow(monkeypatch, tally)
     assert errors(build(site)) == []
-    assert tally.read_text().count("open") == 4  # wide, wide2, small, turned: made on both cores
+    # each header read twice (the build's pixel budget, then the worker's plan); wide (shown) and turned decoded;
+    # wide2 (not shown) and small (narrow) only cleaned of their metadata, never decoded
+    assert tally.read_text().count("open") == 4 * 2 + 2
     first = snapshot(site / "out")
     tally.write_text("")
     assert errors(build(site)) == []  # a rebuild

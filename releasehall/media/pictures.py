@@ -1,14 +1,18 @@
-"""Images: width and height on every body image, resized variants of wide ones, no EXIF in any JPEG.
+"""Images: width and height on every body image, resized variants of wide ones, no metadata in any image.
 
 A body image wider than `images.max_width` is published as variants (WebP and its own format, at
-a few widths up to `max_width`) behind a `<picture>` with `srcset` and `sizes`; every JPEG under
-content/ is published with its EXIF removed (phones record where a photo was taken), after its
-EXIF orientation is applied to the pixels. Pillow does the work, in forked workers when there are
-several images to make, and only for images whose bytes are not in the variant cache yet:
+a few widths up to `max_width`) behind a `<picture>` with `srcset` and `sizes`. Every image under
+content/, shown or not, is published without EXIF, XMP, GPS or text chunks (phones record where a
+photo was taken): `metadata` leaves them out of the container without decoding it; a JPEG whose EXIF
+turns it is decoded and saved upright; TIFF and AVIF, whose metadata lives in the image structure, are
+re-encoded. Decoding has a budget: `MAX_PIXELS` per image, `BUILD_PIXELS` per build, `MAX_SCANS`
+per JPEG; only images a page shows (wide ones, for their variants), turned JPEGs and TIFF/AVIF are
+decoded. Pillow does the work, in forked workers when there are several images to make, and only for
+images whose bytes are not in the variant cache yet:
 `.cache/releasehall/images/<digest of the source bytes and the settings>/`, a folder of plain files
 and an `info.json` signed with the cache key (`secret`), every file checked against the digest recorded
 there before it is used. After a successful build, `prune` removes the entries no published image uses
-any more. Nothing here imports Pillow while no body shows an image and no JPEG is published.
+any more. Nothing here imports Pillow while no image is published.
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ import posixpath
 import re
 import shutil
 import stat
+import struct
 import tempfile
 import time
 import warnings
@@ -34,18 +39,22 @@ from typing import Any
 
 from releasehall.errors import Report
 from releasehall.markdown.markup import Body
+from releasehall.media import metadata
 from releasehall.model.records import Asset
 from releasehall.model.urls import Urls
 from releasehall.parallel import fork_map
+from releasehall.read import filetypes
 from releasehall.settings.site import Settings
 from releasehall.store.places import CACHE_DIR, IMAGES_FOLDER
 from releasehall.store.signing import sign
 
 CACHE = CACHE_DIR / IMAGES_FOLDER
-VERSION = "1"  # part of every cache digest: change it when the way variants are made changes
+VERSION = "2"  # part of every cache digest: change it when the way variants are made changes
 WIDTHS = (480, 960)  # variant widths below `images.max_width` (which is always one)
-RASTER = (".jpg", ".jpeg", ".png", ".webp", ".gif")
-JPEG = (".jpg", ".jpeg")
+RASTER = tuple(f".{ext}" for ext in filetypes.KINDS["image"])  # every image type a department may publish
+MAX_PIXELS = 40_000_000  # decoded per image: a 40-megapixel photo; a 9400 x 9400 PNG of 340 KB is refused
+BUILD_PIXELS = 400_000_000  # decoded per build (images made this time, not those from the cache)
+MAX_SCANS = 100  # scans of one JPEG: a progressive camera or web JPEG has about ten, each costs a pass
 QUALITY = {"JPEG": 85, "WEBP": 80}
 PARALLEL_FROM = 2  # images to make from which a second process pays
 
@@ -87,18 +96,19 @@ def _widths(width: int, max_width: int) -> list[int]:
 def publish_pictures(settings: Settings, assets: Iterable[Asset], bodies: Mapping[str, Body],
                      sources: Mapping[str, str], report: Report, store: bool = True, secret: bytes | None = None
                      ) -> dict[str, Picture]:
-    """Every image a body shows and every JPEG under content/, made (or found in the cache) once each.
+    """Every image a body shows and every other image under content/, made (or found in the cache) once each.
     `sources` names the source file of each body (by its key), where an image's errors are reported.
-    With `store=False` images are decoded and measured but nothing is written. Cache entries are signed with
+    With `store=False` images are made and measured but nothing is written. Cache entries are signed with
     `secret` (the cache key); without one the cache is neither read nor written."""
     wanted: dict[str, tuple[str, int]] = {}  # asset -> where an error about it goes: its first link, or the file
     for key in sorted(bodies):
         for asset, line in bodies[key].images:
             if asset.lower().endswith(RASTER) and asset not in wanted:
                 wanted[asset] = (sources[key], line)
+    shown = frozenset(wanted)
     names = {a.rel for a in assets}
     for asset in sorted(names):
-        if asset.lower().endswith(JPEG) and asset not in wanted:
+        if asset.lower().endswith(RASTER) and asset not in wanted:
             wanted[asset] = (f"content/{asset}", 1)
     if not wanted:
         return {}
@@ -106,21 +116,38 @@ def publish_pictures(settings: Settings, assets: Iterable[Asset], bodies: Mappin
     cache = settings.root / CACHE
     max_width = settings.images_max_width
     found: dict[str, Picture] = {}
-    todo: list[tuple[str, Path, str]] = []
+    todo: list[tuple[str, Path, str, bool]] = []
+    budget = BUILD_PIXELS
     for asset in wanted:
         path = root / asset
         try:
             data = path.read_bytes()
         except OSError:
             continue  # a vanished or unreadable asset is load's to report
-        key = _digest(f"{VERSION}|{max_width}|{WIDTHS}|{QUALITY}\0".encode() + data)
+        on_page = asset in shown
+        suffix = posixpath.splitext(asset)[1].lower()  # the entry's files are named by it (a PNG named .jpg)
+        key = _digest(f"{VERSION}|{max_width}|{WIDTHS}|{QUALITY}|{on_page}|{suffix}\0".encode() + data)
         hit = _cached(cache / key, asset, key, secret) if secret is not None else None
         if hit is not None:
             found[asset] = hit
-        else:
-            todo.append((asset, path, key))
+            continue
+        plan = _plan(data, asset, on_page, max_width)
+        rel, line = wanted[asset]
+        if isinstance(plan, tuple):
+            report.error(rel, line, *plan)
+            continue
+        if plan.decode:
+            budget -= plan.pixels
+            if budget < 0:  # every image before it is decoded; this one would pass what one build may decode
+                report.error(rel, line, f"本次构建要解码的图片超过 {BUILD_PIXELS // 1_000_000} 百万像素，图片 content/{asset} "
+                             "未处理；请缩小图片，或分几次提交",
+                             f"this build's images would decode more than {BUILD_PIXELS // 1_000_000} megapixels; "
+                             f"image content/{asset} was not made; scale the images down or commit them in parts")
+                continue
+        todo.append((asset, path, key, on_page))  # the plan is made again in the worker: no bytes held here
     store_in = cache if store and secret is not None else None
-    made = fork_map([partial(_make, path, asset, key, store_in, max_width, secret or b"") for asset, path, key in todo],
+    made = fork_map([partial(_make, path, asset, key, store_in, max_width, secret or b"", on_page)
+                     for asset, path, key, on_page in todo],
                     parallel_from=PARALLEL_FROM)
     for index, result in made:
         asset = todo[index][0]
@@ -160,7 +187,7 @@ def picture_files(settings: Settings, pictures: Mapping[str, Picture]) -> dict[s
 
 # ---- the cache: plain files and info.json, checked before use
 
-_FILE = re.compile(r"(full|w\d{1,5})\.(jpg|jpeg|png|webp|gif)")
+_FILE = re.compile(r"(full|w\d{1,5})\.(jpg|jpeg|png|webp|gif|avif|bmp|tif|tiff)")
 _ENTRY = re.compile(r"[0-9a-f]{32}")  # a cache entry's name: `_digest`'s hex
 _HALF_MADE = 3600  # seconds after which a `.make-*` folder is a killed build's leftover, not another build's work
 
@@ -242,12 +269,16 @@ def _plain_bytes(path: Path) -> bytes:
         return file.read()
 
 
-def _make(path: Path, asset: str, key: str, cache: Path | None, max_width: int, secret: bytes
+def _make(path: Path, asset: str, key: str, cache: Path | None, max_width: int, secret: bytes, shown: bool
           ) -> Picture | tuple[str, str]:
-    """Decode the image, write what it needs into a new cache entry (unless `cache` is None); (zh, en) when it
-    cannot be decoded."""
+    """Make the image's published files and write them into a new cache entry (unless `cache` is None); (zh, en)
+    when it cannot be read, cleaned or decoded."""
     try:
-        files, picture = _encode(path.read_bytes(), asset, key, max_width)
+        data = path.read_bytes()
+        plan = _plan(data, asset, shown, max_width)
+        if isinstance(plan, tuple):
+            return plan
+        files, picture = _encode(data, asset, key, max_width, plan)
     except Undecodable as exc:
         return exc.zh, exc.en
     if cache is None:
@@ -279,47 +310,142 @@ def _make(path: Path, asset: str, key: str, cache: Path | None, max_width: int, 
     return picture
 
 
-def _encode(data: bytes, asset: str, key: str, max_width: int) -> tuple[dict[str, bytes], Picture]:
-    from PIL import Image, ImageOps  # only when an image is made
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """What making an image takes, read from its container and header (nothing decoded)."""
+
+    kind: str  # `metadata`'s name of the format the bytes are in
+    clean: bytes | None  # the image without metadata, None when it must be re-encoded (TIFF, AVIF)
+    width: int  # upright
+    height: int
+    turned: bool  # its EXIF orientation turns it: decoded and saved upright
+    wide: bool  # shown on a page and wider than `max_width`: decoded for its variants
+
+    @property
+    def decode(self) -> bool:
+        return self.turned or self.wide or self.clean is None
+
+    @property
+    def pixels(self) -> int:
+        return self.width * self.height if self.decode else 0
+
+
+def _undecodable(asset: str, why: str) -> tuple[str, str]:
+    return (f"图片 content/{asset} 无法解码（文件损坏或不是图片：{why}），请重新导出后再放入",
+            f"image content/{asset} cannot be decoded (damaged or not an image: {why}); export it again")
+
+
+def _plan(data: bytes, asset: str, shown: bool, max_width: int) -> _Plan | tuple[str, str]:
+    """The plan for one image, or (zh, en) when it cannot be cleaned or is over a budget (`MAX_PIXELS`, `MAX_SCANS`).
+    Linear in its bytes: the container is walked, Pillow reads the header only."""
+    from PIL import Image, UnidentifiedImageError
+
+    kind = metadata.sniff(data)
+    if kind is None:
+        return _undecodable(asset, "UnidentifiedImageError")
+    try:
+        cleaned = metadata.strip(data, kind)
+    except metadata.Damaged as exc:
+        return (f"图片 content/{asset} 的结构无法读通（{exc}），其中的元数据（拍摄地点等）无法去掉；请重新导出后再放入",
+                f"image content/{asset} cannot be walked ({exc}), so its metadata (where it was taken …) cannot be "
+                "removed; export it again")
+    if cleaned is not None and cleaned[1] > MAX_SCANS:
+        return (f"图片 content/{asset} 有 {cleaned[1]} 遍扫描（渐进式 JPEG 通常约 10 遍，最多 {MAX_SCANS} 遍），解码代价过高；"
+                "请重新导出为普通 JPEG",
+                f"image content/{asset} has {cleaned[1]} scans (a progressive JPEG has about ten; at most {MAX_SCANS}), "
+                "too costly to decode; export it again as a baseline JPEG")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # the budget below decides
+            with Image.open(BytesIO(data)) as image:  # the header only
+                width, height = image.size
+                orientation = _orientation(image.info.get("exif"))  # as read with the header: a PNG's
+                # getexif() would decode it to look for an eXIf chunk after the image data
+                animated = getattr(image, "is_animated", False)
+    except Image.DecompressionBombError:
+        width = height = -1
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, EOFError) as exc:
+        return _undecodable(asset, type(exc).__name__)
+    most = min(MAX_PIXELS, Image.MAX_IMAGE_PIXELS or MAX_PIXELS)
+    if width < 0 or width * height > most:
+        size = f"{width}×{height} 像素" if width >= 0 else "过多像素"
+        return (f"图片 content/{asset} 有{size}，超过每张 {most:,} 像素的上限，疑似“解压炸弹”，已拒绝处理；请缩小后再放入",
+                f"image content/{asset} has {f'{width}x{height} pixels' if width >= 0 else 'too many pixels'}, over "
+                f"the limit of {most:,} per image (a possible decompression bomb); it was not processed. Scale it down")
+    turned = orientation in (2, 3, 4, 5, 6, 7, 8) and not animated
+    if orientation in (5, 6, 7, 8) and turned:
+        width, height = height, width
+    wide = shown and width > max_width and kind in (metadata.JPEG, metadata.PNG, metadata.WEBP) and not animated
+    return _Plan(kind, cleaned[0] if cleaned is not None else None, width, height, turned, wide)
+
+
+def _orientation(raw: Any) -> int:
+    """The EXIF orientation in `raw` (an image's EXIF bytes as its header gave them), 1 when there is none."""
+    if not isinstance(raw, bytes) or not raw:
+        return 1
+    from PIL import Image
+
+    exif = Image.Exif()
+    try:
+        exif.load(raw)
+        value = exif.get(0x0112, 1)
+    except (OSError, ValueError, SyntaxError, struct.error, KeyError, IndexError, TypeError):
+        return 1
+    return value if isinstance(value, int) else 1
+
+
+def _encode(data: bytes, asset: str, key: str, max_width: int, plan: _Plan) -> tuple[dict[str, bytes], Picture]:
+    """The files an image is published as: the original without metadata (`full`), and the variants of a wide one."""
+    suffix = posixpath.splitext(asset)[1].lstrip(".").lower()
+    full = f"full.{suffix}"
+    files: dict[str, bytes] = {}
+    variants: list[Variant] = []
+    if not plan.decode:
+        assert plan.clean is not None
+        files[full] = plan.clean
+        return files, Picture(asset, plan.width, plan.height, key, full, ())
+    from PIL import Image, ImageOps  # only when an image is decoded
 
     with warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        warnings.simplefilter("ignore", Image.DecompressionBombWarning)  # `_plan` held it to MAX_PIXELS
         try:
             with Image.open(BytesIO(data)) as image:
                 image.load()
                 fmt = image.format or ""
-                oriented = ImageOps.exif_transpose(image)
-                turned = oriented.size != image.size or image.getexif().get(0x0112, 1) not in (1, None)
-                files: dict[str, bytes] = {}
-                full = ""
-                suffix = posixpath.splitext(asset)[1].lstrip(".").lower()
-                if fmt == "JPEG":
-                    full = f"full.{suffix}"
-                    files[full] = _jpeg(image if not turned else oriented, keep=not turned)
+                oriented = ImageOps.exif_transpose(image) if plan.turned else image
+                if plan.turned or plan.clean is None:  # saved again upright, or re-encoded: no metadata travels
+                    files[full] = _again(oriented, plan.kind, fmt)
+                else:
+                    files[full] = plan.clean
                 width, height = oriented.size
-                variants: list[Variant] = []
-                animated = getattr(image, "is_animated", False)
-                if width > max_width and fmt in ("JPEG", "PNG", "WEBP") and not animated:
+                if plan.wide:
+                    own = "JPEG" if plan.kind == metadata.JPEG else plan.kind
                     for w in _widths(width, max_width):
                         h = max(1, round(height * w / width))
                         small = _resample(oriented, w, h)
-                        for out_fmt, out_suffix in (("WEBP", "webp"), (fmt, suffix)):
+                        for out_fmt, out_suffix in (("WEBP", "webp"), (own, suffix))[:1 if own == "WEBP" else 2]:
                             name = f"w{w}.{out_suffix}"
                             files[name] = _save(small, out_fmt)
                             variants.append(Variant(w, h, out_suffix, name))
-        except Undecodable:
-            raise
-        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise Undecodable(
-                f"图片 content/{asset} 像素过多（超过 {Image.MAX_IMAGE_PIXELS} 像素），疑似“解压炸弹”，已拒绝处理；请缩小后再放入",
-                f"image content/{asset} has too many pixels (over {Image.MAX_IMAGE_PIXELS}), a possible "
-                "decompression bomb; it was not processed. Scale it down") from None
-        except (OSError, ValueError, SyntaxError, EOFError, MemoryError) as exc:
-            raise Undecodable(
-                f"图片 content/{asset} 无法解码（文件损坏或不是图片：{type(exc).__name__}），请重新导出后再放入",
-                f"image content/{asset} cannot be decoded (damaged or not an image: {type(exc).__name__}); "
-                "export it again") from None
+        except (OSError, ValueError, SyntaxError, EOFError, MemoryError, Image.DecompressionBombError) as exc:
+            raise Undecodable(*_undecodable(asset, type(exc).__name__)) from None
     return files, Picture(asset, width, height, key, full, tuple(variants))
+
+
+def _again(image: Any, kind: str, fmt: str) -> bytes:
+    """A decoded image saved in its own format without any metadata (TIFF and AVIF, and turned photos)."""
+    if kind == metadata.JPEG:
+        return _jpeg(image, keep=False)
+    image = image.copy()
+    image.info = {}  # nothing of the original's metadata travels
+    out = BytesIO()
+    if kind == metadata.AVIF:
+        image.save(out, "AVIF", quality=QUALITY["WEBP"], exif=b"", xmp=b"")
+    elif kind == metadata.TIFF:
+        image.save(out, "TIFF", compression="tiff_deflate")
+    else:
+        return _save(image, kind if kind != metadata.BMP else "BMP")
+    return out.getvalue()
 
 
 def _jpeg(image: Any, keep: bool) -> bytes:
@@ -395,8 +521,8 @@ def _page_img(match: re.Match[str], by_url: Mapping[str, Picture], urls: Urls, m
     attrs["loading"] = "lazy"
     if not picture.variants:
         return _tag(_sized(attrs, picture, attrs["src"]))
-    own = [v for v in picture.variants if v.suffix != "webp"]
     webp = [v for v in picture.variants if v.suffix == "webp"]
+    own = [v for v in picture.variants if v.suffix != "webp"] or webp  # a WebP's variants are WebP only
     largest = own[-1]
     sizes = f"(max-width: {max_width}px) 100vw, {max_width}px"
 
@@ -416,7 +542,7 @@ def _feed_img(match: re.Match[str], by_url: Mapping[str, Picture], urls: Urls) -
     picture = by_url.get(unescape(attrs.get("src", "")))
     if picture is None:
         return match.group(0)
-    own = [v for v in picture.variants if v.suffix != "webp"]
+    own = [v for v in picture.variants if v.suffix != "webp"] or list(picture.variants)
     if own:
         attrs = {k: v for k, v in attrs.items() if k not in ("width", "height")}
         return _tag(_sized(attrs, replace(picture, width=own[-1].width, height=own[-1].height),
