@@ -5,6 +5,7 @@ Every hostile file is made here; what they cost is measured in bench/hostile.py,
 from __future__ import annotations
 
 import io
+import zlib
 
 import pytest
 from conftest import BASIC, front, write_site
@@ -93,3 +94,48 @@ def test_an_image_no_page_shows_is_published_clean_without_being_decoded(tmp_pat
     assert b"PhoneMaker" not in published and published.startswith(b"\xff\xd8")
     assert not list((site / "out/police/releases/img").glob("wide-*"))  # no variants: no page shows it
 
+
+def object_stream_pdf(pages: int, inflated: int) -> bytes:
+    """A PDF whose page objects each sit in an object stream compressed twice (Flate over Flate) that inflates to
+    `inflated` bytes, named by a cross-reference stream."""
+    out = io.BytesIO()
+    out.write(b"%PDF-1.5\n")
+    offsets = []
+    kids = b" ".join(b"%d 0 R" % (3 + i) for i in range(pages))
+    for number, body in enumerate([b"<< /Type /Catalog /Pages 2 0 R >>",
+                                   b"<< /Type /Pages /Kids [" + kids + b"] /Count %d >>" % pages], 1):
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+    streams = []
+    for index in range(pages):
+        head = b"%d 0 " % (3 + index)
+        packed = zlib.compress(zlib.compress(head + b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 60 80] >>"
+                                             + b" " * inflated, 9), 9)
+        streams.append(3 + pages + index)
+        offsets.append(out.tell())
+        out.write(b"%d 0 obj\n<< /Type /ObjStm /N 1 /First %d /Length %d /Filter [/FlateDecode /FlateDecode] >>\n"
+                  b"stream\n" % (streams[-1], len(head), len(packed)) + packed + b"\nendstream\nendobj\n")
+    rows = [(0, 0, 65535), (1, offsets[0], 0), (1, offsets[1], 0)]
+    rows += [(2, stream, 0) for stream in streams] + [(1, offset, 0) for offset in offsets[2:]]
+    xref = out.tell()
+    rows.append((1, xref, 0))
+    table = b"".join(bytes([kind]) + value.to_bytes(4, "big") + gen.to_bytes(2, "big") for kind, value, gen in rows)
+    out.write(b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n"
+              % (len(rows) - 1, len(rows), len(table)) + table + b"\nendstream\nendobj\n")
+    out.write(b"startxref\n%d\n%%%%EOF\n" % xref)
+    return out.getvalue()
+
+
+def test_a_pdf_whose_page_objects_inflate_past_the_budget_is_an_error_at_its_attachment(tmp_path):
+    from releasehall.media import attachments
+
+    bomb = object_stream_pdf(6, attachments.PDF_STREAM_BYTES + 1000)
+    honest = object_stream_pdf(6, 1000)
+    files = {**BASIC, "content/police/releases/a.md": front(
+        {"title": "通知", "date": "2024-09-20",
+         "attachments": [{"file": "files/honest.pdf", "title": "正常"}, {"file": "files/bomb.pdf", "title": "炸弹"}]},
+        "\n正文。\n"),
+        "content/police/releases/files/honest.pdf": honest, "content/police/releases/files/bomb.pdf": bomb}
+    outcome = build(write_site(tmp_path, files))
+    assert where(outcome) == [("content/police/releases/a.md", 7)], outcome.problems
+    assert "decompression bomb" in outcome.errors[0].en and "bomb.pdf" in outcome.errors[0].en

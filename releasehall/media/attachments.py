@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import posixpath
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,6 +69,9 @@ class Unreadable(Exception):
 
 
 MAX_PDF_DEPTH = 64  # nested page-tree levels a PDF may have before it is refused (real ones have 2-4)
+PDF_STREAM_BYTES = 8_000_000  # inflated bytes of one stream read to count pages (object streams, the xref stream)
+PDF_SECONDS = 3.0  # processor time one PDF may take to count its pages
+COSTLY = "over its decoding budget"
 
 
 def pdf_pages(path: Path) -> int:
@@ -77,11 +81,22 @@ def pdf_pages(path: Path) -> int:
     caps how much a stream may inflate, and a page tree deeper than MAX_PDF_DEPTH or one that
     loops is refused rather than followed.
     """
-    from pypdf import PdfReader  # only when a PDF is listed
+    from pypdf import PdfReader, apply_configuration  # only when a PDF is listed
 
     logging.getLogger("pypdf").setLevel(logging.CRITICAL)  # damage is reported at the item's line instead
+    # counting pages needs no page content: no stream it reads is large in an honest file (a page object in a
+    # double-Flate object stream of 74 MB, thirty times over, took 240 s and 2.4 GB)
+    with apply_configuration(zlib_maximum_output_length=PDF_STREAM_BYTES, lzw_maximum_output_length=PDF_STREAM_BYTES,
+                             run_length_maximum_output_length=PDF_STREAM_BYTES,
+                             brotli_maximum_output_length=PDF_STREAM_BYTES,
+                             array_based_stream_maximum_output_length=PDF_STREAM_BYTES,
+                             stream_decoding_work_maximum_length=2 * PDF_STREAM_BYTES):
+        return _pages(PdfReader, path, time.process_time() + PDF_SECONDS)
+
+
+def _pages(reader_class: Any, path: Path, deadline: float) -> int:
     try:
-        reader = PdfReader(path, strict=False)
+        reader = reader_class(path, strict=False)
         trailer: Any = reader.trailer
         if reader.is_encrypted:
             count = trailer["/Root"]["/Pages"]["/Count"]
@@ -89,21 +104,23 @@ def pdf_pages(path: Path) -> int:
                 raise Unreadable("encrypted, no page count")
             return int(count)
         root = trailer["/Root"].get_object()["/Pages"].get_object()
-        return _count(root, 0, set())
+        return _count(root, 0, set(), deadline)
     except Unreadable:
         raise
     except (Exception, RecursionError) as exc:  # pypdf raises many kinds on damaged files
-        raise Unreadable(type(exc).__name__) from None
+        raise Unreadable(COSTLY if type(exc).__name__ == "LimitReachedError" else type(exc).__name__) from None
 
 
-def _count(node: Any, depth: int, seen: set[int]) -> int:
-    """Leaves of a page tree, each node visited once, to a bounded depth."""
+def _count(node: Any, depth: int, seen: set[int], deadline: float) -> int:
+    """Leaves of a page tree, each node visited once, to a bounded depth, within the processor time left."""
     if not isinstance(node, dict) or depth > MAX_PDF_DEPTH or id(node) in seen:
         raise Unreadable("bad page tree")
+    if time.process_time() > deadline:
+        raise Unreadable(COSTLY)
     seen.add(id(node))
     if node.get("/Type") == "/Page" or "/Kids" not in node:
         return 1
-    return sum(_count(kid.get_object(), depth + 1, seen) for kid in node["/Kids"])
+    return sum(_count(kid.get_object(), depth + 1, seen, deadline) for kid in node["/Kids"])
 
 
 def list_attachments(settings: Settings, entries: Iterable[Entry], bodies: Mapping[str, Body],
@@ -157,7 +174,15 @@ def list_attachments(settings: Settings, entries: Iterable[Entry], bodies: Mappi
             if asset.lower().endswith(".pdf") and size <= limit:
                 try:
                     pages = pdf_pages(path)
-                except Unreadable:
+                except Unreadable as exc:
+                    if str(exc) == COSTLY:
+                        report.error(entry.rel, line,
+                                     f"附件 content/{asset} 解压后过大或读取太费时（超过每个数据流 {PDF_STREAM_BYTES // 1_000_000} MB "
+                                     f"或 {PDF_SECONDS:g} 秒），疑似“解压炸弹”；请重新导出后再放入",
+                                     f"attachment content/{asset} inflates too far or takes too long to read (over "
+                                     f"{PDF_STREAM_BYTES // 1_000_000} MB a stream or {PDF_SECONDS:g} s), a possible "
+                                     "decompression bomb; export it again")
+                        continue
                     report.error(entry.rel, line,
                                  f"附件 content/{asset} 不是可以打开的 PDF（文件已损坏或格式不对），请重新导出后再放入",
                                  f"attachment content/{asset} is not a PDF that opens (damaged or not a PDF); "
