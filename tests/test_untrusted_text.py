@@ -154,3 +154,20 @@ def test_a_body_over_a_megabyte_is_an_error_at_the_line_where_it_crosses(tmp_pat
     outcome = build(write_site(tmp_path, {**BASIC, "content/traffic/releases/x.md": text}))
     assert where(outcome) == [("content/traffic/releases/x.md", crossing)]
     assert "over 1 MB" in outcome.errors[0].en
+
+
+def test_thousands_of_image_links_with_queries_are_each_warned_and_show_the_picture(tmp_path):
+    from conftest import image
+
+    body = "".join(f"![图](img/a.png?{n})\n\n" for n in range(4000))
+    site = write_site(tmp_path, {**BASIC, "content/traffic/releases/x.md": _release(body),
+                                 "content/traffic/releases/img/a.png": image(40, 30)})
+    outcome = build(site)
+    assert not outcome.errors
+    warned = [(line, p_en) for (path, line), p_en in zip(where(outcome, warning=True),
+                                                          [p.en for p in outcome.problems if p.warning], strict=True)
+              if path == "content/traffic/releases/x.md"]
+    assert [line for line, _en in warned] == [5 + 2 * n for n in range(4000)]
+    assert "'?3999' after the file name does nothing" in warned[-1][1]
+    page = (site / "out/traffic/releases/x/index.html").read_text(encoding="utf-8")
+    assert page.count('<img src="/traffic/releases/img/a.png" alt="图" loading="lazy" width="40" height="30">') == 4000

@@ -287,6 +287,10 @@ def resolve(target: str, rel: str, is_image: bool, targets: Targets) -> Resoluti
                 f"link '{shown}' points at an unpublished item (draft or future); the link is dropped"))
         return Resolution(urls.entry(entry) + suffix, entry=entry.id)
     if normal in targets.assets:
+        if is_image and suffix:  # a file of the hall is the same whatever follows it: the picture gets its size
+            return Resolution(urls.asset(normal), asset=normal, problem=(
+                True, f"图片 “{shown}” 地址后的 “{unquote(suffix)}” 没有作用，已去掉",
+                f"image '{shown}': the '{unquote(suffix)}' after the file name does nothing and was dropped"))
         return Resolution(urls.asset(normal) + suffix, asset=normal)
     what = ("图片", "image") if is_image else ("链接", "link")
     if source in targets.broken:
