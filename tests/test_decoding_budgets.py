@@ -8,7 +8,7 @@ import io
 import zlib
 
 import pytest
-from conftest import BASIC, front, write_site
+from helpers import BASIC, front, write_site
 from PIL import Image, ImageFile
 
 from releasehall.media import pictures

@@ -7,7 +7,7 @@ from __future__ import annotations
 from io import BytesIO
 
 import pytest
-from conftest import BASIC, front, write_site
+from helpers import BASIC, front, write_site
 from PIL import Image, PngImagePlugin
 
 from releasehall.pipeline.build import run

@@ -157,7 +157,7 @@ def test_a_body_over_a_megabyte_is_an_error_at_the_line_where_it_crosses(tmp_pat
 
 
 def test_thousands_of_image_links_with_queries_are_each_warned_and_show_the_picture(tmp_path):
-    from conftest import image
+    from helpers import image
 
     body = "".join(f"![图](img/a.png?{n})\n\n" for n in range(4000))
     site = write_site(tmp_path, {**BASIC, "content/traffic/releases/x.md": _release(body),
