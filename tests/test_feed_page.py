@@ -63,6 +63,9 @@ def test_a_feed_opens_as_a_readable_chinese_page(browser, origin, path, explains
             assert title in shown
         if department:
             assert department in text
+            # the department named once in each item: in its line of facts, not again as a tag beside it
+            for item in page.locator("li").all_inner_texts():
+                assert item.count(department) <= 1, item
         # the hostile title is text on the page: nothing ran, no element was made from it
         assert page.title() != "pwned" and page.locator("img, script").count() == 0
         assert f"标题{HOSTILE}" in shown or path.startswith(("/zh-hant/", "/overdue/"))

@@ -74,7 +74,8 @@
         </xsl:call-template>
         <xsl:for-each select="dc:creator"><xsl:text> · </xsl:text><xsl:value-of select="."/></xsl:for-each>
       </div>
-      <div><xsl:for-each select="category"><span class="tag"><xsl:value-of select="."/></span></xsl:for-each></div>
+<!-- a department already named in the line above (dc:creator joins a joint release's with 、) is not a tag again -->
+      <div><xsl:for-each select="category[not(contains(concat('、', ../dc:creator, '、'), concat('、', ., '、')))]"><span class="tag"><xsl:value-of select="."/></span></xsl:for-each></div>
     </li>
   </xsl:template>
 
@@ -89,7 +90,7 @@
         <xsl:for-each select="atom:author/atom:name"><xsl:text> · </xsl:text><xsl:value-of select="."/></xsl:for-each>
       </div>
       <div>
-        <xsl:for-each select="atom:category">
+        <xsl:for-each select="atom:category[not(@label = ../atom:author/atom:name)]">
           <span class="tag"><xsl:value-of select="@label"/><xsl:if test="not(@label)"><xsl:value-of select="@term"/></xsl:if></span>
         </xsl:for-each>
       </div>
