@@ -82,3 +82,13 @@ def test_a_file_neither_zip_nor_text_named_xlsx_is_an_error_at_its_first_line(si
     assert err == ("exports/hotline.xlsx:1: 无法作为 XLSX 读取（BadZipFile）：请在 Excel 里打开并另存为 .xlsx 或 CSV / "
                    "cannot be read as XLSX (BadZipFile): open it in Excel and save it as .xlsx or CSV\n"
                    + FAILED.format(n=1))
+
+
+def test_a_csv_cell_too_long_to_read_is_an_error_at_its_row(site, capsys):
+    name = csv_export(site, "long.csv", [HEADER, ROW_1, [*ROW_1[:3], "长" * 200_000, *ROW_1[4:]]])
+    code, out, err = run(capsys, site, "--profile", "hotline", name)
+    assert (code, out) == (1, "")
+    assert err == ("exports/long.csv:3: CSV 格式有误（field larger than field limit (131072)）：请在 Excel 里核对这一行（过长的单元格"
+                   "请删短）后重新导出 / malformed CSV (field larger than field limit (131072)): check this row in Excel "
+                   "(shorten an over-long cell), then export again\n" + FAILED.format(n=1))
+    assert questions(site) == {}

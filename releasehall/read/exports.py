@@ -106,10 +106,13 @@ def _csv_rows(path: Path, rel: str, report: Report) -> list[tuple[int, list[Any]
         return None
     first = decoded.split("\n", 1)[0]
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
+    records: list[list[str]] = []
     try:
-        records = list(csv.reader(io.StringIO(decoded, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        report.error(rel, 1, f"CSV 格式有误（{exc}）", f"malformed CSV ({exc})")
+        for record in csv.reader(io.StringIO(decoded, newline=""), delimiter=delimiter):
+            records.append(record)
+    except csv.Error as exc:  # at the row it stopped in (a cell over csv's 128K characters, a stray quote)
+        report.error(rel, len(records) + 1, f"CSV 格式有误（{exc}）：请在 Excel 里核对这一行（过长的单元格请删短）后重新导出",
+                     f"malformed CSV ({exc}): check this row in Excel (shorten an over-long cell), then export again")
         return None
     return [(index, list(record)) for index, record in enumerate(records, 1)]
 
