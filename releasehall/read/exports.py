@@ -106,15 +106,17 @@ def _csv_rows(path: Path, rel: str, report: Report) -> list[tuple[int, list[Any]
         return None
     first = decoded.split("\n", 1)[0]
     delimiter = "\t" if first.count("\t") > first.count(",") else ","
-    records: list[list[str]] = []
+    records: list[tuple[int, list[Any]]] = []  # the rows with something in them (not a million empty lines)
+    number = 0
     try:
-        for record in csv.reader(io.StringIO(decoded, newline=""), delimiter=delimiter):
-            records.append(record)
+        for number, record in enumerate(csv.reader(io.StringIO(decoded, newline=""), delimiter=delimiter), 1):
+            if any(record):
+                records.append((number, list(record)))
     except csv.Error as exc:  # at the row it stopped in (a cell over csv's 128K characters, a stray quote)
-        report.error(rel, len(records) + 1, f"CSV 格式有误（{exc}）：请在 Excel 里核对这一行（过长的单元格请删短）后重新导出",
+        report.error(rel, number + 1, f"CSV 格式有误（{exc}）：请在 Excel 里核对这一行（过长的单元格请删短）后重新导出",
                      f"malformed CSV ({exc}): check this row in Excel (shorten an over-long cell), then export again")
         return None
-    return [(index, list(record)) for index, record in enumerate(records, 1)]
+    return records
 
 
 def _unpacked(path: Path) -> int:
