@@ -624,6 +624,9 @@ def test_print_shows_the_hall_url_and_date_and_no_navigation(hall, browser, page
         after = page.eval_on_selector_all(
             "main a[href^='https://']", "els => els.map(e => getComputedStyle(e, '::after').content)")
         assert after and all("https://" in text for text in after)
+        for path in ("/stats/", "/documents/", "/qa/"):  # sort and filter chips are for the screen, not paper
+            page.goto(origin + path)
+            assert page.eval_on_selector("nav.filters", "el => el.getClientRects().length") == 0, path
     finally:
         context.close()
 
