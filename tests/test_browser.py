@@ -638,7 +638,7 @@ def test_print_date_with_and_without_javascript(hall, browser, page_types):
     origin, out = hall
     path = page_types["release-rumor"]
     html = (out / path.lstrip("/") / "index.html").read_text(encoding="utf-8")
-    shown = re.search(r'<p class="meta">.*?<time datetime="(\d{4}-\d{2}-\d{2})', html, re.S)
+    shown = re.search(r'<p class="meta"[^>]*>.*?<time datetime="(\d{4}-\d{2}-\d{2})', html, re.S)
     assert shown and not (out / "static/built.svg").exists()
     context, page = _open(browser, origin + path, 794, js=False)
     try:
