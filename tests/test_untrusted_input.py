@@ -287,7 +287,7 @@ def test_control_characters_are_removed_with_a_warning(tmp_path, run_cli):
     assert error_lines(err, "content/police/releases/c.md") == [
         "content/police/releases/c.md:2: 警告 warning: 删除了 3 个不可见的控制字符（第一个是 U+0001），请检查文字是否完整 / "
         "removed 3 invisible control character(s) (the first is U+0001); check the text is complete"]
-    assert "<h1>标题</h1>" in read(site, "police/releases/c/index.html")
+    assert re.search(r"<h1[^>]*>标题</h1>", read(site, "police/releases/c/index.html"))
     assert "正文第二段" in read(site, "feed.xml")
 
 
@@ -529,9 +529,10 @@ def test_hostile_pages_run_no_script_in_chromium_under_both_engines_and_in_the_m
                     "'data', 'srcset'].filter(a => e.hasAttribute(a)).map(a => new URL(e.getAttribute(a).split(' ')[0], "
                     "location.href).protocol))")
                 assert set(protocols) <= {"http:", "https:", "mailto:", "tel:"}, (path, protocols)
-                assert page.evaluate("document.querySelectorAll('main script, main style, main iframe, main svg, "
+                # the page's own QR code (an SVG the build draws from the page's URL) is the theme's, not the body's
+                assert page.evaluate("[...document.querySelectorAll('main script, main style, main iframe, main svg, "
                                      "main math, main form, main object, main embed, main base, main meta, "
-                                     "main [style]').length") == 0
+                                     "main [style]')].filter(e => !e.closest('.qr-code')).length") == 0
                 links = page.locator("main a")
                 for index in range(links.count()):
                     page.goto(base + path)
