@@ -184,7 +184,7 @@ def _titles(out: Path, prefix: str = "") -> dict[str, str]:
     for page in (out / prefix).glob("*/*/*/index.html"):
         html = page.read_text(encoding="utf-8")
         if "data-pagefind-body" in html:
-            h1 = re.search(r"<h1>(?:<span[^>]*>[^<]*</span>)?([^<]+)</h1>", html)
+            h1 = re.search(r"<h1[^>]*>(?:<span[^>]*>[^<]*</span>)?([^<]+)</h1>", html)
             assert h1 is not None
             titles["/" + page.parent.relative_to(out).as_posix() + "/"] = h1.group(1)
     return titles
@@ -296,16 +296,19 @@ def test_merged_parts_find_what_one_index_finds(hall, browser):
         page.goto(f"{base}/search/")
         page.wait_for_function("window.pagefindReady === true")
         assert page.evaluate("import('/pagefind/pagefind.js').then(m => m.parts.length)") > 5
-        wrong, found = [], 0
+        wrong, empty = [], []
         for query in PRECISION:
             merged = sorted(page.evaluate("q => window.pagefindSearch(q)", query))
             single = sorted(page.evaluate("""async q => { const pf = await import('/single/pagefind.js');
                 const s = await pf.search(q); return Promise.all(s.results.map(async r => (await r.data()).url)); }""", query))
-            found += bool(single)
+            if not single:
+                empty.append(query)
             if merged != single:
                 wrong.append((query, sorted(set(merged) - set(single)), sorted(set(single) - set(merged))))
         assert wrong == []
-        assert found == 27  # all but three find something (地铁 施工, 垃圾 分类 社区, 12345 热线 噪声: no page has every term)
+        # no page holds every term of these (dates and category labels are page metadata, left out of the index;
+        # 12345 is in every question page's 我要留言 box, so 12345 热线 噪声 now finds the noise complaint)
+        assert empty == ["地铁 施工", "网约车 投诉", "垃圾 分类 社区", "2026 民警"]
     finally:
         page.close()
 
