@@ -390,3 +390,26 @@ def test_the_pages_folder_kept_for_pagefind_holds_only_the_indexed_pages(tmp_pat
     assert _bundle(out) == _bundle(tmp_path / "clean")
     assert sorted(p.relative_to(tree).as_posix() for p in tree.rglob("*") if p.is_file()) == held
     assert [p.name for p in outside.rglob("*")] == ["releases", "a", "index.html"]  # the link's target untouched
+
+
+def test_the_mirrors_search_filters_are_the_values_its_pages_carry(tmp_path, run_cli):
+    """The search page's filter choices are written as text, so the zh-Hant mirror converts them with the page: every
+    choice on /zh-hant/search/ is a value its own (Traditional) pages carry, as its index holds them."""
+    site = write_site(tmp_path, BASIC, {"title": "测试发布厅", "base_url": "https://hall.example.gov.cn/",
+                                        "variants": ["zh-Hant"]})
+    out = tmp_path / "out"
+    code, _out, err = run_cli("build", "--site", str(site), "--out", str(out), "--now", "2024-10-20 12:00")
+    assert code == 0, err
+    for prefix in ("", "zh-hant/"):
+        html = (out / prefix / "search/index.html").read_text(encoding="utf-8")
+        attribute = re.search(r'data-filters="([^"]*)"', html)
+        assert attribute is not None
+        chosen = json.loads(attribute.group(1).replace("&#34;", '"').replace("&amp;", "&"))
+        carried: dict[str, set[str]] = {}
+        for page in (out / prefix).glob("*/**/index.html"):
+            if prefix == "" and page.relative_to(out).parts[0] == "zh-hant":
+                continue
+            for name, value in re.findall(r'data-pagefind-filter="([a-z]+):([^"]*)"', page.read_text(encoding="utf-8")):
+                carried.setdefault(name, set()).add(value)
+        assert set(chosen["department"]) == carried["department"], prefix
+    assert "測試區交警大隊" in chosen["department"]  # the mirror's choices are Traditional, like its index

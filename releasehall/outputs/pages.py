@@ -11,6 +11,7 @@ overrides a page by writing a template of the same name.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -101,6 +102,8 @@ def environment(hall: Hall) -> Environment:
     env.filters["tel"] = tel
     env.filters["num"] = lambda value: "—" if value is None else f"{value:.1f}"
     env.filters["prose"] = lambda html: scroll_tables(html, words["scroll_table"])
+    # JSON whose Chinese stays text (tojson writes \u escapes): the zh-Hant mirror converts it with the page
+    env.filters["tojson_text"] = lambda value: json.dumps(value, ensure_ascii=False, sort_keys=True)
     return env
 
 
