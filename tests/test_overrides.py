@@ -29,7 +29,7 @@ HALL = ("{{ hall.now }}{{ hall.departments }}{{ hall.releases }}{{ hall.question
 
 
 def _macro_dump(match: re.Match[str]) -> str:
-    args = [a.strip() for a in match.group(2).split(",") if a.strip()]
+    args = [a.split("=")[0].strip() for a in match.group(2).split(",") if a.strip()]  # a default: print the name
     extra = "{{ hall.bodies[e.id].html }}" if match.group(1) == "entry_row" else ""
     return match.group(0) + "<!--" + "".join(f"{{{{ {a} }}}}" for a in args) + extra + "-->"
 
