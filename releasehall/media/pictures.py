@@ -99,7 +99,7 @@ def publish_pictures(settings: Settings, assets: Iterable[Asset], bodies: Mappin
     """Every image a body shows and every other image under content/, made (or found in the cache) once each.
     `sources` names the source file of each body (by its key), where an image's errors are reported.
     With `store=False` images are made and measured but nothing is written. Cache entries are signed with
-    `secret` (the cache key); without one the cache is neither read nor written."""
+    `secret` (the cache key); without one the cache is never read, and what this build makes is written unsigned."""
     wanted: dict[str, tuple[str, int]] = {}  # asset -> where an error about it goes: its first link, or the file
     for key in sorted(bodies):
         for asset, line in bodies[key].images:
@@ -145,7 +145,9 @@ def publish_pictures(settings: Settings, assets: Iterable[Asset], bodies: Mappin
                              f"image content/{asset} was not made; scale the images down or commit them in parts")
                 continue
         todo.append((asset, path, key, on_page))  # the plan is made again in the worker: no bytes held here
-    store_in = cache if store and secret is not None else None
+    # without a key the entries are still written (the build publishes from them), signed with an empty key: a
+    # build with the key never trusts them (their signature fails) and one without it never reads the cache
+    store_in = cache if store else None
     made = fork_map([partial(_make, path, asset, key, store_in, max_width, secret or b"", on_page)
                      for asset, path, key, on_page in todo],
                     parallel_from=PARALLEL_FROM)
