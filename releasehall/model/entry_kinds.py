@@ -16,12 +16,16 @@ from releasehall.model.records import Entry, Page, Question, Release
 
 @dataclass(frozen=True, slots=True)
 class EntryKind:
-    name: str  # as in content ids: `<dept>/<folder>/<slug>`
-    folder: str  # `content/<dept>/<folder>/`, or `content/pages/` for pages
+    name: str
     record: type[Release] | type[Question] | type[Page]
     template: str  # the page an entry of this kind gets
     public_from: Callable[[Entry], datetime | None]  # not published before this moment (None: no date)
     listed_at: Callable[[Entry], datetime]  # the date lists and feeds show it under, newest first
+
+    @property
+    def folder(self) -> str:
+        """`content/<dept>/<folder>/` (`content/pages/` for pages): the record's own `section`, as in its URL."""
+        return self.record.section
 
 
 def _date(release: Release) -> datetime:
@@ -50,9 +54,9 @@ def _on(entry_date: Callable[..., Any]) -> Callable[[Entry], Any]:
 
 
 ENTRY_KINDS: tuple[EntryKind, ...] = (
-    EntryKind("release", "releases", Release, "release.html", _on(_date), _on(_date)),
-    EntryKind("question", "qa", Question, "question.html", _on(_asked), _on(_answered)),
-    EntryKind("page", "pages", Page, "page.html", _on(_undated), _on(_first)),
+    EntryKind("release", Release, "release.html", _on(_date), _on(_date)),
+    EntryKind("question", Question, "question.html", _on(_asked), _on(_answered)),
+    EntryKind("page", Page, "page.html", _on(_undated), _on(_first)),
 )
 _BY_RECORD: dict[type, EntryKind] = {kind.record: kind for kind in ENTRY_KINDS}
 BY_FOLDER: dict[str, EntryKind] = {kind.folder: kind for kind in ENTRY_KINDS}
