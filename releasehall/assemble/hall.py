@@ -7,7 +7,7 @@ renders the Markdown bodies, resolves `related`, topics and backlinks, computes 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -17,7 +17,7 @@ from releasehall.content.load import Content
 from releasehall.content.slugs import slugify
 from releasehall.errors import Report, unread_target
 from releasehall.markdown import anchors
-from releasehall.markdown.markup import Body, BodyCache, Job, Targets, render_all
+from releasehall.markdown.markup import Body, BodyCache, Job, Targets, render_all, resolve
 from releasehall.media.attachments import File, list_attachments
 from releasehall.media.pictures import Picture, publish_pictures, with_pictures
 from releasehall.model.documents import Links, link
@@ -26,6 +26,7 @@ from releasehall.model.entry_kinds import published as is_published
 from releasehall.model.records import Asset, Department, Entry, Page, Question, Release
 from releasehall.model.stats import AsOf, Stats, channel, channel_counts, compute
 from releasehall.model.urls import RESERVED, Urls
+from releasehall.model.variants import Variant, variants_of
 from releasehall.settings.site import Dialect, Settings
 from releasehall.settings.workdays import known_years
 
@@ -89,6 +90,11 @@ class Hall:
 
     def entries(self) -> tuple[Entry, ...]:
         return (*self.releases, *self.questions, *self.pages)
+
+    @property
+    def variant(self) -> Variant:
+        """The variant of the hall these records and URLs are (`in_variant`): the site as written, or the mirror."""
+        return self.urls.variant or variants_of(self.settings)[0]
 
     def dept_releases(self, dept: str) -> tuple[Release, ...]:
         """Its releases and those it co-published, newest first."""
@@ -203,7 +209,7 @@ def build_hall(settings: Settings, content: Content, now: datetime, drafts: bool
                ) -> tuple[Hall, BodyCache]:
     """The published hall, and the rendered-body cache for the next build. `secret` signs the image cache
     (`secret.cache_key`; None: the image cache is neither read nor written)."""
-    urls = Urls(settings.base_path, settings.origin)
+    urls = Urls(settings.base_path, settings.origin, variants_of(settings)[0])
     written: list[Entry] = [*content.releases, *content.questions, *content.pages]
     every: list[Entry] = [as_of(e, now) for e in written]
     entries = [e for e in every if is_published(e, now, drafts)]
@@ -488,3 +494,33 @@ def _far_date(question: Question, settings: Settings, span: range, reached: set[
         if day.year not in span and day.year not in reached:
             return at, day
     return None
+
+
+def in_variant(hall: Hall, variant: Variant) -> Hall:
+    """The hall as `variant` shows it (`model/variants`): its URLs, its redirects, and bodies whose links point
+    into it. The records, figures and everything else are the same: the same families render it."""
+    urls = hall.urls.of(variant)
+    return dataclasses.replace(
+        hall, urls=urls, targets=dataclasses.replace(hall.targets, urls=urls),
+        bodies={**hall.bodies, **variant_bodies(hall, urls)},
+        aliases=tuple(Alias(hall.urls.alternate(a.url, urls), hall.urls.alternate(a.target, urls), a.title)
+                      for a in hall.aliases))
+
+
+def variant_bodies(hall: Hall, urls: Urls, keys: Collection[str] | None = None) -> dict[str, Body]:
+    """The bodies (every one, or those of `keys`) of `hall` that differ in the variant of `urls`: those whose
+    links lead to a page of the hall are rendered again, with that variant's URLs, so that they lead into it.
+    A body whose every link resolves the same (to a file, outside, or nowhere) is the hall's own."""
+    targets = dataclasses.replace(hall.targets, urls=urls)
+    sources: dict[str, tuple[str, str, int]] = {f"dept:{d.id}": (d.rel, d.description, d.lines.get(("description",), 1))
+                                                for d in hall.departments.values()}
+    sources.update((e.id, (e.rel, e.body, e.body_line)) for e in hall.entries())
+    jobs = [Job(key, *sources[key]) for key, body in sorted(hall.bodies.items()) if (keys is None or key in keys)
+            and not all(resolve(t, sources[key][0], image, targets) == was for t, image, was in body.deps)]
+    if not jobs:
+        return {}
+    settings = hall.settings
+    bodies, _kept = render_all(jobs, targets, Report(), dialect=settings.markdown)  # its problems: the hall's own
+    if hall.pictures:
+        bodies = with_pictures(bodies, hall.pictures, urls, settings.images_max_width)
+    return bodies

@@ -253,12 +253,14 @@ def resolve(target: str, rel: str, is_image: bool, targets: Targets) -> Resoluti
     if parts.scheme or parts.netloc or target.startswith("#") or not parts.path:
         return Resolution(target)
     shown = unquote(target)
-    suffix = (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
+    query = f"?{parts.query}" if parts.query else ""
+    file_suffix = query + (f"#{parts.fragment}" if parts.fragment else "")  # a file's fragment is the file's own
     path = unquote(parts.path)
     here = posixpath.dirname(rel.removeprefix("content/"))
     joined = path.lstrip("/") if path.startswith("/") else posixpath.join(here, path)
     normal = posixpath.normpath(joined)
     urls = targets.urls
+    suffix = query + (f"#{urls.fragment(parts.fragment)}" if parts.fragment else "")  # a heading, as the variant names it
     if normal == ".." or normal.startswith("../"):
         return Resolution(None, problem=(False, f"链接 “{shown}” 指向 content/ 目录之外，只能链接站内内容",
                                          f"link '{shown}' climbs out of content/; link only to the hall's own sources"))
@@ -266,7 +268,7 @@ def resolve(target: str, rel: str, is_image: bool, targets: Targets) -> Resoluti
     if path.startswith("/") and normal == "." and not is_image:
         return Resolution(urls.home() + suffix)
     if path.startswith("/") and first in SECTIONS and not is_image:
-        return Resolution(urls.home() + normal.rstrip("/") + ("/" if path.endswith("/") else "") + suffix)
+        return Resolution(urls.section(normal.rstrip("/") + ("/" if path.endswith("/") else "")) + suffix)
     if normal in targets.departments:
         return Resolution(urls.department(normal) + suffix)
     page = targets.entries.get(f"content/pages/{normal}.md")
@@ -291,7 +293,7 @@ def resolve(target: str, rel: str, is_image: bool, targets: Targets) -> Resoluti
             return Resolution(urls.asset(normal), asset=normal, problem=(
                 True, f"图片 “{shown}” 地址后的 “{unquote(suffix)}” 没有作用，已去掉",
                 f"image '{shown}': the '{unquote(suffix)}' after the file name does nothing and was dropped"))
-        return Resolution(urls.asset(normal) + suffix, asset=normal)
+        return Resolution(urls.asset(normal) + file_suffix, asset=normal)
     what = ("图片", "image") if is_image else ("链接", "link")
     if source in targets.broken:
         return Resolution(None, problem=(True, *unread_target(what, shown, source, targets.broken[source])))

@@ -6,16 +6,19 @@ Every URL is root-relative and starts with the base path of `base_url` ("/" or "
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from releasehall.model.records import Entry
+from releasehall.model.variants import MIRROR_FOLDER, Variant
 
 # The hall's own top-level folders: no department or page may take these names, and a root-relative
 # link to one of them (`/releases/`) is a link to the hall itself.
 SECTIONS = ("releases", "qa", "topics", "kinds", "departments", "stats", "overdue", "search", "static", "documents")
 STATIC = "static/"  # the theme's and layouts/static/'s files
-MIRROR = "zh-hant/"  # the Traditional-Chinese mirror's folder (`variants: [zh-Hant]`)
+MIRROR = MIRROR_FOLDER  # the Traditional-Chinese mirror's folder (`variants: [zh-Hant]`)
 TOP_FILES = ("feed.xml", "atom.xml", "feeds.opml", "sitemap.xml", "robots.txt", "404.html")
+_VARIANT_ENDINGS = ("/", ".xml", ".json", ".csv", ".html", ".xsl")  # what each variant has its own of: pages, feeds, data
+SHARED_FILES = ("feeds.opml", "sitemap.xml", "robots.txt")  # top-level files of the whole hall, in no variant
 PAGES = "pages"  # content/pages/: standalone pages, whose URLs sit at the top level
 SEARCH_INDEX = "pagefind"  # Pagefind's index folder (the search page's data)
 RESERVED = (*SECTIONS, PAGES, SEARCH_INDEX, MIRROR.rstrip("/"), *TOP_FILES)  # top-level names a department or page may not take
@@ -23,14 +26,41 @@ RESERVED = (*SECTIONS, PAGES, SEARCH_INDEX, MIRROR.rstrip("/"), *TOP_FILES)  # t
 
 @dataclass(frozen=True, slots=True)
 class Urls:
+    """The URLs of one variant of the hall (`model/variants`): its pages, feeds and data files are under its
+    folder ("/zh-hant/…" for the mirror); static files, attachments, pictures, the search index and the hall's
+    sitemap, robots.txt and OPML are the same files for every variant."""
+
     base_path: str  # "/" or "/hall/"
     origin: str  # "https://example.gov.cn"
+    variant: Variant | None = None  # None: the site as written
+
+    @property
+    def folder(self) -> str:
+        return self.variant.folder if self.variant is not None else ""
 
     def _at(self, path: str) -> str:
+        """A page, feed or data file of this variant."""
+        return self.base_path + self.folder + path
+
+    def _shared(self, path: str) -> str:
+        """A file every variant shares."""
         return self.base_path + path
 
+    def of(self, variant: Variant) -> Urls:
+        """The URLs of `variant` of the same hall."""
+        return replace(self, variant=variant if variant.folder else None)
+
+    def alternate(self, url: str, other: Urls) -> str:
+        """The URL in `other`'s variant of the page, feed or data file at `url` (one of this variant's URLs)."""
+        return other._at(url[len(self.base_path) + len(self.folder):])
+
+    def fragment(self, fragment: str) -> str:
+        """The `#fragment` (as written, percent-encoded or not) of a link to a heading of another page, as this
+        variant's pages name it."""
+        return self.variant.fragment(fragment) if self.variant is not None else fragment
+
     def home(self) -> str:
-        return self.base_path
+        return self._at("")
 
     def department(self, dept: str) -> str:
         return self._at(f"{dept}/")
@@ -50,10 +80,14 @@ class Urls:
 
     def asset(self, rel: str) -> str:
         """A file under content/, at the same path in the output."""
-        return self._at(rel)
+        return self._shared(rel)
 
     def static(self, name: str) -> str:
-        return self._at(STATIC + name)
+        return self._shared(STATIC + name)
+
+    def search_index(self) -> str:
+        """Pagefind's index folder: one for every variant."""
+        return self._shared(f"{SEARCH_INDEX}/")
 
     def listing(self, section: str, page: int = 1) -> str:
         """`releases`, `qa`, `kinds/rumor`, `topics/<slug>`: page 1 at the root, then /page/N/."""
@@ -62,6 +96,11 @@ class Urls:
     def channel(self, slug: str, page: int = 1) -> str:
         """`/qa/channels/<slug>/`: the questions that came in through one channel."""
         return self.listing(f"qa/channels/{slug}", page)
+
+    def section(self, path: str) -> str:
+        """A path in one of the hall's SECTIONS, as a body's rooted link names it (`/releases/`, `/static/x.png`):
+        a page, feed or data file is the variant's; anything else (a static file) is shared."""
+        return self._at(path) if path.endswith(_VARIANT_ENDINGS) and not path.startswith(STATIC) else self._shared(path)
 
     def departments(self) -> str:
         return self._at("departments/")
@@ -105,8 +144,8 @@ class Urls:
         return self.feed("overdue", fmt)
 
     def file(self, name: str) -> str:
-        """A top-level file: sitemap.xml, robots.txt, 404.html, feeds.opml."""
-        return self._at(name)
+        """A top-level file: sitemap.xml, robots.txt, feeds.opml (the hall's), 404.html, feed.xsl (each variant's)."""
+        return self._shared(name) if name in SHARED_FILES else self._at(name)
 
     def absolute(self, url: str) -> str:
         return self.origin + url

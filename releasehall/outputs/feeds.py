@@ -26,6 +26,7 @@ from typing import Any
 from feedgen.ext.base import BaseEntryExtension, BaseExtension
 from feedgen.feed import FeedGenerator
 from feedgen.util import xml_elem
+from jinja2 import Template
 
 from releasehall.assemble.hall import Hall, newest_first, when
 from releasehall.model.documents import validity
@@ -34,7 +35,6 @@ from releasehall.model.stats import Record
 from releasehall.outputs.i18n import strings
 from releasehall.outputs.jobs import Jobs
 from releasehall.outputs.keys import THEME, Fingerprints, Memo, digest
-from releasehall.outputs.mirror import mirror_files
 
 STYLESHEET = "feed.xsl"  # the theme's XSLT, written at the hall's root (and the mirror's)
 _DECLARATION = b"<?xml version='1.0' encoding='UTF-8'?>\n"
@@ -175,12 +175,9 @@ def all_feeds(hall: Hall) -> list[Feed]:
 
 
 def stylesheet(hall: Hall) -> dict[str, bytes]:
-    """The theme's feed stylesheet by output path, and its zh-Hant twin when the hall has the mirror."""
-    path = hall.urls.output_path(hall.urls.file(STYLESHEET))
-    made = {path: (THEME / STYLESHEET).read_bytes()}
-    if "zh-Hant" in hall.settings.variants:
-        made.update(mirror_files(made, hall.urls))
-    return made
+    """The theme's feed stylesheet by output path, in the hall's variant (its `lang`)."""
+    template = Template((THEME / STYLESHEET).read_text(encoding="utf-8"), keep_trailing_newline=True)
+    return {hall.urls.output_path(hall.urls.file(STYLESHEET)): template.render(variant=hall.variant).encode("utf-8")}
 
 
 def _styled(hall: Hall, xml: bytes) -> bytes:
@@ -216,7 +213,7 @@ def _make_feed(hall: Hall, scope: str, title: str, page_url: str, entries: Seque
     description = description or title
     fg.subtitle(escape(description))  # RSS readers render <description> as HTML, like item summaries
     fg.author({"name": settings.owner or settings.title})
-    fg.language(settings.language)
+    fg.language(hall.variant.lang)
     fg.generator("Release Hall")
     fg.updated(latest)
     fg.lastBuildDate(latest)
@@ -286,7 +283,7 @@ def make_overdue_feed(hall: Hall, dept: str, records: Sequence[Record]) -> tuple
     fg.title(title)
     fg.subtitle(escape(title))  # RSS readers render <description> as HTML, like item summaries
     fg.author({"name": settings.owner or settings.title})
-    fg.language(settings.language)
+    fg.language(hall.variant.lang)
     fg.generator("Release Hall")
     latest = max((moment for _r, moment in dated), default=hall.now.astimezone(tz))
     fg.updated(latest)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from functools import cache
 
-import opencc
+from releasehall.model.variants import to_traditional
 
 ZH: dict[str, str] = {
     "search_label": "搜索发布和留言", "search_placeholder": "输入关键词，如 交通管制",
@@ -209,24 +209,6 @@ FIGURES_EN: dict[str, str] = {
     "overdue_explain": "These questions are past their deadline without a reply; days are working days, the longest "
     "overdue first.",
 }
-
-
-@cache
-def _converter(config: str) -> opencc.OpenCC:
-    return opencc.OpenCC(config)
-
-
-# OpenCC's phrase table gives 發佈 in some words (發佈廳, 信息發佈) and 發布 in others (最新發布);
-# Taiwan's standard form is 發布, so the mirror spells the hall's name one way throughout.
-_TW_SPELLING = (("發佈", "發布"),)
-
-
-def to_traditional(text: str) -> str:
-    """Simplified -> Traditional Chinese (Taiwan standard characters)."""
-    text = _converter("s2tw").convert(text)
-    for variant, standard in _TW_SPELLING:
-        text = text.replace(variant, standard)
-    return text
 
 
 @cache

@@ -22,12 +22,18 @@ PARALLEL_FROM = 2000  # below this many jobs a second process costs more than it
 class Jobs:
     """Outputs still to make, in the order they were queued."""
 
-    def __init__(self) -> None:
-        self.queue: list[tuple[tuple[str, ...], Make]] = []
+    def __init__(self, finish: Callable[[bytes], bytes] | None = None,
+                 queue: list[tuple[tuple[str, ...], Make]] | None = None) -> None:
+        self.queue: list[tuple[tuple[str, ...], Make]] = [] if queue is None else queue
+        self.finish = finish
 
     def add(self, paths: tuple[str, ...], make: Make) -> None:
         """Queue outputs made together (a feed's RSS and Atom) by one call of `make`."""
-        self.queue.append((paths, make))
+        self.queue.append((paths, make if self.finish is None else partial(_finished, self.finish, make)))
+
+    def finishing(self, finish: Callable[[bytes], bytes]) -> Jobs:
+        """The same queue, each output of what is added to it passed through `finish` (a variant's text)."""
+        return Jobs(finish, self.queue)
 
     def run(self, stager: Stager | None = None, keep: bool = True, workers: int | None = None
             ) -> dict[str, bytes | None]:
@@ -49,3 +55,7 @@ def _make_and_save(paths: tuple[str, ...], make: Make, stager: Stager | None, ke
     stamps = tuple(stager.save(path, one) for path, one in zip(paths, data, strict=True)) if stager else \
         (None,) * len(data)
     return (data if keep else (None,) * len(data)), stamps
+
+
+def _finished(finish: Callable[[bytes], bytes], make: Make) -> tuple[bytes, ...]:
+    return tuple(finish(data) for data in make())

@@ -4,12 +4,11 @@ A release's, document's or question's page carries the QR code of its own absolu
 "在手机上阅读" disclosure (no JavaScript), in print beside the address at the top of the first page. The code is
 the same bytes for the same URL (segno is deterministic); the mask is fixed (any of the eight is valid and
 decodes alike), which makes a code about five times cheaper than trying all eight: at 10k pages the choice would
-cost tens of seconds of a cold build. The zh-Hant mirror's pages get the codes of their own URLs (`mirror`).
+cost tens of seconds of a cold build. The zh-Hant mirror's pages are rendered with their own URLs, so their codes
+hold them.
 """
 
 from __future__ import annotations
-
-import re
 
 import segno
 from markupsafe import Markup, escape
@@ -24,12 +23,3 @@ def svg(url: str, label: str) -> Markup:
     drawn = code.svg_inline(border=QUIET_ZONE, omitsize=True, svgclass="qr-svg", lineclass=None)
     return Markup(drawn.replace("<svg ", f'<svg role="img" aria-label="{escape(label)}" data-url="{escape(url)}" '
                                 'shape-rendering="crispEdges" ', 1))
-
-
-_CODE = re.compile(r'<svg role="img" aria-label="([^"]*)" data-url="([^"]*)" shape-rendering="crispEdges" .*?</svg>', re.S)
-
-
-def redraw(html: str) -> str:
-    """`html` with each QR code drawn again for the URL its `data-url` names now (the zh-Hant mirror moves the
-    page's addresses, this one too, then the code follows)."""
-    return _CODE.sub(lambda m: svg(Markup(m.group(2)).unescape(), Markup(m.group(1)).unescape()), html)

@@ -86,7 +86,7 @@ class StructuredData:
 
     def front(self) -> Markup:
         home = self.absolute(self.urls.home())
-        site = {"@type": "WebSite", "name": self.settings.title, "url": home, "inLanguage": self.settings.language,
+        site = {"@type": "WebSite", "name": self.settings.title, "url": home, "inLanguage": self.hall.variant.lang,
                 "publisher": self.hall_org()}
         if self.settings.description:
             site["description"] = self.settings.description
@@ -117,7 +117,7 @@ class StructuredData:
         article: dict[str, Any] = {
             "@type": "NewsArticle", "headline": shorten(item.title, HEADLINE_CHARS), "url": url,
             "mainEntityOfPage": url, "datePublished": self._time(item.date),
-            "dateModified": self._time(item.updated or item.date), "inLanguage": self.settings.language,
+            "dateModified": self._time(item.updated or item.date), "inLanguage": self.hall.variant.lang,
             "author": [self.org(dept), *(self.org(self.hall.departments[c]) for c in item.co_publishers)],
             "publisher": self.hall_org(), "image": [self.absolute(image) if image else self.logo()],
             "articleSection": kind_label,
@@ -144,7 +144,7 @@ class StructuredData:
             "acceptedAnswer": {"@type": "Answer", "text": plain(reply_html), "dateCreated": self._time(item.replied),
                                "url": url + "#reply", "author": self.org(dept)},
         }
-        return self.graph({"@type": "QAPage", "url": url, "inLanguage": self.settings.language,
+        return self.graph({"@type": "QAPage", "url": url, "inLanguage": self.hall.variant.lang,
                            "mainEntity": question}, crumbs)
 
     def page(self, trail: Sequence[tuple[str, str]]) -> Markup:

@@ -19,17 +19,16 @@ from typing import Any
 
 from jinja2 import TemplateError
 
-from releasehall.assemble.hall import build_hall
+from releasehall.assemble.hall import build_hall, in_variant
 from releasehall.content.load import load_content
 from releasehall.errors import Problem, Report
 from releasehall.media.pictures import picture_files, prune
+from releasehall.model.variants import variants_of
 from releasehall.outputs import pages as render
-from releasehall.outputs import search
-from releasehall.outputs.families import FAMILIES
+from releasehall.outputs import search, variants
 from releasehall.outputs.jobs import Jobs
 from releasehall.outputs.keys import THEME, Fingerprints, Memo
-from releasehall.outputs.mirror import mirror
-from releasehall.pipeline.outcome import Outcome
+from releasehall.pipeline.outcome import Outcome, Rendition
 from releasehall.pipeline.quick import bodies_only
 from releasehall.read.schema import FIRST_YEAR, LAST_YEAR, Invalid, parse_datetime
 from releasehall.read.symlinks import walk
@@ -57,12 +56,11 @@ class Request:
 
 @dataclass(frozen=True, slots=True)
 class Reuse:
-    """What the last build left: the signed cache (read, and updated for the next build), whether its output at a
-    path is still there intact, and that output's bytes."""
+    """What the last build left: the signed cache (read, and updated for the next build), and whether its output at
+    a path is still there intact."""
 
     cache: BuildCache
     intact: Callable[[str], bool]
-    previous: Callable[[str], bytes]
 
 
 def build_now(now: str | None, tz: Any) -> datetime:
@@ -174,24 +172,25 @@ def generate(request: Request, report: Report, reuse: Reuse, stager: Stager | No
     if report.errors or hall is None:
         return outcome
     memo = Memo(previous=cache.keys, intact=reuse.intact)
-    env = outcome.env = render.environment(hall)
-    fp = Fingerprints(hall, open=render.overridden(env, settings.root / "layouts"))
     jobs = Jobs()
     made: dict[str, bytes] = {}
-    for family in FAMILIES:
-        made.update(family.plan(hall, env, memo, fp, jobs))
-    variants = settings.mirrored
+    renditions = [Rendition(hall), *(Rendition(in_variant(hall, v)) for v in variants_of(settings)[1:])]
+    for rendition in renditions:  # the site as written, then its variants (the zh-Hant mirror)
+        env = rendition.env = render.environment(rendition.hall)
+        fp = Fingerprints(rendition.hall, open=render.overridden(env, settings.root / "layouts"))
+        made.update(variants.plan(rendition.hall, env, memo, fp, jobs))
+    outcome.env, outcome.mirrors = renditions[0].env, tuple(renditions[1:])
     try:
-        render.compile_templates(env)  # once, before the workers fork, instead of once in each
-        results = jobs.run(stager, keep=variants)  # the mirror reads the pages; else their bytes stay with the workers
+        for rendition in renditions:  # once, before the workers fork, instead of once in each
+            assert rendition.env is not None
+            render.compile_templates(rendition.env)
+        results = jobs.run(stager, keep=False)  # the pages' bytes stay with the workers that staged them
     except TemplateError as exc:
         report.problems.append(template_problem(exc, settings.root))
         outcome.problems = report.errors + report.warnings
         return outcome
     files = {path: data for path, data in results.items() if data is not None}
     outcome.staged = frozenset(path for path, data in results.items() if data is None)
-    if variants:
-        made.update(mirror({**files, **made}, hall.urls, memo, reuse.previous))
     urls = hall.urls
     pages = sorted({*results, *made, *memo.reused})
     made[urls.output_path(urls.file("sitemap.xml"))] = render.sitemap(hall, pages)
@@ -248,7 +247,7 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
         def intact(rel: str) -> bool:
             return stager.reuse(rel, last.get(rel), same_output)
 
-        outcome = generate(Request(settings, moment, drafts), report, Reuse(cache, intact, stager.bytes_of), stager)
+        outcome = generate(Request(settings, moment, drafts), report, Reuse(cache, intact), stager)
         if outcome.errors:
             stager.abort()
             return outcome

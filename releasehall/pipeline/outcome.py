@@ -14,6 +14,15 @@ from releasehall.outputs.feeds import Feed
 
 
 @dataclass(slots=True)
+class Rendition:
+    """One variant of the hall as a run rendered it: the hall as the variant shows it, its templates, its feeds."""
+
+    hall: Hall
+    env: Environment | None = None
+    feeds: list[Feed] | None = None
+
+
+@dataclass(slots=True)
 class Outcome:
     problems: list[Problem] = field(default_factory=list)
     hall: Hall | None = None
@@ -28,6 +37,7 @@ class Outcome:
     kept: int = 0
     indexed: tuple[str, ...] = ()  # the search bundle's files (written only when their bytes changed)
     feeds: list[Feed] | None = None  # the hall's feeds and what each lists (kept by serve for the quick path)
+    mirrors: tuple[Rendition, ...] = ()  # the hall's other variants (the zh-Hant mirror), for the quick path
     partial: bool = False  # `files` are only the outputs that changed; every other is as the last build left it
 
     @property

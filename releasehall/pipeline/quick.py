@@ -14,17 +14,17 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Collection, Mapping
 
-from releasehall.assemble.hall import Hall, as_of
+from releasehall.assemble.hall import Hall, as_of, variant_bodies
 from releasehall.content.load import load_source, report_personal_data, source_entry
 from releasehall.errors import Report
 from releasehall.markdown.markup import Body, Job, render_all
 from releasehall.media.pictures import with_pictures
 from releasehall.model.records import Entry
-from releasehall.outputs.families import FAMILIES
+from releasehall.model.variants import variants_of
+from releasehall.outputs import variants
 from releasehall.outputs.feeds import all_feeds
-from releasehall.outputs.mirror import mirror_files
 from releasehall.outputs.pages import environment, overridden
-from releasehall.pipeline.outcome import Outcome
+from releasehall.pipeline.outcome import Outcome, Rendition
 from releasehall.store.cache import BuildCache
 
 
@@ -37,6 +37,8 @@ def bodies_only(last: Outcome, changed: Collection[str], cache: BuildCache) -> O
     hall = last.hall
     if hall is None or last.problems:  # a warning may concern a body: the whole way reports them afresh
         return None
+    if len(last.mirrors) != len(variants_of(hall.settings)) - 1:  # the last build's variants are not at hand
+        return None
     env = environment(hall) if last.env is None else last.env
     if overridden(env, hall.settings.root / "layouts"):
         return None
@@ -46,14 +48,20 @@ def bodies_only(last: Outcome, changed: Collection[str], cache: BuildCache) -> O
     hall = dataclasses.replace(hall, bodies={**hall.bodies, **bodies})  # assemble
     env.globals["hall"] = hall
     listed = all_feeds(hall) if last.feeds is None else last.feeds  # a body edit changes no feed's entries
-    files: dict[str, bytes] = {}
-    for family in FAMILIES:  # plan and render
-        files.update(family.showing(hall, env, bodies.keys(), listed))
-    if hall.settings.mirrored:
-        files.update(mirror_files(files, hall.urls))
+    files = variants.showing(hall, env, bodies.keys(), listed)  # plan and render
+    mirrors = []
+    for mirror in last.mirrors:  # the same in each of the hall's other variants, with its bodies
+        shown = dataclasses.replace(mirror.hall, bodies={**mirror.hall.bodies, **bodies,
+                                                         **variant_bodies(hall, mirror.hall.urls, bodies.keys())})
+        mirror_env = environment(shown) if mirror.env is None else mirror.env
+        mirror_env.globals["hall"] = shown
+        mirror_feeds = all_feeds(shown) if mirror.feeds is None else mirror.feeds
+        files.update(variants.showing(shown, mirror_env, bodies.keys(), mirror_feeds))
+        mirrors.append(Rendition(shown, mirror_env, mirror_feeds))
     for output in files:
         cache.keys.pop(output, None)
-    return Outcome(hall=hall, env=env, files=files, rendered=sorted(files), feeds=listed, partial=True)
+    return Outcome(hall=hall, env=env, files=files, rendered=sorted(files), feeds=listed, mirrors=tuple(mirrors),
+                   partial=True)
 
 
 def _reread(hall: Hall, rels: Collection[str], cache: BuildCache) -> dict[str, Body] | None:

@@ -43,6 +43,7 @@ from releasehall.errors import Problem, Report
 from releasehall.outputs.feeds import Feed
 from releasehall.outputs.search import BUNDLE, SearchError, from_memory, indexed_pages, inputs_digest
 from releasehall.pipeline.build import Outcome, Request, Reuse, build_now, generate
+from releasehall.pipeline.outcome import Rendition
 from releasehall.read.symlinks import real
 from releasehall.settings.site import load_settings
 from releasehall.store.cache import BuildCache, code_signature, secure
@@ -115,6 +116,7 @@ class Site:
     hall: Hall | None = None  # of the last good build, its templates and feeds
     env: Environment | None = None
     feeds: list[Feed] | None = None
+    mirrors: tuple[Rendition, ...] = ()  # the hall's other variants as the last build rendered them
     crash: str = ""  # the traceback of the last rebuild when it raised, for the terminal
     indexed: tuple[str, ...] = ()  # the pages in the search index (`search.indexed_pages`) and the hall's base path
     home: str = "/"
@@ -148,9 +150,9 @@ class Site:
             signature = code_signature(settings.timezone)
             if self.cache.signature != signature:
                 self.cache = BuildCache(signature, key=cache_key(settings.root, report))
-            last = Outcome(problems=self.problems, hall=self.hall, env=self.env, feeds=self.feeds)
+            last = Outcome(problems=self.problems, hall=self.hall, env=self.env, feeds=self.feeds, mirrors=self.mirrors)
             outcome = generate(Request(settings, moment, self.drafts), report,
-                               Reuse(self.cache, intact=lambda rel: rel in self.files, previous=lambda rel: self.files[rel]),
+                               Reuse(self.cache, intact=lambda rel: rel in self.files),
                                last=last, changed=bodies or ())
         problems = outcome.problems if outcome is not None else report.errors + report.warnings
         with self.lock:
@@ -158,7 +160,7 @@ class Site:
             if outcome is not None and outcome.partial:  # the short way: the other outputs are as they were
                 assert outcome.hall is not None
                 self.files = {**self.files, **outcome.files}
-                self.hall, self.env, self.feeds = outcome.hall, outcome.env, outcome.feeds
+                self.hall, self.env, self.feeds, self.mirrors = outcome.hall, outcome.env, outcome.feeds, outcome.mirrors
                 self.indexed, self.home = tuple(indexed_pages(outcome.hall)), outcome.hall.urls.home()
             elif outcome is not None and not outcome.errors:
                 files = {rel: self.files[rel] for rel in outcome.reused}
@@ -166,7 +168,7 @@ class Site:
                 self.files = files
                 # as the build checked them: a link put in their place later is not followed (`lookup`)
                 self.copies = {rel: real(path) for rel, path in outcome.copies.items()}
-                self.hall, self.env, self.feeds = outcome.hall, outcome.env, None
+                self.hall, self.env, self.feeds, self.mirrors = outcome.hall, outcome.env, None, outcome.mirrors
                 assert outcome.hall is not None
                 self.indexed, self.home = tuple(indexed_pages(outcome.hall)), outcome.hall.urls.home()
         return self._done(outcome, started)

@@ -11,7 +11,7 @@
   <xsl:variable name="home" select="(/rss/channel/link | /atom:feed/atom:link[@rel='alternate']/@href)[1]"/>
 
   <xsl:template match="/">
-    <html lang="zh-CN">
+    <html lang="{{ variant.script }}">
       <head>
         <meta charset="UTF-8"/>
         <meta name="viewport" content="width=device-width, initial-scale=1"/>
