@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import releasehall
@@ -47,3 +48,24 @@ def test_rooms_import_only_rooms_before_them():
             if there in ORDER and ORDER.index(there) > rank:
                 upward.append(f"{path.relative_to(PACKAGE)} imports {module}")
     assert upward == []
+
+
+def _literals(path: Path) -> list[str]:
+    """The string constants of a module that are not docstrings."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                  if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef)) and node.body
+                  and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+    return [node.value for node in ast.walk(tree) if isinstance(node, ast.Constant) and isinstance(node.value, str)
+            and id(node) not in docstrings]
+
+
+def test_the_mirrors_language_and_folder_are_spelled_in_one_place():
+    """A variant is data (`model/variants`, from the setting `settings/site.TRADITIONAL`); templates read it from
+    their context and no other module spells its code or folder (the mirror is rendered, not rewritten)."""
+    spelled = sorted(str(path.relative_to(PACKAGE)) for path in PACKAGE.rglob("*.py")
+                     if any("zh-Hant" in text or "zh-hant" in text for text in _literals(path)))
+    assert spelled == ["model/variants.py", "settings/site.py"]
+    templates = sorted(path.name for path in (PACKAGE / "theme").iterdir() if path.is_file()
+                       and re.search(r"zh-Hant|zh-hant|zh-CN|zh_CN|zh_TW", path.read_text(encoding="utf-8")))
+    assert templates == []

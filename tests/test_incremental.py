@@ -58,7 +58,8 @@ EDITS: dict[str, Callable[[Path], None]] = {
 }
 
 
-MIRRORED = ("body", "title", "delete", "new file", "rename", "draft published", "page body", "site.yaml")
+MIRRORED = ("body", "title", "delete", "new file", "rename", "draft published", "page body", "site.yaml",
+            "link target deleted then fixed")
 CASES = [(name, []) for name in EDITS] + [(name, ["zh-Hant"]) for name in MIRRORED]  # the mirror is made from pages
 
 

@@ -7,7 +7,7 @@ renders the Markdown bodies, resolves `related`, topics and backlinks, computes 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, TypeVar
@@ -507,20 +507,21 @@ def in_variant(hall: Hall, variant: Variant) -> Hall:
                       for a in hall.aliases))
 
 
-def variant_bodies(hall: Hall, urls: Urls, keys: Collection[str] | None = None) -> dict[str, Body]:
-    """The bodies (every one, or those of `keys`) of `hall` that differ in the variant of `urls`: those whose
+def variant_bodies(hall: Hall, urls: Urls, jobs: Sequence[Job] | None = None) -> dict[str, Body]:
+    """The bodies of `hall` (those of `jobs`, else every one) that differ in the variant of `urls`: those whose
     links lead to a page of the hall are rendered again, with that variant's URLs, so that they lead into it.
     A body whose every link resolves the same (to a file, outside, or nowhere) is the hall's own."""
     targets = dataclasses.replace(hall.targets, urls=urls)
-    sources: dict[str, tuple[str, str, int]] = {f"dept:{d.id}": (d.rel, d.description, d.lines.get(("description",), 1))
-                                                for d in hall.departments.values()}
-    sources.update((e.id, (e.rel, e.body, e.body_line)) for e in hall.entries())
-    jobs = [Job(key, *sources[key]) for key, body in sorted(hall.bodies.items()) if (keys is None or key in keys)
-            and not all(resolve(t, sources[key][0], image, targets) == was for t, image, was in body.deps)]
-    if not jobs:
+    if jobs is None:
+        jobs = [*(Job(e.id, e.rel, e.body, e.body_line) for e in hall.entries()),
+                *(Job(f"dept:{d.id}", d.rel, d.description, d.lines.get(("description",), 1))
+                  for d in hall.departments.values())]
+    todo = [job for job in jobs if not all(resolve(target, job.rel, image, targets) == was
+                                           for target, image, was in hall.bodies[job.key].deps)]
+    if not todo:
         return {}
     settings = hall.settings
-    bodies, _kept = render_all(jobs, targets, Report(), dialect=settings.markdown)  # its problems: the hall's own
+    bodies, _kept = render_all(todo, targets, Report(), dialect=settings.markdown)  # its problems: the hall's own
     if hall.pictures:
         bodies = with_pictures(bodies, hall.pictures, urls, settings.images_max_width)
     return bodies

@@ -42,7 +42,8 @@ def bodies_only(last: Outcome, changed: Collection[str], cache: BuildCache) -> O
     env = environment(hall) if last.env is None else last.env
     if overridden(env, hall.settings.root / "layouts"):
         return None
-    bodies = _reread(hall, changed, cache)  # read
+    jobs: list[Job] = []
+    bodies = _reread(hall, changed, cache, jobs)  # read
     if not bodies:
         return None
     hall = dataclasses.replace(hall, bodies={**hall.bodies, **bodies})  # assemble
@@ -52,7 +53,7 @@ def bodies_only(last: Outcome, changed: Collection[str], cache: BuildCache) -> O
     mirrors = []
     for mirror in last.mirrors:  # the same in each of the hall's other variants, with its bodies
         shown = dataclasses.replace(mirror.hall, bodies={**mirror.hall.bodies, **bodies,
-                                                         **variant_bodies(hall, mirror.hall.urls, bodies.keys())})
+                                                         **variant_bodies(hall, mirror.hall.urls, jobs)})
         mirror_env = environment(shown) if mirror.env is None else mirror.env
         mirror_env.globals["hall"] = shown
         mirror_feeds = all_feeds(shown) if mirror.feeds is None else mirror.feeds
@@ -64,9 +65,9 @@ def bodies_only(last: Outcome, changed: Collection[str], cache: BuildCache) -> O
                    partial=True)
 
 
-def _reread(hall: Hall, rels: Collection[str], cache: BuildCache) -> dict[str, Body] | None:
-    """The new bodies of the sources `rels` by entry id, read and rendered as a whole build would; None as soon as
-    one of them changed more than its body."""
+def _reread(hall: Hall, rels: Collection[str], cache: BuildCache, jobs: list[Job]) -> dict[str, Body] | None:
+    """The new bodies of the sources `rels` by entry id, read and rendered as a whole build would (`jobs` gets
+    what was rendered); None as soon as one of them changed more than its body."""
     settings = hall.settings
     by_rel: Mapping[str, Entry] = {e.rel: e for e in hall.entries()}
     bodies: dict[str, Body] = {}
@@ -83,8 +84,8 @@ def _reread(hall: Hall, rels: Collection[str], cache: BuildCache) -> dict[str, B
         if new is None or report.problems or type(new) is not type(old) or new.front_digest != old.front_digest:
             return None
         found = Report()
-        rendered, kept = render_all([Job(old.id, rel, new.body, new.body_line)], hall.targets, found,
-                                    dialect=settings.markdown)
+        job = Job(old.id, rel, new.body, new.body_line)
+        rendered, kept = render_all([job], hall.targets, found, dialect=settings.markdown)
         body = rendered[old.id]
         before = hall.bodies[old.id]
         if found.problems or body.links != before.links or body.assets != before.assets or \
@@ -99,4 +100,5 @@ def _reread(hall: Hall, rels: Collection[str], cache: BuildCache) -> dict[str, B
         if hall.pictures and body.images:
             body = with_pictures({old.id: body}, hall.pictures, hall.urls, settings.images_max_width)[old.id]
         bodies[old.id] = body
+        jobs.append(job)
     return bodies
