@@ -39,8 +39,8 @@ from releasehall.model import ranking
 from releasehall.model.documents import issuer, validity
 from releasehall.model.entry_kinds import kind_of
 from releasehall.model.records import KINDS, VALIDITIES, Entry, Question, Release
-from releasehall.model.urls import MIRROR
-from releasehall.model.variants import variants_of
+from releasehall.model.urls import MIRROR, Urls
+from releasehall.model.variants import Variant, variants_of
 from releasehall.outputs import qr, search
 from releasehall.outputs.i18n import strings
 from releasehall.outputs.jobs import Jobs
@@ -86,8 +86,9 @@ def environment(hall: Hall) -> Environment:
     nav = [(words["departments"], urls.departments()), (words["releases"], urls.listing("releases")),
            (words["documents"], urls.documents()), (words["qa"], urls.listing("qa")), (words["topics"], urls.topics()), (words["stats"], urls.stats()),
            (words["overdue"], urls.overdue())]
-    env.globals.update(t=words, lang=variant.lang, variant=variant, alternates=partial(alternates, hall),
-                       switch=partial(switch, hall), hall=hall, urls=urls, row=row, home=urls.home(),
+    kinds = variants_of(settings)
+    env.globals.update(t=words, lang=variant.lang, variant=variant, alternates=partial(alternates, urls, kinds),
+                       switch=partial(switch, urls, variant, kinds), hall=hall, urls=urls, row=row, home=urls.home(),
                        stylesheet=urls.static("hall.css"), nav=nav, row_list=row_list, newest=partial(newest, tz),
                        validity=lambda release: validity(release, hall.now),
                        issuer=lambda release: issuer(release.document, hall.departments[release.dept]),
@@ -119,22 +120,18 @@ class Link:
     name: str = ""
 
 
-def alternates(hall: Hall, url: str) -> list[Link]:
-    """A page's `<link rel="alternate" hreflang>`s (absolute): the page in every variant of the hall, the site as
-    written again as x-default; none when the hall has one variant."""
-    kinds = variants_of(hall.settings)
+def alternates(urls: Urls, kinds: Sequence[Variant], url: str) -> list[Link]:
+    """A page's `<link rel="alternate" hreflang>`s (absolute): the page in every variant of the hall (`kinds`), the
+    site as written again as x-default; none when the hall has one variant."""
     if len(kinds) < 2:
         return []
-    urls = hall.urls
     links = [Link(v.hreflang, urls.absolute(urls.alternate(url, urls.of(v))), v.name) for v in kinds]
     return [*links, Link("x-default", links[0].href)]
 
 
-def switch(hall: Hall, url: str) -> list[Link]:
-    """The links from a page to itself in the hall's other variants (root-relative)."""
-    urls = hall.urls
-    return [Link(v.hreflang, urls.alternate(url, urls.of(v)), v.name) for v in variants_of(hall.settings)
-            if v != hall.variant]
+def switch(urls: Urls, variant: Variant, kinds: Sequence[Variant], url: str) -> list[Link]:
+    """The links from a page of `variant` to itself in the hall's other variants (root-relative)."""
+    return [Link(v.hreflang, urls.alternate(url, urls.of(v)), v.name) for v in kinds if v != variant]
 
 
 def newest(tz: Any, *values: Any) -> str:
