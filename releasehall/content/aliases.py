@@ -1,4 +1,4 @@
-"""Old URLs that keep working (`aliases`): the form of an alias path and who may claim it.
+"""Old URLs that keep working (`aliases`): who may claim an alias path (its form is `read/schema.alias_path`'s).
 
 An alias is a path relative to the hall's base path, as a citizen bookmarked it
 (`/police/releases/old-slug/`, `/police/art/2023/12.html`). Each becomes a small redirect page
@@ -21,42 +21,12 @@ naming both.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 from releasehall.errors import Report
 from releasehall.model.records import Department, Entry
 from releasehall.model.urls import Urls
-from releasehall.read.schema import Context, Invalid
-
-_SEGMENT = re.compile(r"[\w~-][\w.~-]*")  # no "." or ".." segments, no hidden files; \w takes Chinese
-_PAGE_ENDINGS = (".html", ".htm", ".shtml")  # a redirect page is HTML: a static server must serve it as such
-
-
-def alias_path(value: Any, ctx: Context) -> str:
-    """站内旧网址 path in the hall (`/dept/releases/old/`, `….html`; see docs/decisions.md, "Aliases")
-
-    A schema parser: a normalized root-relative path ending in `/` or `.html`, nothing that could leave the
-    output folder."""
-    if not isinstance(value, str):
-        raise Invalid("别名应为以 / 开头的站内路径", "an alias is a path starting with /")
-    path = value.strip()
-    segments = path.split("/")
-    last = segments[-1]
-    ok = (len(segments) >= 2 and segments[0] == "" and all(_SEGMENT.fullmatch(s) for s in segments[1:-1])
-          and ((last == "" and len(segments) > 2)
-               or (_SEGMENT.fullmatch(last) is not None and last.lower().endswith(_PAGE_ENDINGS))))
-    if not ok:
-        raise Invalid(
-            f"别名 “{value}” 无效：应是以 / 开头、以 / 或 .html 结尾的站内旧网址（如 /police/releases/old-slug/），"
-            "不含域名、?、#、%、反斜杠、空段、“.” 或 “..”",
-            f"alias '{value}' is not valid: write the old path inside the hall, starting with / and ending with / "
-            "or .html (e.g. /police/releases/old-slug/), without a domain, ?, #, %, backslashes, empty, '.' or '..' "
-            "segments",
-        )
-    return path
 
 
 def first_folder(path: str) -> str:

@@ -1,7 +1,8 @@
 """content/ -> model records. Walks the folders, validates every file, collects every error.
 
-Only this module knows the front-matter tables of the SPEC; it produces `Content`, every
-record of the hall, published or not (drafts and future items are filtered by `index`).
+Each file is checked against the keys its record declares (`model/records`) and becomes that record
+(`schema.build`), with what the file's path and body add; it produces `Content`, every record of
+the hall, published or not (drafts and future items are left out by `assemble.hall`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
-from releasehall.content.aliases import alias_path
 from releasehall.content.guess import meant
 from releasehall.content.privacy import check_name, check_source, published_numbers, unpublished
 from releasehall.content.slugs import slugify
@@ -24,23 +24,14 @@ from releasehall.model import documents
 from releasehall.model.documents import not_partner
 from releasehall.model.entry_kinds import BY_FOLDER, kind_of
 from releasehall.model.records import (
-    CATEGORIES,
-    COMPLEXITIES,
-    KINDS,
-    LEVELS,
-    SATISFACTIONS,
     Asset,
     Attachment,
-    Change,
     Department,
     DocumentMeta,
     Finding,
     Page,
-    Pause,
     Question,
     Release,
-    Spokesperson,
-    Transfer,
 )
 from releasehall.model.urls import PAGES, RESERVED
 from releasehall.parallel import fork_map
@@ -52,108 +43,12 @@ from releasehall.settings.site import Settings
 
 CONTENT = "content"
 
-DEPARTMENT_SCHEMA: s.Schema = {
-    "name": s.Field(s.text, required=True, doc=s.Doc("部门全称", "full name", "示例市公安局")),
-    "short_name": s.Field(s.text, default="", doc=s.Doc("账号名称（简称）", "account name", "示例公安")),
-    "parent": s.Field(s.slug, doc=s.Doc("上级部门的标识（文件夹名）", "id of the parent department", "xinwenban")),
-    "level": s.Field(s.one_of(*LEVELS), doc=s.Doc("层级：市、区、街道、社区", "level in the matrix", "district")),
-    "order": s.Field(s.integer, default=0, doc=s.Doc("在同级中的排序（小的在前）", "sort key among its siblings", "1")),
-    "description": s.Field(s.text, default="", doc=s.Doc("部门简介（Markdown）", "a paragraph (Markdown)", "负责全市道路交通管理。")),
-    "spokesperson": s.Field(nested={
-        "name": s.Field(s.text, required=True, doc=s.Doc("姓名", "name", "王明")),
-        "title": s.Field(s.text, default="", doc=s.Doc("职务", "title", "新闻发言人")),
-        "email": s.Field(s.text, default="", doc=s.Doc("邮箱", "e-mail", "fayan@example.gov.cn")),
-        "phone": s.Field(s.text, default="", doc=s.Doc("电话", "phone", "0755-8800 0001")),
-    }, doc=s.Doc("网络发言人", "the network spokesperson")),
-    "accounts": s.Field(s.text_map, default=(), doc=s.Doc("其他渠道：名称 → 网址或账号", "other channels: name → URL or handle", "{weibo: 'https://weibo.com/x', wechat: 示例发布}")),
-    "maintainers": s.Field(s.list_of(s.code_host_handle, s.MAX_ITEMS), default=(), doc=s.Doc("可以修改本部门文件夹的代码托管账号（生成 CODEOWNERS）", "code-host handles allowed to edit this folder", "['@police-editor', '@org/police']")),
-    "aliases": s.Field(s.list_of(alias_path, s.MAX_ITEMS), default=(), doc=s.Doc("旧网址（根路径），跳转到本部门页", "old root-relative URLs that redirect here", "[/old-police/]")),
-    "partners": s.Field(s.list_of(s.slug, s.MAX_ITEMS), default=(), doc=s.Doc("允许在联合发布（with）、政策解读（interprets）、替代文件（replaced_by）中写上本部门的部门标识；未列出的部门这样写是错误", "ids of departments whose co-published releases (`with`), interpretations (`interprets`) and replacements (`replaced_by`) may appear on this department's pages, feeds and figures; naming a department that does not list you is an error", "[gongan, xinwenban]")),
-}
-
-_COMMON: s.Schema = {
-    "title": s.Field(s.text, required=True, doc=s.Doc("标题", "title", "国庆假期交通管制通告")),
-    "topics": s.Field(s.words, default=(), doc=s.Doc("主题（可写中文），同主题的内容互相链接", "topics, free text", "[交通管制, 公共交通]")),
-    "related": s.Field(s.list_of(s.text, s.MAX_ITEMS), default=(), doc=s.Doc("相关内容的标识（部门/栏目/文件名）或源文件路径", "content ids of related items", "[gongan/releases/2026-09-28-guoqing-jiaotong-guanzhi]")),
-    "draft": s.Field(s.boolean, default=False, doc=s.Doc("草稿：只在 --drafts 时生成", "draft: built only with --drafts", "true")),
-    "toc": s.Field(s.boolean, doc=s.Doc("强制显示或不显示目录", "force the table of contents on or off", "true")),
-    "attachments": s.Field(nested={
-        "file": s.Field(s.text, required=True, doc=s.Doc("附件文件，相对本 Markdown 文件", "the file, relative to this Markdown file", "files/通告.pdf")),
-        "title": s.Field(s.text, default="", doc=s.Doc("附件标题", "its title", "通告全文")),
-    }, many=True, default=(), doc=s.Doc("附件列表：相对本文件的路径和标题", "files relative to this file, listed under the body", "[{file: files/通告.pdf, title: 通告全文}]")),
-    "aliases": s.Field(s.list_of(alias_path, s.MAX_ITEMS), default=(), doc=s.Doc("旧网址（根路径），跳转到这里", "old root-relative URLs that redirect here", "[/gongan/releases/old-slug/]")),
-}
-
-DOCUMENT_SCHEMA: s.Schema = {
-    "number": s.Field(s.text, required=True, doc=s.Doc("发文字号", "document number", "示市政发〔2026〕12号")),
-    "index": s.Field(s.text, default="", doc=s.Doc("索引号", "index number", "11440300MB2C91234X/2026-00012")),
-    "issuer": s.Field(s.text, default="", doc=s.Doc("发文机关（缺省为部门全称）", "issuer (default: the department's name)", "示例市人民政府")),
-    "written": s.Field(s.date_time, doc=s.Doc("成文日期", "date written", "2026-09-20")),
-    "effective": s.Field(s.date_time, doc=s.Doc("施行日期（缺省为发布日期）", "effective date (default: date)", "2026-10-01")),
-    "repealed": s.Field(s.date_time, doc=s.Doc("废止日期", "date repealed", "2028-10-01")),
-    "replaced_by": s.Field(s.text, default="", doc=s.Doc("替代它的文件的标识", "content id of the document that replaces it", "xinwenban/releases/2028-09-01-xin-ban")),
-}
-
-RELEASE_SCHEMA: s.Schema = {
-    **_COMMON,
-    "date": s.Field(s.date_time, required=True, doc=s.Doc("发布时间；晚于“现在”的到时才发布", "publication time; a future one waits until then", "2026-09-28 09:00")),
-    "kind": s.Field(s.one_of(*KINDS), default="news", doc=s.Doc("类型：工作动态、通知公告、政策解读、突发事件、辟谣、微访谈、微调查、微活动", "kind", "notice")),
-    "claim": s.Field(s.text, default="", doc=s.Doc("辟谣（rumor）时必填：被辟谣的说法", "for rumor: the rumor being refuted (required there)", "网传地铁 5 号线停运")),
-    "with": s.Field(s.list_of(s.slug, s.MAX_ITEMS), default=(), doc=s.Doc("联合发布的部门标识，内容同时出现在这些部门下", "ids of co-publishing departments", "[jiaotong]")),
-    "summary": s.Field(s.text, default="", doc=s.Doc("一两句话的摘要，缺省取第一段", "one or two sentences; default: the first paragraph", "国庆期间滨江大道实行交通管制。")),
-    "pinned": s.Field(s.date_or_bool, default=False, doc=s.Doc("置顶：true，或置顶到某个日期", "true, or a date until which it stays on top", "2026-10-08")),
-    "expires": s.Field(s.date_time, doc=s.Doc("过期日期：之后标为已过期（仍然发布）", "date after which it is marked expired", "2026-10-08")),
-    "updated": s.Field(s.date_time, doc=s.Doc("最后更新时间", "last update", "2026-09-29 10:00")),
-    "changes": s.Field(nested={
-        "date": s.Field(s.date_time, required=True, doc=s.Doc("更新日期", "date of the change", "2026-09-29")),
-        "note": s.Field(s.text, required=True, doc=s.Doc("更新内容", "what changed", "补充绕行路线")),
-    }, many=True, default=(), doc=s.Doc("更新说明列表，显示在页面上", "change notes shown on the page", "[{date: 2026-09-29, note: 补充绕行路线}]")),
-    "document": s.Field(nested=DOCUMENT_SCHEMA, doc=s.Doc("规范性文件信息（发文字号等）", "formal-document metadata", "{number: 示市政发〔2026〕12号}")),
-    "interprets": s.Field(s.list_of(s.text, s.MAX_ITEMS), default=(), doc=s.Doc("政策解读所解读的文件标识", "for policy: the document(s) it explains", "xinwenban/releases/2026-09-20-zheng-ce")),
-}
-
-QUESTION_SCHEMA: s.Schema = {
-    **_COMMON,
-    "asked": s.Field(s.date_time, required=True, doc=s.Doc("网民留言时间", "when the question was asked", "2026-09-29 10:00")),
-    "question": s.Field(s.text, required=True, doc=s.Doc("网民留言原文（纯文本；手机号、身份证号须遮盖）", "the citizen's words, plain text, personal numbers masked", "10 月 1 日晚上滨江大道管制，行人可以通过吗？")),
-    "asker": s.Field(s.text, default="", doc=s.Doc("网民昵称", "display name", "网友")),
-    "channel": s.Field(s.text, default="", doc=s.Doc("留言来源", "where it came in", "微博")),
-    "source": s.Field(nested={
-        "channel": s.Field(s.text, required=True, doc=s.Doc("渠道", "the channel", "12345热线")),
-        "id": s.Field(s.text, required=True, doc=s.Doc("渠道的编号（工单号）", "the channel's id", "GD20241020001")),
-    }, doc=s.Doc("导入来源：渠道和渠道自己的编号（releasehall import 写入，据此识别同一工单）", "where it was imported from: the channel and its own id (written by releasehall import)")),
-    "category": s.Field(s.one_of(*CATEGORIES), default="consultation", doc=s.Doc("类别：咨询、投诉、建议、求助", "category", "complaint")),
-    "complexity": s.Field(s.one_of(*COMPLEXITIES), default="normal", doc=s.Doc("一般或复杂，决定答复期限", "normal or complex: selects the reply limit", "complex")),
-    "replied": s.Field(s.date_time, doc=s.Doc("答复时间；正文（答复）不为空时必填", "when the reply was published; required exactly when the body is not empty", "2026-09-29 15:00")),
-    "promised": s.Field(s.date_time, doc=s.Doc("承诺办结日期（办结时间表）", "date by which it will be resolved", "2026-10-15")),
-    "resolved": s.Field(s.date_time, doc=s.Doc("办结日期（办结销号）", "date it was resolved", "2026-10-12")),
-    "satisfaction": s.Field(s.one_of(*SATISFACTIONS), doc=s.Doc("回访结果", "return-visit result", "satisfied")),
-    "transfers": s.Field(nested={
-        "from": s.Field(s.slug, required=True, doc=s.Doc("转出部门标识", "from department", "gongan")),
-        "to": s.Field(s.slug, required=True, doc=s.Doc("转入部门标识", "to department", "jiaotong")),
-        "date": s.Field(s.date_time, required=True, doc=s.Doc("转办日期", "date", "2026-09-30")),
-        "note": s.Field(s.text, default="", doc=s.Doc("说明", "note", "属交通部门职责")),
-    }, many=True, default=(), doc=s.Doc("转办记录", "hand-overs between departments", "[{from: gongan, to: jiaotong, date: 2026-09-30}]")),
-    "paused": s.Field(nested={
-        "from": s.Field(s.date_time, required=True, doc=s.Doc("暂停开始", "pause starts", "2026-10-09")),
-        "to": s.Field(s.date_time, doc=s.Doc("暂停结束（不写表示仍在暂停）", "pause ends (missing: still paused)", "2026-10-12")),
-        "note": s.Field(s.text, default="", doc=s.Doc("说明", "note", "等待补充材料")),
-    }, many=True, default=(), doc=s.Doc("暂停计时（等待网民补充材料）：期间的工作日不计入期限", "pauses of the clock (waiting for the citizen)", "[{from: 2026-10-09, to: 2026-10-12, note: 等待补充材料}]")),
-    "withdrawn": s.Field(s.date_time, doc=s.Doc("网民撤回留言的日期：不计入任何比率，也不会超期", "date the citizen withdrew it", "2026-10-02")),
-    "import_digest": s.Field(s.text, default="", doc=s.Doc("导入时写入的校验值：文件被人改过后，再次导入不会覆盖它", "digest written by the import: once a person edits the file, later imports leave it alone", "ab7291ff5b3e3f3a")),
-}
-
-PAGE_SCHEMA: s.Schema = {
-    "title": s.Field(s.text, required=True, doc=s.Doc("页面标题", "title", "关于本发布厅")),
-    "summary": s.Field(s.text, default="", doc=s.Doc("摘要", "summary", "本发布厅的主办单位和使用说明。")),
-    "order": s.Field(s.integer, default=0, doc=s.Doc("在页脚中的排序（小的在前）", "order in the footer", "1")),
-    "draft": s.Field(s.boolean, default=False, doc=s.Doc("草稿：只在 --drafts 时生成", "draft: built only with --drafts", "true")),
-    "aliases": s.Field(s.list_of(alias_path, s.MAX_ITEMS), default=(), doc=s.Doc("旧网址（根路径），跳转到这里", "old root-relative URLs that redirect here", "[/gongan/releases/old-slug/]")),
-    "toc": s.Field(s.boolean, doc=s.Doc("强制显示或不显示目录", "force the table of contents on or off", "true")),
-    "ask": s.Field(s.boolean, doc=s.Doc("在正文后列出 site.yaml 的 `ask`（在哪里留言）；缺省：页面名为 guide 时列出",
-                                         "list site.yaml's `ask` (where to ask) after the body; default: on the page "
-                                         "named guide", "true")),
-}
+# The keys of each file, as their records declare them (model/records: one declaration per key, with its type,
+# default and meaning; docs/fields.md is written from the same). A key is added to its record, not here.
+DEPARTMENT_SCHEMA = s.schema_of(Department)
+RELEASE_SCHEMA = s.schema_of(Release)
+QUESTION_SCHEMA = s.schema_of(Question)
+PAGE_SCHEMA = s.schema_of(Page)
 
 
 @dataclass(frozen=True, slots=True)
@@ -349,15 +244,7 @@ def _load_department(folder: Path, rel_folder: str, ctx: s.Context, report: Repo
     values = s.check(data, DEPARTMENT_SCHEMA, lines, rel, report, ctx)
     if values is None or not ok:
         return None
-    speaker = values["spokesperson"]
-    return Department(
-        id=dept_id, rel=rel, name=values["name"], short_name=values["short_name"],
-        parent=values["parent"], level=values["level"], order=values["order"],
-        description=values["description"],
-        spokesperson=Spokesperson(**speaker) if speaker else None,
-        accounts=values["accounts"], maintainers=values["maintainers"], lines=lines, aliases=values["aliases"],
-        partners=_unique(values["partners"]),
-    )
+    return s.build(Department, values, id=dept_id, rel=rel, lines=lines)
 
 
 def _no_department_yaml(name: str, departments: Mapping[str, Department], report: Report) -> None:
@@ -474,17 +361,8 @@ def _load_release(path: Path, rel: str, dept: str, ctx: s.Context, report: Repor
     ok, document = _document_of(v, doc, rel, report)
     if not ok:
         return None
-    return Release(
-        id=f"{dept}/releases/{slug}", dept=dept, slug=slug, rel=rel, title=v["title"], date=v["date"],
-        kind=v["kind"], claim=v["claim"], topics=_unique(v["topics"]),
-        co_publishers=tuple(d for d in _unique(v["with"]) if d != dept), summary=v["summary"],
-        related=v["related"], pinned=v["pinned"], expires=v["expires"], updated=v["updated"],
-        changes=tuple(Change(c["date"], c["note"]) for c in v["changes"]), draft=v["draft"],
-        body=doc.body, body_line=doc.body_line, lines=doc.lines, front_digest=doc.front_digest,
-        document=document, interprets=_unique(v["interprets"]), aliases=_unique(v["aliases"]),
-        personal=check_source(doc.data, doc.lines, doc.body, doc.body_line),
-        toc=v["toc"], attachments=_attachments(v, doc),
-    )
+    return s.build(Release, v, **_item(doc, dept, Release.section, slug, rel, v), document=document,
+                   co_publishers=tuple(d for d in v["with"] if d != dept))
 
 
 def _document_of(v: dict[str, Any], doc: Document, rel: str, report: Report) -> tuple[bool, DocumentMeta | None]:
@@ -511,14 +389,22 @@ def _document_of(v: dict[str, Any], doc: Document, rel: str, report: Report) -> 
         report.warn(rel, doc.lines.get(("document", "replaced_by"), 1),
                     "写了 replaced_by 但没有废止日期 repealed：文件仍显示为有效，请补上 repealed",
                     "'replaced_by' is set but 'repealed' is not: the document still shows as in force; add 'repealed'")
-    return ok, DocumentMeta(number=values["number"], index=values["index"], issuer=values["issuer"],
-                            written=values["written"], effective=values["effective"] or v["date"],
-                            repealed=values["repealed"], replaced_by=values["replaced_by"])
+    return ok, s.build(DocumentMeta, values, effective=values["effective"] or v["date"])
 
 
-def _attachments(values: dict[str, Any], doc: Document) -> tuple[Attachment, ...]:
-    return tuple(Attachment(a["file"], a["title"], doc.lines.get(("attachments", index, "file"), 1))
-                 for index, a in enumerate(values["attachments"]))
+def _item(doc: Document, dept: str, section: str, slug: str, rel: str, v: dict[str, Any]) -> dict[str, Any]:
+    """What a release's or a question's record holds besides its keys: where it is, its body, its lines (and each
+    attachment's), the unmasked numbers in it."""
+    return {"id": f"{dept}/{section}/{slug}", "dept": dept, **_source(doc, slug, rel),
+            "attachments": tuple(s.build(Attachment, a, line=doc.lines.get(("attachments", index, "file"), 1))
+                                 for index, a in enumerate(v["attachments"]))}
+
+
+def _source(doc: Document, slug: str, rel: str) -> dict[str, Any]:
+    """What every Markdown source's record holds besides its keys: its slug and path, body, lines, the digest of
+    its front matter and the unmasked numbers found in it."""
+    return {"slug": slug, "rel": rel, "body": doc.body, "body_line": doc.body_line, "lines": doc.lines,
+            "front_digest": doc.front_digest, "personal": check_source(doc.data, doc.lines, doc.body, doc.body_line)}
 
 
 def _load_question(path: Path, rel: str, dept: str, ctx: s.Context, report: Report) -> Question | None:
@@ -550,18 +436,7 @@ def _load_question(path: Path, rel: str, dept: str, ctx: s.Context, report: Repo
             ok = False
     if not ok:
         return None
-    return Question(
-        id=f"{dept}/qa/{slug}", dept=dept, slug=slug, rel=rel, title=v["title"], asked=v["asked"],
-        question=v["question"], asker=v["asker"], channel=v["channel"], category=v["category"],
-        complexity=v["complexity"], replied=v["replied"], promised=v["promised"], resolved=v["resolved"],
-        satisfaction=v["satisfaction"],
-        transfers=tuple(Transfer(t["from"], t["to"], t["date"], t["note"]) for t in v["transfers"]),
-        topics=_unique(v["topics"]), related=v["related"], draft=v["draft"], body=doc.body,
-        body_line=doc.body_line, lines=doc.lines, front_digest=doc.front_digest, aliases=_unique(v["aliases"]),
-        paused=tuple(Pause(p["from"], p["to"], p["note"]) for p in v["paused"]), withdrawn=v["withdrawn"],
-        personal=check_source(doc.data, doc.lines, doc.body, doc.body_line),
-        toc=v["toc"], attachments=_attachments(v, doc),
-    )
+    return s.build(Question, v, **_item(doc, dept, Question.section, slug, rel, v))
 
 
 def _check_pauses(doc: Document, values: dict[str, Any], rel: str, ctx: s.Context, report: Report) -> bool:
@@ -618,10 +493,7 @@ def _load_page(path: Path, rel: str, ctx: s.Context, report: Report) -> Page | N
         report.error(rel, 1, f"页面名 “{slug}” 与发布厅自身的路径冲突，请重命名文件",
                      f"page name '{slug}' collides with the hall's own path /{slug}/; rename the file")
         return None
-    return Page(id=f"pages/{slug}", slug=slug, rel=rel, title=v["title"], summary=v["summary"],
-                order=v["order"], draft=v["draft"], body=doc.body, body_line=doc.body_line, lines=doc.lines,
-                front_digest=doc.front_digest, aliases=_unique(v["aliases"]), toc=v["toc"], ask=v["ask"],
-                personal=check_source(doc.data, doc.lines, doc.body, doc.body_line))
+    return s.build(Page, v, id=f"pages/{slug}", **_source(doc, slug, rel))
 
 
 def load_source(settings: Settings, rel: str, report: Report) -> Release | Question | Page | None:
@@ -749,6 +621,3 @@ def _check_references(departments: dict[str, Department], releases: list[Release
                     _unknown(question.rel, question.lines[("transfers", index, key)], f"transfers.{key}",
                              dept, departments, report, broken)
 
-
-def _unique(values: tuple[str, ...]) -> tuple[str, ...]:
-    return tuple(dict.fromkeys(values))

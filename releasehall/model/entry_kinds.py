@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, Literal, cast
 
 from releasehall.model.records import Entry, Page, Question, Release
 
@@ -67,9 +67,15 @@ def kind_of(entry: Entry) -> EntryKind:
     return _BY_RECORD[type(entry)]
 
 
-def published(entry: Entry, now: datetime, drafts: bool) -> bool:
-    """The publication rule: not a draft (unless `--drafts`), and not dated after "now"."""
+def withheld(entry: Entry, now: datetime, drafts: bool) -> Literal["draft", "scheduled"] | None:
+    """The publication rule: why an entry is not published — a draft (unless `--drafts`), or dated after "now"
+    (scheduled) — or None when it is."""
     if entry.draft and not drafts:
-        return False
+        return "draft"
     moment = kind_of(entry).public_from(entry)
-    return moment is None or moment <= now
+    return None if moment is None or moment <= now else "scheduled"
+
+
+def published(entry: Entry, now: datetime, drafts: bool) -> bool:
+    """Whether the publication rule (`withheld`) lets an entry out now."""
+    return withheld(entry, now, drafts) is None

@@ -1,17 +1,20 @@
 """A small declarative schema: fields with types, required flags and allowed values.
 
 `check` walks a YAML mapping against a schema and reports every unknown key (with "did
-you mean"), missing required key, wrong type and bad value at its line. The field tables
-themselves live next to the code that uses them (`config`, `load`).
+you mean"), missing required key, wrong type and bad value at its line. The records of the
+model declare the keys of their files on their fields (`key`, `nested`, `many`; see the end of
+this module), from which their schemas follow; site.yaml's table lives with its settings.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, tzinfo
-from typing import Any, TypeVar
+from typing import Any, TypeVar, dataclass_transform, overload
 
 from releasehall.errors import Report, did_you_mean
 from releasehall.read.sources import Lines
@@ -46,6 +49,9 @@ class Context:
 
 Parser = Callable[[Any, Context], Any]
 P = TypeVar("P", bound=Callable[..., Any])
+T = TypeVar("T")
+D = TypeVar("D")
+R = TypeVar("R")
 
 
 def typed(label: str) -> Callable[[P], P]:
@@ -197,6 +203,34 @@ def code_host_handle(value: Any, ctx: Context) -> str:
     return result
 
 
+_SEGMENT = re.compile(r"[\w~-][\w.~-]*")  # no "." or ".." segments, no hidden files; \w takes Chinese
+_PAGE_ENDINGS = (".html", ".htm", ".shtml")  # a redirect page is HTML: a static server must serve it as such
+
+
+def alias_path(value: Any, ctx: Context) -> str:
+    """站内旧网址 path in the hall (`/dept/releases/old/`, `….html`; see docs/decisions.md, "Aliases")
+
+    A schema parser: a normalized root-relative path ending in `/` or `.html`, nothing that could leave the
+    output folder."""
+    if not isinstance(value, str):
+        raise Invalid("别名应为以 / 开头的站内路径", "an alias is a path starting with /")
+    path = value.strip()
+    segments = path.split("/")
+    last = segments[-1]
+    ok = (len(segments) >= 2 and segments[0] == "" and all(_SEGMENT.fullmatch(s) for s in segments[1:-1])
+          and ((last == "" and len(segments) > 2)
+               or (_SEGMENT.fullmatch(last) is not None and last.lower().endswith(_PAGE_ENDINGS))))
+    if not ok:
+        raise Invalid(
+            f"别名 “{value}” 无效：应是以 / 开头、以 / 或 .html 结尾的站内旧网址（如 /police/releases/old-slug/），"
+            "不含域名、?、#、%、反斜杠、空段、“.” 或 “..”",
+            f"alias '{value}' is not valid: write the old path inside the hall, starting with / and ending with / "
+            "or .html (e.g. /police/releases/old-slug/), without a domain, ?, #, %, backslashes, empty, '.' or '..' "
+            "segments",
+        )
+    return path
+
+
 def one_of(*choices: str) -> Parser:
     def parse(value: Any, ctx: Context) -> str:
         if not isinstance(value, str) or value not in choices:
@@ -227,6 +261,14 @@ def list_of(item: Parser, most: int | None = None) -> Parser:
         return tuple(item(entry, ctx) for entry in value)
 
     return typed(f"列表 list of {type_label(item)}")(parse)
+
+
+def unique(parse: Callable[[Any, Context], tuple[T, ...]]) -> Callable[[Any, Context], tuple[T, ...]]:
+    """A list parser whose repeats are dropped, the first of each kept in its place (`[a, b, a]` is `(a, b)`)."""
+    def parse_once(value: Any, ctx: Context) -> tuple[T, ...]:
+        return tuple(dict.fromkeys(parse(value, ctx)))
+
+    return typed(type_label(parse))(parse_once)
 
 
 _LIST_SEPARATORS = re.compile(r"[，、,]")
@@ -386,3 +428,110 @@ def _check_named(
         else:
             entries.append((name, checked))
     return tuple(entries) if ok else None
+
+
+# Fields declared on a record. A record of the model (`model/records`) declares each key of its file on the field
+# that holds its value: `title: str = key(text, doc=Doc(...))`. That one line is the key's type (the parser, which
+# mypy checks against the field's type), its default, whether it is required and what it means; the schema `check`
+# validates with (`schema_of`), the copy into the record (`build`) and docs/fields.md all follow from it. A field
+# declared without them is one the loader fills from elsewhere (the file's path, its body), always given to `build`.
+
+_KEY = "releasehall.key"  # where a declared field keeps its `Key` (dataclasses' field metadata)
+
+
+@dataclass(frozen=True, slots=True)
+class Key:
+    """What a record's field declares: the key's name in the file (when it is not the field's: `with`, `from`),
+    its `Field`, and for a nested mapping the record each mapping becomes. `filled`: the file may leave it out, and
+    then the loader gives the record's value (`build` takes none from the file)."""
+
+    name: str
+    field: Field
+    record: type | None = None
+    filled: bool = False
+
+
+def _declared(name: str, field: Field, default: Any = dataclasses.MISSING, record: type | None = None,
+              filled: bool = False) -> Any:
+    return dataclasses.field(default=default, metadata={_KEY: Key(name, field, record, filled)})
+
+
+@overload
+def key(parse: Callable[[Any, Context], T], *, name: str = "", doc: Doc) -> T: ...
+@overload
+def key(parse: Callable[[Any, Context], T], *, default: D, name: str = "", doc: Doc) -> T | D: ...
+def key(parse: Callable[[Any, Context], Any], *, default: Any = dataclasses.MISSING, name: str = "",
+        doc: Doc) -> Any:
+    """A key read with `parse`: required without a default. `name`: the key's name in the file, when it cannot be
+    the field's (`with`, a Python keyword)."""
+    required = default is dataclasses.MISSING
+    return _declared(name, Field(parse, required=required, default=None if required else default, doc=doc), default)
+
+
+def filled(parse: Callable[[Any, Context], T], *, name: str = "", doc: Doc) -> T:
+    """A key the file may leave out, whose record value the loader always gives (a document's `effective`: its
+    release's date when not written)."""
+    return _declared(name, Field(parse, doc=doc), filled=True)  # type: ignore[no-any-return]
+
+
+def nested(record: type[T], *, default: None, name: str = "", doc: Doc) -> T | None:
+    """A mapping of the keys `record` declares, which becomes that record; None when left out."""
+    return _declared(name, Field(nested=schema_of(record), default=default, doc=doc), default,  # type: ignore[no-any-return]
+                     record)
+
+
+def many(record: type[T], *, default: tuple[()], name: str = "", doc: Doc) -> tuple[T, ...]:
+    """A list of mappings of the keys `record` declares, each becoming that record; none when left out."""
+    return _declared(name, Field(nested=schema_of(record), many=True, default=default, doc=doc),  # type: ignore[no-any-return]
+                     default, record)
+
+
+@dataclass_transform(frozen_default=True, kw_only_default=True, field_specifiers=(key, filled, nested, many))
+def record(cls: type[T]) -> type[T]:
+    """A frozen record whose fields are given by name; its `key`s are the keys of its file."""
+    return dataclasses.dataclass(frozen=True, slots=True, kw_only=True)(cls)
+
+
+def keys(record: type) -> tuple[tuple[str, Key], ...]:
+    """(field name, what it declares) for every key a record declares, in the order declared."""
+    return tuple((f.name, f.metadata[_KEY]) for f in dataclasses.fields(record) if _KEY in f.metadata)
+
+
+def schema_of(record: type) -> Schema:
+    """The keys a record declares, as `check` validates them: by their name in the file, in the order declared."""
+    return _schema(record)
+
+
+@functools.cache
+def _schema(record: type) -> Schema:
+    return {declared.name or name: declared.field for name, declared in keys(record)}
+
+
+def _copies(record: type) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str, type, bool], ...]]:
+    """What `build` copies from the values for each key not `filled`: (field name, key name) of the plain ones,
+    and (field name, key name, its record, whether a list of them) of the nested ones."""
+    return _plan(record)
+
+
+@functools.cache
+def _plan(record: type) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str, type, bool], ...]]:
+    copied = [(name, declared) for name, declared in keys(record) if not declared.filled]
+    return (tuple((name, declared.name or name) for name, declared in copied if declared.record is None),
+            tuple((name, declared.name or name, declared.record, declared.field.many)
+                  for name, declared in copied if declared.record is not None))
+
+
+def build(record: type[R], values: Mapping[str, Any], **given: Any) -> R:
+    """A record from the values `check` returned for its keys, each into its field (a nested mapping becoming its
+    own record); `given` holds the fields the loader fills (and the keys whose value it derives further)."""
+    plain, inner = _copies(record)
+    fields = {name: values[key_name] for name, key_name in plain}
+    for name, key_name, kind, listed in inner:
+        if name not in given:
+            value = values[key_name]
+            if listed:
+                fields[name] = tuple([build(kind, entry) for entry in value]) if value else ()
+            else:
+                fields[name] = None if value is None else build(kind, value)
+    fields.update(given)
+    return record(**fields)

@@ -24,9 +24,11 @@ import shutil
 import stat
 import sys
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from pathlib import Path
+from types import MemberDescriptorType
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -97,11 +99,26 @@ def _allowed(name: str) -> type | None:
 
 
 @functools.cache
-def _fields(cls: type) -> tuple[str, tuple[str, ...], bool]:
-    """A cached class's name in the cache, its fields, and whether they can be given in order."""
+def _fields(cls: type) -> tuple[str, tuple[str, ...], Callable[[list[Any]], Any]]:
+    """A cached class's name in the cache, its fields, and how to make one from their values in order: its
+    __init__ given them in order; for a record whose fields are given by name (`schema.record`), straight into
+    its slots, as its __init__ would (matching every name costs a 10k hall's warm build tens of milliseconds)."""
     fields = dataclasses.fields(cls)  # type: ignore[arg-type]
-    return (f"{cls.__module__}:{cls.__qualname__}", tuple(f.name for f in fields),
-            all(f.init and not f.kw_only for f in fields))
+    name, names = f"{cls.__module__}:{cls.__qualname__}", tuple(f.name for f in fields)
+    if all(f.init and not f.kw_only for f in fields):
+        return name, names, lambda values: cls(*values)
+    slots: list[Any] = [getattr(cls, field, None) for field in names]
+    if hasattr(cls, "__post_init__") or not all(type(slot) is MemberDescriptorType for slot in slots):
+        return name, names, lambda values: cls(**dict(zip(names, values, strict=True)))
+    setters = [slot.__set__ for slot in slots]
+
+    def fill(values: list[Any]) -> Any:
+        made: Any = object.__new__(cls)
+        for put, value in zip(setters, values, strict=True):
+            put(made, value)
+        return made
+
+    return name, names, fill
 
 
 class Refused(ValueError):
@@ -138,7 +155,7 @@ def encode(value: Any) -> Any:
     if isinstance(value, date):
         return ["D", value.isoformat()]
     if dataclasses.is_dataclass(value):
-        name, names, _ordered = _fields(kind)  # type: ignore[arg-type]
+        name, names, _make = _fields(kind)  # type: ignore[arg-type]
         if _allowed(name) is kind:
             return ["c", name, *[encode(getattr(value, f)) for f in names]]
     if isinstance(value, _PLAIN):  # a subclass of str or int (an enum): kept as its plain value
@@ -162,11 +179,11 @@ def decode(data: Any) -> Any:
         cls = _allowed(data[1])
         if cls is None:
             raise Refused(f"unknown class {data[1]!r}")
-        _name, names, ordered = _fields(cls)
+        _name, names, make = _fields(cls)
         if len(names) != len(data) - 2:
             raise Refused(f"{data[1]} has other fields")
         values = [decode(item) for item in data[2:]]
-        return cls(*values) if ordered else cls(**dict(zip(names, values, strict=True)))
+        return make(values)
     if tag == "d":
         if len(data) % 2 == 0:
             raise Refused("odd map")
