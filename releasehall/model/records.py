@@ -16,7 +16,7 @@ from enum import StrEnum
 from typing import ClassVar
 
 from releasehall.read import schema as s
-from releasehall.read.schema import Doc, key, many, nested, record
+from releasehall.read.schema import Doc, filled, key, many, nested, record
 from releasehall.read.sources import Lines
 
 KINDS = ("news", "notice", "policy", "emergency", "rumor", "interview", "survey", "event")
@@ -52,9 +52,10 @@ class Finding:
     number: str = ""
 
 
-LIST = s.list_of(s.text, s.MAX_ITEMS)
-IDS = s.unique(s.list_of(s.slug, s.MAX_ITEMS))  # department ids, each once
-ALIASES = s.list_of(s.alias_path, s.MAX_ITEMS)
+# parsers several keys share
+_TEXTS = s.list_of(s.text, s.MAX_ITEMS)
+_IDS = s.unique(s.list_of(s.slug, s.MAX_ITEMS))  # department ids, each once
+_ALIASES = s.list_of(s.alias_path, s.MAX_ITEMS)
 
 
 @record
@@ -81,8 +82,8 @@ class Department:
     spokesperson: Spokesperson | None = nested(Spokesperson, default=None, doc=Doc("网络发言人", "the network spokesperson"))
     accounts: tuple[tuple[str, str], ...] = key(s.text_map, default=(), doc=Doc("其他渠道：名称 → 网址或账号", "other channels: name → URL or handle", "{weibo: 'https://weibo.com/x', wechat: 示例发布}"))
     maintainers: tuple[str, ...] = key(s.list_of(s.code_host_handle, s.MAX_ITEMS), default=(), doc=Doc("可以修改本部门文件夹的代码托管账号（生成 CODEOWNERS）", "code-host handles allowed to edit this folder", "['@police-editor', '@org/police']"))
-    aliases: tuple[str, ...] = key(ALIASES, default=(), doc=Doc("旧网址（根路径），跳转到本部门页", "old root-relative URLs that redirect here", "[/old-police/]"))
-    partners: tuple[str, ...] = key(IDS, default=(), doc=Doc("允许在联合发布（with）、政策解读（interprets）、替代文件（replaced_by）中写上本部门的部门标识；未列出的部门这样写是错误", "ids of departments whose co-published releases (`with`), interpretations (`interprets`) and replacements (`replaced_by`) may appear on this department's pages, feeds and figures; naming a department that does not list you is an error", "[gongan, xinwenban]"))
+    aliases: tuple[str, ...] = key(_ALIASES, default=(), doc=Doc("旧网址（根路径），跳转到本部门页", "old root-relative URLs that redirect here", "[/old-police/]"))
+    partners: tuple[str, ...] = key(_IDS, default=(), doc=Doc("允许在联合发布（with）、政策解读（interprets）、替代文件（replaced_by）中写上本部门的部门标识；未列出的部门这样写是错误", "ids of departments whose co-published releases (`with`), interpretations (`interprets`) and replacements (`replaced_by`) may appear on this department's pages, feeds and figures; naming a department that does not list you is an error", "[gongan, xinwenban]"))
 
     @property
     def label(self) -> str:
@@ -114,7 +115,7 @@ class DocumentMeta:
     issuer: str = key(s.text, default="", doc=Doc("发文机关（缺省为部门全称）", "issuer (default: the department's name)", "示例市人民政府"))
     written: datetime | None = key(s.date_time, default=None, doc=Doc("成文日期", "date written", "2026-09-20"))
     # the release's date when not written (content/load)
-    effective: datetime = s.filled(s.date_time, doc=Doc("施行日期（缺省为发布日期）", "effective date (default: date)", "2026-10-01"))
+    effective: datetime = filled(s.date_time, doc=Doc("施行日期（缺省为发布日期）", "effective date (default: date)", "2026-10-01"))
     repealed: datetime | None = key(s.date_time, default=None, doc=Doc("废止日期", "date repealed", "2028-10-01"))
     # content id (or source path without .md) of the document that replaces it; "" for none
     replaced_by: str = key(s.text, default="", doc=Doc("替代它的文件的标识", "content id of the document that replaces it", "xinwenban/releases/2028-09-01-xin-ban"))
@@ -135,12 +136,12 @@ class _Shared:
     personal: tuple[Finding, ...]  # unmasked numbers found reading it (privacy.check_source)
     title: str = key(s.text, doc=Doc("标题", "title", "国庆假期交通管制通告"))
     topics: tuple[str, ...] = key(s.unique(s.words), default=(), doc=Doc("主题（可写中文），同主题的内容互相链接", "topics, free text", "[交通管制, 公共交通]"))
-    related: tuple[str, ...] = key(LIST, default=(), doc=Doc("相关内容的标识（部门/栏目/文件名）或源文件路径", "content ids of related items", "[gongan/releases/2026-09-28-guoqing-jiaotong-guanzhi]"))
+    related: tuple[str, ...] = key(_TEXTS, default=(), doc=Doc("相关内容的标识（部门/栏目/文件名）或源文件路径", "content ids of related items", "[gongan/releases/2026-09-28-guoqing-jiaotong-guanzhi]"))
     draft: bool = key(s.boolean, default=False, doc=Doc("草稿：只在 --drafts 时生成", "draft: built only with --drafts", "true"))
     # table of contents: forced on or off; None: shown for three or more ## headings
     toc: bool | None = key(s.boolean, default=None, doc=Doc("强制显示或不显示目录", "force the table of contents on or off", "true"))
     attachments: tuple[Attachment, ...] = many(Attachment, default=(), doc=Doc("附件列表：相对本文件的路径和标题", "files relative to this file, listed under the body", "[{file: files/通告.pdf, title: 通告全文}]"))
-    aliases: tuple[str, ...] = key(s.unique(ALIASES), default=(), doc=Doc("旧网址（根路径），跳转到这里", "old root-relative URLs that redirect here", "[/gongan/releases/old-slug/]"))
+    aliases: tuple[str, ...] = key(s.unique(_ALIASES), default=(), doc=Doc("旧网址（根路径），跳转到这里", "old root-relative URLs that redirect here", "[/gongan/releases/old-slug/]"))
 
 
 @record
@@ -151,7 +152,7 @@ class Release(_Shared):
     kind: str = key(s.one_of(*KINDS), default="news", doc=Doc("类型：工作动态、通知公告、政策解读、突发事件、辟谣、微访谈、微调查、微活动", "kind", "notice"))
     claim: str = key(s.text, default="", doc=Doc("辟谣（rumor）时必填：被辟谣的说法", "for rumor: the rumor being refuted (required there)", "网传地铁 5 号线停运"))
     # the release's own department left out (content/load)
-    co_publishers: tuple[str, ...] = key(IDS, default=(), name="with", doc=Doc("联合发布的部门标识，内容同时出现在这些部门下", "ids of co-publishing departments", "[jiaotong]"))
+    co_publishers: tuple[str, ...] = key(_IDS, default=(), name="with", doc=Doc("联合发布的部门标识，内容同时出现在这些部门下", "ids of co-publishing departments", "[jiaotong]"))
     summary: str = key(s.text, default="", doc=Doc("一两句话的摘要，缺省取第一段", "one or two sentences; default: the first paragraph", "国庆期间滨江大道实行交通管制。"))
     pinned: bool | datetime = key(s.date_or_bool, default=False, doc=Doc("置顶：true，或置顶到某个日期", "true, or a date until which it stays on top", "2026-10-08"))
     expires: datetime | None = key(s.date_time, default=None, doc=Doc("过期日期：之后标为已过期（仍然发布）", "date after which it is marked expired", "2026-10-08"))
@@ -159,7 +160,7 @@ class Release(_Shared):
     changes: tuple[Change, ...] = many(Change, default=(), doc=Doc("更新说明列表，显示在页面上", "change notes shown on the page", "[{date: 2026-09-29, note: 补充绕行路线}]"))
     document: DocumentMeta | None = nested(DocumentMeta, default=None, doc=Doc("规范性文件信息（发文字号等）", "formal-document metadata", "{number: 示市政发〔2026〕12号}"))
     # on a policy release: ids of the documents it explains
-    interprets: tuple[str, ...] = key(s.unique(LIST), default=(), doc=Doc("政策解读所解读的文件标识", "for policy: the document(s) it explains", "xinwenban/releases/2026-09-20-zheng-ce"))
+    interprets: tuple[str, ...] = key(s.unique(_TEXTS), default=(), doc=Doc("政策解读所解读的文件标识", "for policy: the document(s) it explains", "xinwenban/releases/2026-09-20-zheng-ce"))
 
     section = "releases"
 
@@ -230,7 +231,7 @@ class Page:
     summary: str = key(s.text, default="", doc=Doc("摘要", "summary", "本发布厅的主办单位和使用说明。"))
     order: int = key(s.integer, default=0, doc=Doc("在页脚中的排序（小的在前）", "order in the footer", "1"))
     draft: bool = key(s.boolean, default=False, doc=Doc("草稿：只在 --drafts 时生成", "draft: built only with --drafts", "true"))
-    aliases: tuple[str, ...] = key(s.unique(ALIASES), default=(), doc=Doc("旧网址（根路径），跳转到这里", "old root-relative URLs that redirect here", "[/gongan/releases/old-slug/]"))
+    aliases: tuple[str, ...] = key(s.unique(_ALIASES), default=(), doc=Doc("旧网址（根路径），跳转到这里", "old root-relative URLs that redirect here", "[/gongan/releases/old-slug/]"))
     toc: bool | None = key(s.boolean, default=None, doc=Doc("强制显示或不显示目录", "force the table of contents on or off", "true"))
     # list site.yaml's `ask` after the body; None: only on the page named `guide`
     ask: bool | None = key(s.boolean, default=None, doc=Doc("在正文后列出 site.yaml 的 `ask`（在哪里留言）；缺省：页面名为 guide 时列出",

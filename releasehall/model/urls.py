@@ -71,7 +71,7 @@ class Urls:
         return self._at(f"{entry.dept}/{entry.section}/{entry.slug}/")
 
     def alias(self, path: str) -> str:
-        """An old path (`aliases`, checked by `aliases.alias_path`: root-relative, normalized) under the base path."""
+        """An old path (`aliases`, checked by `schema.alias_path`: root-relative, normalized) under the base path."""
         return self._at(path.removeprefix("/"))
 
     def documents(self, validity: str = "", page: int = 1) -> str:
