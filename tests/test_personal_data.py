@@ -9,6 +9,8 @@ from pathlib import Path
 import pytest
 from helpers import BASIC, NOW, SITE, dept, front, image, write_site
 
+from releasehall.content.privacy import check_name
+
 
 def build(run_cli, site: Path, out: Path | None = None) -> tuple[int, str]:
     code, _out, err = run_cli("build", "--site", str(site), "--out", str(out or site / "out"), "--now", NOW)
@@ -157,3 +159,17 @@ def test_department_fields_file_names_and_a_short_published_number(tmp_path, run
         ("content/police/releases/13612345678.md:1", f"the file name {mobile}"),
         ("content/police/releases/img/13512345678.png:1", f"the file name {mobile}"),
         ("content/police/releases/short.md:6", f"the body {mobile}")]
+
+
+@pytest.mark.parametrize("name", ["13612345678.md", "136 1234 5678.md", "１３６１２３４５６７８.md", "一三六一二三四五六七八.md",
+                                  "%31%33%36%31%32%33%34%35%36%37%38.md", "&#49;3612345678.md", "①③⑥1234 5678.md",
+                                  "2024-10-01-13612345678.md"])
+def test_a_number_in_a_file_name_is_found_however_it_is_written(name):
+    """File names with fewer than ten digits are not read digit by digit (`privacy._may_hold_a_number`); every way of
+    writing the ten or more a number needs still is."""
+    assert [f.number for f in check_name(f"content/police/releases/{name}")] == ["13612345678"]
+
+
+@pytest.mark.parametrize("name", ["2024-10-01-jiaotong.md", "d0001/releases/r001.md", "2026-09-28-国庆交通管制.md"])
+def test_a_file_name_with_too_few_digits_has_no_number(name):
+    assert check_name(f"content/{name}") == ()
