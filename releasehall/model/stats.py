@@ -11,6 +11,7 @@ or the withdrawal) do not count: not toward `due`, `reply_days` nor `days_late`.
 from __future__ import annotations
 
 import statistics
+from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -260,6 +261,11 @@ def _month_key(moment: datetime | date, tz: tzinfo) -> str:
     return f"{day.year:04d}-{day.month:02d}"
 
 
+def _month_start(month: str) -> date:
+    year, mon = (int(part) for part in month.split("-"))
+    return date(year, mon, 1)
+
+
 def _month_end(month: str) -> date:
     year, mon = (int(part) for part in month.split("-"))
     first_next = date(year + (mon == 12), mon % 12 + 1, 1)
@@ -276,6 +282,10 @@ class _Timeline:
     replied: date | None
     withdrawn: date | None
     clock: Clock
+    asked_month: str = ""  # `_month_key` of the dates above, and of `promised` ("" when there is none)
+    replied_month: str = ""
+    withdrawn_month: str = ""
+    promised_month: str = ""
 
     def overdue_at(self, end: date) -> bool:
         """Unanswered, not withdrawn and past due at the end of `end`."""
@@ -284,12 +294,41 @@ class _Timeline:
 
 
 def _timeline(question: Question, rec: Record, calendar: WorkCalendar, today: date, tz: tzinfo) -> _Timeline:
-    return _Timeline(question, rec, _day(question.asked, tz),
-                     _day(question.replied, tz) if question.replied is not None else None,
-                     _day(rec.withdrawn, tz) if rec.withdrawn is not None else None, clock(question, calendar, today, tz))
+    asked = _day(question.asked, tz)
+    replied = _day(question.replied, tz) if question.replied is not None else None
+    withdrawn = _day(rec.withdrawn, tz) if rec.withdrawn is not None else None
+    return _Timeline(question, rec, asked, replied, withdrawn, clock(question, calendar, today, tz),
+                     _month_key(asked, tz), _month_key(replied, tz) if replied is not None else "",
+                     _month_key(withdrawn, tz) if withdrawn is not None else "",
+                     _month_key(question.promised, tz) if question.promised is not None else "")
 
 
-def month_figures(key: str, lines: list[_Timeline], releases: list[Release], at: AsOf) -> Figures:
+@dataclass(frozen=True, slots=True)
+class _Dated:
+    """Releases by the day they were published, worked out once: the days in order, and the latest moment
+    published up to each of them."""
+
+    days: list[date]
+    latest: list[datetime]
+
+    @classmethod
+    def of(cls, releases: Iterable[Release], tz: tzinfo) -> _Dated:
+        ordered = sorted(((_day(r.date, tz), r.date) for r in releases), key=lambda pair: pair[0])
+        latest: list[datetime] = []
+        for _day_of, moment in ordered:
+            latest.append(max(latest[-1], moment) if latest else moment)
+        return cls([day for day, _moment in ordered], latest)
+
+    def up_to(self, end: date) -> tuple[int, datetime | None]:
+        """How many were published by the end of `end`, and the latest of them."""
+        count = bisect_right(self.days, end)
+        return count, self.latest[count - 1] if count else None
+
+    def between(self, first: date, end: date) -> int:
+        return max(0, bisect_right(self.days, end) - bisect_left(self.days, first))
+
+
+def month_figures(key: str, lines: list[_Timeline], dated: _Dated, at: AsOf) -> Figures:
     """One month's figures for a set of questions and releases, as of the month's last day (or "now").
 
     questions: asked that month; withdrawn: withdrawn that month; replied, on-time rate, mean and
@@ -302,21 +341,18 @@ def month_figures(key: str, lines: list[_Timeline], releases: list[Release], at:
     tz, today = at.tz, at.today
     end = min(_month_end(key), today)
     moment = at.now if end == today else datetime.combine(end + timedelta(days=1), time(), tz)
-    asked = [t for t in lines if _month_key(t.asked, tz) == key]
+    asked = [t for t in lines if t.asked_month == key]
     live = [t for t in asked if t.withdrawn is None or t.withdrawn > end]
-    out = [t for t in lines if t.replied is not None and _month_key(t.replied, tz) == key]
+    out = [t for t in lines if t.replied_month == key]
     days = [t.record.reply_days for t in out if t.record.reply_days is not None]
     on_time = sum(1 for t in out if t.record.on_time)
     overdue = [t for t in lines if t.overdue_at(end)]
-    promises = [t.question for t in lines
-                if t.question.promised is not None and _month_key(t.question.promised, tz) == key
-                and t.withdrawn is None]
+    promises = [t.question for t in lines if t.promised_month == key and t.withdrawn is None]
     kept = [q for q in promises if q.resolved is not None and q.promised is not None
             and _day(q.resolved, tz) <= _day(q.promised, tz)]
     rated = [t.question.satisfaction for t in out if t.question.satisfaction is not None]
     pleased = [s for s in rated if s in ("satisfied", "basically-satisfied")]
-    published = [r for r in releases if _day(r.date, tz) <= end]
-    last = max((r.date for r in published), default=None)
+    _count, last = dated.up_to(end)
     return Figures(
         questions=len(asked),
         replied=len(out),
@@ -328,10 +364,10 @@ def month_figures(key: str, lines: list[_Timeline], releases: list[Release], at:
         promised=len(promises),
         promises_kept=len(kept),
         satisfaction_rate=_ratio(len(pleased), len(rated)),
-        releases=sum(1 for r in published if _month_key(r.date, tz) == key),
+        releases=dated.between(_month_start(key), end),
         last_release=last,
         stale=_stale(last, moment, at.stale_after_days),
-        withdrawn=sum(1 for t in lines if t.withdrawn is not None and _month_key(t.withdrawn, tz) == key),
+        withdrawn=sum(1 for t in lines if t.withdrawn_month == key),
         very_overdue=sum(1 for t in overdue if t.clock.count(t.record.due, end) > at.very_late),
         on_time=on_time,
         judged=len(out),
@@ -343,6 +379,7 @@ def months(questions: list[Question], records: Mapping[str, Record], releases: l
            releases_of: Mapping[str, list[Release]], departments: Iterable[str]) -> tuple[Month, ...]:
     """The monthly report: each month with a question asked or replied or a release published, up to `at.now`."""
     calendar, today, tz = at.calendar, at.today, at.tz
+    departments = sorted(departments)
     asked_in: dict[str, list[Question]] = {}
     replied_in: dict[str, list[Record]] = {}
     released_in: dict[str, list[Release]] = {}
@@ -356,6 +393,8 @@ def months(questions: list[Question], records: Mapping[str, Record], releases: l
     lines_of: dict[str, list[_Timeline]] = {}
     for line in lines:
         lines_of.setdefault(line.question.dept, []).append(line)
+    hall_dated = _Dated.of(releases, tz)
+    dated_of = {dept: _Dated.of(releases_of.get(dept, []), tz) for dept in departments}
     result = []
     for key in sorted({*asked_in, *replied_in, *released_in}):
         end = min(_month_end(key), today)
@@ -371,9 +410,9 @@ def months(questions: list[Question], records: Mapping[str, Record], releases: l
             topics=tuple(sorted(topics.items(), key=lambda kv: (-kv[1], kv[0]))[:10]),
             overdue_at_end=sum(1 for line in lines if line.overdue_at(end)),
             releases=len(released_in.get(key, [])),
-            hall=month_figures(key, lines, releases, at),
-            departments={dept: month_figures(key, lines_of.get(dept, []), list(releases_of.get(dept, [])), at)
-                         for dept in sorted(departments)},
+            hall=month_figures(key, lines, hall_dated, at),
+            departments={dept: month_figures(key, lines_of.get(dept, []), dated_of[dept], at)
+                         for dept in departments},
         ))
     return tuple(result)
 
