@@ -269,12 +269,12 @@ def _build_or_check(args: argparse.Namespace, site: Path, now: str | None) -> in
             print(f"构建失败：{len(errors)} 个错误，输出目录未改动 / build failed: {len(errors)} error(s); "
                   "the output folder was not touched", file=sys.stderr)
         return 1
-    hall = outcome.hall
-    assert hall is not None
     if not checking:
-        print(f"已生成 / built {hall.settings.output}: {len(outcome.rendered)} rendered, "
+        print(f"已生成 / built {outcome.output}: {len(outcome.rendered)} rendered, "
               f"{outcome.written} files written, {outcome.kept} unchanged")
         return 0
+    hall = outcome.hall
+    assert hall is not None
     from releasehall.content.withheld import held_back
 
     if outcome.content is not None:

@@ -28,6 +28,7 @@ from releasehall.outputs import pages as render
 from releasehall.outputs import search, variants
 from releasehall.outputs.jobs import Jobs
 from releasehall.outputs.keys import THEME, Fingerprints, Memo
+from releasehall.pipeline import unchanged
 from releasehall.pipeline.outcome import Outcome, Rendition
 from releasehall.pipeline.quick import bodies_only
 from releasehall.read.schema import FIRST_YEAR, LAST_YEAR, Invalid, parse_datetime
@@ -40,9 +41,9 @@ from releasehall.store.cache import (
     save_cache,
     secure,
 )
-from releasehall.store.places import CACHE_DIR, OUTPUTS_FOLDER, SEARCH_FOLDER, SEARCH_PAGES
+from releasehall.store.places import CACHE_DIR, CACHE_FILE, OUTPUTS_FOLDER, SEARCH_FOLDER, SEARCH_PAGES
 from releasehall.store.signing import cache_key
-from releasehall.store.write import Stager, claim, recover
+from releasehall.store.write import MANIFEST, Stager, claim, recover
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,6 +215,17 @@ def generate(request: Request, report: Report, reuse: Reuse, stager: Stager | No
     return outcome
 
 
+def _skipped(root: Path, out: Path, key: bytes, inputs: unchanged.Inputs) -> Outcome | None:
+    """The build skipped, when its inputs and the output are as the last build left them (`unchanged`)."""
+    last = unchanged.load(root, key)
+    if last is None or not unchanged.unchanged(last.inputs, inputs, root, THEME) or \
+            unchanged.output_digest(out, last.outputs, root / CACHE_DIR / CACHE_FILE) != last.output:
+        return None
+    if inputs.files != last.inputs.files:  # files touched but not changed: recorded, so as not to read them again
+        unchanged.save(root, key, unchanged.Last(inputs, last.outputs, last.output, last.warnings, last.count))
+    return Outcome(problems=list(last.warnings), output=out, kept=last.count, skipped=True)
+
+
 def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now: str | None = None,
         drafts: bool = False, write: bool = True, use_cache: bool = True) -> Outcome:
     """One build of the site in `site`; with write=False, only read and assemble it (`check`, `stats`)."""
@@ -231,7 +243,15 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
     signature = code_signature(settings.timezone)
     if not usable:  # a cache folder that is not safe to use (a check does not repair it): none read or written
         key = None
+    inputs = None
+    if write and key is not None and not report.errors:
+        inputs = unchanged.scan(root, THEME, unchanged.request_digest(signature, moment, drafts, base_url, out))
+        skipped = _skipped(root, out, key, inputs) if use_cache and inputs is not None else None
+        if skipped is not None:
+            skipped.problems[:0] = report.problems
+            return skipped
     cache = load_cache(root, signature, report, key) if use_cache and key else BuildCache(signature, key=key)
+    before = len(report.problems)  # what follows comes from the inputs: the shortcut repeats it (not the cache's)
     if not write:  # the cache is read (bodies already rendered are reused) but never saved
         return inspect(Request(settings, moment, drafts), report, cache)
     claim(out, root)
@@ -268,7 +288,9 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
             if data is not None:
                 stager.put(rel, data)
         outcome.indexed = tuple(sorted(bundle))
-        written = stager.commit({*outcome.files, *outcome.staged, *outcome.copies, *outcome.reused, *bundle})
+        wanted = {*outcome.files, *outcome.staged, *outcome.copies, *outcome.reused, *bundle}
+        unchanged.forget(root)  # the output changes: no fingerprint stands for it until this build's is saved
+        written = stager.commit(wanted)
     except OSError as exc:  # a read-only folder, a full disk: the old output is as it was
         if stager is not None:
             stager.abort()
@@ -287,4 +309,12 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
     save_cache(root, cache)
     prune(root, {picture.key for picture in outcome.hall.pictures.values()}, started)  # only after a success
     store.prune()
+    outcome.output = out
+    if inputs is not None and key is not None:  # last: nothing may touch the output after its fingerprint
+        files = sorted({*wanted, MANIFEST})
+        digest = unchanged.output_digest(out, files, root / CACHE_DIR / CACHE_FILE)
+        if digest is not None:
+            warnings = outcome.problems[before:]  # as printed: the warnings before `before` are printed anyway
+            unchanged.save(root, key, unchanged.Last(unchanged.with_digests(inputs, cache.sources), files, digest,
+                                                     warnings, written.written + written.kept))
     return outcome

@@ -38,6 +38,8 @@ class Outcome:
     indexed: tuple[str, ...] = ()  # the search bundle's files (written only when their bytes changed)
     feeds: list[Feed] | None = None  # the hall's feeds and what each lists (kept by serve for the quick path)
     mirrors: tuple[Rendition, ...] = ()  # the hall's other variants (the zh-Hant mirror), for the quick path
+    output: Path | None = None  # the output folder a build wrote (or left as it was)
+    skipped: bool = False  # nothing changed since the last build: nothing was read, rendered or written (`unchanged`)
     partial: bool = False  # `files` are only the outputs that changed; every other is as the last build left it
 
     @property

@@ -45,13 +45,14 @@ from releasehall.store.places import (
     OUTPUTS_FOLDER,
     SEARCH_FOLDER,
     SEARCH_PAGES,
+    UNCHANGED_FILE,
 )
 from releasehall.store.signing import sign, signed
 from releasehall.store.write import Stamp
 
 OLD_FILES = ("build.pickle",)  # earlier formats: never read, removed
 # what `.cache/releasehall/` may hold: a name -> whether it is a folder (the `.build-*` files are `save_cache`'s)
-_OURS = {CACHE_FILE: False, OUTPUTS_FOLDER: True, SEARCH_FOLDER: True, SEARCH_PAGES: True, IMAGES_FOLDER: True,
+_OURS = {CACHE_FILE: False, UNCHANGED_FILE: False, OUTPUTS_FOLDER: True, SEARCH_FOLDER: True, SEARCH_PAGES: True, IMAGES_FOLDER: True,
          **{old: False for old in OLD_FILES}}
 _FLAT = (OUTPUTS_FOLDER, SEARCH_FOLDER)  # folders of plain files only
 FORMAT = "releasehall-cache"

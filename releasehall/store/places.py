@@ -10,5 +10,6 @@ CACHE_FILE = "build.json"
 OUTPUTS_FOLDER = "outputs"  # the outputs by digest (`write.Stager.reuse`): an empty output is filled from it
 SEARCH_FOLDER = "search"  # the search index's bundles, by digest (`search.Store`)
 SEARCH_PAGES = "search-pages"  # the indexed pages at their URLs' places, for Pagefind (`search.place`)
+UNCHANGED_FILE = "unchanged.json"  # the last build's inputs and output, fingerprinted (`pipeline/unchanged`)
 IMAGES_FOLDER = "images"  # resized and stripped images, one folder per source (`media/pictures`)
 SERVE_OUTPUT = CACHE_ROOT / "serve"  # `serve` builds in memory; this is only the output folder its settings name

@@ -1,0 +1,295 @@
+"""The no-op shortcut: a build whose every input is as the last build read it, over the output the last build left
+untouched, would write the same bytes, so it is skipped.
+
+What a build reads (its inputs), fingerprinted before it reads them:
+
+- the request: the code (`code_signature`: every module, the Python version, the site's zone), the installed
+  distributions (name and version: Jinja2, nh3, Pagefind …), the output folder, `--base-url`, `--drafts`, and
+  "now" *exactly*: stats.json's `as_of`, the figures' 统计截至, an empty feed's date and the OPML file show the build's
+  moment to the second or finer, so an output is valid for its own "now" only (a `--now` or `SOURCE_DATE_EPOCH` that
+  repeats, as in CI builds pinned to the last commit's time; a build by the clock always builds);
+- site.yaml, content/, layouts/ and the built-in theme, file by file, as git's index does: a file whose type, size,
+  modification and change times, inode and mode are those recorded is not read again; one whose stat changed is read
+  and compared by digest (a source's digest is the one the build read it with, from the source cache), so a file
+  touched but not changed still counts as unchanged. A file changed within `RACY_NS` of the fingerprint (the clock's
+  tick could hide a second change) is always compared by digest, taken before the build read it. A symbolic link is
+  recorded by its text and where it leads; one that leads out of its tree (whose target this fingerprint cannot
+  follow) turns the shortcut off.
+
+The output the last build left is fingerprinted after it was written and every file kept beside it pruned: every
+file it holds and every folder (a file added or removed changes its folder's times), by stat. Anything else —
+a file changed, added or removed, a folder replaced by a link — means a whole build, which repairs it.
+
+The fingerprint lies in `.cache/releasehall/` (`UNCHANGED_FILE`), signed with the cache key like the build cache:
+a fingerprint that fails its signature is ignored (a whole build). It holds the warnings the skipped part of the
+build reported, printed again, and the number of output files, so a skipped build says what a whole one would.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import time
+from array import array
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from stat import S_ISDIR, S_ISLNK, S_ISREG
+from typing import Any
+
+from releasehall.content.load import SourceCache, source_digest
+from releasehall.errors import Problem
+from releasehall.store.places import CACHE_DIR, UNCHANGED_FILE
+from releasehall.store.signing import sign, signed
+
+FORMAT = "releasehall-unchanged"
+VERSION = 1
+RACY_NS = 3_000_000_000  # a file changed this close to the fingerprint is compared by digest, whatever its stat says
+TREES = ("content", "layouts")  # the site's folders a build reads (site.yaml beside them)
+THEME_PREFIX = "theme:"  # the built-in theme's files, by their path inside it
+
+# a file: [size, mtime_ns, ctime_ns, inode, mode, digest or ""]; a folder: ["d"]; a link: ["l", its text, its target]
+Record = list[Any]
+
+
+@dataclass(slots=True)
+class Inputs:
+    """What one build reads, as found before it read anything."""
+
+    request: str  # digest of the code, the distributions and the options, "now" included
+    taken: int  # time.time_ns() when the files were listed
+    files: dict[str, Record] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class Last:
+    """The fingerprint the last successful build left."""
+
+    inputs: Inputs
+    outputs: list[str]  # every file of the output, the manifest included
+    output: str  # digest of their stats and their folders' (`output_digest`)
+    warnings: list[Problem]
+    count: int  # output files, as the build reported them
+
+
+def _distributions() -> list[str]:
+    """The installed distributions as their metadata folders name them (name and version), on every import path."""
+    found: list[str] = []
+    for folder in sys.path:
+        try:
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        found += [f"{folder}/{name}" for name in names if name.endswith((".dist-info", ".egg-info"))]
+    return sorted(found)
+
+
+def request_digest(signature: str, now: datetime, drafts: bool, base_url: str | None, out: Path) -> str:
+    h = hashlib.blake2b(digest_size=32)
+    h.update(json.dumps([FORMAT, VERSION, signature, now.isoformat(), str(now.tzinfo), drafts, base_url, str(out),
+                         sys.executable, _distributions()], ensure_ascii=False).encode("utf-8"))
+    return h.hexdigest()
+
+
+def _record(st: os.stat_result) -> Record:
+    return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_mode, ""]
+
+
+def _racy(record: Record, taken: int) -> bool:
+    return max(record[1], record[2]) >= taken - RACY_NS
+
+
+def _scan(top: Path, prefix: str, into: dict[str, Record]) -> bool:
+    """Every folder, file and link under `top` into `into` by `prefix` + path; False when a link leads out of `top`
+    (or the folder cannot be listed): no fingerprint then."""
+    try:
+        real_top = os.path.realpath(top)
+    except OSError:
+        return False
+    stack = [(prefix, str(top))]
+    while stack:
+        rel_folder, folder = stack.pop()
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            return False
+        for entry in entries:
+            rel = rel_folder + entry.name
+            try:
+                st = entry.stat(follow_symlinks=False)
+            except OSError:
+                return False
+            if S_ISDIR(st.st_mode):
+                into[rel] = ["d"]
+                stack.append((rel + "/", entry.path))
+            elif S_ISLNK(st.st_mode):
+                try:
+                    text, target = os.readlink(entry.path), os.path.realpath(entry.path)
+                except OSError:
+                    return False
+                if os.path.commonpath([real_top, target]) != real_top:
+                    return False
+                into[rel] = ["l", text, os.path.relpath(target, real_top)]
+            else:
+                into[rel] = _record(st)
+    return True
+
+
+def scan(root: Path, theme: Path, request: str) -> Inputs | None:
+    """The inputs as they are now (None: a link leads where the fingerprint cannot follow, or a tree cannot be read)."""
+    inputs = Inputs(request, time.time_ns())
+    files = inputs.files
+    site = root / "site.yaml"
+    try:
+        st = os.lstat(site)
+        if S_ISLNK(st.st_mode):
+            return None  # where it leads is the settings' to check
+        files["site.yaml"] = _record(st)
+    except FileNotFoundError:
+        files["site.yaml"] = ["-"]
+    except OSError:
+        return None
+    for name in TREES:
+        top = root / name
+        try:
+            st = os.lstat(top)
+        except FileNotFoundError:
+            continue
+        except OSError:
+            return None
+        if not S_ISDIR(st.st_mode):
+            return None  # a link or a file where a folder belongs: the build says what is wrong
+        files[name] = ["d"]
+        if not _scan(top, name + "/", files):
+            return None
+    if not _scan(theme, THEME_PREFIX, files):
+        return None
+    for rel, record in files.items():  # racy files: their digest now, before the build reads them
+        if len(record) == 6 and S_ISREG(record[4]) and _racy(record, inputs.taken):
+            record[5] = source_digest(_path(root, theme, rel)) or ""
+    return inputs
+
+
+def _path(root: Path, theme: Path, rel: str) -> Path:
+    return theme / rel.removeprefix(THEME_PREFIX) if rel.startswith(THEME_PREFIX) else root / rel
+
+
+def with_digests(inputs: Inputs, sources: SourceCache) -> Inputs:
+    """The inputs with the digest each source was read with (the source cache's) where none was taken yet."""
+    for rel, record in inputs.files.items():
+        if len(record) == 6 and not record[5]:
+            entry = sources.get(rel)
+            if entry is not None:
+                record[5] = entry[0]
+    return inputs
+
+
+def unchanged(last: Inputs, now: Inputs, root: Path, theme: Path) -> bool:
+    """Whether every input is as the last build read it: the same stat (and not racy then), or the same digest."""
+    if last.request != now.request or last.files.keys() != now.files.keys():
+        return False
+    for rel, record in now.files.items():
+        was = last.files[rel]
+        if len(record) != 6 or len(was) != 6:
+            if record != was:
+                return False
+            continue
+        if record[:5] == was[:5] and not _racy(was, last.taken):
+            record[5] = was[5]
+            continue
+        if not was[5] or record[0] != was[0] or (record[5] or source_digest(_path(root, theme, rel))) != was[5]:
+            return False
+        record[5] = was[5]
+    return True
+
+
+def output_digest(out: Path, files: Iterable[str], cache: Path) -> str | None:
+    """The output as it is: the stat of every file listed and of every folder holding one (None: one is missing),
+    and the build cache's file as the build left it (one changed since, damaged or not, means a whole build that
+    says what is wrong with it)."""
+    numbers: list[int] = []
+    listed: list[str] = [str(cache)]
+    try:
+        st = os.lstat(cache)
+    except OSError:
+        return None
+    numbers += (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+    base = str(out)
+    folders: set[str] = {""}
+    try:
+        for rel in files:
+            st = os.lstat(f"{base}/{rel}")
+            numbers += (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+            listed.append(rel)
+            folder = rel.rpartition("/")[0]
+            while folder not in folders:
+                folders.add(folder)
+                folder = folder.rpartition("/")[0]
+        for folder in sorted(folders):
+            st = os.lstat(f"{base}/{folder}" if folder else base)
+            if not S_ISDIR(st.st_mode):
+                return None
+            numbers += (st.st_mode, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+            listed.append(folder + "/")
+    except OSError:
+        return None
+    h = hashlib.blake2b(digest_size=32)
+    h.update("\n".join(listed).encode("utf-8", "surrogateescape"))
+    try:
+        h.update(array("Q", numbers).tobytes())
+    except OverflowError:  # a time before 1970
+        h.update(repr(numbers).encode("ascii"))
+    return h.hexdigest()
+
+
+def _body(last: Last) -> bytes:
+    return json.dumps({
+        "format": FORMAT, "version": VERSION, "request": last.inputs.request, "taken": last.inputs.taken,
+        "files": last.inputs.files, "outputs": last.outputs, "output": last.output, "count": last.count,
+        "warnings": [[p.path, p.line, p.zh, p.en] for p in last.warnings],
+    }, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogateescape")
+
+
+def save(root: Path, key: bytes, last: Last) -> None:
+    """Write the fingerprint, signed with the cache key (replacing the last one in one rename)."""
+    folder = root / CACHE_DIR
+    folder.mkdir(parents=True, exist_ok=True)
+    body = _body(last)
+    handle, temp = tempfile.mkstemp(prefix=".build-", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(sign(key, FORMAT.encode(), b"\0", body).encode("ascii") + b"\n" + body)
+        os.replace(temp, folder / UNCHANGED_FILE)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+def forget(root: Path) -> None:
+    """Remove the fingerprint (before a build changes the output, so a failure leaves none that could be wrong)."""
+    path = root / CACHE_DIR / UNCHANGED_FILE
+    if path.is_file() and not path.is_symlink():
+        path.unlink(missing_ok=True)
+
+
+def load(root: Path, key: bytes) -> Last | None:
+    """The last build's fingerprint, or None (none, damaged, or not signed with this key)."""
+    path = root / CACHE_DIR / UNCHANGED_FILE
+    try:
+        if path.is_symlink():
+            return None
+        mac, _newline, body = path.read_bytes().partition(b"\n")
+        if not signed(key, mac.decode("ascii", "replace"), FORMAT.encode(), b"\0", body):
+            return None
+        data = json.loads(body.decode("utf-8", "surrogateescape"))
+        if data["format"] != FORMAT or data["version"] != VERSION:
+            return None
+        inputs = Inputs(data["request"], data["taken"], data["files"])
+        warnings = [Problem(path, line, zh, en, warning=True) for path, line, zh, en in data["warnings"]]
+        return Last(inputs, data["outputs"], data["output"], warnings, data["count"])
+    except (OSError, ValueError, KeyError, TypeError, RecursionError):
+        return None

@@ -1,0 +1,209 @@
+"""The no-op shortcut (`pipeline/unchanged`): a build is skipped only when every input and the output are as the last
+build left them; any input changed, a new "now" or a damaged output means a whole build, equal to a clean one."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from helpers import BASIC, NOW, SITE, front, image, snapshot, write_site
+
+from releasehall.pipeline import build as pipeline
+from releasehall.pipeline.build import run
+from releasehall.store.write import OutputRefused
+
+FILES = {
+    **BASIC,
+    "content/police/releases/b.md": front({"title": "第二条", "date": "2024-10-02", "related": ["police/qa/later"]},
+                                          "\n正文。\n"),
+    "content/police/qa/later.md": front({"title": "以后", "asked": "2024-10-30", "question": "何时？"}),  # future
+}
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def age(site: Path) -> None:
+    """Every input an hour old, as in a site edited long before its build (no file is then compared by digest)."""
+    past = time.time() - 3600
+    for path in [site / "site.yaml", *(site / "content").rglob("*")]:
+        os.utime(path, (past, past), follow_symlinks=False)
+
+
+def clean(site: Path, tmp_path: Path, **options: object) -> dict[str, bytes]:
+    copy = tmp_path / "clean-site"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(site, copy, ignore=shutil.ignore_patterns(".cache"), symlinks=True)
+    out = tmp_path / "clean-out"
+    shutil.rmtree(out, ignore_errors=True)
+    assert not run(copy, out=out, use_cache=False, **options).errors  # type: ignore[arg-type]
+    return snapshot(out)
+
+
+def test_a_second_build_of_the_same_inputs_is_skipped_and_says_what_a_whole_one_said(tmp_path):
+    site = write_site(tmp_path / "site", FILES, SITE)
+    out = tmp_path / "out"
+    first = run(site, out=out, now=NOW)
+    assert not first.errors and not first.skipped and first.rendered
+    warned = [str(p) for p in first.problems]
+    assert any("later" in line for line in warned)  # the related item not yet published
+    made = snapshot(out)
+    again = run(site, out=out, now=NOW)
+    assert again.skipped and again.rendered == [] and again.written == 0
+    assert again.kept == first.written + first.kept
+    assert [str(p) for p in again.problems] == warned
+    assert snapshot(out) == made
+    assert run(site, out=out, now=NOW).skipped
+
+
+EDITS: dict[str, Callable[[Path], None]] = {
+    "same-size body edit": lambda s: edit(s / "content/police/releases/b.md", "正文。", "本文。"),
+    "same-size date edit": lambda s: edit(s / "content/police/releases/b.md", "2024-10-02", "2024-08-02"),
+    "new file": lambda s: (s / "content/police/releases/c.md").write_text(
+        front({"title": "新发布", "date": "2024-10-19"}, "新。\n"), encoding="utf-8"),
+    "deleted file": lambda s: (s / "content/police/releases/b.md").unlink(),
+    "renamed file": lambda s: (s / "content/police/releases/b.md").rename(s / "content/police/releases/b2.md"),
+    "picture": lambda s: (s / "content/traffic/releases/img/map.png").write_bytes(image(30, 20)),
+    "department.yaml": lambda s: edit(s / "content/traffic/department.yaml", "测试区交警大队", "测试区交通警察大队"),
+    "site.yaml": lambda s: edit(s / "site.yaml", "测试发布厅", "测试政务发布厅"),
+    "template added": lambda s: (s / "layouts").mkdir() or (s / "layouts/404.html").write_text(
+        "<p>找不到</p>\n", encoding="utf-8"),
+    "empty folder": lambda s: (s / "content/police/qa/empty").mkdir(),
+    "link added": lambda s: os.symlink("a.md", s / "content/police/releases/a-link.md"),
+}
+
+
+@pytest.mark.parametrize("aged", [False, True], ids=["just-written", "an-hour-old"])
+@pytest.mark.parametrize("name", list(EDITS))
+def test_any_input_changed_builds_again_and_equals_a_clean_build(tmp_path, name, aged):
+    site = write_site(tmp_path / "site", FILES, SITE)
+    out = tmp_path / "out"
+    if aged:
+        age(site)
+    assert not run(site, out=out, now=NOW).errors
+    EDITS[name](site)
+    again = run(site, out=out, now=NOW)
+    assert not again.skipped and not again.errors
+    assert snapshot(out) == clean(site, tmp_path, now=NOW)
+
+
+def test_a_same_size_edit_with_its_old_modification_time_is_seen_by_its_change_time(tmp_path):
+    site = write_site(tmp_path / "site", FILES, SITE)
+    age(site)
+    out = tmp_path / "out"
+    run(site, out=out, now=NOW)
+    source = site / "content/police/releases/b.md"
+    before = source.stat()
+    edit(source, "正文。", "本文。")
+    os.utime(source, ns=(before.st_atime_ns, before.st_mtime_ns))  # as a tool that keeps times would leave it
+    assert not run(site, out=out, now=NOW).skipped
+    assert "本文" in (out / "police/releases/b/index.html").read_text(encoding="utf-8")
+
+
+def test_a_file_touched_but_not_changed_is_compared_by_digest_and_skipped(tmp_path):
+    site = write_site(tmp_path / "site", FILES, SITE)
+    age(site)
+    out = tmp_path / "out"
+    run(site, out=out, now=NOW)
+    os.utime(site / "content/police/releases/a.md")  # now: a new time, the same bytes (a checkout, a stash)
+    os.utime(site / "site.yaml")
+    assert run(site, out=out, now=NOW).skipped
+    assert run(site, out=out, now=NOW).skipped
+
+
+@pytest.mark.parametrize(("option", "value"), [("now", "2024-10-20 12:01"), ("now", "2024-10-21 12:00"),
+                                                ("drafts", True), ("base_url", "https://other.example.gov.cn/")])
+def test_another_now_or_option_builds_again_and_equals_a_clean_build(tmp_path, option, value):
+    """"now" shows in the output to the second and finer (stats.json's as_of, the figures' 统计截至), so a build is
+    skipped only at the very "now" of the last one."""
+    site = write_site(tmp_path / "site", FILES, SITE)
+    out = tmp_path / "out"
+    run(site, out=out, now=NOW)
+    options = {"now": NOW, option: value}
+    again = run(site, out=out, **options)  # type: ignore[arg-type]
+    assert not again.skipped and not again.errors
+    assert snapshot(out) == clean(site, tmp_path, **options)
+
+
+def test_another_code_or_theme_builds_again(tmp_path, monkeypatch):
+    site = write_site(tmp_path / "site", FILES, SITE)
+    out = tmp_path / "out"
+    run(site, out=out, now=NOW)
+    theme = tmp_path / "theme"
+    shutil.copytree(pipeline.THEME, theme)
+    monkeypatch.setattr(pipeline, "THEME", theme)
+    assert not run(site, out=out, now=NOW).skipped  # the same bytes elsewhere: other files, not compared by digest
+    assert run(site, out=out, now=NOW).skipped
+    (theme / "404.html").write_text((theme / "404.html").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert not run(site, out=out, now=NOW).skipped
+    assert run(site, out=out, now=NOW).skipped
+    monkeypatch.setattr(pipeline, "code_signature", lambda zone: "another version of the code")
+    assert not run(site, out=out, now=NOW).skipped
+
+
+DAMAGE: dict[str, Callable[[Path], None]] = {
+    "a page changed": lambda out: (out / "police/index.html").write_text("tampered", encoding="utf-8"),
+    "a page removed": lambda out: (out / "police/index.html").unlink(),
+    "a folder removed": lambda out: shutil.rmtree(out / "police/releases/a"),
+    "a page's time changed": lambda out: os.utime(out / "police/index.html", (1, 1)),
+}
+
+
+@pytest.mark.parametrize("name", list(DAMAGE))
+def test_a_damaged_output_is_repaired(tmp_path, name):
+    site = write_site(tmp_path / "site", FILES, SITE)
+    out = tmp_path / "out"
+    run(site, out=out, now=NOW)
+    made = snapshot(out)
+    DAMAGE[name](out)
+    again = run(site, out=out, now=NOW)
+    assert not again.skipped and again.written == (0 if "time" in name else 1)
+    assert snapshot(out) == made
+    assert run(site, out=out, now=NOW).skipped
+
+
+def test_a_file_added_to_the_output_is_refused_as_without_the_shortcut(tmp_path):
+    site = write_site(tmp_path / "site", FILES, SITE)
+    out = tmp_path / "out"
+    run(site, out=out, now=NOW)
+    (out / "police/notes.txt").write_text("mine", encoding="utf-8")
+    with pytest.raises(OutputRefused):
+        run(site, out=out, now=NOW)
+
+
+def test_a_changed_cache_or_fingerprint_builds_in_full(tmp_path, monkeypatch):
+    site = write_site(tmp_path / "site", FILES, SITE)
+    out = tmp_path / "out"
+    run(site, out=out, now=NOW)
+    (site / ".cache/releasehall/build.json").write_bytes(b"not a cache")
+    again = run(site, out=out, now=NOW)
+    assert not again.skipped and len(again.rendered) > 20
+    assert any("build.json" in p.path for p in again.problems)
+    fingerprint = site / ".cache/releasehall/unchanged.json"
+    data = fingerprint.read_bytes()
+    fingerprint.write_bytes(data.replace(b'"count":', b'"count":1'))  # altered: its signature fails
+    assert not run(site, out=out, now=NOW).skipped
+    monkeypatch.setenv("RELEASEHALL_CACHE_KEY", "another key")  # signed with another key: ignored
+    assert not run(site, out=out, now=NOW).skipped
+    assert run(site, out=out, now=NOW).skipped
+
+
+def test_a_link_out_of_its_tree_turns_the_shortcut_off(tmp_path):
+    """layouts/ may link to files elsewhere in the site folder; the fingerprint does not follow them, so a site with
+    such a link is always built in full (its target may have changed)."""
+    site = write_site(tmp_path / "site", FILES, SITE)
+    (site / "logo.png").write_bytes(image(10, 10))
+    (site / "layouts/static").mkdir(parents=True)
+    os.symlink("../../logo.png", site / "layouts/static/logo.png")
+    out = tmp_path / "out"
+    assert not run(site, out=out, now=NOW).errors
+    (site / "logo.png").write_bytes(image(12, 12))
+    assert not run(site, out=out, now=NOW).skipped
+    assert (out / "static/logo.png").read_bytes() == image(12, 12)
