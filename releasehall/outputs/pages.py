@@ -23,6 +23,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from jinja2 import (
+    BytecodeCache,
     ChoiceLoader,
     Environment,
     FileSystemLoader,
@@ -32,6 +33,7 @@ from jinja2 import (
     meta,
     select_autoescape,
 )
+from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from releasehall.assemble.hall import Channel, Hall, Topic, when
@@ -53,9 +55,25 @@ ON_TOPIC_ITEMS = 5
 TOC_FROM = 3  # ## headings from which a body is a long document, shown with a table of contents
 
 
-def environment(hall: Hall) -> Environment:
-    """The build's Jinja environment: the hall, its URLs, words and filters are globals, so macros are
-    imported without context and compiled once; `row(entry)` renders an entry's list row once per build."""
+class Compiled(BytecodeCache):
+    """Templates compiled once in a build and shared by the environments of the hall's variants (in memory only)."""
+
+    def __init__(self) -> None:
+        self.code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self.code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)  # Jinja checks it against the source's checksum
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.code[bucket.key] = bucket.bytecode_to_string()
+
+
+def environment(hall: Hall, compiled: Compiled | None = None) -> Environment:
+    """The build's Jinja environment for the hall's variant: the hall, its URLs, words and filters are globals, so
+    macros are imported without context and compiled once; `row(entry)` renders an entry's list row once per
+    build. Environments given the same `compiled` compile each template once between them."""
     settings = hall.settings
     tz = settings.tz
     env = Environment(
@@ -66,6 +84,7 @@ def environment(hall: Hall) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         auto_reload=False,  # one environment per build: templates cannot change during it
+        bytecode_cache=compiled,
     )
     words = strings(settings.language)
     rows: dict[str, Markup] = {}

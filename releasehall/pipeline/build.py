@@ -176,8 +176,9 @@ def generate(request: Request, report: Report, reuse: Reuse, stager: Stager | No
     jobs = Jobs()
     made: dict[str, bytes] = {}
     renditions = [Rendition(hall), *(Rendition(in_variant(hall, v)) for v in variants_of(settings)[1:])]
+    compiled = render.Compiled() if len(renditions) > 1 else None
     for rendition in renditions:  # the site as written, then its variants (the zh-Hant mirror)
-        env = rendition.env = render.environment(rendition.hall)
+        env = rendition.env = render.environment(rendition.hall, compiled)
         fp = Fingerprints(rendition.hall, open=render.overridden(env, settings.root / "layouts"))
         made.update(variants.plan(rendition.hall, env, memo, fp, jobs))
     outcome.env, outcome.mirrors = renditions[0].env, tuple(renditions[1:])
