@@ -24,7 +24,8 @@ FILES = {
     **BASIC,
     "content/police/releases/a.md": front(
         {"title": "国庆交通管制", "date": "2024-09-20 09:00", "kind": "notice", "topics": ["公共交通"]},
-        f"\n详见[说明](../../traffic/releases/说明.md#{HEADING})，[全部发布](/releases/)，[标志](/static/logo.png)。\n"),
+        f"\n详见[说明](../../traffic/releases/说明.md#{HEADING})，[全部发布](/releases/)，[标志](/static/logo.png)，[留言](https://hall.example.gov.cn/qa/)，"
+        "[地图](https://hall.example.gov.cn/sitemap.xml)。\n"),
     "content/traffic/releases/说明.md": front(
         {"title": "管制说明", "date": "2024-09-21", "topics": ["公共交通"]},
         f"\n![地图](img/map.png)\n\n## {HEADING}\n\n每日八时起。见[上文](#{HEADING})。\n"),
@@ -50,6 +51,11 @@ def test_mirror_urls_put_pages_feeds_and_data_under_its_folder_and_share_the_res
         "/hall/police/x.pdf", "/hall/static/hall.css", "/hall/pagefind/", "/hall/sitemap.xml", "/hall/robots.txt",
         "/hall/feeds.opml", "/hall/static/logo.png"]
     assert urls.alternate("/hall/police/", there) == "/hall/zh-hant/police/"
+    assert [there.linked(u) for u in ("https://x.cn/hall/qa/?a=1#%E5%8A%9E", "https://x.cn/hall/feeds.opml",
+                                      "https://x.cn/hall/police/a.pdf", "https://x.cn/other/", "https://y.cn/hall/")] == [
+        "https://x.cn/hall/zh-hant/qa/?a=1#%E8%BE%A6", "https://x.cn/hall/feeds.opml", "https://x.cn/hall/police/a.pdf",
+        "https://x.cn/other/", "https://y.cn/hall/"]
+    assert urls.linked("https://x.cn/hall/qa/") == "https://x.cn/hall/qa/"
     assert there.alternate("/hall/zh-hant/police/", urls) == "/hall/police/"
     assert there.output_path(there.department("police")) == "zh-hant/police/index.html"
     assert (written.lang, written.locale, mirror.lang, mirror.locale, mirror.hreflang) == (
@@ -67,6 +73,8 @@ def test_the_mirror_renders_its_own_language_links_and_codes(tmp_path):
     assert f'href="/zh-hant/traffic/releases/shuo-ming/#{fragment}"' in page
     assert f'href="/traffic/releases/shuo-ming/#{quote(HEADING)}"' in simplified
     assert 'href="/zh-hant/releases/"' in page and 'href="/static/logo.png"' in page
+    assert 'href="https://hall.example.gov.cn/zh-hant/qa/"' in page and 'href="https://hall.example.gov.cn/qa/"' in simplified
+    assert 'href="https://hall.example.gov.cn/sitemap.xml"' in page  # the hall's own, not the mirror's
     target = (out / "zh-hant" / SHUO_MING).read_text(encoding="utf-8")
     assert f'id="{to_traditional(HEADING)}"' in target and f'href="#{to_traditional(HEADING)}"' in target
     assert 'src="/traffic/releases/img/map.png"' in target

@@ -250,7 +250,9 @@ def resolve(target: str, rel: str, is_image: bool, targets: Targets) -> Resoluti
     if refused is not None:
         return Resolution(None, problem=(True, f"“{target}”：{refused[0]}", f"'{target}': {refused[1]}"))
     parts = urlsplit(target)
-    if parts.scheme or parts.netloc or target.startswith("#") or not parts.path:
+    if parts.scheme or parts.netloc:
+        return Resolution(targets.urls.linked(target))  # the hall's own address: its variant's page
+    if target.startswith("#") or not parts.path:
         return Resolution(target)
     shown = unquote(target)
     query = f"?{parts.query}" if parts.query else ""

@@ -97,6 +97,19 @@ class Urls:
         """`/qa/channels/<slug>/`: the questions that came in through one channel."""
         return self.listing(f"qa/channels/{slug}", page)
 
+    def linked(self, url: str) -> str:
+        """An absolute URL a body writes: when it is one of the hall's own pages, feeds or data files (not a shared
+        file), the one of this variant (its fragment naming the heading as the variant does)."""
+        prefix = self.origin + self.base_path
+        if not self.folder or not url.startswith(prefix):
+            return url
+        path, hash_, fragment = url[len(prefix):].partition("#")
+        bare = path.partition("?")[0]
+        if bare.startswith(self.folder) or bare in SHARED_FILES or not (bare == "" or bare.endswith(_VARIANT_ENDINGS)) \
+                or bare.startswith(STATIC):
+            return url
+        return self.origin + self._at(path) + hash_ + self.fragment(fragment)
+
     def section(self, path: str) -> str:
         """A path in one of the hall's SECTIONS, as a body's rooted link names it (`/releases/`, `/static/x.png`):
         a page, feed or data file is the variant's; anything else (a static file) is shared."""
