@@ -1,27 +1,35 @@
-"""Search index figures: Pagefind's index build time and size, the bytes a first search downloads, and how soon
-a search answers on a slow phone.
+"""Search index figures, the hall's own index beside Pagefind 1.4.0 (which the build ran before): index time and
+size, the bytes a first search downloads, how soon a search answers on a slow phone, and recall.
 
-`python -m bench.search --sizes 1000 10000` generates a hall (bench/generate.py), builds it once, then times,
-side by side on the same built pages: indexing all parts (a cold build's work), the largest part alone (the
-most a one-file edit re-indexes) and one index over all pages (what the build did before the index was cut
-into parts). In Chromium it loads /search/?q=交通 and adds up what was fetched under /pagefind/ until the
-results show; then, with the CPU throttled 4× (CDP `Emulation.setCPUThrottlingRate`, a mid-range phone), it
-types queries into the search box and times each from the last keystroke (Enter) to the results on screen.
+`python -m bench.search --sizes 1000 10000` generates a hall (bench/generate.py), builds it once (with its own
+index), then times, side by side on the same built pages: making every part (a cold build's work: on both cores,
+as the build does) and the largest part alone (the most a one-file edit re-makes), for the hall's index and for
+Pagefind (its parts two at a time, as the build ran them, and one Pagefind index over all pages). In Chromium it
+loads /search/?q=交通 and adds up what was fetched under /pagefind/ until the results show; then, with the CPU
+throttled 4× (CDP `Emulation.setCPUThrottlingRate`, a mid-range phone), it types queries into the search box and
+times each from the last keystroke (Enter) to the results on screen. Recall: for each word of the generated titles,
+the share of the pages whose title holds it that a search for it finds, from the hall's index (search.js) and from
+the single Pagefind index (its own pagefind.js), over the same pages.
 """
 
 from __future__ import annotations
 
 import argparse
 import functools
+import gzip
+import json
+import re
 import shutil
 import statistics
 import tempfile
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from bench.generate import generate
+from bench import pagefind_index
+from bench.generate import WORDS, generate
 from releasehall.outputs import search
 from releasehall.pipeline import build as pipeline
 
@@ -33,14 +41,20 @@ class Quiet(SimpleHTTPRequestHandler):
         pass
 
 
-def in_browser(out: Path, query: str) -> dict[str, float]:
-    """First-search bytes and requests under /pagefind/ for `query`, then the answer times under 4× throttling."""
+def in_browser(out: Path, query: str, titles: dict[str, str]) -> dict[str, float]:
+    """First-search bytes and requests under /pagefind/ for `query`, the answer times under 4× throttling, and
+    recall of the hall's index and of Pagefind's (at /single-pagefind/) for each of WORDS."""
     from playwright.sync_api import sync_playwright
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(out)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
     figures: dict[str, float] = {}
+    own_urls = {f"{path.parent.name}/{path.name.removesuffix('.json')}": "/" + json.loads(path.read_bytes())["u"]
+                for path in (out / "pagefind").glob("*/f*.json")}
+    pagefind_urls = {path.name.removesuffix(".pf_fragment"):
+                     json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))["url"]
+                     for path in (out / "single-pagefind/fragment").glob("*.pf_fragment")}
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
@@ -51,13 +65,28 @@ def in_browser(out: Path, query: str) -> dict[str, float]:
             page.wait_for_load_state("networkidle")
             sizes = page.evaluate("""performance.getEntriesByType('resource').filter(e => e.name.includes('/pagefind/'))
                                      .map(e => e.encodedBodySize)""")
+            script = page.evaluate("""performance.getEntriesByType('resource').filter(e => e.name.endsWith('/search.js'))
+                                      .map(e => e.encodedBodySize)""")
             figures["first_search_kb"], figures["requests"] = sum(sizes) / 1024, len(sizes)
+            figures["search_js_kb"] = sum(script) / 1024
+            # recall, both indexes over the same pages
+            found_own, found_pagefind, expected_total = 0, 0, 0
+            for word in WORDS:
+                expected = {url for url, title in titles.items() if word in title}
+                own = {own_urls[f"{folder}f{n}"] for folder, n in page.evaluate("q => window.hallMatches(q)", word)}
+                other = {pagefind_urls[key] for key in page.evaluate("""async q => { const pf = await import('/single-pagefind/pagefind.js');
+                    const s = await pf.search(q); return s.results.map(r => r.id); }""", word)}
+                expected_total += len(expected)
+                found_own += len(expected & own)
+                found_pagefind += len(expected & other)
+            figures["recall_own"] = found_own / expected_total
+            figures["recall_pagefind"] = found_pagefind / expected_total
             page.close()
             page = browser.new_page()
             cdp = page.context.new_cdp_session(page)
             cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
             page.goto(f"{base}/search/")
-            page.wait_for_function("window.pagefindReady === true", timeout=120000)
+            page.wait_for_function("window.searchReady === true", timeout=120000)
             times = []
             for text in QUERIES:
                 page.fill("#search-q", "")
@@ -86,6 +115,17 @@ def timed(work: Path, make) -> tuple[float, dict[str, bytes]]:  # type: ignore[n
         shutil.rmtree(scratch)
 
 
+def titles_of(out: Path, paths: list[str]) -> dict[str, str]:
+    """URL -> title of every indexed item page."""
+    titles = {}
+    for path in paths:
+        html = (out / path).read_text(encoding="utf-8")
+        h1 = re.search(r"<h1[^>]*>(?:<span[^>]*>[^<]*</span>)?([^<]+)</h1>", html)
+        if h1 is not None and path.count("/") == 3:
+            titles["/" + path.removesuffix("index.html")] = h1.group(1)
+    return titles
+
+
 def measure(items: int, work: Path) -> dict[str, float]:
     site = work / f"hall-{items}"
     generate(site, max(items // 50, 1), 30, 20)
@@ -94,23 +134,38 @@ def measure(items: int, work: Path) -> dict[str, float]:
     build_s = time.perf_counter() - start
     assert not outcome.errors and outcome.hall is not None, outcome.errors[:3]
     out = outcome.hall.settings.output
-    home, paths = outcome.hall.urls.home(), search.indexed_pages(outcome.hall)
+    home, paths, mirrored = outcome.hall.urls.home(), search.indexed_pages(outcome.hall), outcome.hall.settings.mirrored
     parts = search.partition(paths)
+    largest = max(parts.values(), key=len)
+
+    def read(rel: str) -> bytes:
+        return (out / rel).read_bytes()
 
     def locate(rel: str) -> Path:
         return out / rel
 
-    all_s, _ = timed(work, lambda scratch: {name: data for part, members in parts.items()
-                                            for name, data in search.index(home, members, locate, scratch / part).items()})
-    largest = max(parts.values(), key=len)
-    part_s, _ = timed(work, lambda scratch: search.index(home, largest, locate, scratch))
-    single_s, single = timed(work, lambda scratch: search.index(home, paths, locate, scratch))
+    own_all_s, _ = timed(work, lambda scratch: search.make_parts(parts, read, mirrored))
+    own_part_s, _ = timed(work, lambda scratch: search.make_part(largest, read, mirrored))
+
+    def pagefind_parts(scratch: Path) -> dict[str, bytes]:
+        with ThreadPoolExecutor(max_workers=2) as pool:  # as the build ran them: two at a time
+            made = pool.map(lambda part: pagefind_index.index(home, parts[part], locate, scratch / part), list(parts))
+            return {f"{n}/{name}": data for n, bundle in enumerate(made) for name, data in bundle.items()}
+
+    pagefind_all_s, _ = timed(work, pagefind_parts)
+    pagefind_part_s, _ = timed(work, lambda scratch: pagefind_index.index(home, largest, locate, scratch))
+    pagefind_single_s, single = timed(work, lambda scratch: pagefind_index.index(home, paths, locate, scratch))
+    for name, data in single.items():
+        (out / "single-pagefind" / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / "single-pagefind" / name).write_bytes(data)
     published = [p for p in (out / "pagefind").rglob("*") if p.is_file()]
     return {"items": items, "pages": len(paths), "parts": len(parts), "largest_part": len(largest),
-            "build_s": build_s, "index_all_parts_s": all_s, "index_largest_part_s": part_s,
-            "index_single_s": single_s, "index_mb": sum(p.stat().st_size for p in published) / 2**20,
-            "files": len(published), "single_index_mb": sum(len(b) for b in single.values()) / 2**20,
-            **in_browser(out, "交通")}
+            "build_s": build_s, "own_all_parts_s": own_all_s, "own_largest_part_s": own_part_s,
+            "pagefind_all_parts_s": pagefind_all_s, "pagefind_largest_part_s": pagefind_part_s,
+            "pagefind_single_s": pagefind_single_s,
+            "own_index_mb": sum(p.stat().st_size for p in published) / 2**20, "own_files": len(published),
+            "pagefind_single_mb": sum(len(b) for b in single.values()) / 2**20,
+            **in_browser(out, "交通", titles_of(out, paths))}
 
 
 def main() -> None:
@@ -119,8 +174,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
         for items in args.sizes:
-            print({k: round(v, 2) if isinstance(v, float) else v for k, v in measure(items, Path(folder)).items()},
-                  flush=True)
+            figures = measure(items, Path(folder))
+            print(json.dumps({k: round(v, 3) if isinstance(v, float) else v for k, v in figures.items()}), flush=True)
 
 
 if __name__ == "__main__":

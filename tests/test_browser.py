@@ -252,7 +252,7 @@ def test_numbers_never_wrap_and_no_page_scrolls_sideways(hall, browser, page_typ
         for name, path in page_types.items():
             page.goto(origin + path)
             if page.locator("#search").count():  # measured as a reader sees it: with the filters search.js adds
-                page.wait_for_function("window.pagefindReady === true")
+                page.wait_for_function("window.searchReady === true")
             size, inner, ratio = page.evaluate(_BODY_TEXT)
             if how == "zoom200":
                 assert (inner, ratio) == (width // 2, 2), name
@@ -815,7 +815,7 @@ def test_search_results_read_cleanly_and_the_filters_fit_a_finger(hall, browser)
     origin, out = hall
     context, page = _open(browser, origin + "/search/?q=" + "交通", 390)
     try:
-        page.wait_for_function("window.pagefindReady === true")
+        page.wait_for_function("window.searchReady === true")
         page.wait_for_selector(".search-results li")
         rows = page.eval_on_selector_all(".search-results li", """items => items.map(li => ({
             title: li.querySelector('h2').textContent, badge: li.querySelector('.meta .badge')?.textContent,

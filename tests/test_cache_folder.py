@@ -53,8 +53,10 @@ def _file(path: Path, _target: Path) -> None:
     path.write_bytes(b"not a folder")
 
 
+# (.cache/releasehall/search-pages, where Pagefind read the pages, is no longer made: tests/test_search.py checks
+# that a build removes it, and never follows a link there)
 PLACES = [".cache", ".cache/releasehall", ".cache/releasehall/outputs", ".cache/releasehall/search",
-          ".cache/releasehall/search-pages", ".cache/releasehall/images"]
+          ".cache/releasehall/images"]
 
 
 @pytest.fixture(scope="module")

@@ -1,12 +1,13 @@
-"""Search: Pagefind's index built with the site from the published pages only (zh-Hant as its own
-language), deterministic and atomic; and in Chromium on the sample hall, Chinese queries in both scripts."""
+"""Search: the hall's own index built with the site from the published pages only (the zh-Hant mirror answered
+from the Simplified index), deterministic and atomic; and in Chromium on the sample hall, Chinese queries in both
+scripts, recall, and parts that answer exactly what one index over all pages answers."""
 
 from __future__ import annotations
 
 import functools
+import gzip
 import json
 import re
-import shutil
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -14,8 +15,9 @@ from pathlib import Path
 import pytest
 from helpers import BASIC, SAMPLE_NOW, front, sample_hall, write_site
 
-from releasehall.outputs import search
+from releasehall.outputs import search, search_index
 from releasehall.outputs.i18n import to_traditional
+from releasehall.outputs.search_text import Record, record, terms
 
 # common two-character words of the sample hall's titles; recall is checked for each, in both scripts
 WORDS = ("交通", "管制", "通告", "事故", "指南", "谣言", "电梯", "补贴", "施工", "噪声", "物业", "小区", "停车", "建议",
@@ -33,10 +35,38 @@ SPLIT = {**BASIC, "content/water/department.yaml": {"name": "测试市水务局"
          "content/water/releases/w.md": front({"title": "停水检修通知", "date": "2024-09-25"}, "\n检修期间暂停供水。\n")}
 
 
-def _pages(bundle: dict[str, bytes], language: str = "zh-cn") -> int:
-    """Pages in the index, all parts together (one pagefind-entry.json each)."""
-    return sum(json.loads(data)["languages"].get(language, {}).get("page_count", 0)
-               for name, data in bundle.items() if name.endswith("pagefind-entry.json"))
+def _unzip(data: bytes) -> object:
+    return json.loads(gzip.decompress(data))
+
+
+def _docs(bundle: dict[str, bytes]) -> dict[str, dict]:
+    """Part folder -> its table of pages (docs.gz)."""
+    return {name.rpartition("/")[0]: _unzip(data) for name, data in bundle.items() if name.endswith("/docs.gz")}
+
+
+def _fragments(bundle: dict[str, bytes]) -> dict[str, dict]:
+    """Page address -> its fragment, all parts together."""
+    found = [json.loads(data) for name, data in bundle.items() if re.search(r"/f\d+\.json$", name)]
+    return {fragment["u"]: fragment for fragment in found}
+
+
+def test_terms_are_character_pairs_and_words():
+    assert terms("国庆交通管制") == {"国庆", "庆交", "交通", "通管", "管制"}
+    assert terms("第7号单位：App预约 ２０２６年") == {"第", "7", "号单", "单位", "app", "预约", "2026", "年"}
+    assert terms("“民警”，Hello-World!") == {"民警", "hello", "world"}
+    assert terms("，。！") == set()
+
+
+def test_a_pages_record_is_its_indexed_region_without_what_it_marks_ignored():
+    page = ("<html><body><header><h1>发布厅</h1></header><main><nav>别处</nav>"
+            '<article data-pagefind-body><span hidden data-pagefind-meta="department:测试市公安局"></span>'
+            '<span hidden data-pagefind-meta="kind:通知公告"></span><span hidden data-pagefind-meta="date:2024-09-20"></span>'
+            '<nav data-pagefind-ignore>面包屑</nav><h1 data-pagefind-meta="title:国庆交通管制"><span data-pagefind-ignore>'
+            "突发</span>国庆交通管制</h1><p>第一段&lt;script&gt;</p><p>第二段</p><svg><text>图</text></svg>"
+            '<section data-pagefind-ignore><p>相关</p></section></article><p>正文之外</p></main></body></html>')
+    assert record("police/releases/a/", page.encode()) == Record(
+        "police/releases/a/", "国庆交通管制", "测试市公安局", "通知公告", "2024-09-20", "第一段<script>\n第二段")
+    assert record("x/", b"<html><body><main><p>no index</p></main></body></html>") is None
 
 
 def test_index_holds_published_pages_only_and_is_deterministic(tmp_path, run_cli):
@@ -48,16 +78,22 @@ def test_index_holds_published_pages_only_and_is_deterministic(tmp_path, run_cli
     first = _bundle(tmp_path / "a")
     assert first == _bundle(tmp_path / "b")  # same input, same bytes
     # four items (a, 说明, q1, w) and three departments; no lists, 404, stats pages, drafts or future items
-    assert _pages(first) == 7
-    # two parts (police and traffic share one): the first at the root with pagefind.js, the other in its folder
+    assert sorted(_fragments(first)) == ["police/", "police/qa/q1/", "police/releases/a/", "traffic/",
+                                         "traffic/releases/shuo-ming/", "water/", "water/releases/w/"]
+    assert _fragments(first)["police/releases/a/"] == {"u": "police/releases/a/", "t": "国庆交通管制",
+                                                       "x": "国庆期间实行交通管制，详见说明。"}
+    # two parts (police and traffic share one), each in a folder named by its content, listed in index.json
     police, water = search.part_of("police/index.html"), search.part_of("water/index.html")
     assert search.part_of("traffic/index.html") == police != water
-    assert {name for name in first if name.endswith("pagefind-entry.json")} == {
-        "pagefind/pagefind-entry.json", f"pagefind/{max(police, water)}/pagefind-entry.json"}
-    assert first["pagefind/pagefind.js"].endswith(
-        f'export const parts=["{max(police, water)}/"];'
-        "export const instances=()=>{init_pagefind();return pagefind.instances};\n".encode())
-    assert not [name for name in first if name.count("/") > 1 and name.rpartition("/")[2] in ("pagefind.js", "wasm.unknown.pagefind")]
+    manifest = json.loads(first["pagefind/index.json"])
+    folders = sorted(name.split("/")[1] + "/" for name in first if name.endswith("/docs.gz"))
+    assert manifest == {"format": search_index.FORMAT, "parts": [[folder, 1] for folder in folders]}  # no mirror
+    assert [folder.partition(".")[0] for folder in folders] == sorted([police, water])
+    tables = _docs(first)
+    table = tables[f"pagefind/{folders[0].rstrip('/')}"] if folders[0].startswith(police) else tables[f"pagefind/{folders[1].rstrip('/')}"]
+    assert table["n"] == 5 and table["departments"] == ["测试市公安局", "测试区交警大队"]
+    assert table["kinds"] == ["留言回复", "工作动态", "通知公告", "部门"]
+    assert table["date"][-2:] == [-1, -1]  # newest first, departments last
     html = (tmp_path / "a/police/releases/a/index.html").read_text(encoding="utf-8")
     assert ('<article class="entry kind-notice" data-pagefind-body><span hidden data-pagefind-filter="department:测试市公安局">'
             '</span><span hidden data-pagefind-filter="kind:通知公告"></span><span hidden data-pagefind-meta="department:测试市公安局">'
@@ -66,7 +102,28 @@ def test_index_holds_published_pages_only_and_is_deterministic(tmp_path, run_cli
     for page in ("index.html", "404.html", "releases/index.html", "stats/index.html", "search/index.html"):
         assert "data-pagefind-body" not in (tmp_path / "a" / page).read_text(encoding="utf-8"), page
     assert '<form class="search-box" action="/search/" method="get" role="search" aria-label="全站搜索">' in html
-    assert not [name for name in first if "-ui." in name or "highlight" in name]  # Pagefind's own interfaces: unused
+    assert not [name for name in first if name.endswith(search_index.CHARS)]  # kept in the cache, not published
+
+
+def test_the_mirror_is_answered_from_the_simplified_index(tmp_path, run_cli):
+    """With a zh-Hant mirror no page is indexed twice: the index holds the Simplified pages, the Traditional titles and
+    names the mirror shows, and a character map for Traditional queries."""
+    site = write_site(tmp_path, BASIC, {"title": "测试发布厅", "base_url": "https://hall.example.gov.cn/",
+                                        "variants": ["zh-Hant"]})
+    out = tmp_path / "out"
+    assert run_cli("build", "--site", str(site), "--out", str(out), "--now", "2024-10-20 12:00")[0] == 0
+    bundle = _bundle(out)
+    fragments = _fragments(bundle)
+    assert sorted(fragments) == ["police/", "police/qa/q1/", "police/releases/a/", "traffic/", "traffic/releases/shuo-ming/"]
+    assert fragments["police/releases/a/"]["T"] == "國慶交通管制"
+    table = next(iter(_docs(bundle).values()))
+    assert table["departments_t"] == ["測試市公安局", "測試區交警大隊"]
+    manifest = json.loads(bundle["pagefind/index.json"])
+    pairs = json.loads(bundle["pagefind/" + manifest["hant"]])
+    mapping = {pairs[i]: pairs[i + 1] for i in range(0, len(pairs), 2)}
+    assert mapping["国"] == "國" and mapping["庆"] == "慶" and "交" not in mapping
+    assert set(mapping) <= set("".join(f["t"] + f["x"] for f in fragments.values()))  # the index's characters only
+    assert not [name for name in bundle if "zh-hant" in name]
 
 
 def test_incremental_build_indexes_what_a_clean_build_does_and_a_failed_build_keeps_the_index(tmp_path, run_cli):
@@ -78,6 +135,7 @@ def test_incremental_build_indexes_what_a_clean_build_does_and_a_failed_build_ke
     assert run_cli("build", "--site", str(site), "--out", str(out), "--now", "2024-10-20")[0] == 0
     assert run_cli("build", "--site", str(site), "--out", str(tmp_path / "clean"), "--now", "2024-10-20", "--no-cache")[0] == 0
     assert _bundle(out) == _bundle(tmp_path / "clean")
+    assert "地铁施工" in _fragments(_bundle(out))["police/releases/a/"]["x"]
     before = _bundle(out)
     source.write_text("---\ntitle: 坏\ndate: 不是日期\n---\n", encoding="utf-8")
     assert run_cli("build", "--site", str(site), "--out", str(out), "--now", "2024-10-20")[0] == 1
@@ -86,19 +144,19 @@ def test_incremental_build_indexes_what_a_clean_build_does_and_a_failed_build_ke
 
 
 def _counting(monkeypatch) -> list[int]:
-    """Counts Pagefind's runs (each `search.index` call is one)."""
+    """Counts the parts made (each `search.make_part` call is one)."""
     calls: list[int] = []
-    real = search.index
+    real = search.make_part
 
-    def index(*args, **kwargs):
+    def make_part(*args, **kwargs):
         calls.append(1)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(search, "index", index)
+    monkeypatch.setattr(search, "make_part", make_part)
     return calls
 
 
-def test_pagefind_runs_only_when_an_indexed_page_changed(tmp_path, run_cli, monkeypatch):
+def test_a_part_is_made_again_only_when_one_of_its_pages_changed(tmp_path, run_cli, monkeypatch):
     """Each part's bundle is kept in the cache by a digest of its pages: a no-op rebuild, a build into a new
     output folder and a change to a page outside the index reuse them; an edit to an item re-indexes its part only."""
     calls = _counting(monkeypatch)
@@ -117,10 +175,13 @@ def test_pagefind_runs_only_when_an_indexed_page_changed(tmp_path, run_cli, monk
     assert run_cli(*build, "--out", str(out))[0] == 0
     assert (out / "releases/page/2/index.html").is_file()
     assert calls == [1, 1] and _bundle(out) == first
+    water = search.part_of("water/index.html")
+    kept = {p: p.stat().st_mtime_ns for p in (out / "pagefind").glob(f"{water}.*/*")}
     source = site / "content/police/qa/q1.md"  # linked from no page of the other part
     source.write_text(source.read_text(encoding="utf-8") + "\n地铁施工期间请绕行。\n", encoding="utf-8")
     assert run_cli(*build, "--out", str(out))[0] == 0
     assert calls == [1, 1, 1] and _bundle(out) != first  # the police part only
+    assert {p: p.stat().st_mtime_ns for p in (out / "pagefind").glob(f"{water}.*/*")} == kept  # the other's files untouched
     assert run_cli(*build, "--out", str(tmp_path / "clean"), "--no-cache")[0] == 0
     assert _bundle(out) == _bundle(tmp_path / "clean")
     assert len(list((site / ".cache/releasehall/search").glob("*.zip"))) == 2  # the old bundle is pruned
@@ -134,14 +195,14 @@ def test_a_bundle_in_the_cache_folder_that_is_not_ours_is_never_published(tmp_pa
     assert run_cli(*build, "--out", str(tmp_path / "clean"), "--no-cache")[0] == 0
     kept, other = sorted((site / ".cache/releasehall/search").glob("*.zip"))
     forged = search.unpack(kept.read_bytes())
-    forged["pagefind.js"] = b"alert(document.domain)"
+    forged["docs.gz"] = b"alert(document.domain)"
     kept.write_bytes(search.pack(forged))  # same name, other bytes
     (kept.parent / "planted.zip").write_bytes(search.pack(forged))
     assert run_cli(*build, "--out", str(tmp_path / "out"))[0] == 0
     assert calls == [1, 1, 1]  # that part indexed again, not taken from the forged file
     assert _bundle(tmp_path / "out") == _bundle(tmp_path / "clean")
     assert sorted(p.name for p in kept.parent.iterdir()) == [kept.name, other.name]  # the planted one removed
-    assert search.unpack(kept.read_bytes())["pagefind.js"] != b"alert(document.domain)"
+    assert search.unpack(kept.read_bytes())["docs.gz"] != b"alert(document.domain)"
 
 
 def test_a_changed_bundle_file_in_the_output_is_written_again(tmp_path, run_cli):
@@ -150,25 +211,30 @@ def test_a_changed_bundle_file_in_the_output_is_written_again(tmp_path, run_cli)
     build = ("build", "--site", str(site), "--out", str(out), "--now", "2024-10-20")
     assert run_cli(*build)[0] == 0
     first = _bundle(out)
-    (out / "pagefind/pagefind.js").write_text("changed", encoding="utf-8")
+    (out / "pagefind/index.json").write_text("changed", encoding="utf-8")
+    next((out / "pagefind").glob("*/docs.gz")).write_text("changed", encoding="utf-8")
     assert run_cli(*build)[0] == 0
     assert _bundle(out) == first
 
 
 @pytest.fixture(scope="module")
 def hall(tmp_path_factory):
-    """The sample hall built once (with its zh-Hant mirror), served over HTTP; and at /single/, one Pagefind index
-    over all its indexed pages (what the build published before the index was cut into parts), for comparison."""
+    """The sample hall built once (with its zh-Hant mirror), served over HTTP; and at /single/search/, the search
+    page over one index made of all its indexed pages in one part, for comparison with the parts."""
     from releasehall.commands.cli import main
 
     out = tmp_path_factory.mktemp("hall") / "public"
     assert main(["build", "--site", str(sample_hall(out.parent / "hall")), "--out", str(out), "--now", SAMPLE_NOW]) == 0
     pages = [p.relative_to(out).as_posix() for p in sorted(out.rglob("index.html"))
-             if b"data-pagefind-body" in p.read_bytes() and not p.relative_to(out).as_posix().startswith("single/")]
-    single = search.index("/", pages, lambda rel: out / rel, tmp_path_factory.mktemp("single"))
-    for name, data in single.items():
+             if b"data-pagefind-body" in p.read_bytes() and not p.relative_to(out).as_posix().startswith("zh-hant/")]
+    files = search.make_part(pages, lambda rel: (out / rel).read_bytes(), True)
+    for name, (_group, data) in search.layout({"00": (files, search.digest_of(search.pack(files)))}, True).items():
         (out / "single" / name).parent.mkdir(parents=True, exist_ok=True)
-        (out / "single" / name).write_bytes(data)
+        (out / "single" / name).write_bytes(data())
+    page = (out / "search/index.html").read_text(encoding="utf-8")
+    (out / "single/search").mkdir(parents=True)
+    (out / "single/search/index.html").write_text(page.replace('data-bundle="/pagefind/"', 'data-bundle="/single/"'),
+                                                  encoding="utf-8")
     handler = functools.partial(SimpleHTTPRequestHandler, directory=str(out))
     handler.log_message = lambda *args: None  # type: ignore[method-assign]
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -191,7 +257,7 @@ def _titles(out: Path, prefix: str = "") -> dict[str, str]:
 
 
 def _results(page, query: str) -> list[dict[str, str]]:
-    page.wait_for_function("window.pagefindReady === true")  # the module has taken over the form
+    page.wait_for_function("window.searchReady === true")  # the module has taken over the form
     page.fill("#search-q", query)
     page.evaluate("document.querySelector('.search-status').textContent = ''")  # then wait for this query's answer
     page.click("form.search-page button")
@@ -224,6 +290,15 @@ def test_chinese_queries_in_the_browser(hall, browser):
         rows = _results(page, "民警")
         assert [r["url"] for r in rows] == ["/gongan/qa/2026-09-29-guanzhi-luduan/"]
         assert "<mark>民警</mark>" in rows[0]["excerpt"] and rows[0]["meta"].startswith("留言回复 示例市公安局 · ")
+        # ten results at a time, in the order of the whole answer; the button shows the next ten
+        rows = _results(page, "交通")
+        total = int(re.sub(r"\D", "", page.inner_text(".search-status")))
+        everything = page.evaluate("q => window.hallSearch(q)", "交通")
+        assert total == len(everything) > 10 and [r["url"] for r in rows] == everything[:10]
+        page.click(".search-more")
+        page.wait_for_function("document.querySelectorAll('.search-results li').length > 10")
+        shown = page.eval_on_selector_all(".search-results li a", "links => links.map(a => new URL(a.href).pathname)")
+        assert shown == everything and not page.is_visible(".search-more")  # 13: all shown
         # a department's name finds its page
         rows = _results(page, "卫生健康委员会")
         assert rows[0]["url"] == "/weijian/" and rows[0]["meta"] == "部门 示例市卫生健康委员会"
@@ -266,12 +341,12 @@ def test_recall_of_common_words_in_both_scripts(hall, browser):
         for prefix, convert in (("", str), ("zh-hant/", to_traditional)):
             titles = _titles(out, prefix)
             page.goto(f"{base}/{prefix}search/")
-            page.wait_for_function("window.pagefindReady === true")
+            page.wait_for_function("window.searchReady === true")
             for word in WORDS:
                 query = convert(word)
                 expected = {url for url, title in titles.items() if query in title}
                 assert expected, query
-                found = set(page.evaluate("q => window.pagefindSearch(q)", query))
+                found = set(page.evaluate("q => window.hallSearch(q)", query))
                 misses += [(query, url) for url in sorted(expected - found)]
         assert misses == []
     finally:
@@ -284,33 +359,40 @@ PRECISION = ("交通 管制", "电梯 补贴", "施工 噪声", "物业 小区",
              "网约车 投诉", "电话 预约", "急诊 医院", "交通 管制 通告", "加装 电梯 补贴", "老旧 小区 改造",
              "暴雨 预警 通知", "垃圾 分类 社区", "12345 投诉", "2026 交通", "2026 民警", "12345 热线 噪声",
              "app 预约", "2026 疫苗 门诊")
+# no page holds every term of these in its indexed text (dates, channels and category labels are page metadata, and
+# the 我要留言 box naming the 12345 hotline is marked ignored; "app" is in no page)
+EMPTY = ["地铁 施工", "网约车 投诉", "垃圾 分类 社区", "2026 民警", "12345 热线 噪声", "app 预约"]
 
 
 def test_merged_parts_find_what_one_index_finds(hall, browser):
-    """Precision: for each query the parts searched together (search.js) return exactly the pages one index over all
-    pages returns. A part lacking a term's word answers by a shorter beginning of it or leaves it out; search.js
-    asks only the parts that answer every term as the whole index does."""
+    """Precision: for each query the parts searched together return exactly the pages one index over all pages
+    returns (each part answers for its own pages, a page matching when it holds every term)."""
     _out, base = hall
     page = browser.new_page()
+    other = browser.new_page()
     try:
         page.goto(f"{base}/search/")
-        page.wait_for_function("window.pagefindReady === true")
-        assert page.evaluate("import('/pagefind/pagefind.js').then(m => m.parts.length)") > 5
+        other.goto(f"{base}/single/search/")
+        page.wait_for_function("window.searchReady === true")
+        other.wait_for_function("window.searchReady === true")
+        assert page.evaluate("fetch('/pagefind/index.json').then(r => r.json()).then(m => m.parts.length)") > 5
+        assert other.evaluate("fetch('/single/index.json').then(r => r.json()).then(m => m.parts.length)") == 1
         wrong, empty = [], []
         for query in PRECISION:
-            merged = sorted(page.evaluate("q => window.pagefindSearch(q)", query))
-            single = sorted(page.evaluate("""async q => { const pf = await import('/single/pagefind.js');
-                const s = await pf.search(q); return Promise.all(s.results.map(async r => (await r.data()).url)); }""", query))
+            merged = sorted(page.evaluate("q => window.hallSearch(q)", query))
+            single = sorted(other.evaluate("q => window.hallSearch(q)", query))
             if not single:
                 empty.append(query)
             if merged != single:
                 wrong.append((query, sorted(set(merged) - set(single)), sorted(set(single) - set(merged))))
         assert wrong == []
-        # no page holds every term of these (dates and category labels are page metadata, left out of the index;
-        # 12345 is in every question page's 我要留言 box, so 12345 热线 噪声 now finds the noise complaint)
-        assert empty == ["地铁 施工", "网约车 投诉", "垃圾 分类 社区", "2026 民警"]
+        assert empty == EMPTY, empty
+        # a page holding every term, not next to each other, is found; one lacking a term is not
+        assert page.evaluate("q => window.hallSearch(q)", "民警 指挥") == ["/gongan/qa/2026-09-29-guanzhi-luduan/"]
+        assert page.evaluate("q => window.hallSearch(q)", "民警 蝾螈") == []
     finally:
         page.close()
+        other.close()
 
 
 def test_an_edit_and_a_deletion_reach_the_search_page(tmp_path, run_cli, browser):
@@ -335,10 +417,10 @@ def test_an_edit_and_a_deletion_reach_the_search_page(tmp_path, run_cli, browser
     page = browser.new_page()
     try:
         page.goto(f"http://127.0.0.1:{server.server_address[1]}/search/")
-        page.wait_for_function("window.pagefindReady === true")
-        assert page.evaluate("q => window.pagefindSearch(q)", "穿山甲") == ["/police/releases/a/"]
-        assert page.evaluate("q => window.pagefindSearch(q)", "蝾螈") == []
-        assert page.evaluate("q => window.pagefindSearch(q)", "管制") != []
+        page.wait_for_function("window.searchReady === true")
+        assert page.evaluate("q => window.hallSearch(q)", "穿山甲") == ["/police/releases/a/"]
+        assert page.evaluate("q => window.hallSearch(q)", "蝾螈") == []
+        assert page.evaluate("q => window.hallSearch(q)", "管制") != []
     finally:
         page.close()
         server.shutdown()
@@ -359,37 +441,51 @@ def test_without_javascript_the_search_page_says_so_and_offers_indexes(hall, bro
         context.close()
 
 
-def test_the_pages_folder_kept_for_pagefind_holds_only_the_indexed_pages(tmp_path, run_cli):
-    """Pagefind reads the pages from a folder kept in the cache between builds; whatever else is put there
-    (another page, a link out of the site, a folder where a page goes) is removed, never followed, never indexed."""
+def test_the_folder_pagefind_read_pages_from_is_removed(tmp_path, run_cli):
+    """The hall's own index reads the pages where the build leaves them: the folder of links Pagefind read (left by
+    an older build) goes."""
     site = write_site(tmp_path / "site", BASIC)
-    out, outside = tmp_path / "out", tmp_path / "outside"
-    build = ("build", "--site", str(site), "--now", "2024-10-20")
-    assert run_cli(*build, "--out", str(out))[0] == 0
     tree = site / ".cache/releasehall/search-pages"
-    held = sorted(p.relative_to(tree).as_posix() for p in tree.rglob("*") if p.is_file())
-    police, traffic = search.part_of("police/index.html"), search.part_of("traffic/index.html")
-    assert held == sorted([f"{police}/police/index.html", f"{police}/police/qa/q1/index.html",
-                           f"{police}/police/releases/a/index.html", f"{traffic}/traffic/index.html",
-                           f"{traffic}/traffic/releases/shuo-ming/index.html"])
-    assert (tree / police / "police/index.html").stat().st_ino == (out / "police/index.html").stat().st_ino  # a link
-    (outside / "releases/a").mkdir(parents=True)
-    (outside / "releases/a/index.html").write_text("<html><body data-pagefind-body>外面的页面</body></html>")
-    shutil.rmtree(tree / police / "police/releases")
-    (tree / police / "police/releases").symlink_to(outside / "releases")
-    (tree / police / "planted/x").mkdir(parents=True)
-    (tree / police / "planted/x/index.html").write_text('<html lang="zh-CN"><body data-pagefind-body>植入的页面</body></html>')
-    (tree / "99/planted").mkdir(parents=True)  # a part that does not exist
-    (tree / "99/planted/index.html").write_text('<html lang="zh-CN"><body data-pagefind-body>植入的页面</body></html>')
-    shutil.rmtree(tree / traffic / "traffic/releases/shuo-ming")
-    (tree / traffic / "traffic/releases/shuo-ming/index.html").mkdir(parents=True)
-    source = site / "content/police/releases/a.md"
-    source.write_text(source.read_text(encoding="utf-8") + "\n地铁施工期间请绕行。\n", encoding="utf-8")
-    assert run_cli(*build, "--out", str(out))[0] == 0
-    assert run_cli(*build, "--out", str(tmp_path / "clean"), "--no-cache")[0] == 0
-    assert _bundle(out) == _bundle(tmp_path / "clean")
-    assert sorted(p.relative_to(tree).as_posix() for p in tree.rglob("*") if p.is_file()) == held
-    assert [p.name for p in outside.rglob("*")] == ["releases", "a", "index.html"]  # the link's target untouched
+    (tree / "00/police").mkdir(parents=True)
+    (tree / "00/police/index.html").write_text("old", encoding="utf-8")
+    assert run_cli("build", "--site", str(site), "--out", str(tmp_path / "out"), "--now", "2024-10-20")[0] == 0
+    assert not tree.exists()
+    outside = tmp_path / "outside"
+    (outside / "00").mkdir(parents=True)
+    (outside / "00/index.html").write_text("keep", encoding="utf-8")
+    tree.symlink_to(outside, target_is_directory=True)  # a link in its place: removed, never followed
+    assert run_cli("build", "--site", str(site), "--out", str(tmp_path / "out"), "--now", "2024-10-20")[0] == 0
+    assert not tree.is_symlink() and (outside / "00/index.html").read_text(encoding="utf-8") == "keep"
+
+
+def test_citizens_text_in_results_is_shown_as_text(tmp_path, run_cli, browser):
+    """A question's text that looks like HTML is shown as the characters it is: the excerpt and the title are text
+    nodes, never parsed (no element, no script)."""
+    files = {**BASIC, "content/police/qa/x.md": front(
+        {"title": "<img src=x onerror=alert(1)>标题里的标签", "asked": "2024-09-28 10:00",
+         "question": "<script>alert(2)</script>留言里有穿山甲<b>粗</b>"})}
+    site = write_site(tmp_path / "site", files)
+    out = tmp_path / "out"
+    assert run_cli("build", "--site", str(site), "--out", str(out), "--now", "2024-10-20")[0] == 0
+    handler = functools.partial(SimpleHTTPRequestHandler, directory=str(out))
+    handler.log_message = lambda *args: None  # type: ignore[method-assign]
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    page = browser.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    try:
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/search/?q=穿山甲")
+        page.wait_for_selector(".search-results li")
+        assert page.inner_text(".search-results li h2") == "<img src=x onerror=alert(1)>标题里的标签"
+        excerpt = page.inner_html(".search-results .excerpt")
+        assert "&lt;script&gt;alert(2)&lt;/script&gt;留言里有<mark>穿山</mark>" in excerpt or "<mark>穿山甲</mark>" in excerpt
+        assert "&lt;script&gt;" in excerpt
+        assert page.locator(".search-results img, .search-results script, .search-results b").count() == 0
+        assert dialogs == []
+    finally:
+        page.close()
+        server.shutdown()
 
 
 def test_the_mirrors_search_filters_are_the_values_its_pages_carry(tmp_path, run_cli):

@@ -213,17 +213,17 @@ def test_search_works_in_serve_and_follows_a_save(server, browser):
     page = browser.new_page()
     try:
         page.goto(base + "search/")
-        page.wait_for_function("window.pagefindReady === true")
-        assert "/police/releases/a/" in page.evaluate("q => window.pagefindSearch(q)", "管制")
-        assert page.evaluate("q => window.pagefindSearch(q)", "蓄水池") == []
+        page.wait_for_function("window.searchReady === true")
+        assert "/police/releases/a/" in page.evaluate("q => window.hallSearch(q)", "管制")
+        assert page.evaluate("q => window.hallSearch(q)", "蓄水池") == []
         page.close()  # an open page reloads itself after the save; a new one avoids racing that reload
         source = site / "content/police/releases/a.md"
         source.write_text(source.read_text(encoding="utf-8") + "\n另附蓄水池检修安排。\n", encoding="utf-8")
         wait_for(lambda: "蓄水池" in fetch(base, "/police/releases/a/")[1])
         page = browser.new_page()
         page.goto(base + "search/")
-        page.wait_for_function("window.pagefindReady === true")
-        assert page.evaluate("q => window.pagefindSearch(q)", "蓄水池") == ["/police/releases/a/"]
+        page.wait_for_function("window.searchReady === true")
+        assert page.evaluate("q => window.hallSearch(q)", "蓄水池") == ["/police/releases/a/"]
     finally:
         page.close()
 

@@ -20,7 +20,7 @@ TOP_FILES = ("feed.xml", "atom.xml", "feeds.opml", "sitemap.xml", "robots.txt", 
 _VARIANT_ENDINGS = ("/", ".xml", ".json", ".csv", ".html", ".xsl")  # what each variant has its own of: pages, feeds, data
 SHARED_FILES = ("feeds.opml", "sitemap.xml", "robots.txt")  # top-level files of the whole hall, in no variant
 PAGES = "pages"  # content/pages/: standalone pages, whose URLs sit at the top level
-SEARCH_INDEX = "pagefind"  # Pagefind's index folder (the search page's data)
+SEARCH_INDEX = "pagefind"  # the search index's folder (the search page's data; the name is from Pagefind, which made it before)
 RESERVED = (*SECTIONS, PAGES, SEARCH_INDEX, MIRROR.rstrip("/"), *TOP_FILES)  # top-level names a department or page may not take
 
 

@@ -9,7 +9,7 @@ from releasehall.model.variants import to_traditional
 ZH: dict[str, str] = {
     "search_label": "搜索发布和留言", "search_placeholder": "输入关键词，如 交通管制",
     "search_nojs": "搜索需要浏览器允许运行脚本。也可以按话题或部门查找：",
-    "search_none": "没有找到相关内容。", "search_count": "找到 {n} 条结果", "search_all": "全部",
+    "search_none": "没有找到相关内容。", "search_count": "找到 {n} 条结果", "search_all": "全部", "search_more": "显示更多结果",
     "search_department": "部门", "search_kind": "类型", "search_year": "年份", "page_kind": "页面",
     "home": "首页", "departments": "部门矩阵", "releases": "信息发布", "qa": "留言回复", "topics": "话题",
     "kinds": "发布类别", "stats": "回复考核", "overdue": "督办：超期未复", "search": "搜索",
@@ -72,7 +72,7 @@ ZH: dict[str, str] = {
 EN: dict[str, str] = {
     "search_label": "Search releases and replies", "search_placeholder": "a word, e.g. 交通管制",
     "search_nojs": "Search needs scripts to run in your browser. You can also browse by topic or by department:",
-    "search_none": "Nothing found.", "search_count": "{n} results", "search_all": "All",
+    "search_none": "Nothing found.", "search_count": "{n} results", "search_all": "All", "search_more": "More results",
     "search_department": "Department", "search_kind": "Kind", "search_year": "Year", "page_kind": "Page",
     "home": "Home", "departments": "Departments", "releases": "Releases", "qa": "Questions", "topics": "Topics",
     "kinds": "Kinds", "stats": "Reply scoreboard", "overdue": "Overdue questions", "search": "Search",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gc
 import os
+import shutil
 import time
 import traceback
 from collections.abc import Callable, Collection
@@ -278,9 +279,7 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
         store = search.Store(root / CACHE_DIR / SEARCH_FOLDER, cache.search_bundles,
                              frozenset(cache.search_placed if same_output else ()))
         try:
-            tree = root / CACHE_DIR / SEARCH_PAGES
-            bundle = search.staged_index(outcome.hall, stager, store, intact,  # from the staged pages: never ahead of them
-                                         tree if tree.parent.resolve().is_relative_to(root) else None)
+            bundle = search.staged_index(outcome.hall, stager, store, intact)  # from the staged pages: never ahead of them
         except search.SearchError as exc:
             stager.abort()
             outcome.problems.append(Problem("site.yaml", 1, f"无法生成搜索索引：{exc}", f"the search index failed: {exc}"))
@@ -310,6 +309,9 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
     save_cache(root, cache)
     prune(root, {picture.key for picture in outcome.hall.pictures.values()}, started)  # only after a success
     store.prune()
+    pages_folder = root / CACHE_DIR / SEARCH_PAGES  # where Pagefind read the pages, before the hall's own index
+    if pages_folder.is_dir() and not pages_folder.is_symlink():
+        shutil.rmtree(pages_folder, ignore_errors=True)
     outcome.output = out
     if inputs is not None and key is not None:  # last: nothing may touch the output after its fingerprint
         files = sorted({*wanted, MANIFEST})

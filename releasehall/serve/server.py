@@ -68,7 +68,7 @@ OVERLAY = (
 class SearchIndex:
     """The search index of the site being served, made when a page first asks for it after a rebuild.
 
-    A rebuild never waits for Pagefind (a save reloads the page at once); the first request for a
+    A rebuild never waits for the index (a save reloads the page at once); the first request for a
     file under `/pagefind/` after it indexes the pages as they are in memory, unless they are
     what was indexed last time. Requests wait for each other: one index is made at a time.
     """
@@ -78,17 +78,18 @@ class SearchIndex:
         self._epoch = -1
         self._inputs = ""
         self._bundle: dict[str, bytes] = {}
-        self._parts: dict[str, dict[str, bytes]] = {}  # the parts' bundles by inputs digest: a save re-indexes its part only
+        self._parts: dict[str, tuple[dict[str, bytes], str]] = {}  # the parts by inputs digest: a save re-indexes its part only
 
     def file(self, site: Site, name: str) -> bytes | None:
         with self._lock:
             if self._epoch != site.epoch:
                 with site.lock:
                     epoch, files, paths, home = site.epoch, site.files, list(site.indexed), site.home
-                inputs = inputs_digest(home, paths, lambda rel: digest_of(files[rel]))
+                    mirrored = site.hall is not None and site.hall.settings.mirrored
+                inputs = inputs_digest(home, paths, lambda rel: digest_of(files[rel]), mirrored)
                 if inputs != self._inputs:
                     try:
-                        self._bundle = from_memory(home, paths, files, self._parts)
+                        self._bundle = from_memory(home, paths, files, mirrored, self._parts)
                     except (SearchError, OSError) as exc:
                         print(f"搜索索引失败 / the search index failed: {exc}", file=sys.stderr)
                         return None

@@ -331,7 +331,7 @@ def secure(root: Path, report: Report, repair: bool = True) -> bool:
     and a build that followed them would read, write or delete outside the site), and hold only what this code
     puts there. Whatever is not is removed (`repair`; else only reported, and the cache is not usable), with a
     one-line notice; the build then goes on as with an empty cache. Links and foreign files inside the
-    search pages folder and in the image entries are the readers' to refuse (`search.place`, `pictures`)."""
+    image entries are the readers' to refuse (`pictures`); the search pages folder older builds left is removed."""
     found: list[str] = []
 
     def refuse(path: Path, zh: str, en: str) -> None:

@@ -1,9 +1,13 @@
-// /search/: Pagefind's index (built with the site) queried in the browser; works on any static host.
+// /search/: the hall's own index (built with the site, releasehall/outputs/search_index.py) queried in the browser;
+// works on any static host. The index is cut into parts by department; each part answers a query on its own pages
+// (a page matches a term when it holds every character pair and word of it), so the parts together answer exactly
+// what one index over all pages would.
 const box = document.getElementById("search");
 const form = document.querySelector("form.search-page");
 const input = document.getElementById("search-q");
 const status = box.querySelector(".search-status");
 const list = box.querySelector(".search-results");
+const more = box.querySelector(".search-more");
 const filterBox = box.querySelector(".search-filters");
 const names = ["department", "kind", "year"];
 const labels = box.dataset.labels.split("|");
@@ -11,54 +15,143 @@ const text = (tag, value, cls) => { const el = document.createElement(tag); el.t
 const params = new URLSearchParams(location.search);
 input.value = params.get("q") || "";
 
-const pagefind = await import(box.dataset.bundle + "pagefind.js");
-await pagefind.options({ excerptLength: 40 });
-await pagefind.init();
-// The index is cut into parts (by department; releasehall/outputs/search.py): the first is Pagefind's own, the others
-// are merged into it and share its WebAssembly.
-await Promise.all(pagefind.parts.map((part) => pagefind.mergeIndex(box.dataset.bundle + part, { excerptLength: 40 })));
-const parts = pagefind.instances();
-// playground mode: each result names the words of the index it matched (`scores[].search_term`), which `search` needs
-await Promise.all(parts.map((part) => part.enterPlaygroundMode()));
+const bundle = box.dataset.bundle;
+// the zh-Hant mirror is answered from the Simplified index: its results are shown at their /zh-hant/ addresses
+const mirror = document.documentElement.lang === "zh-Hant";
+const home = box.dataset.home; // the mirror's own: results link to its pages
 
-// Pagefind's own normalization of a term (pagefind.js, PagefindInstance.search): punctuation out, lower case
-const PUNCTUATION = /^\p{Pd}|\p{Pe}|\p{Pf}|\p{Pi}|\p{Po}|\p{Ps}$/u;
-const graphemes = new Intl.Segmenter(document.documentElement.lang || undefined, { granularity: "grapheme" });
-function normalized(term, keep) {
-  return [...graphemes.segment(term)].map(({ segment }) => segment)
-    .filter((g) => keep.includes(g) || !PUNCTUATION.test(g))
-    .map((g) => (keep.includes(g) ? g : g.toLocaleLowerCase())).join("");
+const fetched = new Map();
+function load(path, parse) { // each file once; the index's files are gzip-compressed
+  if (!fetched.has(path)) {
+    fetched.set(path, fetch(bundle + path).then(async (response) => {
+      if (!response.ok) throw new Error(`${path}: ${response.status}`);
+      const raw = path.endsWith(".gz") ? response.body.pipeThrough(new DecompressionStream("gzip")) : response.body;
+      return parse(await new Response(raw).text());
+    }));
+  }
+  return fetched.get(path);
 }
-const common = (a, b) => { let n = 0; while (n < a.length && n < b.length && a[n] === b[n]) n++; return a.slice(0, n); };
+const manifest = await load("index.json", JSON.parse);
+const parts = manifest.parts.map(([folder, shards]) => ({ folder, shards }));
+const toSimplified = new Map();
+const toTraditional = new Map();
+if (mirror && manifest.hant) {
+  const pairs = [...await load(manifest.hant, JSON.parse)];
+  for (let i = 0; i + 1 < pairs.length; i += 2) {
+    if (!toSimplified.has(pairs[i + 1])) toSimplified.set(pairs[i + 1], pairs[i]);
+    toTraditional.set(pairs[i], pairs[i + 1]);
+  }
+}
+const convert = (value, map) => (map.size ? [...value].map((c) => map.get(c) ?? c).join("") : value);
 
-// What one index over all pages answers, from the parts. Pagefind answers a term by the longest beginning of it that
-// begins a word of the index it searches (交通管制 → 交通), and leaves a term out when nothing begins like it. A part
-// knows only its own words, so it may answer a term by a shorter beginning than the whole index would, or leave it out,
-// and then return pages the whole index would not ("A B" → pages with A only). The beginning a part answered a term by
-// is what the term shares with the words its results matched (`beginning`); a part without results is asked each term
-// alone. Only the results of the parts that answer every term by the longest beginning any part answers it by (the
-// whole index's) are kept: they are the whole index's results in those parts, and the other parts hold none of them
-// (none of their words begins like that).
-async function search(query, options) {
-  const terms = query.split(/\s+/).filter(Boolean);
-  if (!terms.length) return merged(await Promise.all(parts.map((part) => part.search(null, options))));
-  const keys = terms.map((term) => normalized(term, parts[0].includeCharacters ?? []));
-  const found = await Promise.all(parts.map((part) => part.search(terms.join(" "), options)));
-  const answers = await Promise.all(parts.map(async (part, p) => {
-    if (found[p].results.length) return keys.map((key) => beginning(key, found[p].results[0]));
-    return Promise.all(keys.map(async (key, i) => beginning(key, (await part.search(terms[i])).results[0])));
-  }));
-  const best = keys.map((_, i) => answers.reduce((longest, row) => (row[i].length > longest.length ? row[i] : longest), ""));
-  return merged(found.filter((_, p) => answers[p].every((answer, i) => answer === best[i])));
+// The terms of a text, as the build cuts them (releasehall/outputs/search_text.py): NFKC, lower case, each run of CJK
+// characters cut into overlapping pairs (a one-character run is that character), each run of other letters and digits a word.
+const CJK = "\\u3040-\\u30ff\\u3400-\\u4dbf\\u4e00-\\u9fff\\uf900-\\ufaff\\uac00-\\ud7af\\u{20000}-\\u{3134f}";
+const RUNS = new RegExp(`([${CJK}]+)|((?:(?![${CJK}])[\\p{L}\\p{N}])+)`, "gu");
+const normalized = (value) => value.normalize("NFKC").toLowerCase();
+function terms(value) {
+  const found = new Set();
+  for (const [, cjk, word] of normalized(value).matchAll(RUNS)) {
+    if (word) { found.add(word); continue; }
+    const chars = [...cjk];
+    if (chars.length === 1) found.add(chars[0]);
+    for (let i = 0; i + 1 < chars.length; i++) found.add(chars[i] + chars[i + 1]);
+  }
+  return [...found];
 }
 
-// the longest beginning of `key` that a word the result matched begins with ("" without a result)
-const beginning = (key, result) => (result?.scores ?? []).map((s) => common(key, s.search_term))
-  .reduce((longest, b) => (b.length > longest.length ? b : longest), "");
-
-function merged(found) {
-  return { results: found.flatMap((f) => f.results).sort((a, b) => b.score - a.score) };
+// CRC-32 of a term's UTF-8 (Python's zlib.crc32): which postings file of a part holds it
+const CRC = Array.from({ length: 256 }, (_, n) => { for (let k = 0; k < 8; k++) n = n & 1 ? 0xedb88320 ^ (n >>> 1) : n >>> 1; return n >>> 0; });
+const encoder = new TextEncoder();
+function crc32(value) {
+  let c = 0xffffffff;
+  for (const byte of encoder.encode(value)) c = CRC[(c ^ byte) & 0xff] ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
 }
+
+const numbers = (gaps) => { let n = 0; return gaps ? gaps.split(",").map((gap) => (n += Number(gap))) : []; };
+function postings(data) { // term -> [pages, pages whose title holds it]
+  const table = new Map();
+  for (const line of data.split("\n")) {
+    if (!line) continue;
+    const [term, pages, titled] = line.split("\t");
+    table.set(term, [pages, titled]);
+  }
+  return table;
+}
+const docs = (part) => load(part.folder + "docs.gz", JSON.parse);
+parts.forEach((part) => docs(part).catch(() => {})); // fetched while the reader types; a failure shows when searching
+async function lookup(part, term) {
+  const shard = await load(`${part.folder}t${crc32(term) % part.shards}.gz`, postings);
+  const found = shard.get(term);
+  return found ? [numbers(found[0]), numbers(found[1])] : [[], []];
+}
+const intersect = (a, b) => { const keep = new Set(b); return a.filter((n) => keep.has(n)); };
+
+// One part's answer: its pages holding every term of every query term that pass the filters, each with whether
+// its title holds them all (such pages come first) and its date.
+async function answer(part, keys, filters) {
+  const table = await docs(part);
+  let pages = null;
+  let titled = null;
+  for (const key of keys) {
+    const [holding, inTitle] = await lookup(part, key);
+    pages = pages === null ? holding : intersect(pages, holding);
+    titled = titled === null ? inTitle : intersect(titled, inTitle);
+    if (!pages.length) return [];
+  }
+  if (pages === null) pages = Array.from({ length: table.n }, (_, n) => n);
+  const inTitle = new Set(titled ?? []);
+  const departments = mirror ? table.departments_t : table.departments;
+  const kinds = mirror ? table.kinds_t : table.kinds;
+  return pages.filter((n) => (!filters.department || departments[table.department[n]] === filters.department)
+      && (!filters.kind || kinds[table.kind[n]] === filters.kind)
+      && (!filters.year || (table.date[n] >= 0 && new Date(table.date[n] * 86400000).getUTCFullYear() === Number(filters.year))))
+    .map((n) => ({ part, n, table, title: inTitle.has(n), date: table.date[n] }));
+}
+
+// Every page matching the query, in the order shown: pages whose title holds every term first; then newest first,
+// pages without a date (departments, the hall's own pages) last; ties in part order, then within a part by address.
+const words = (query) => query.split(/\s+/).filter(Boolean).map((word) => (mirror ? convert(word, toSimplified) : word));
+const keysOf = (query) => [...new Set(words(query).flatMap(terms))];
+async function search(query, filters) {
+  const keys = keysOf(query);
+  if (words(query).length && !keys.length) return [];
+  const found = (await Promise.all(parts.map((part) => answer(part, keys, filters)))).flat();
+  const rank = parts.reduce((ranks, part, i) => ranks.set(part, i), new Map());
+  return found.sort((a, b) => (b.title - a.title) || ((a.date < 0) - (b.date < 0)) || (b.date - a.date)
+    || (rank.get(a.part) - rank.get(b.part)) || (a.n - b.n));
+}
+const fragment = (result) => load(`${result.part.folder}f${result.n}.json`, JSON.parse);
+
+// A stretch of the page's text around the first place that holds a term of the query, with every such place marked
+// (as text nodes and <mark> elements: the text is citizens' and departments' data, never parsed as HTML).
+const EXCERPT = 90;
+function excerpt(value, keys) {
+  const folded = normalized(value);
+  const marked = new Array(value.length).fill(false);
+  if (folded.length === value.length) {
+    for (const key of keys) {
+      for (let at = folded.indexOf(key); at >= 0; at = folded.indexOf(key, at + 1)) marked.fill(true, at, at + key.length);
+    }
+  }
+  const first = marked.indexOf(true);
+  let start = first < 0 ? 0 : Math.max(0, first - 20);
+  if (start > 0 && value.length - start < EXCERPT) start = Math.max(0, value.length - EXCERPT);
+  const end = Math.min(value.length, start + EXCERPT);
+  const shown = mirror ? convert(value, toTraditional) : value;
+  const nodes = start > 0 ? ["…"] : [];
+  for (let i = start; i < end;) {
+    let j = i;
+    while (j < end && marked[j] === marked[i]) j++;
+    const piece = shown.slice(i, j).replace(/\n/g, " ");
+    nodes.push(marked[i] ? text("mark", piece) : piece);
+    i = j;
+  }
+  if (end < value.length) nodes.push("…");
+  return nodes;
+}
+
 const available = JSON.parse(box.dataset.filters); // every value of each filter, written by the build
 const selects = {};
 // departments in the matrix's order (the hall's own pages are no department's), kinds in the hall's order, newest year first
@@ -85,8 +178,12 @@ names.forEach((name, i) => {
   selects[name] = select;
 });
 
+const PAGE = 10; // results shown at once; the button below them shows the next ten
+let latest = 0; // a slower earlier query never overwrites a later one's results
+let current = { found: [], keys: [], shown: 0 };
 async function run(event) {
   if (event && event.type === "submit") event.preventDefault();
+  const asked = ++latest;
   const query = input.value.trim();
   const filters = {};
   const shown = new URLSearchParams(query ? { q: query } : {});
@@ -94,60 +191,66 @@ async function run(event) {
     if (select.value) { filters[name] = select.value; shown.set(name, select.value); }
   }
   history.replaceState(null, "", "?" + shown.toString());
-  list.replaceChildren();
-  if (!query && !Object.keys(filters).length) { status.textContent = ""; return; }
-  const found = await search(query, { filters });
-  const results = await Promise.all(found.results.slice(0, 30).map((r) => r.data()));
-  status.textContent = results.length ? box.dataset.count.replace("{n}", found.results.length) : box.dataset.none;
-  for (const r of results) {
+  if (!query && !Object.keys(filters).length) { list.replaceChildren(); more.hidden = true; status.textContent = ""; return; }
+  const found = await search(query, filters);
+  const items = await render(found.slice(0, PAGE), keysOf(query));
+  if (asked !== latest) return;
+  current = { found, keys: keysOf(query), shown: items.length };
+  list.replaceChildren(...items);
+  more.hidden = found.length <= current.shown;
+  status.textContent = found.length ? box.dataset.count.replace("{n}", found.length) : box.dataset.none;
+}
+
+more.addEventListener("click", async () => {
+  const asked = latest;
+  const items = await render(current.found.slice(current.shown, current.shown + PAGE), current.keys);
+  if (asked !== latest) return;
+  current.shown += items.length;
+  list.append(...items);
+  more.hidden = current.found.length <= current.shown;
+});
+
+// the list items of some results: title (a link), kind as a badge, department, date, excerpt
+async function render(results, keys) {
+  const pages = await Promise.all(results.map(fragment));
+  return results.map((r, i) => {
+    const page = pages[i];
+    const departments = mirror ? r.table.departments_t : r.table.departments;
+    const kinds = mirror ? r.table.kinds_t : r.table.kinds;
+    const department = departments[r.table.department[r.n]];
+    const kind = kinds[r.table.kind[r.n]];
+    const title = (mirror && page.T) || page.t;
     const item = document.createElement("li");
-    const link = text("a", r.meta.title || r.url);
-    link.href = r.url;
+    const link = text("a", title || page.u);
+    link.href = home + page.u;
     const heading = document.createElement("h2");
     heading.append(link);
     // the kind as a badge beside the department and date, never read into the title
     const meta = document.createElement("p");
     meta.className = "meta";
-    if (r.meta.kind) meta.append(text("span", r.meta.kind, "badge" + (r.meta.kind === box.dataset.alert ? " badge-alert" : "")), " ");
-    if (r.meta.department) meta.append(r.meta.department);
-    if (r.meta.date) {
-      const date = text("time", r.meta.date); // a date never breaks across lines
-      date.dateTime = r.meta.date;
-      meta.append(r.meta.department ? " · " : "", date);
+    if (kind) meta.append(text("span", kind, "badge" + (kind === box.dataset.alert ? " badge-alert" : "")), " ");
+    if (department) meta.append(department);
+    if (r.date >= 0) {
+      const day = new Date(r.date * 86400000).toISOString().slice(0, 10);
+      const date = text("time", day); // a date never breaks across lines
+      date.dateTime = day;
+      meta.append(department ? " · " : "", date);
     }
-    const excerpt = document.createElement("p");
-    excerpt.className = "excerpt";
-    excerpt.innerHTML = clean(r.excerpt, r.meta.title || ""); // Pagefind's: the page's text, escaped, <mark> around the match
-    item.append(heading, meta, excerpt);
-    list.append(item);
-  }
-}
-
-// The excerpt of the body: the page's title, which the result shows above it, is left out where the excerpt begins
-// with it; Pagefind joins a page's blocks (a heading, the next paragraph) with an ASCII ". ", which in Chinese text
-// is a 。 and after a punctuation mark nothing.
-function clean(excerpt, title) {
-  const joined = excerpt
-    .replace(/^\. /u, "")
-    .replace(/([\p{P}])(<\/mark>)?\. /gu, "$1$2")
-    .replace(/([\p{Script=Han}\p{N}])(<\/mark>)?\. /gu, "$1$2。")
-    .replace(/\. (?=<mark>|[\p{Script=Han}\p{P}])/gu, "。");
-  let at = 0; // how far the title runs at the start of the excerpt, <mark> tags skipped
-  for (const ch of title) {
-    while (joined.startsWith("<mark>", at) || joined.startsWith("</mark>", at)) at += joined[at + 1] === "/" ? 7 : 6;
-    const escaped = ch === "&" ? "&amp;" : ch === "<" ? "&lt;" : ch === ">" ? "&gt;" : ch === '"' ? "&quot;" : ch === "'" ? "&#39;" : ch;
-    if (!joined.startsWith(escaped, at)) return joined;
-    at += escaped.length;
-  }
-  const rest = joined.slice(at).replace(/^(<\/mark>)?[。\s]*/u, "");
-  return rest.trim() ? rest : joined;
+    const summary = document.createElement("p");
+    summary.className = "excerpt";
+    summary.append(...excerpt(page.x, keys));
+    item.append(heading, meta, summary);
+    return item;
+  });
 }
 
 form.addEventListener("submit", run);
-// for tests and scripts: every matching page's URL
-window.pagefindSearch = async (query) => {
-  const found = await search(query, {});
-  return Promise.all(found.results.map(async (r) => (await r.data()).url));
+// for tests and scripts: every matching page's URL, in order
+window.hallSearch = async (query, filters = {}) => {
+  const found = await search(query, filters);
+  return Promise.all(found.map(async (r) => home + (await fragment(r)).u));
 };
-window.pagefindReady = true;
+// for benchmarks over large halls: each matching page as its part's folder and number, without fetching fragments
+window.hallMatches = async (query, filters = {}) => (await search(query, filters)).map((r) => [r.part.folder, r.n]);
+window.searchReady = true;
 run();

@@ -1,0 +1,116 @@
+"""One part of the search index, made from its pages' records (`search_text.Record`): the files search.js reads.
+
+A part's pages are numbered newest first, then those without a date (departments, standalone pages),
+then by address: the order results are shown in, after the pages whose title holds the query. Its files, each
+gzip-compressed (search.js inflates them with the browser's `DecompressionStream`):
+
+- `docs.gz`: for each page its date (days since 1970-01-01, -1 for none) and the numbers of its department
+  and kind in the part's lists of names (in Simplified, and in Traditional for the zh-Hant mirror);
+- `t<n>.gz`, n < `shards(pages)`: the postings of the terms whose CRC-32 (of their UTF-8) modulo the shard
+  count is n, a line a term: `term<TAB>pages<TAB>pages whose title has it`, each list the gaps between
+  page numbers in decimal, comma-separated — a query fetches the one shard of each of its terms;
+- `f<page>.json`: the page's fragment, for the results shown: its address, title (and the mirror's), text
+  (not compressed: inflating thirty small files cost a slow phone more time than their bytes).
+
+The same records give the same bytes (gzip without a time stamp).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import zlib
+from collections.abc import Callable, Iterable
+from datetime import date
+
+from releasehall.outputs.search_text import Record, characters, terms
+
+FORMAT = "releasehall-search 1"  # changes whenever the files' format does: a part made by another format is made again
+CHARS = "chars.txt"  # a part's CJK characters, kept with it for the mirror's character map; never published
+_EPOCH = date(1970, 1, 1)
+
+
+def shards(pages: int) -> int:
+    """How many postings files a part of `pages` pages has: a power of two, about one per 16 pages (64 at 1,000
+    pages), so a shard holds a few hundred terms' postings whatever the part's size."""
+    count = 1
+    while count * 16 < pages and count < 256:
+        count *= 2
+    return count
+
+
+def shard_of(term: str, count: int) -> int:
+    return zlib.crc32(term.encode("utf-8")) % count
+
+
+def _days(day: str) -> int:
+    return (date.fromisoformat(day) - _EPOCH).days if day else -1
+
+
+def _gaps(numbers: list[int]) -> str:
+    last, out = 0, []
+    for n in numbers:
+        out.append(str(n - last))
+        last = n
+    return ",".join(out)
+
+
+def _gz(text: str) -> bytes:
+    return gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def build(records: Iterable[Record], traditional: Callable[[str], str] | None) -> dict[str, bytes]:
+    """A part's files (name -> bytes) of its pages' records; `traditional` (the mirror's conversion, or None
+    without a mirror) gives the Traditional titles and names the mirror shows."""
+    docs = sorted(records, key=lambda r: (r.date == "", -_days(r.date), r.url))
+    count = shards(len(docs))
+    postings: dict[str, list[int]] = {}
+    titled: dict[str, list[int]] = {}
+    departments: dict[str, int] = {}
+    kinds: dict[str, int] = {}
+    files: dict[str, bytes] = {}
+    for n, doc in enumerate(docs):
+        title = terms(doc.title)
+        for term in title | terms(doc.text):
+            postings.setdefault(term, []).append(n)
+        for term in title:
+            titled.setdefault(term, []).append(n)
+        departments.setdefault(doc.department, len(departments))
+        kinds.setdefault(doc.kind, len(kinds))
+        fragment: dict[str, str] = {"u": doc.url, "t": doc.title, "x": doc.text}
+        if traditional is not None:
+            fragment["T"] = traditional(doc.title)
+        files[f"f{n}.json"] = _json(fragment).encode("utf-8")
+    names = list(departments), list(kinds)
+    table: dict[str, object] = {
+        "n": len(docs), "shards": count, "departments": names[0], "kinds": names[1],
+        "date": [_days(doc.date) for doc in docs], "department": [departments[doc.department] for doc in docs],
+        "kind": [kinds[doc.kind] for doc in docs]}
+    if traditional is not None:
+        table["departments_t"] = [traditional(name) for name in names[0]]
+        table["kinds_t"] = [traditional(name) for name in names[1]]
+    files["docs.gz"] = _gz(_json(table))
+    lines: list[list[str]] = [[] for _ in range(count)]
+    for term in sorted(postings):
+        lines[shard_of(term, count)].append(f"{term}\t{_gaps(postings[term])}\t{_gaps(titled.get(term, []))}\n")
+    for n, shard in enumerate(lines):
+        files[f"t{n}.gz"] = _gz("".join(shard))
+    files[CHARS] = "".join(sorted(characters(postings))).encode("utf-8")
+    return files
+
+
+def character_map(chars: Iterable[str], traditional: Callable[[str], str]) -> bytes:
+    """The zh-Hant mirror's character map: each Simplified character of the index followed by its Traditional form,
+    for those that differ, as one JSON string ("简繁…"). search.js turns a Traditional query into the index's
+    Simplified with it and shows the fragments' text in Traditional. Where two Simplified characters share a
+    Traditional form, the query maps to the first."""
+    pairs = []
+    for char in sorted(set(chars)):
+        converted = traditional(char)
+        if converted != char and len(converted) == 1:
+            pairs.append(char + converted)
+    return _json("".join(pairs)).encode("utf-8")
