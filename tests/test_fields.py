@@ -1,12 +1,14 @@
-"""A key of a file is declared once, on its record's field (model/records): the schema the loader checks, the copy
-into the record and docs/fields.md follow from it, and a record holds nothing its loader does not fill."""
+"""A key of a file is declared once, on its record's field (model/records; site.yaml's on `Settings` and its
+sections): the schema the loader checks, the copy into the record and docs/fields.md follow from it, and a record
+holds nothing its loader does not fill."""
 
 from __future__ import annotations
 
 import dataclasses
 import types
 import typing
-from datetime import datetime
+from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from helpers import front, write_site
@@ -17,6 +19,7 @@ from releasehall.errors import Report
 from releasehall.model import records
 from releasehall.read import schema as s
 from releasehall.read.schema import Doc, key, record
+from releasehall.settings import site
 from releasehall.settings.site import load_settings
 
 # each file's schema, as the loader checks it, and the record it becomes
@@ -33,9 +36,11 @@ FILLED_BY_THE_LOADER: dict[type, set[str]] = {
     records.Question: _WHERE,
     records.Page: _WHERE - {"dept"},
     records.Attachment: {"line"},
+    site.Settings: {"root"},  # the hall's folder
+    site.ImportProfile: {"name", "lines"},  # its name in site.yaml, where its keys are
 }
 # keys the file may leave out whose record value the loader then derives (`schema.filled`)
-DERIVED_KEYS = {(records.DocumentMeta, "effective")}
+DERIVED_KEYS = {(records.DocumentMeta, "effective"), (site.Dialect, "extensions")}
 
 
 def _records(cls: type) -> list[type]:
@@ -47,7 +52,8 @@ def _records(cls: type) -> list[type]:
     return found
 
 
-EVERY_RECORD = list(dict.fromkeys(r for _schema, cls in FILES.values() for r in _records(cls)))
+EVERY_RECORD = list(dict.fromkeys([*(r for _schema, cls in FILES.values() for r in _records(cls)),
+                                   *_records(site.Settings)]))
 
 
 @pytest.mark.parametrize("name", sorted(FILES))
@@ -58,6 +64,13 @@ def test_the_loader_checks_a_file_against_the_keys_its_record_declares(name):
     for _field, declared in s.keys(cls):
         if declared.record is not None:  # a nested mapping is checked against its own record's keys
             assert declared.field.nested == s.schema_of(declared.record)
+
+
+def test_site_yaml_is_checked_against_the_keys_settings_declares():
+    assert dict(site.SCHEMA) == dict(s.schema_of(site.Settings))
+    assert list(site.SCHEMA)[:3] == ["title", "base_url", "language"]  # the order docs/fields.md lists them in
+    assert site.SCHEMA["import"].nested == s.schema_of(site.Imports)  # a key named as Python cannot name a field
+    assert tuple(s.schema_of(site.Columns)) == site.IMPORT_COLUMNS
 
 
 @pytest.mark.parametrize("cls", EVERY_RECORD, ids=lambda cls: cls.__name__)
@@ -183,3 +196,119 @@ def test_a_documents_effective_date_is_its_releases_date_when_not_written(tmp_pa
     (release,) = content.releases
     assert release.document == records.DocumentMeta(number="示交〔2024〕2号", index="", issuer="", written=None,
                                                     effective=release.date, repealed=None, replaced_by="")
+
+
+# site.yaml with every key written, none at its default
+SITE_EVERY = {
+    "title": "示例市政务发布厅", "base_url": "https://fabu.example.gov.cn/hall", "language": "en", "timezone": "Asia/Tokyo",
+    "description": "简介", "owner": "示例市人民政府", "favicon": "static/f.png",
+    "footer": {"organizer": "主办", "operator": "承办", "dzjg": {"href": "https://bszs.conac.cn/x", "image": "static/d.png"},
+               "report_error": "https://zfwzzc.www.gov.cn/x", "site_code": "4400000001", "icp": "示ICP备1号",
+               "police": "示公网安备 1号", "contact": "0755-8800 0000"},
+    "ask": [{"name": "12345 热线", "url": "https://liuyan.example.gov.cn/", "phone": "12345", "note": "全天"}],
+    "supervise": {"name": "督查室", "url": "https://ducha.example.gov.cn/", "phone": "0755-8800 0012", "note": "工作日"},
+    "reply_limits": {"normal": 4, "complex": 8, "very_late": 21},
+    "calendar": {"holidays": ["2027-01-05", "2027-01-04", "2027-01-04"], "workdays": ["2027-02-06"]},
+    "stale_after_days": 15, "paginate": 21, "feed_items": 51, "variants": ["zh-Hant"], "output": "out",
+    "markdown": {"engine": "python-markdown", "extensions": ["tables", "def_list"]},
+    "attachments": {"max_mb": 10}, "images": {"max_width": 800},
+    "import": {"profiles": {"hotline": {
+        "channel": "12345热线", "sheet": "工单",
+        "columns": {"id": "编号", "asked": "受理时间", "title": "标题", "question": "内容", "department": "单位",
+                    "category": "类型", "replied": "办结时间", "reply": "结果", "asker": "联系人", "contact": "电话"},
+        "departments": {"市交通运输局": "jiaotong"}, "categories": {"投诉": "complaint"}}}},
+    "maintainers": ["@org/hall-ops"],
+}
+
+
+def _dotted(schema: s.Schema, at: str = "") -> set[str]:
+    """Every key of a schema, nested ones under their parent (`footer.dzjg.href`, `import.profiles.<name>.sheet`)."""
+    found = set()
+    for name, field in schema.items():
+        found.add(at + name)
+        if field.nested is not None:
+            found |= _dotted(field.nested, f"{at}{name}.<name>." if field.named else f"{at}{name}.")
+    return found
+
+
+def _written(data: object, at: str = "") -> set[str]:
+    """Every key a YAML value writes, as `_dotted` names them (a list's mappings under their list's key)."""
+    found: set[str] = set()
+    if isinstance(data, list):
+        for entry in data:
+            found |= _written(entry, at)
+    elif isinstance(data, dict) and not at.endswith(("departments.", "categories.")):
+        for name, value in data.items():
+            if at.endswith("profiles."):  # a name the user chooses: its mapping's keys under `<name>`
+                found |= _written(value, f"{at}<name>.")
+            else:
+                found |= {at + name} | _written(value, f"{at}{name}.")
+    return found
+
+
+def _reaches(made: object, data: dict, baseline: object) -> None:
+    """Each key written reaches its field, of the field's type, and not at the value a hall without it has
+    (`baseline`: the record a site.yaml leaving it out makes; None where there is none, the field's default then)."""
+    cls = type(made)
+    hints = typing.get_type_hints(cls)
+    defaults = {f.name: f.default for f in dataclasses.fields(cls)}
+    for name, declared in s.keys(cls):
+        value = getattr(made, name)
+        assert _conforms(value, hints[name]), (cls.__name__, name, value)
+        if (declared.name or name) not in data:
+            continue
+        written = data[declared.name or name]
+        unwritten = getattr(baseline, name) if baseline is not None else defaults[name]
+        assert value != unwritten, (cls.__name__, name)
+        if declared.record is not None and not declared.field.many and not declared.field.named:
+            _reaches(value, written, unwritten if dataclasses.is_dataclass(unwritten) else None)
+        elif declared.record is not None:
+            entries = written.values() if declared.field.named else written
+            for item, entry in zip(value, entries, strict=True):
+                _reaches(item, entry, None)
+
+
+def _settings(tmp_path: Path, data: dict) -> site.Settings:
+    root = write_site(tmp_path, {}, data)
+    report = Report()
+    settings = load_settings(root, report)
+    assert report.errors == [] and settings is not None
+    return settings
+
+
+def test_every_site_yaml_key_written_reaches_its_settings_field_with_the_fields_type(tmp_path):
+    # the site.yaml above writes every key declared (declare a key and write it there too)
+    assert _written(SITE_EVERY) == _dotted(site.SCHEMA)
+    settings = _settings(tmp_path / "every", SITE_EVERY)
+    bare = _settings(tmp_path / "bare", {"title": "发布厅", "base_url": "https://a.example.gov.cn/"})
+    _reaches(settings, SITE_EVERY, bare)
+    # what the loader works out beyond the values: the base URL's slash, the output under the hall, the
+    # python-markdown extensions, the import profile's name
+    assert settings.base_url == "https://fabu.example.gov.cn/hall/"
+    assert settings.output == (tmp_path / "every" / "out").resolve() and settings.root == tmp_path / "every"
+    assert settings.markdown == site.Dialect(engine="python-markdown", extensions=("tables", "def_list"))
+    assert settings.calendar.holidays == (date(2027, 1, 4), date(2027, 1, 5))  # each day once, in order
+    (profile,) = settings.import_profiles
+    assert profile.name == "hotline" and profile.column("replied") == "办结时间"
+    assert profile.headers[:2] == (("id", "编号"), ("asked", "受理时间"))
+    # a section's values under the flat names code and templates read
+    assert (settings.reply_normal, settings.reply_complex, settings.reply_very_late) == (4, 8, 21)
+    assert settings.extra_holidays == frozenset({date(2027, 1, 4), date(2027, 1, 5)})
+    assert settings.extra_workdays == frozenset({date(2027, 2, 6)})
+    assert (settings.attachments_max_mb, settings.images_max_width) == (10, 800)
+
+
+def test_a_section_left_out_is_its_record_with_every_key_at_its_default(tmp_path):
+    settings = _settings(tmp_path, {"title": "发布厅", "base_url": "https://a.example.gov.cn/"})
+    assert settings.footer == site.Footer()
+    assert settings.reply_limits == site.ReplyLimits(normal=3, complex=7, very_late=20)
+    assert settings.calendar == site.Calendar(holidays=(), workdays=())
+    assert settings.markdown == site.COMMONMARK == site.Dialect(engine="commonmark", extensions=())
+    assert (settings.attachments_max_mb, settings.images_max_width, settings.import_profiles) == (50, 1600, ())
+    assert (settings.ask, settings.supervise, settings.output) == ((), None, (tmp_path / "public").resolve())
+
+
+def test_python_markdown_without_extensions_reads_the_default_ones(tmp_path):
+    settings = _settings(tmp_path, {"title": "发布厅", "base_url": "https://a.example.gov.cn/",
+                                    "markdown": {"engine": "python-markdown"}})
+    assert settings.markdown.extensions == site.DEFAULT_PYTHON_MARKDOWN_EXTENSIONS

@@ -3,8 +3,8 @@
 `python -m tools.docgen --write` regenerates it; `python -m tools.docgen --check`
 exits 1 when docs/ disagrees with the schemas (so does `tests/test_docs.py`). Keys, types,
 required flags, defaults, allowed values, what a key means and an example all come from the `Field`s
-declared in `config.SCHEMA` and on the records' fields (`model/records`, whose keys are `load.*_SCHEMA`; a key
-declared without `doc=s.Doc(...)` fails the test).
+declared on the fields of the settings and the records (`settings/site`, `model/records`), whose keys are
+`config.SCHEMA` and `load.*_SCHEMA` (a key declared without `doc=s.Doc(...)` fails the test).
 """
 
 from __future__ import annotations

@@ -55,7 +55,7 @@ class Incoming:
 
 def matches(profile: ImportProfile, header: tuple[str, ...]) -> bool:
     """Whether a file's header holds every column the profile reads."""
-    return all(column in header for _field, column in profile.columns)
+    return all(column in header for _field, column in profile.headers)
 
 
 def check_profile(profile: ImportProfile, departments: Mapping[str, str], report: Report) -> bool:
@@ -86,7 +86,7 @@ def check_profile(profile: ImportProfile, departments: Mapping[str, str], report
 
 def check_header(profile: ImportProfile, sheet: Sheet, report: Report) -> bool:
     """Every column the profile reads is in the file's header, at the header's row."""
-    missing = [column for _field, column in profile.columns if column not in sheet.header]
+    missing = [column for _field, column in profile.headers if column not in sheet.header]
     for column in missing:
         zh_hint, en_hint = did_you_mean(column, [name for name in sheet.header if name])
         report.error(sheet.rel, sheet.header_row,

@@ -27,7 +27,7 @@ from releasehall.model.urls import SECTIONS, Urls
 from releasehall.parallel import fork_map
 from releasehall.read import filetypes
 from releasehall.read.safeurl import ALLOWED_SCHEMES, refusal
-from releasehall.settings.site import Dialect
+from releasehall.settings.site import COMMONMARK, Dialect
 
 _TAGS = set(nh3.ALLOWED_TAGS) | {"img", "section", "figure", "figcaption"}
 _ATTRIBUTES: dict[str, set[str]] = {tag: set(attrs) for tag, attrs in nh3.ALLOWED_ATTRIBUTES.items()}
@@ -39,7 +39,6 @@ _ATTRIBUTES["img"] = _ATTRIBUTES.get("img", set()) | {"loading"}
 # write are let through nh3 to the filter (every URL attribute nh3 allows is in _URL_ATTRIBUTES), where
 # `safeurl.refusal` refuses each of them with a warning at its line; nh3 still drops any other scheme.
 _URL_SCHEMES = set(ALLOWED_SCHEMES) | {"javascript", "vbscript", "data", "file", "blob", "ftp", "ftps", "sms", "weixin"}
-COMMONMARK = Dialect()
 
 
 @dataclass(frozen=True, slots=True)

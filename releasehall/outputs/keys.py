@@ -50,9 +50,7 @@ def _files_digest(folder: Path, boundary: Path) -> tuple[tuple[str, str], ...]:
 
 def settings_digest(hall: Hall) -> str:
     settings = hall.settings
-    plain = dataclasses.replace(settings, extra_holidays=tuple(sorted(settings.extra_holidays)),  # type: ignore[arg-type]
-                                extra_workdays=tuple(sorted(settings.extra_workdays)),  # type: ignore[arg-type]
-                                root=Path("."), output=Path("."))  # where the hall is checked out shows on no page
+    plain = dataclasses.replace(settings, root=Path("."), output=Path("."))  # where the hall is checked out shows on no page
     return digest(plain)
 
 

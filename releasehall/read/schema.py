@@ -2,8 +2,8 @@
 
 `check` walks a YAML mapping against a schema and reports every unknown key (with "did
 you mean"), missing required key, wrong type and bad value at its line. The records of the
-model declare the keys of their files on their fields (`key`, `nested`, `many`; see the end of
-this module), from which their schemas follow; site.yaml's table lives with its settings.
+model and the settings declare the keys of their files on their fields (`key`, `nested`, `many`,
+`section`, `named`; see the end of this module), from which their schemas follow.
 """
 
 from __future__ import annotations
@@ -443,17 +443,19 @@ _KEY = "releasehall.key"  # where a declared field keeps its `Key` (dataclasses'
 class Key:
     """What a record's field declares: the key's name in the file (when it is not the field's: `with`, `from`),
     its `Field`, and for a nested mapping the record each mapping becomes. `filled`: the file may leave it out, and
-    then the loader gives the record's value (`build` takes none from the file)."""
+    then the loader gives the record's value (`build` takes none from the file). `section`: a mapping left out is
+    its record with every key at its default."""
 
     name: str
     field: Field
     record: type | None = None
     filled: bool = False
+    section: bool = False
 
 
 def _declared(name: str, field: Field, default: Any = dataclasses.MISSING, record: type | None = None,
-              filled: bool = False) -> Any:
-    return dataclasses.field(default=default, metadata={_KEY: Key(name, field, record, filled)})
+              filled: bool = False, section: bool = False) -> Any:
+    return dataclasses.field(default=default, metadata={_KEY: Key(name, field, record, filled, section)})
 
 
 @overload
@@ -474,10 +476,29 @@ def filled(parse: Callable[[Any, Context], T], *, name: str = "", doc: Doc) -> T
     return _declared(name, Field(parse, doc=doc), filled=True)  # type: ignore[no-any-return]
 
 
-def nested(record: type[T], *, default: None, name: str = "", doc: Doc) -> T | None:
-    """A mapping of the keys `record` declares, which becomes that record; None when left out."""
-    return _declared(name, Field(nested=schema_of(record), default=default, doc=doc), default,  # type: ignore[no-any-return]
+@overload
+def nested(record: type[T], *, name: str = "", doc: Doc) -> T: ...
+@overload
+def nested(record: type[T], *, default: None, name: str = "", doc: Doc) -> T | None: ...
+def nested(record: type[T], *, default: Any = dataclasses.MISSING, name: str = "", doc: Doc) -> Any:
+    """A mapping of the keys `record` declares, which becomes that record; required without a default, else None
+    when left out."""
+    required = default is dataclasses.MISSING
+    return _declared(name, Field(nested=schema_of(record), required=required, default=None, doc=doc), default,
                      record)
+
+
+def section(record: type[T], *, name: str = "", doc: Doc) -> T:
+    """A mapping of the keys `record` declares (none of them required), which becomes that record; left out, the
+    record with every key at its default (site.yaml's `footer`, `reply_limits`)."""
+    return _declared(name, Field(nested=schema_of(record), doc=doc), record=record,  # type: ignore[no-any-return]
+                     section=True)
+
+
+def named(record: type[T], *, name: str = "", doc: Doc) -> tuple[T, ...]:
+    """A mapping of names (slugs the user chooses) to mappings of the keys `record` declares, each becoming that
+    record with its `name`, in the file's order; none when left out."""
+    return _declared(name, Field(nested=schema_of(record), named=True, doc=doc), (), record)  # type: ignore[no-any-return]
 
 
 def many(record: type[T], *, default: tuple[()], name: str = "", doc: Doc) -> tuple[T, ...]:
@@ -486,7 +507,7 @@ def many(record: type[T], *, default: tuple[()], name: str = "", doc: Doc) -> tu
                      default, record)
 
 
-@dataclass_transform(frozen_default=True, kw_only_default=True, field_specifiers=(key, filled, nested, many))
+@dataclass_transform(frozen_default=True, kw_only_default=True, field_specifiers=(key, filled, nested, many, section, named))
 def record(cls: type[T]) -> type[T]:
     """A frozen record whose fields are given by name; its `key`s are the keys of its file."""
     return dataclasses.dataclass(frozen=True, slots=True, kw_only=True)(cls)
@@ -507,18 +528,17 @@ def _schema(record: type) -> Schema:
     return {declared.name or name: declared.field for name, declared in keys(record)}
 
 
-def _copies(record: type) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str, type, bool], ...]]:
+def _copies(record: type) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str, Key], ...]]:
     """What `build` copies from the values for each key not `filled`: (field name, key name) of the plain ones,
-    and (field name, key name, its record, whether a list of them) of the nested ones."""
+    and (field name, key name, its declaration) of the nested ones."""
     return _plan(record)
 
 
 @functools.cache
-def _plan(record: type) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str, type, bool], ...]]:
+def _plan(record: type) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str, Key], ...]]:
     copied = [(name, declared) for name, declared in keys(record) if not declared.filled]
     return (tuple((name, declared.name or name) for name, declared in copied if declared.record is None),
-            tuple((name, declared.name or name, declared.record, declared.field.many)
-                  for name, declared in copied if declared.record is not None))
+            tuple((name, declared.name or name, declared) for name, declared in copied if declared.record is not None))
 
 
 def build(record: type[R], values: Mapping[str, Any], **given: Any) -> R:
@@ -526,12 +546,21 @@ def build(record: type[R], values: Mapping[str, Any], **given: Any) -> R:
     own record); `given` holds the fields the loader fills (and the keys whose value it derives further)."""
     plain, inner = _copies(record)
     fields = {name: values[key_name] for name, key_name in plain}
-    for name, key_name, kind, listed in inner:
+    for name, key_name, declared in inner:
         if name not in given:
-            value = values[key_name]
-            if listed:
-                fields[name] = tuple([build(kind, entry) for entry in value]) if value else ()
-            else:
-                fields[name] = None if value is None else build(kind, value)
+            fields[name] = _inner(declared, values[key_name])
     fields.update(given)
     return record(**fields)
+
+
+def _inner(declared: Key, value: Any) -> Any:
+    """A nested key's value as its record(s)."""
+    kind = declared.record
+    assert kind is not None
+    if declared.field.named:
+        return tuple([build(kind, entry, name=name) for name, entry in value]) if value else ()
+    if declared.field.many:
+        return tuple([build(kind, entry) for entry in value]) if value else ()
+    if value is None:
+        return build(kind, defaults(declared.field)) if declared.section else None
+    return build(kind, value)
