@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 from helpers import BASIC, NOW, SITE, front, image, snapshot, write_site
 
+from releasehall.content import load
 from releasehall.pipeline import build as pipeline
+from releasehall.pipeline import unchanged
 from releasehall.pipeline.build import run
 from releasehall.store.write import OutputRefused
 
@@ -30,8 +32,10 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
-def age(site: Path) -> None:
-    """Every input an hour old, as in a site edited long before its build (no file is then compared by digest)."""
+def age(site: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every input an hour old, as in a site edited long before its build: no file is then compared by digest. (Setting
+    a file's times changes its change time to now, which no call can set back: the racy window is closed instead.)"""
+    monkeypatch.setattr(unchanged, "RACY_NS", 0)
     past = time.time() - 3600
     for path in [site / "site.yaml", *(site / "content").rglob("*")]:
         os.utime(path, (past, past), follow_symlinks=False)
@@ -82,11 +86,11 @@ EDITS: dict[str, Callable[[Path], None]] = {
 
 @pytest.mark.parametrize("aged", [False, True], ids=["just-written", "an-hour-old"])
 @pytest.mark.parametrize("name", list(EDITS))
-def test_any_input_changed_builds_again_and_equals_a_clean_build(tmp_path, name, aged):
+def test_any_input_changed_builds_again_and_equals_a_clean_build(tmp_path, monkeypatch, name, aged):
     site = write_site(tmp_path / "site", FILES, SITE)
     out = tmp_path / "out"
     if aged:
-        age(site)
+        age(site, monkeypatch)
     assert not run(site, out=out, now=NOW).errors
     EDITS[name](site)
     again = run(site, out=out, now=NOW)
@@ -94,9 +98,9 @@ def test_any_input_changed_builds_again_and_equals_a_clean_build(tmp_path, name,
     assert snapshot(out) == clean(site, tmp_path, now=NOW)
 
 
-def test_a_same_size_edit_with_its_old_modification_time_is_seen_by_its_change_time(tmp_path):
+def test_a_same_size_edit_with_its_old_modification_time_is_seen_by_its_change_time(tmp_path, monkeypatch):
     site = write_site(tmp_path / "site", FILES, SITE)
-    age(site)
+    age(site, monkeypatch)
     out = tmp_path / "out"
     run(site, out=out, now=NOW)
     source = site / "content/police/releases/b.md"
@@ -107,9 +111,9 @@ def test_a_same_size_edit_with_its_old_modification_time_is_seen_by_its_change_t
     assert "本文" in (out / "police/releases/b/index.html").read_text(encoding="utf-8")
 
 
-def test_a_file_touched_but_not_changed_is_compared_by_digest_and_skipped(tmp_path):
+def test_a_file_touched_but_not_changed_is_compared_by_digest_and_skipped(tmp_path, monkeypatch):
     site = write_site(tmp_path / "site", FILES, SITE)
-    age(site)
+    age(site, monkeypatch)
     out = tmp_path / "out"
     run(site, out=out, now=NOW)
     os.utime(site / "content/police/releases/a.md")  # now: a new time, the same bytes (a checkout, a stash)
@@ -139,8 +143,7 @@ def test_another_code_or_theme_builds_again(tmp_path, monkeypatch):
     theme = tmp_path / "theme"
     shutil.copytree(pipeline.THEME, theme)
     monkeypatch.setattr(pipeline, "THEME", theme)
-    assert not run(site, out=out, now=NOW).skipped  # the same bytes elsewhere: other files, not compared by digest
-    assert run(site, out=out, now=NOW).skipped
+    assert run(site, out=out, now=NOW).skipped  # the same bytes elsewhere: recognized by digest
     (theme / "404.html").write_text((theme / "404.html").read_text(encoding="utf-8") + "\n", encoding="utf-8")
     assert not run(site, out=out, now=NOW).skipped
     assert run(site, out=out, now=NOW).skipped
@@ -207,3 +210,20 @@ def test_a_link_out_of_its_tree_turns_the_shortcut_off(tmp_path):
     (site / "logo.png").write_bytes(image(12, 12))
     assert not run(site, out=out, now=NOW).skipped
     assert (out / "static/logo.png").read_bytes() == image(12, 12)
+
+
+def test_sources_whose_stat_is_unchanged_are_not_read_to_be_recognized(tmp_path, monkeypatch):
+    """After an edit, the build recognizes every other source by its stat and the digest the last build recorded
+    (`unchanged.known_digests`): only the edited file is read to tell whether it changed."""
+    site = write_site(tmp_path / "site", FILES, SITE)
+    age(site, monkeypatch)
+    out = tmp_path / "out"
+    run(site, out=out, now=NOW)
+    edit(site / "content/police/releases/b.md", "正文。", "正文，补充。")
+    read: list[str] = []
+    digest = load.source_digest
+    monkeypatch.setattr(load, "source_digest", lambda path: read.append(path.name) or digest(path))
+    again = run(site, out=out, now=NOW)
+    assert read == ["b.md"] and not again.skipped
+    assert snapshot(out) == clean(site, tmp_path, now=NOW)
+

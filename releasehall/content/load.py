@@ -108,6 +108,7 @@ class _Reader:
 
     report: Report
     old: SourceCache
+    known: Mapping[str, str] = field(default_factory=dict)  # digests of files known unchanged by their stat
     new: SourceCache = field(default_factory=dict)
     _queued: list[tuple[str, str | None, Any]] = field(default_factory=list)
 
@@ -135,7 +136,7 @@ class _Reader:
 
         A fresh entry is reused whatever it holds, a file that could not be read included.
         """
-        digest = source_digest(path)
+        digest = self.known.get(rel) or source_digest(path)
         if digest is None:
             return None, None
         hit = self.old.get(rel)
@@ -161,10 +162,11 @@ class _Reader:
         return [(rel, record) for (rel, _digest, _what), record in zip(queued, records, strict=True)]
 
 
-def load_content(settings: Settings, report: Report, cache: SourceCache | None = None
-                 ) -> tuple[Content, SourceCache]:
-    """Every record under content/, and the cache for the next build."""
-    reader = _Reader(report, cache or {})
+def load_content(settings: Settings, report: Report, cache: SourceCache | None = None,
+                 known: Mapping[str, str] | None = None) -> tuple[Content, SourceCache]:
+    """Every record under content/, and the cache for the next build. `known`: the digest (`source_digest`) of each
+    source whose bytes are known without reading them (its stat unchanged since they were digested)."""
+    reader = _Reader(report, cache or {}, known or {})
     root = settings.root / CONTENT
     ctx = s.Context(settings.tz)
     departments: dict[str, Department] = {}

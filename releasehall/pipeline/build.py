@@ -12,8 +12,8 @@ import os
 import shutil
 import time
 import traceback
-from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -63,6 +63,7 @@ class Reuse:
 
     cache: BuildCache
     intact: Callable[[str], bool]
+    known: Mapping[str, str] = field(default_factory=dict)  # sources' digests, known by their stat (`unchanged`)
 
 
 def build_now(now: str | None, tz: Any) -> datetime:
@@ -128,13 +129,14 @@ def check_layouts(settings: Settings, report: Report) -> None:
         walk(folder, settings.root, "layouts", report)
 
 
-def assemble(request: Request, report: Report, cache: BuildCache, store_images: bool = True) -> Outcome:
+def assemble(request: Request, report: Report, cache: BuildCache, store_images: bool = True,
+             known: Mapping[str, str] | None = None) -> Outcome:
     """Read and assemble: every source read and checked, the hall cross-referenced as of `now`, nothing rendered.
 
     `check` and `stats` stop here; a build goes on to plan and publish (`generate`)."""
     settings = request.settings
     check_layouts(settings, report)
-    content, cache.sources = load_content(settings, report, cache.sources)
+    content, cache.sources = load_content(settings, report, cache.sources, known)
     hall, cache.bodies = build_hall(settings, content, request.now, request.drafts, report, cache.bodies,
                                      store_images, secret=cache.key)
     return Outcome(problems=report.errors + report.warnings, hall=hall, content=content)
@@ -169,7 +171,7 @@ def generate(request: Request, report: Report, reuse: Reuse, stager: Stager | No
         quick = bodies_only(last, changed, cache)
         if quick is not None:
             return quick
-    outcome = assemble(request, report, cache)
+    outcome = assemble(request, report, cache, known=reuse.known)
     hall = outcome.hall
     if report.errors or hall is None:
         return outcome
@@ -217,9 +219,9 @@ def generate(request: Request, report: Report, reuse: Reuse, stager: Stager | No
     return outcome
 
 
-def _skipped(root: Path, out: Path, key: bytes, inputs: unchanged.Inputs) -> Outcome | None:
+def _skipped(root: Path, out: Path, key: bytes, inputs: unchanged.Inputs, last: unchanged.Last | None
+             ) -> Outcome | None:
     """The build skipped, when its inputs and the output are as the last build left them (`unchanged`)."""
-    last = unchanged.load(root, key)
     if last is None or not unchanged.unchanged(last.inputs, inputs, root, THEME) or \
             unchanged.output_digest(out, last.outputs, root / CACHE_DIR / CACHE_FILE) != last.output:
         return None
@@ -246,12 +248,17 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
     if not usable:  # a cache folder that is not safe to use (a check does not repair it): none read or written
         key = None
     inputs = None
+    known: dict[str, str] = {}  # sources recognized by their stat: not read to tell whether they changed
     if write and key is not None and not report.errors:
-        inputs = unchanged.scan(root, THEME, unchanged.request_digest(signature, moment, drafts, base_url, out))
-        skipped = _skipped(root, out, key, inputs) if use_cache and inputs is not None else None
+        code = unchanged.code_digest(signature)
+        inputs = unchanged.scan(root, THEME, unchanged.request_digest(code, moment, drafts, base_url, out), code)
+        last_build = unchanged.load(root, key) if use_cache and inputs is not None else None
+        skipped = _skipped(root, out, key, inputs, last_build) if inputs is not None else None
         if skipped is not None:
             skipped.problems[:0] = report.problems
             return skipped
+        if last_build is not None and inputs is not None:
+            known = unchanged.known_digests(last_build.inputs, inputs)
     cache = load_cache(root, signature, report, key) if use_cache and key else BuildCache(signature, key=key)
     before = len(report.problems)  # what follows comes from the inputs: the shortcut repeats it (not the cache's)
     if not write:  # the cache is read (bodies already rendered are reused) but never saved
@@ -269,7 +276,7 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
         def intact(rel: str) -> bool:
             return stager.reuse(rel, last.get(rel), same_output)
 
-        outcome = generate(Request(settings, moment, drafts), report, Reuse(cache, intact), stager)
+        outcome = generate(Request(settings, moment, drafts), report, Reuse(cache, intact, known), stager)
         if outcome.errors:
             stager.abort()
             return outcome

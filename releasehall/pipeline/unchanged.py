@@ -47,7 +47,7 @@ from releasehall.store.places import CACHE_DIR, UNCHANGED_FILE
 from releasehall.store.signing import sign, signed
 
 FORMAT = "releasehall-unchanged"
-VERSION = 1
+VERSION = 2
 RACY_NS = 3_000_000_000  # a file changed this close to the fingerprint is compared by digest, whatever its stat says
 TREES = ("content", "layouts")  # the site's folders a build reads (site.yaml beside them)
 THEME_PREFIX = "theme:"  # the built-in theme's files, by their path inside it
@@ -63,6 +63,7 @@ class Inputs:
     request: str  # digest of the code, the distributions and the options, "now" included
     taken: int  # time.time_ns() when the files were listed
     files: dict[str, Record] = field(default_factory=dict)
+    code: str = ""  # digest of the code and the distributions alone (`code_digest`)
 
 
 @dataclass(slots=True)
@@ -88,10 +89,18 @@ def _distributions() -> list[str]:
     return sorted(found)
 
 
-def request_digest(signature: str, now: datetime, drafts: bool, base_url: str | None, out: Path) -> str:
+def code_digest(signature: str) -> str:
+    """The code (`code_signature`), the Python running it and the installed distributions."""
     h = hashlib.blake2b(digest_size=32)
-    h.update(json.dumps([FORMAT, VERSION, signature, now.isoformat(), str(now.tzinfo), drafts, base_url, str(out),
-                         sys.executable, _distributions()], ensure_ascii=False).encode("utf-8"))
+    h.update(json.dumps([FORMAT, VERSION, signature, sys.executable, _distributions()]).encode("utf-8"))
+    return h.hexdigest()
+
+
+def request_digest(code: str, now: datetime, drafts: bool, base_url: str | None, out: Path) -> str:
+    """What the build is asked for: the code (`code_digest`), the options, and "now" exactly."""
+    h = hashlib.blake2b(digest_size=32)
+    h.update(json.dumps([code, now.isoformat(), str(now.tzinfo), drafts, base_url, str(out)],
+                        ensure_ascii=False).encode("utf-8"))
     return h.hexdigest()
 
 
@@ -139,9 +148,9 @@ def _scan(top: Path, prefix: str, into: dict[str, Record]) -> bool:
     return True
 
 
-def scan(root: Path, theme: Path, request: str) -> Inputs | None:
+def scan(root: Path, theme: Path, request: str, code: str = "") -> Inputs | None:
     """The inputs as they are now (None: a link leads where the fingerprint cannot follow, or a tree cannot be read)."""
-    inputs = Inputs(request, time.time_ns())
+    inputs = Inputs(request, time.time_ns(), code=code)
     files = inputs.files
     site = root / "site.yaml"
     try:
@@ -168,8 +177,9 @@ def scan(root: Path, theme: Path, request: str) -> Inputs | None:
             return None
     if not _scan(theme, THEME_PREFIX, files):
         return None
-    for rel, record in files.items():  # racy files: their digest now, before the build reads them
-        if len(record) == 6 and S_ISREG(record[4]) and _racy(record, inputs.taken):
+    for rel, record in files.items():  # their digest now, before the build reads them: racy files, and the settings,
+        # templates and theme (few and small; a source's is the one the build reads it with, `with_digests`)
+        if len(record) == 6 and S_ISREG(record[4]) and (_racy(record, inputs.taken) or not rel.startswith("content/")):
             record[5] = source_digest(_path(root, theme, rel)) or ""
     return inputs
 
@@ -205,6 +215,18 @@ def unchanged(last: Inputs, now: Inputs, root: Path, theme: Path) -> bool:
             return False
         record[5] = was[5]
     return True
+
+
+def known_digests(last: Inputs, now: Inputs) -> dict[str, str]:
+    """The digest of every file whose stat is the one the last build recorded with it (and was not racy then): its
+    bytes are the ones digested, so the build need not read it to recognize it."""
+    known: dict[str, str] = {}
+    for rel, record in now.files.items():
+        was = last.files.get(rel)
+        if was is not None and len(was) == 6 and len(record) == 6 and was[5] and record[:5] == was[:5] \
+                and not _racy(was, last.taken):
+            known[rel] = was[5]
+    return known
 
 
 def output_digest(out: Path, files: Iterable[str], cache: Path) -> str | None:
@@ -249,6 +271,7 @@ def output_digest(out: Path, files: Iterable[str], cache: Path) -> str | None:
 def _body(last: Last) -> bytes:
     return json.dumps({
         "format": FORMAT, "version": VERSION, "request": last.inputs.request, "taken": last.inputs.taken,
+        "code": last.inputs.code,
         "files": last.inputs.files, "outputs": last.outputs, "output": last.output, "count": last.count,
         "warnings": [[p.path, p.line, p.zh, p.en] for p in last.warnings],
     }, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "surrogateescape")
@@ -288,7 +311,7 @@ def load(root: Path, key: bytes) -> Last | None:
         data = json.loads(body.decode("utf-8", "surrogateescape"))
         if data["format"] != FORMAT or data["version"] != VERSION:
             return None
-        inputs = Inputs(data["request"], data["taken"], data["files"])
+        inputs = Inputs(data["request"], data["taken"], data["files"], data["code"])
         warnings = [Problem(path, line, zh, en, warning=True) for path, line, zh, en in data["warnings"]]
         return Last(inputs, data["outputs"], data["output"], warnings, data["count"])
     except (OSError, ValueError, KeyError, TypeError, RecursionError):
