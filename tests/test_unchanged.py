@@ -227,3 +227,21 @@ def test_sources_whose_stat_is_unchanged_are_not_read_to_be_recognized(tmp_path,
     assert read == ["b.md"] and not again.skipped
     assert snapshot(out) == clean(site, tmp_path, now=NOW)
 
+
+def test_an_edit_compiles_only_the_templates_it_uses_when_all_compiled_last_time(tmp_path, monkeypatch):
+    site = write_site(tmp_path / "site", FILES, SITE)
+    out = tmp_path / "out"
+    compiled: list[str] = []
+    compile_all = pipeline.render.compile_templates
+    monkeypatch.setattr(pipeline.render, "compile_templates", lambda env: compiled.append("all") or compile_all(env))
+    run(site, out=out, now=NOW)
+    assert compiled == ["all"]
+    edit(site / "content/police/releases/b.md", "正文。", "正文，补充。")
+    assert not run(site, out=out, now=NOW).errors and compiled == ["all"]
+    assert snapshot(out) == clean(site, tmp_path, now=NOW)
+    compiled.clear()
+    (site / "layouts").mkdir()
+    (site / "layouts/unused.html").write_text("{% if %}\n", encoding="utf-8")  # used by no page, still an error
+    edit(site / "content/police/releases/b.md", "正文，补充。", "正文。")
+    broken = run(site, out=out, now=NOW)
+    assert [p.path for p in broken.errors] == ["layouts/unused.html"] and compiled == ["all"]

@@ -27,7 +27,7 @@ from releasehall.media.pictures import picture_files, prune
 from releasehall.model.variants import variants_of
 from releasehall.outputs import pages as render
 from releasehall.outputs import search, variants
-from releasehall.outputs.jobs import Jobs
+from releasehall.outputs.jobs import PARALLEL_FROM, Jobs
 from releasehall.outputs.keys import THEME, Fingerprints, Memo
 from releasehall.pipeline import unchanged
 from releasehall.pipeline.outcome import Outcome, Rendition
@@ -64,6 +64,7 @@ class Reuse:
     cache: BuildCache
     intact: Callable[[str], bool]
     known: Mapping[str, str] = field(default_factory=dict)  # sources' digests, known by their stat (`unchanged`)
+    templates_compiled: bool = False  # the templates are those the last build compiled (`unchanged.same_templates`)
 
 
 def build_now(now: str | None, tz: Any) -> datetime:
@@ -186,9 +187,10 @@ def generate(request: Request, report: Report, reuse: Reuse, stager: Stager | No
         made.update(variants.plan(rendition.hall, env, memo, fp, jobs))
     outcome.env, outcome.mirrors = renditions[0].env, tuple(renditions[1:])
     try:
-        for rendition in renditions:  # once, before the workers fork, instead of once in each
-            assert rendition.env is not None
-            render.compile_templates(rendition.env)
+        for rendition in renditions:  # once, before the workers fork, instead of once in each; a few jobs (an
+            assert rendition.env is not None  # edit) compile only the templates they use, if all compiled last time
+            if not reuse.templates_compiled or len(jobs.queue) >= PARALLEL_FROM:
+                render.compile_templates(rendition.env)
         results = jobs.run(stager, keep=False)  # the pages' bytes stay with the workers that staged them
     except TemplateError as exc:
         report.problems.append(template_problem(exc, settings.root))
@@ -249,6 +251,7 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
         key = None
     inputs = None
     known: dict[str, str] = {}  # sources recognized by their stat: not read to tell whether they changed
+    templates = False  # the templates are those the last build compiled
     if write and key is not None and not report.errors:
         code = unchanged.code_digest(signature)
         inputs = unchanged.scan(root, THEME, unchanged.request_digest(code, moment, drafts, base_url, out), code)
@@ -259,6 +262,7 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
             return skipped
         if last_build is not None and inputs is not None:
             known = unchanged.known_digests(last_build.inputs, inputs)
+            templates = unchanged.same_templates(last_build.inputs, inputs)
     cache = load_cache(root, signature, report, key) if use_cache and key else BuildCache(signature, key=key)
     before = len(report.problems)  # what follows comes from the inputs: the shortcut repeats it (not the cache's)
     if not write:  # the cache is read (bodies already rendered are reused) but never saved
@@ -276,7 +280,7 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
         def intact(rel: str) -> bool:
             return stager.reuse(rel, last.get(rel), same_output)
 
-        outcome = generate(Request(settings, moment, drafts), report, Reuse(cache, intact, known), stager)
+        outcome = generate(Request(settings, moment, drafts), report, Reuse(cache, intact, known, templates), stager)
         if outcome.errors:
             stager.abort()
             return outcome

@@ -217,6 +217,20 @@ def unchanged(last: Inputs, now: Inputs, root: Path, theme: Path) -> bool:
     return True
 
 
+def same_templates(last: Inputs, now: Inputs) -> bool:
+    """Whether the templates (layouts/ and the theme) are byte for byte those of the last build, run by the same
+    code and Jinja2: that build compiled every one of them, so this one need not compile those it does not use."""
+    if last.code != now.code or not now.code:
+        return False
+
+    def templates(inputs: Inputs) -> dict[str, Any]:
+        return {rel: record[5] if len(record) == 6 else record for rel, record in inputs.files.items()
+                if rel.startswith(("layouts/", THEME_PREFIX))}
+
+    mine = templates(now)
+    return all(value != "" for value in mine.values()) and mine == templates(last)
+
+
 def known_digests(last: Inputs, now: Inputs) -> dict[str, str]:
     """The digest of every file whose stat is the one the last build recorded with it (and was not racy then): its
     bytes are the ones digested, so the build need not read it to recognize it."""
