@@ -48,7 +48,7 @@ class Urls:
 
     def of(self, variant: Variant) -> Urls:
         """The URLs of `variant` of the same hall."""
-        return replace(self, variant=variant if variant.folder else None)
+        return replace(self, variant=variant)
 
     def alternate(self, url: str, other: Urls) -> str:
         """The URL in `other`'s variant of the page, feed or data file at `url` (one of this variant's URLs)."""

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
@@ -41,7 +41,7 @@ from releasehall.model import ranking
 from releasehall.model.documents import issuer, validity
 from releasehall.model.entry_kinds import kind_of
 from releasehall.model.records import KINDS, VALIDITIES, Entry, Question, Release
-from releasehall.model.urls import MIRROR, Urls
+from releasehall.model.urls import Urls
 from releasehall.model.variants import Variant, variants_of
 from releasehall.outputs import qr, search
 from releasehall.outputs.i18n import strings
@@ -537,7 +537,8 @@ def _document_listings(hall: Hall, pages: _Pages, fp: Fingerprints) -> None:
                       replacements=replacements)
 
 
-def sitemap(hall: Hall, html_paths: Sequence[str]) -> bytes:
+def sitemap(hall: Hall, html_paths: Sequence[str], redirects: Collection[str]) -> bytes:
+    """Every page but the redirects (`redirects`: their output paths, in every variant of the hall)."""
     urls = hall.urls
     lastmod: dict[str, date] = {}
     for entry in hall.entries():
@@ -548,8 +549,6 @@ def sitemap(hall: Hall, html_paths: Sequence[str]) -> bytes:
             lastmod[urls.output_path(urls.entry(entry))] = moment.astimezone(hall.settings.tz).date()
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
-    redirects = {urls.output_path(alias.url) for alias in hall.aliases}
-    redirects |= {f"{MIRROR}{path}" for path in redirects}  # and their zh-Hant twins
     for path in sorted(p for p in html_paths if p.endswith("index.html") and p not in redirects):
         loc = urls.absolute(urls.home() + path.removesuffix("index.html"))
         mod = f"<lastmod>{lastmod[path].isoformat()}</lastmod>" if path in lastmod else ""

@@ -200,7 +200,8 @@ def generate(request: Request, report: Report, reuse: Reuse, stager: Stager | No
     outcome.staged = frozenset(path for path, data in results.items() if data is None)
     urls = hall.urls
     pages = sorted({*results, *made, *memo.reused})
-    made[urls.output_path(urls.file("sitemap.xml"))] = render.sitemap(hall, pages)
+    redirects = {r.hall.urls.output_path(alias.url) for r in renditions for alias in r.hall.aliases}
+    made[urls.output_path(urls.file("sitemap.xml"))] = render.sitemap(hall, pages, redirects)
     made[urls.output_path(urls.file("robots.txt"))] = render.robots(hall)
     if stager is not None:
         for rel, data in made.items():
