@@ -177,10 +177,15 @@ def test_a_part_is_made_again_only_when_one_of_its_pages_changed(tmp_path, run_c
     assert calls == [1, 1] and _bundle(out) == first
     water = search.part_of("water/index.html")
     kept = {p: p.stat().st_mtime_ns for p in (out / "pagefind").glob(f"{water}.*/*")}
+    read: list[str] = []
+    real = search.record
+    monkeypatch.setattr(search, "record", lambda url, page: read.append(url) or real(url, page))
     source = site / "content/police/qa/q1.md"  # linked from no page of the other part
     source.write_text(source.read_text(encoding="utf-8") + "\n地铁施工期间请绕行。\n", encoding="utf-8")
     assert run_cli(*build, "--out", str(out))[0] == 0
     assert calls == [1, 1, 1] and _bundle(out) != first  # the police part only
+    # of its five pages, only those whose bytes changed are read again (the question, and the pages listing it)
+    assert "police/qa/q1/" in read and "traffic/releases/shuo-ming/" not in read and len(read) < 5, read
     assert {p: p.stat().st_mtime_ns for p in (out / "pagefind").glob(f"{water}.*/*")} == kept  # the other's files untouched
     assert run_cli(*build, "--out", str(tmp_path / "clean"), "--no-cache")[0] == 0
     assert _bundle(out) == _bundle(tmp_path / "clean")

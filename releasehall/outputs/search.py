@@ -122,26 +122,39 @@ class SearchError(Exception):
     """A page of the index could not be read."""
 
 
-def make_part(paths: list[str], read: Callable[[str], bytes], mirrored: bool) -> dict[str, bytes]:
-    """A part's files (`search_index.build`) from its pages' bytes (`read(path)`)."""
+def make_part(paths: list[str], read: Callable[[str], bytes], mirrored: bool,
+              digest: Callable[[str], str] | None = None, previous: Mapping[str, bytes] | None = None) -> dict[str, bytes]:
+    """A part's files (`search_index.build`) from its pages' bytes (`read(path)`). With `digest(path)` (of a page's
+    bytes) and the part's `previous` files, a page whose bytes are what they were then is not read again: its record
+    is taken from them (an edit re-reads its own pages, not the part's thousand others)."""
+    kept = search_index.reusable(previous) if previous is not None and digest is not None else {}
     records: list[Record] = []
+    pages: list[tuple[str, str]] = []
     for path in paths:
-        found = record(path.removesuffix("index.html"), read(path))
+        now = digest(path) if digest is not None else ""
+        before = kept.get(path)
+        found = before[1] if before is not None and before[0] == now else record(path.removesuffix("index.html"), read(path))
         if found is not None:
             records.append(found)
-    return search_index.build(records, to_traditional if mirrored else None)
+        if digest is not None:
+            pages.append((path, now))
+    return search_index.build(records, to_traditional if mirrored else None, pages)
 
 
-def make_parts(parts: Mapping[str, list[str]], read: Callable[[str], bytes], mirrored: bool) -> dict[str, dict[str, bytes]]:
-    """The files of several parts, made on both cores when there are enough pages (forked workers read the pages)."""
+def make_parts(parts: Mapping[str, list[str]], read: Callable[[str], bytes], mirrored: bool,
+               digest: Callable[[str], str] | None = None,
+               previous: Mapping[str, Mapping[str, bytes]] | None = None) -> dict[str, dict[str, bytes]]:
+    """The files of several parts (`make_part`, each with its `previous` files if any), made on both cores when
+    there are enough pages (forked workers read the pages)."""
     names = list(parts)
-    calls = [partial(make_part, parts[name], read, mirrored) for name in names]
+    earlier = previous or {}
+    calls = [partial(make_part, parts[name], read, mirrored, digest, earlier.get(name)) for name in names]
     workers = None if sum(len(paths) for paths in parts.values()) >= PARALLEL_PAGES else 1
     return {names[n]: files for n, files in fork_map(calls, parallel_from=2, workers=workers)}
 
 
 def public(name: str) -> bool:
-    return name != search_index.CHARS
+    return name not in search_index.KEPT
 
 
 def layout(bundles: Mapping[str, tuple[Mapping[str, bytes], str]],
@@ -221,15 +234,20 @@ def from_memory(home: str, paths: list[str], pages: Mapping[str, bytes], mirrore
     known = {} if known is None else known
     bundles: dict[str, tuple[dict[str, bytes], str]] = {}
     labels: dict[str, str] = {}
+    def digest(rel: str) -> str:
+        return digest_of(pages[rel])
+
     for part, members in partition(paths).items():
-        inputs = labels[part] = inputs_digest(home, members, lambda rel: digest_of(pages[rel]), mirrored)
+        inputs = labels[part] = inputs_digest(home, members, digest, mirrored)
         made = known.get(inputs)
         if made is None:
-            files = make_part(members, pages.__getitem__, mirrored)
+            earlier = known.get(f"part:{part}")
+            files = make_part(members, pages.__getitem__, mirrored, digest, earlier[0] if earlier else None)
             made = files, digest_of(pack(files))
         bundles[part] = made
     known.clear()
     known.update({labels[part]: made for part, made in bundles.items()})
+    known.update({f"part:{part}": made for part, made in bundles.items()})
     return {name: data() for name, (_group, data) in layout(bundles, mirrored).items()}
 
 
@@ -237,9 +255,10 @@ def from_memory(home: str, paths: list[str], pages: Mapping[str, bytes], mirrore
 class Store:
     """The parts' bundles made by earlier builds, kept in the cache folder by content (`<digest>.zip`).
 
-    `known` maps a part's inputs digest to its bundle's digest; it comes from the build cache, which
-    is checked as a whole, and a bundle is used only when its bytes have that digest, so a file put in
-    the folder by anyone else is never published. `placed` names the groups (`layout`) of the files the
+    `known` maps a part's inputs digest to its bundle's digest, and `part:<name>` to the part's last bundle (whose
+    unchanged pages' records a new one reuses, `previous`); it comes from the build cache, which is checked as a
+    whole, and a bundle is used only when its bytes have that digest, so a file put in the folder by anyone else
+    is never published or read. `placed` names the groups (`layout`) of the files the
     output holds (from the last build into the same output). `used` and `placing` are what this
     build's cache will keep.
     """
@@ -250,8 +269,7 @@ class Store:
     used: dict[str, str] = field(default_factory=dict)
     placing: list[str] = field(default_factory=list)
 
-    def get(self, inputs: str) -> tuple[Mapping[str, bytes], str] | None:
-        digest = self.known.get(inputs)
+    def _read(self, digest: str | None) -> Packed | None:
         if digest is None:
             return None
         try:
@@ -261,12 +279,21 @@ class Store:
             data = path.read_bytes()
         except OSError:
             return None
-        if digest_of(data) != digest:
-            return None
-        self.used[inputs] = digest
-        return Packed(data), digest
+        return Packed(data) if digest_of(data) == digest else None
 
-    def put(self, inputs: str, bundle: dict[str, bytes]) -> str:
+    def get(self, inputs: str, part: str) -> tuple[Mapping[str, bytes], str] | None:
+        digest = self.known.get(inputs)
+        bundle = self._read(digest)
+        if bundle is None or digest is None:
+            return None
+        self.used[inputs] = self.used[f"part:{part}"] = digest
+        return bundle, digest
+
+    def previous(self, part: str) -> Mapping[str, bytes] | None:
+        """The part's bundle made by the last build that made it, if it is still there as it was."""
+        return self._read(self.known.get(f"part:{part}"))
+
+    def put(self, inputs: str, bundle: dict[str, bytes], part: str) -> str:
         data = pack(bundle)
         digest = digest_of(data)
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -275,7 +302,7 @@ class Store:
         with os.fdopen(handle, "wb") as file:
             file.write(data)
         os.replace(temp, target)
-        self.used[inputs] = digest
+        self.used[inputs] = self.used[f"part:{part}"] = digest
         return digest
 
     def prune(self) -> None:
@@ -293,7 +320,8 @@ def staged_index(hall: Hall, stager: Stager, store: Store, intact: Callable[[str
     output path -> bytes, or None for a file the output already holds as it should.
 
     The index is cut into parts (`partition`); a part whose pages are what an earlier build indexed
-    comes from `store`, and only the others are made (on both cores when they are many). `intact(rel)`
+    comes from `store`, and only the others are made (on both cores when they are many), reading only the pages
+    that changed since the part was last made. `intact(rel)`
     says the output still holds what the last build wrote at `rel`; that is this build's bytes only if
     the last build placed the same group there.
     """
@@ -302,18 +330,22 @@ def staged_index(hall: Hall, stager: Stager, store: Store, intact: Callable[[str
     bundles: dict[str, tuple[Mapping[str, bytes], str]] = {}
     groups = {part: inputs_digest(home, members, stager.digest_at, mirrored) for part, members in parts.items()}
     todo: dict[str, list[str]] = {}
+    previous: dict[str, Mapping[str, bytes]] = {}
     for part, inputs in groups.items():
-        kept = store.get(inputs)
-        if kept is None:
-            todo[part] = parts[part]
-        else:
+        kept = store.get(inputs, part)
+        if kept is not None:
             bundles[part] = kept
+            continue
+        todo[part] = parts[part]
+        earlier = store.previous(part)
+        if earlier is not None:
+            previous[part] = earlier
     try:
-        made = make_parts(todo, stager.bytes_of, mirrored)
+        made = make_parts(todo, stager.bytes_of, mirrored, stager.digest_at, previous)
     except (OSError, UnicodeDecodeError) as exc:
         raise SearchError(str(exc)) from exc
     for part, files in made.items():
-        bundles[part] = files, store.put(groups[part], files)
+        bundles[part] = files, store.put(groups[part], files, part)
     published = layout({part: bundles[part] for part in parts}, mirrored)
     store.placing = sorted({group for group, _data in published.values()})
     return {BUNDLE + name: None if group in store.placed and intact(BUNDLE + name) else data()

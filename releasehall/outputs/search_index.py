@@ -20,13 +20,15 @@ from __future__ import annotations
 import gzip
 import json
 import zlib
-from collections.abc import Callable, Iterable
-from datetime import date
+from collections.abc import Callable, Iterable, Mapping
+from datetime import date, timedelta
 
 from releasehall.outputs.search_text import Record, characters, terms
 
 FORMAT = "releasehall-search 1"  # changes whenever the files' format does: a part made by another format is made again
 CHARS = "chars.txt"  # a part's CJK characters, kept with it for the mirror's character map; never published
+PAGES = "pages.txt"  # a part's pages and their digests, so the next build re-reads only those that changed; never published
+KEPT = (CHARS, PAGES)
 _EPOCH = date(1970, 1, 1)
 
 
@@ -63,9 +65,11 @@ def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
-def build(records: Iterable[Record], traditional: Callable[[str], str] | None) -> dict[str, bytes]:
+def build(records: Iterable[Record], traditional: Callable[[str], str] | None,
+          pages: Iterable[tuple[str, str]] = ()) -> dict[str, bytes]:
     """A part's files (name -> bytes) of its pages' records; `traditional` (the mirror's conversion, or None
-    without a mirror) gives the Traditional titles and names the mirror shows."""
+    without a mirror) gives the Traditional titles and names the mirror shows; `pages` (output path, digest of
+    its bytes) are kept with them (`PAGES`) for `reusable`."""
     docs = sorted(records, key=lambda r: (r.date == "", -_days(r.date), r.url))
     count = shards(len(docs))
     postings: dict[str, list[int]] = {}
@@ -100,7 +104,30 @@ def build(records: Iterable[Record], traditional: Callable[[str], str] | None) -
     for n, shard in enumerate(lines):
         files[f"t{n}.gz"] = _gz("".join(shard))
     files[CHARS] = "".join(sorted(characters(postings))).encode("utf-8")
+    files[PAGES] = "".join(f"{path}\t{digest}\n" for path, digest in sorted(pages)).encode("utf-8")
     return files
+
+
+def reusable(files: Mapping[str, bytes]) -> dict[str, tuple[str, Record]]:
+    """The records a part's files (`build`) were made of, by page (output path -> (digest of the page's bytes then,
+    its record)): a page whose bytes have that digest still has that record, and is not read again."""
+    if PAGES not in files:
+        return {}
+    table = json.loads(gzip.decompress(files["docs.gz"]))
+    by_url: dict[str, Record] = {}
+    for n in range(table["n"]):
+        fragment = json.loads(files[f"f{n}.json"])
+        days = table["date"][n]
+        by_url[fragment["u"]] = Record(
+            fragment["u"], fragment["t"], table["departments"][table["department"][n]], table["kinds"][table["kind"][n]],
+            (_EPOCH + timedelta(days=days)).isoformat() if days >= 0 else "", fragment["x"])
+    found: dict[str, tuple[str, Record]] = {}
+    for line in files[PAGES].decode("utf-8").splitlines():
+        path, _, digest = line.partition("\t")
+        kept = by_url.get(path.removesuffix("index.html"))
+        if kept is not None:
+            found[path] = digest, kept
+    return found
 
 
 def character_map(chars: Iterable[str], traditional: Callable[[str], str]) -> bytes:
