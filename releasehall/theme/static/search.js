@@ -91,11 +91,10 @@ const intersect = (a, b) => { const keep = new Set(b); return a.filter((n) => ke
 // One part's answer: its pages holding every term of every query term that pass the filters, each with whether
 // its title holds them all (such pages come first) and its date.
 async function answer(part, keys, filters) {
-  const table = await docs(part);
+  const [table, ...lists] = await Promise.all([docs(part), ...keys.map((key) => lookup(part, key))]);
   let pages = null;
   let titled = null;
-  for (const key of keys) {
-    const [holding, inTitle] = await lookup(part, key);
+  for (const [holding, inTitle] of lists) {
     pages = pages === null ? holding : intersect(pages, holding);
     titled = titled === null ? inTitle : intersect(titled, inTitle);
     if (!pages.length) return [];
