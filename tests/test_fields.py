@@ -15,6 +15,7 @@ from helpers import front, write_site
 
 from releasehall.content import load
 from releasehall.content.load import load_content
+from releasehall.content.privacy import check_source
 from releasehall.errors import Report
 from releasehall.model import records
 from releasehall.read import schema as s
@@ -312,3 +313,88 @@ def test_python_markdown_without_extensions_reads_the_default_ones(tmp_path):
     settings = _settings(tmp_path, {"title": "发布厅", "base_url": "https://a.example.gov.cn/",
                                     "markdown": {"engine": "python-markdown"}})
     assert settings.markdown.extensions == site.DEFAULT_PYTHON_MARKDOWN_EXTENSIONS
+
+
+# What the personal-data check reads of a department: the keys its record declares `public` (shown as written). The
+# others are named here, so that a key added to a department is either declared public or added here.
+NOT_SHOWN_AS_WRITTEN = {"parent", "level", "order", "maintainers", "aliases", "partners",
+                        "spokesperson.phone"}  # ids, numbers, handles, paths; the hall's own published number
+A_MOBILE = "电话 13812345678"
+
+
+def _public_paths(cls: type, at: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """The key paths of a record's public keys, a nested record's under its key."""
+    found = []
+    for name, declared in s.keys(cls):
+        path = (*at, declared.name or name)
+        if declared.record is not None:
+            found += _public_paths(declared.record, path)
+        elif declared.public:
+            found.append(path)
+    return found
+
+
+def _every_key_path(cls: type, at: tuple[str, ...] = ()) -> set[str]:
+    found = set()
+    for name, declared in s.keys(cls):
+        path = (*at, declared.name or name)
+        found |= _every_key_path(declared.record, path) if declared.record is not None else {".".join(path)}
+    return found
+
+
+def test_every_key_of_a_department_is_declared_public_or_named_as_not_shown_as_written():
+    public = {".".join(path) for path in _public_paths(records.Department)}
+    assert public == {"name", "short_name", "description", "spokesperson.name", "spokesperson.title",
+                      "spokesperson.email", "accounts"}
+    assert _every_key_path(records.Department) - public == NOT_SHOWN_AS_WRITTEN
+
+
+@pytest.mark.parametrize("path", _public_paths(records.Department), ids=".".join)
+def test_a_number_in_each_public_key_of_a_department_is_reported_at_its_line(tmp_path, path):
+    """Each key declared public is checked, with no list of them in the check: a key declared public tomorrow is too."""
+    field = s.schema_of(records.Department)[path[0]]
+    for part in path[1:]:
+        assert field.nested is not None
+        field = field.nested[part]
+    mapping = field.parse is s.text_map
+    text, line = _department_yaml(path, mapping)
+    root = write_site(tmp_path, {"content/jiaotong/department.yaml": text})
+    report = Report()
+    load_content(load_settings(root, report), report)
+    written = ".".join(path) + (".客服" if mapping else "")
+    assert [(p.path, p.line, p.en.split(" contains")[0]) for p in report.errors] == [
+        ("content/jiaotong/department.yaml", line, f"'{written}'")]
+
+
+def _department_yaml(path: tuple[str, ...], mapping: bool) -> tuple[str, int]:
+    """department.yaml with a mobile number in the key at `path` (in a mapping's entry when `mapping`), and its line."""
+    lines = [] if path == ("name",) else ["name: 示例市交通运输局"]
+    indent = ""
+    for part in path[:-1]:
+        lines.append(f"{indent}{part}:")
+        indent += "  "
+        if path[-1] != "name":
+            lines.append(f"{indent}name: 王明")
+    if mapping:
+        lines += [f"{indent}{path[-1]}:", f"{indent}  客服: {A_MOBILE}"]
+    else:
+        lines.append(f"{indent}{path[-1]}: {A_MOBILE}")
+    return "\n".join(lines) + "\n", len(lines)
+
+
+def test_a_key_declared_public_is_what_the_check_reads_of_its_record():
+    @record
+    class Notice:
+        rel: str
+        heading: str = key(s.text, doc=Doc("标题", "heading"), public=True)
+        code: str = key(s.text, default="", doc=Doc("编号", "its code"))
+        speaker: records.Spokesperson | None = s.nested(records.Spokesperson, default=None, doc=Doc("发言人", "speaker"))
+        links: tuple[tuple[str, str], ...] = key(s.text_map, default=(), doc=Doc("链接", "links"), public=True)
+
+    made = Notice(rel="n.yaml", heading=A_MOBILE, code="13812345678", links=(("微博", A_MOBILE),),
+                  speaker=records.Spokesperson(name="王明", phone="13912345678"))
+    assert s.shown(made) == {"heading": A_MOBILE, "speaker": {"name": "王明", "title": "", "email": ""},
+                             "links": {"微博": A_MOBILE}}
+    found = check_source(s.shown(made), {("heading",): 2, ("links", "微博"): 5}, "", 1)
+    assert [(f.line, f.en.split(" contains")[0]) for f in found] == [(2, "'heading'"), (5, "'links.微博'")]
+    assert s.shown(dataclasses.replace(made, speaker=None)) == {"heading": A_MOBILE, "links": {"微博": A_MOBILE}}

@@ -515,18 +515,13 @@ def report_personal_data(record: Release | Question | Page | Department | Asset,
                          departments: Mapping[str, Department], report: Report) -> None:
     """Errors for the unmasked numbers in a source, leaving out the hall's own published numbers (every
     department's `spokesperson.phone` and the footer's `contact`), which may change without the source changing.
-    A department's published texts are its name, short name, description, spokesperson's name, title and email and
-    accounts. Every source's file name is checked too (it becomes a URL)."""
+    A department's published texts are the keys its record declares `public` (name, short name, description, the
+    spokesperson's name, title and email, accounts). Every source's file name is checked too (it becomes a URL)."""
     rel = f"{CONTENT}/{record.rel}" if isinstance(record, Asset) else record.rel
     if isinstance(record, Asset):
         found: tuple[Finding, ...] = ()
     elif isinstance(record, Department):
-        speaker = record.spokesperson
-        texts = {"name": record.name, "short_name": record.short_name, "description": record.description,
-                 "spokesperson": {"name": speaker.name, "title": speaker.title, "email": speaker.email}
-                 if speaker else {},
-                 "accounts": dict(record.accounts)}
-        found = check_source(texts, record.lines, "", 1)
+        found = check_source(s.shown(record), record.lines, "", 1)
     else:
         found = record.personal
     found = (*check_name(rel), *found)

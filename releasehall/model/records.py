@@ -60,9 +60,10 @@ _ALIASES = s.list_of(s.alias_path, s.MAX_ITEMS)
 
 @record
 class Spokesperson:
-    name: str = key(s.text, doc=Doc("姓名", "name", "王明"))
-    title: str = key(s.text, default="", doc=Doc("职务", "title", "新闻发言人"))
-    email: str = key(s.text, default="", doc=Doc("邮箱", "e-mail", "fayan@example.gov.cn"))
+    name: str = key(s.text, doc=Doc("姓名", "name", "王明"), public=True)
+    title: str = key(s.text, default="", doc=Doc("职务", "title", "新闻发言人"), public=True)
+    email: str = key(s.text, default="", doc=Doc("邮箱", "e-mail", "fayan@example.gov.cn"), public=True)
+    # the hall's own published number: not personal data (`privacy.published_numbers`)
     phone: str = key(s.text, default="", doc=Doc("电话", "phone", "0755-8800 0001"))
 
 
@@ -73,14 +74,14 @@ class Department:
     id: str  # the folder's name
     rel: str
     lines: Lines
-    name: str = key(s.text, doc=Doc("部门全称", "full name", "示例市公安局"))
-    short_name: str = key(s.text, default="", doc=Doc("账号名称（简称）", "account name", "示例公安"))
+    name: str = key(s.text, doc=Doc("部门全称", "full name", "示例市公安局"), public=True)
+    short_name: str = key(s.text, default="", doc=Doc("账号名称（简称）", "account name", "示例公安"), public=True)
     parent: str | None = key(s.slug, default=None, doc=Doc("上级部门的标识（文件夹名）", "id of the parent department", "xinwenban"))
     level: str | None = key(s.one_of(*LEVELS), default=None, doc=Doc("层级：市、区、街道、社区", "level in the matrix", "district"))
     order: int = key(s.integer, default=0, doc=Doc("在同级中的排序（小的在前）", "sort key among its siblings", "1"))
-    description: str = key(s.text, default="", doc=Doc("部门简介（Markdown）", "a paragraph (Markdown)", "负责全市道路交通管理。"))
+    description: str = key(s.text, default="", doc=Doc("部门简介（Markdown）", "a paragraph (Markdown)", "负责全市道路交通管理。"), public=True)
     spokesperson: Spokesperson | None = nested(Spokesperson, default=None, doc=Doc("网络发言人", "the network spokesperson"))
-    accounts: tuple[tuple[str, str], ...] = key(s.text_map, default=(), doc=Doc("其他渠道：名称 → 网址或账号", "other channels: name → URL or handle", "{weibo: 'https://weibo.com/x', wechat: 示例发布}"))
+    accounts: tuple[tuple[str, str], ...] = key(s.text_map, default=(), doc=Doc("其他渠道：名称 → 网址或账号", "other channels: name → URL or handle", "{weibo: 'https://weibo.com/x', wechat: 示例发布}"), public=True)
     maintainers: tuple[str, ...] = key(s.list_of(s.code_host_handle, s.MAX_ITEMS), default=(), doc=Doc("可以修改本部门文件夹的代码托管账号（生成 CODEOWNERS）", "code-host handles allowed to edit this folder", "['@police-editor', '@org/police']"))
     aliases: tuple[str, ...] = key(_ALIASES, default=(), doc=Doc("旧网址（根路径），跳转到本部门页", "old root-relative URLs that redirect here", "[/old-police/]"))
     partners: tuple[str, ...] = key(_IDS, default=(), doc=Doc("允许在联合发布（with）、政策解读（interprets）、替代文件（replaced_by）中写上本部门的部门标识；未列出的部门这样写是错误", "ids of departments whose co-published releases (`with`), interpretations (`interprets`) and replacements (`replaced_by`) may appear on this department's pages, feeds and figures; naming a department that does not list you is an error", "[gongan, xinwenban]"))

@@ -444,30 +444,34 @@ class Key:
     """What a record's field declares: the key's name in the file (when it is not the field's: `with`, `from`),
     its `Field`, and for a nested mapping the record each mapping becomes. `filled`: the file may leave it out, and
     then the loader gives the record's value (`build` takes none from the file). `section`: a mapping left out is
-    its record with every key at its default."""
+    its record with every key at its default. `public`: the value is shown to the public as written, so the
+    personal-data check reads it (`shown`)."""
 
     name: str
     field: Field
     record: type | None = None
     filled: bool = False
     section: bool = False
+    public: bool = False
 
 
 def _declared(name: str, field: Field, default: Any = dataclasses.MISSING, record: type | None = None,
-              filled: bool = False, section: bool = False) -> Any:
-    return dataclasses.field(default=default, metadata={_KEY: Key(name, field, record, filled, section)})
+              filled: bool = False, section: bool = False, public: bool = False) -> Any:
+    return dataclasses.field(default=default, metadata={_KEY: Key(name, field, record, filled, section, public)})
 
 
 @overload
-def key(parse: Callable[[Any, Context], T], *, name: str = "", doc: Doc) -> T: ...
+def key(parse: Callable[[Any, Context], T], *, name: str = "", doc: Doc, public: bool = False) -> T: ...
 @overload
-def key(parse: Callable[[Any, Context], T], *, default: D, name: str = "", doc: Doc) -> T | D: ...
+def key(parse: Callable[[Any, Context], T], *, default: D, name: str = "", doc: Doc, public: bool = False) -> T | D: ...
 def key(parse: Callable[[Any, Context], Any], *, default: Any = dataclasses.MISSING, name: str = "",
-        doc: Doc) -> Any:
+        doc: Doc, public: bool = False) -> Any:
     """A key read with `parse`: required without a default. `name`: the key's name in the file, when it cannot be
-    the field's (`with`, a Python keyword)."""
+    the field's (`with`, a Python keyword). `public`: its value is shown to the public as written (a department's
+    name, description …), so the personal-data check reads it (`shown`)."""
     required = default is dataclasses.MISSING
-    return _declared(name, Field(parse, required=required, default=None if required else default, doc=doc), default)
+    return _declared(name, Field(parse, required=required, default=None if required else default, doc=doc), default,
+                     public=public)
 
 
 def filled(parse: Callable[[Any, Context], T], *, name: str = "", doc: Doc) -> T:
@@ -526,6 +530,31 @@ def schema_of(record: type) -> Schema:
 @functools.cache
 def _schema(record: type) -> Schema:
     return {declared.name or name: declared.field for name, declared in keys(record)}
+
+
+def shown(made: Any) -> dict[str, Any]:
+    """The values of a record's `public` keys, by their names in the file, as the file wrote them: a mapping's
+    (`text_map`) as a mapping, a nested record's as the mapping of its own public keys. What the personal-data
+    check reads of a record whose values it checks one by one (a department)."""
+    found: dict[str, Any] = {}
+    kind: type = type(made)
+    for name, key_name, declared in _public(kind):
+        value = getattr(made, name)
+        if declared.record is not None:
+            if value is not None:
+                found[key_name] = shown(value)
+        else:
+            found[key_name] = dict(value) if declared.field.parse is text_map else value
+    return found
+
+
+@functools.cache
+def _public(record: type) -> tuple[tuple[str, str, Key], ...]:
+    """(field name, key name, its declaration) of the keys `shown` reads: the public ones, and the nested records
+    that have some."""
+    return tuple((name, declared.name or name, declared) for name, declared in keys(record)
+                 if declared.public or (declared.record is not None and not declared.field.many
+                                        and not declared.field.named and _public(declared.record)))
 
 
 def _copies(record: type) -> tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str, Key], ...]]:
