@@ -1,16 +1,17 @@
 """One part of the search index, made from its pages' records (`search_text.Record`): the files search.js reads.
 
 A part's pages are numbered newest first, then those without a date (departments, standalone pages),
-then by address: the order results are shown in, after the pages whose title holds the query. Its files, each
-gzip-compressed (search.js inflates them with the browser's `DecompressionStream`):
+then by address: the order results are shown in, after the pages whose title holds the query. Its files (the table
+gzip-compressed, inflated by search.js with the browser's `DecompressionStream` while the reader types; the postings
+and fragments a query fetches are not: inflating them cost a slow phone more time than their bytes, measured under
+4× CPU throttling, eight shards plain in 0.6–0.7 of the time of eight compressed):
 
 - `docs.gz`: for each page its date (days since 1970-01-01, -1 for none) and the numbers of its department
   and kind in the part's lists of names (in Simplified, and in Traditional for the zh-Hant mirror);
-- `t<n>.gz`, n < `shards(pages)`: the postings of the terms whose CRC-32 (of their UTF-8) modulo the shard
+- `t<n>.txt`, n < `shards(pages)`: the postings of the terms whose CRC-32 (of their UTF-8) modulo the shard
   count is n, a line a term: `term<TAB>pages<TAB>pages whose title has it`, each list the gaps between
   page numbers in decimal, comma-separated — a query fetches the one shard of each of its terms;
-- `f<page>.json`: the page's fragment, for the results shown: its address, title (and the mirror's), text
-  (not compressed: inflating thirty small files cost a slow phone more time than their bytes).
+- `f<page>.json`: the page's fragment, for the results shown: its address, title (and the mirror's), text.
 
 The same records give the same bytes (gzip without a time stamp).
 """
@@ -25,7 +26,7 @@ from datetime import date, timedelta
 
 from releasehall.outputs.search_text import Record, characters, terms
 
-FORMAT = "releasehall-search 1"  # changes whenever the files' format does: a part made by another format is made again
+FORMAT = "releasehall-search 2"  # changes whenever the files' format does: a part made by another format is made again
 CHARS = "chars.txt"  # a part's CJK characters, kept with it for the mirror's character map; never published
 PAGES = "pages.txt"  # a part's pages and their digests, so the next build re-reads only those that changed; never published
 KEPT = (CHARS, PAGES)
@@ -102,7 +103,7 @@ def build(records: Iterable[Record], traditional: Callable[[str], str] | None,
     for term in sorted(postings):
         lines[shard_of(term, count)].append(f"{term}\t{_gaps(postings[term])}\t{_gaps(titled.get(term, []))}\n")
     for n, shard in enumerate(lines):
-        files[f"t{n}.gz"] = _gz("".join(shard))
+        files[f"t{n}.txt"] = "".join(shard).encode("utf-8")
     files[CHARS] = "".join(sorted(characters(postings))).encode("utf-8")
     files[PAGES] = "".join(f"{path}\t{digest}\n" for path, digest in sorted(pages)).encode("utf-8")
     return files

@@ -21,7 +21,7 @@ const mirror = document.documentElement.lang === "zh-Hant";
 const home = box.dataset.home; // the mirror's own: results link to its pages
 
 const fetched = new Map();
-function load(path, parse) { // each file once; the index's files are gzip-compressed
+function load(path, parse) { // each file once; a `.gz` file is inflated
   if (!fetched.has(path)) {
     fetched.set(path, fetch(bundle + path).then(async (response) => {
       if (!response.ok) throw new Error(`${path}: ${response.status}`);
@@ -82,7 +82,7 @@ function postings(data) { // term -> [pages, pages whose title holds it]
 const docs = (part) => load(part.folder + "docs.gz", JSON.parse);
 parts.forEach((part) => docs(part).catch(() => {})); // fetched while the reader types; a failure shows when searching
 async function lookup(part, term) {
-  const shard = await load(`${part.folder}t${crc32(term) % part.shards}.gz`, postings);
+  const shard = await load(`${part.folder}t${crc32(term) % part.shards}.txt`, postings);
   const found = shard.get(term);
   return found ? [numbers(found[0]), numbers(found[1])] : [[], []];
 }
