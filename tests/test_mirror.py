@@ -13,6 +13,7 @@ from test_incremental import edit
 from test_quick import started, whole_build
 
 from releasehall.errors import Report
+from releasehall.markdown import markup
 from releasehall.model.urls import Urls
 from releasehall.model.variants import to_traditional, variants_of
 from releasehall.pipeline.build import run
@@ -161,3 +162,22 @@ def test_serve_renders_the_mirrors_twin_of_an_edited_body_as_a_whole_build_does(
     assert "國慶期間詳見" in mirrored and f'href="/zh-hant/traffic/releases/shuo-ming/#{quote(to_traditional(HEADING))}"' \
         in mirrored
     assert preview.files == whole_build(site, tmp_path).files
+
+
+def test_the_mirrors_bodies_are_cached_like_the_simplified_ones(tmp_path, monkeypatch):
+    site = write_site(tmp_path / "site", FILES, MIRRORED)
+    assert not run(site, out=tmp_path / "out", now=NOW).errors
+    rendered: list[tuple[str, str]] = []
+    render_one = markup._render_one
+
+    def counted(renderer, job, targets):
+        rendered.append((job.rel, targets.urls.folder))
+        return render_one(renderer, job, targets)
+
+    monkeypatch.setattr(markup, "_render_one", counted)
+    edit(site / "content/police/qa/q1.md", "可以。", "可以办理。")  # a.md, which links to pages, is as it was
+    assert not run(site, out=tmp_path / "out", now=NOW).errors
+    assert rendered == [("content/police/qa/q1.md", "")]  # q1 links nowhere: the mirror shows the same body
+    edit(site / "content/police/releases/a.md", "详见", "另见")
+    assert not run(site, out=tmp_path / "out", now=NOW).errors
+    assert rendered[1:] == [("content/police/releases/a.md", ""), ("content/police/releases/a.md", "zh-hant/")]

@@ -496,21 +496,25 @@ def _far_date(question: Question, settings: Settings, span: range, reached: set[
     return None
 
 
-def in_variant(hall: Hall, variant: Variant) -> Hall:
+def in_variant(hall: Hall, variant: Variant, body_cache: BodyCache | None = None, kept: BodyCache | None = None
+               ) -> Hall:
     """The hall as `variant` shows it (`model/variants`): its URLs, its redirects, and bodies whose links point
-    into it. The records, figures and everything else are the same: the same families render it."""
+    into it (rendered bodies reused from `body_cache`; those used are added to `kept`). The records, figures and
+    everything else are the same: the same families render it."""
     urls = hall.urls.of(variant)
     return dataclasses.replace(
         hall, urls=urls, targets=dataclasses.replace(hall.targets, urls=urls),
-        bodies={**hall.bodies, **variant_bodies(hall, urls)},
+        bodies={**hall.bodies, **variant_bodies(hall, urls, body_cache=body_cache, kept=kept)},
         aliases=tuple(Alias(hall.urls.alternate(a.url, urls), hall.urls.alternate(a.target, urls), a.title)
                       for a in hall.aliases))
 
 
-def variant_bodies(hall: Hall, urls: Urls, jobs: Sequence[Job] | None = None) -> dict[str, Body]:
+def variant_bodies(hall: Hall, urls: Urls, jobs: Sequence[Job] | None = None, body_cache: BodyCache | None = None,
+                   kept: BodyCache | None = None) -> dict[str, Body]:
     """The bodies of `hall` (those of `jobs`, else every one) that differ in the variant of `urls`: those whose
-    links lead to a page of the hall are rendered again, with that variant's URLs, so that they lead into it.
-    A body whose every link resolves the same (to a file, outside, or nowhere) is the hall's own."""
+    links lead to a page of the hall are rendered again (or found in `body_cache`), with that variant's URLs, so
+    that they lead into it. A body whose every link resolves the same (to a file, outside, or nowhere) is the
+    hall's own."""
     targets = dataclasses.replace(hall.targets, urls=urls)
     if jobs is None:
         jobs = [*(Job(e.id, e.rel, e.body, e.body_line) for e in hall.entries()),
@@ -521,7 +525,9 @@ def variant_bodies(hall: Hall, urls: Urls, jobs: Sequence[Job] | None = None) ->
     if not todo:
         return {}
     settings = hall.settings
-    bodies, _kept = render_all(todo, targets, Report(), dialect=settings.markdown)  # its problems: the hall's own
+    bodies, used = render_all(todo, targets, Report(), body_cache, settings.markdown)  # problems: the hall's own
+    if kept is not None:
+        kept.update(used)
     if hall.pictures:
         bodies = with_pictures(bodies, hall.pictures, urls, settings.images_max_width)
     return bodies

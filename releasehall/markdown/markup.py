@@ -506,20 +506,22 @@ def _render_one(renderer: Renderer, job: Job, targets: Targets) -> tuple[Body, l
 BodyCache = dict[tuple[str, str, int], tuple[Body, list[Problem]]]
 
 
-def _cache_key(job: Job, dialect: Dialect) -> tuple[str, str, int]:
-    text = job.source if dialect == COMMONMARK else f"{dialect!r}\0{job.source}"
+def _cache_key(job: Job, dialect: Dialect, folder: str = "") -> tuple[str, str, int]:
+    text = job.source if dialect == COMMONMARK and not folder else f"{folder}\0{dialect!r}\0{job.source}"
     return job.rel, hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest(), job.first_line
 
 
 def render_all(jobs: Sequence[Job], targets: Targets, report: Report, cache: BodyCache | None = None,
                dialect: Dialect = COMMONMARK) -> tuple[dict[str, Body], BodyCache]:
-    """Render every body, reusing cached ones whose links still resolve the same."""
+    """Render every body, reusing cached ones whose links still resolve the same (a variant's bodies, rendered
+    with its URLs, are cached apart from the hall's own)."""
     bodies: dict[str, Body] = {}
     kept: BodyCache = {}
     todo: list[Job] = []
     todo_keys: list[tuple[str, str, int]] = []
+    folder = targets.urls.folder
     for job in jobs:
-        key = _cache_key(job, dialect)
+        key = _cache_key(job, dialect, folder)
         hit = cache.get(key) if cache else None
         if hit is not None and all(resolve(t, job.rel, image, targets) == was for t, image, was in hit[0].deps):
             bodies[job.key] = hit[0]

@@ -131,16 +131,20 @@ def check_layouts(settings: Settings, report: Report) -> None:
 
 
 def assemble(request: Request, report: Report, cache: BuildCache, store_images: bool = True,
-             known: Mapping[str, str] | None = None) -> Outcome:
-    """Read and assemble: every source read and checked, the hall cross-referenced as of `now`, nothing rendered.
+             known: Mapping[str, str] | None = None, variants: bool = False) -> Outcome:
+    """Read and assemble: every source read and checked, the hall cross-referenced as of `now`, nothing rendered;
+    with `variants`, the hall as each of its other variants shows it too (`Outcome.mirrors`).
 
     `check` and `stats` stop here; a build goes on to plan and publish (`generate`)."""
     settings = request.settings
     check_layouts(settings, report)
     content, cache.sources = load_content(settings, report, cache.sources, known)
-    hall, cache.bodies = build_hall(settings, content, request.now, request.drafts, report, cache.bodies,
+    previous = cache.bodies
+    hall, cache.bodies = build_hall(settings, content, request.now, request.drafts, report, previous,
                                      store_images, secret=cache.key)
-    return Outcome(problems=report.errors + report.warnings, hall=hall, content=content)
+    mirrors = tuple(Rendition(in_variant(hall, v, previous, cache.bodies)) for v in variants_of(settings)[1:]) \
+        if variants and not report.errors else ()
+    return Outcome(problems=report.errors + report.warnings, hall=hall, content=content, mirrors=mirrors)
 
 
 def inspect(request: Request, report: Report, cache: BuildCache) -> Outcome:
@@ -172,14 +176,14 @@ def generate(request: Request, report: Report, reuse: Reuse, stager: Stager | No
         quick = bodies_only(last, changed, cache)
         if quick is not None:
             return quick
-    outcome = assemble(request, report, cache, known=reuse.known)
+    outcome = assemble(request, report, cache, known=reuse.known, variants=True)
     hall = outcome.hall
     if report.errors or hall is None:
         return outcome
     memo = Memo(previous=cache.keys, intact=reuse.intact)
     jobs = Jobs()
     made: dict[str, bytes] = {}
-    renditions = [Rendition(hall), *(Rendition(in_variant(hall, v)) for v in variants_of(settings)[1:])]
+    renditions = [Rendition(hall), *outcome.mirrors]
     compiled = render.Compiled() if len(renditions) > 1 else None
     for rendition in renditions:  # the site as written, then its variants (the zh-Hant mirror)
         env = rendition.env = render.environment(rendition.hall, compiled)
