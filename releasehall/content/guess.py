@@ -13,8 +13,7 @@ import difflib
 import re
 from collections.abc import Iterable, Mapping
 
-from pypinyin import lazy_pinyin
-
+from releasehall.content.slugs import pinyin
 from releasehall.model.records import Department
 
 NEAR = 0.75  # how alike (difflib's ratio) a folder name and a spelling must be to be suggested
@@ -23,14 +22,14 @@ _NOT_LETTER = re.compile(r"[^a-z0-9]+")
 
 def _letters(text: str) -> str:
     """`text` as the letters a folder name would have: its pinyin, lower case, without separators."""
-    return _NOT_LETTER.sub("", "".join(lazy_pinyin(text)).lower())
+    return _NOT_LETTER.sub("", "".join(pinyin(text)).lower())
 
 
 def _spellings(department: Department) -> Iterable[str]:
     """The id, and every run of two or more syllables of the name's and the short name's pinyin (the whole too)."""
     yield _NOT_LETTER.sub("", department.id)
     for text in (department.name, department.short_name):
-        syllables = [_letters(part) for part in lazy_pinyin(text)]
+        syllables = [_letters(part) for part in pinyin(text)]
         syllables = [part for part in syllables if part]
         for start in range(len(syllables)):
             for end in range(start + 2, len(syllables) + 1):

@@ -5,8 +5,6 @@ from __future__ import annotations
 import hashlib
 import re
 
-from pypinyin import lazy_pinyin
-
 from releasehall.read.schema import SLUG_RE
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
@@ -15,11 +13,19 @@ _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 MAX_SLUG = 80  # bytes; a folder name may have 255, and a long Chinese title's pinyin easily has more
 
 
+def pinyin(text: str) -> list[str]:
+    """pypinyin's syllables (and words) of `text`. pypinyin reads its dictionaries when it is imported (0.3 s of CPU),
+    so it is imported on first use: a build skipped because nothing changed (`pipeline/unchanged`) never needs it."""
+    from pypinyin import lazy_pinyin
+
+    return lazy_pinyin(text)
+
+
 def spelled(text: str) -> str:
     """`text` as a slug of any length: kept when it is one, else its pinyin syllables (and words) joined by `-`."""
     if SLUG_RE.fullmatch(text):
         return text
-    parts = [_NOT_SLUG.sub("-", part.lower()).strip("-") for part in lazy_pinyin(text)]
+    parts = [_NOT_SLUG.sub("-", part.lower()).strip("-") for part in pinyin(text)]
     return "-".join(part for part in parts if part)
 
 
