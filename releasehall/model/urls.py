@@ -86,7 +86,7 @@ class Urls:
         return self._shared(STATIC + name)
 
     def search_index(self) -> str:
-        """Pagefind's index folder: one for every variant."""
+        """The search index's folder: one for every variant."""
         return self._shared(f"{SEARCH_INDEX}/")
 
     def listing(self, section: str, page: int = 1) -> str:

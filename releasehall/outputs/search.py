@@ -60,8 +60,8 @@ def facets(hall: Hall, words: dict[str, str], subject: Entry | Department) -> tu
 
 def tags(hall: Hall, words: dict[str, str], subject: Entry | Department) -> Markup:
     """Empty hidden elements naming an item's or a department's filters (department, kind, year) and meta
-    (department, kind, date) for Pagefind; they go first inside the element marked `data-pagefind-body`.
-    One element per key: Pagefind reads one `key:value` from an attribute."""
+    (department, kind, date; `search_text.record` reads the meta); they go first inside the element marked `data-pagefind-body`.
+    One element per key: the index reads one `key:value` from an attribute (as Pagefind did)."""
     dept, kind, moment = facets(hall, words, subject)
     pairs = [("filter", "department", dept), ("filter", "kind", kind), ("meta", "department", dept), ("meta", "kind", kind)]
     if moment is not None:
