@@ -18,15 +18,21 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import types
+import typing
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date, datetime
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
+
+from markupsafe import Markup
 
 from releasehall.assemble.hall import Hall
 from releasehall.errors import Report
 from releasehall.model.documents import validity
-from releasehall.model.records import Entry, Question, Release
+from releasehall.model.records import Department, Entry, Page, Question, Release
 from releasehall.read.symlinks import walk
 
 THEME = Path(__file__).parent.parent / "theme"  # the built-in theme; render and build read it from here
@@ -93,6 +99,9 @@ class Fingerprints:
     whole: str = ""  # what every page shows: settings, templates, departments, topics, pages
     _entries: dict[str, str] = field(default_factory=dict)
     _rows: dict[str, str] = field(default_factory=dict)
+    _lists: dict[int, tuple[tuple[Entry, ...], str]] = field(default_factory=dict)
+    _names: dict[tuple[str, ...], str] = field(default_factory=dict)
+    _records: dict[int, tuple[Any, Any]] = field(default_factory=dict)
     _everything: str = ""
 
     def __post_init__(self) -> None:
@@ -108,10 +117,18 @@ class Fingerprints:
         images' sizes and variants) and attachments (their sizes and page counts follow the files' bytes)."""
         key = self._entries.get(entry.id)
         if key is None:
-            html = self.hall.bodies[entry.id].html
+            body = self.hall.bodies[entry.id]
             key = self._entries[entry.id] = digest(entry.rel, entry.front_digest, entry.body_line, _hash(entry.body),
-                                                   _hash(html), self.hall.attachments.get(entry.id))
+                                                   _hash(body.html), body.toc, self.hall.attachments.get(entry.id))
         return key
+
+    def _covered(self, entry: Entry) -> dict[int, tuple[str, int]]:
+        """The objects `entry` and `row` digest for this entry (its rendered body, table of contents and summary, its
+        attachments, a question's record), by identity, each to its place in that list: a page given one of these
+        very objects besides its item shows nothing the item's digests leave out (`page`)."""
+        body = self.hall.bodies[entry.id]
+        return {id(body.html): _MARKS[0], id(body.toc): _MARKS[1], id(body.summary): _MARKS[2],
+                id(self.hall.attachments.get(entry.id)): _MARKS[3], id(self.hall.stats.records.get(entry.id)): _MARKS[4]}
 
     def row(self, entry: Entry) -> str:
         """What a list row may show: the record but its body, the summary, its status, whether it expired, a
@@ -141,8 +158,37 @@ class Fingerprints:
 
     def rows(self, entries: Any) -> str:
         """One digest for the rows of a list, in order."""
-        row = self.row
-        return _hash("".join([row(e) for e in entries]))
+        if type(entries) is tuple:  # a list shared by many pages (`pages.topic_heads`): digested once, by identity
+            known = self._lists.get(id(entries))
+            if known is None:
+                known = self._lists[id(entries)] = (entries, self._rows_of(entries))  # (held: its id stays its own)
+            return known[1]
+        return self._rows_of(entries)
+
+    def _rows_of(self, entries: Any) -> str:
+        rows = self._rows
+        try:
+            return _hash("".join([rows[e.id] for e in entries]))
+        except KeyError:  # rows not digested yet (`row` fills them in)
+            row = self.row
+            return _hash("".join([row(e) for e in entries]))
+
+    def page(self, template: str, context: Mapping[str, Any]) -> str:
+        """The key of a page made with `template` from `context` (its URL, title and every value it is given):
+        each value digested by what it is (`plain`), and, when the template uses one of the operator's, everything
+        a template can read."""
+        item = context.get(ITEM)
+        covered = self._covered(item) if isinstance(item, ENTRIES) else {}
+        atoms = _ATOMS
+        names = tuple(context)
+        known = self._names.get(names)
+        if known is None:
+            known = self._names[names] = _hash(repr(names))
+        return digest(self.whole, template, self.shown(template, ""), known, [
+            mark if (mark := covered.get(id(value))) is not None  # the very object the item's digests hold
+            else value if type(value) in atoms  # (plain's first case, inline: most values are text)
+            else plain(self, value, name)
+            for name, value in context.items()])
 
     def shown(self, template: str, key: Any) -> Any:
         """The key of a page made with `template`: `key` (what the built-in template shows), or, when the
@@ -175,3 +221,174 @@ _COVERED = {"settings", "now", "urls", "departments", "children", "releases", "q
             "topics", "topic_of", "backlinks", "related", "stats", "releases_of", "questions_of", "replies", "by_topic",
             "targets", "assets"}
 _REST = frozenset(f.name for f in dataclasses.fields(Hall)) - _COVERED
+
+
+# What a page's context value stands for in its key, by the value's type (`plain`).
+ITEM = "item"  # the context name of a page's own entry, shown whole; an entry anywhere else is shown as a list row
+ENTRIES = (Release, Question, Page)
+_ENTRY_TYPES = frozenset(ENTRIES)
+_MARKS = tuple((ITEM, i) for i in range(5))  # an item's own objects in its page's key (`Fingerprints._covered`)
+# Types whose repr is their whole value, written into the key as they are.
+_ATOMS: set[type] = {str, Markup, int, float, bool, type(None), date, datetime}
+
+
+def plain(fp: Fingerprints, value: Any, name: str) -> Any:
+    """`value` (a page's context value called `name`) as plain data whose repr stands for all that a built-in
+    template can show of it:
+
+    - an entry: as the page's own item (`ITEM`: its record, body, attachments and row state, `fp.entry` and
+      `fp.row`), elsewhere as a list row (`fp.row`); a list or tuple of entries as the rows of a list (`fp.rows`);
+    - text (Markup included), numbers, dates, None, and frozen dataclasses whose fields are declared as such (or
+      tuples, unions and mappings of them; no entry among them): by value, their repr;
+    - a department of the hall: by its id (all departments are in `fp.whole`);
+    - any other frozen dataclass: its type and fields, lists, tuples and dicts: their items in order, each by
+      these rules.
+
+    Anything else (a set, a function, a mutable object, an object of no known shape) raises TypeError naming the
+    context value: a page key must not leave out what a page shows, so a value it cannot digest stops the build
+    (and the tests) rather than being skipped."""
+    kind = type(value)
+    if kind in _ATOMS:
+        return value
+    if kind is list or kind is tuple:  # (`_sequence`, inline: the most common values after text)
+        if not value:
+            return ()
+        kinds = set(map(type, value))
+        if kinds <= _ENTRY_TYPES:
+            return ("rows", len(value), fp.rows(value))
+        if kinds <= _ATOMS:
+            return value
+        if kind is list:
+            return [plain(fp, v, name) for v in value]
+        known = fp._records.get(id(value))  # a tuple shared by many pages (`pages.topic_heads`): digested once
+        if known is None or known[0] is not value:
+            known = fp._records[id(value)] = (value, [plain(fp, v, name) for v in value])
+        return known[1]
+    how = _HOW.get(kind)
+    if how is None:
+        how = _HOW[kind] = _how(kind)
+    return how(fp, value, name)
+
+
+def _sequence(fp: Fingerprints, value: list[Any] | tuple[Any, ...], name: str) -> Any:
+    if not value:
+        return ()
+    kinds = set(map(type, value))
+    if kinds <= _ENTRY_TYPES:
+        return ("rows", len(value), fp.rows(value))
+    if kinds <= _ATOMS:
+        return value
+    return [plain(fp, v, name) for v in value]
+
+
+def _entry(fp: Fingerprints, value: Entry, name: str) -> Any:
+    return (fp.entry(value), fp.row(value)) if name == ITEM else ("row", fp.row(value))
+
+
+def _atom(_fp: Fingerprints, value: Any, _name: str) -> Any:
+    return value
+
+
+def _mapping(fp: Fingerprints, value: Mapping[Any, Any], name: str) -> Any:
+    if set(map(type, value.keys())) <= _ATOMS and set(map(type, value.values())) <= _ATOMS:
+        return list(value.items())
+    return [(plain(fp, k, name), plain(fp, v, name)) for k, v in value.items()]
+
+
+def _department(fp: Fingerprints, value: Department, name: str) -> Any:
+    if fp.hall.departments.get(value.id) is value:
+        return ("department", value.id)
+    return _dataclass(fp, value, name)
+
+
+def _dataclass(fp: Fingerprints, value: Any, name: str) -> Any:
+    return (type(value).__qualname__, *[plain(fp, getattr(value, f), name) for f in _FIELDS[type(value)]])
+
+
+def _record(fp: Fingerprints, value: Any, _name: str) -> Any:
+    known = fp._records.get(id(value))
+    if known is None or known[0] is not value:
+        known = fp._records[id(value)] = (value, _hash(repr(value)))  # (held: its id stays its own)
+    return (type(value).__qualname__, known[1])
+
+
+def _records(fp: Fingerprints, value: Any, name: str) -> Any:
+    known = fp._records.get(id(value))
+    if known is None or known[0] is not value:
+        values, inner = _INNER[type(value)]
+        shown = list(values(value))
+        for i in inner:
+            shown[i] = plain(fp, shown[i], name)
+        known = fp._records[id(value)] = (value, (type(value).__qualname__, *shown))
+    return known[1]
+
+
+def _nested(kind: Any) -> bool:
+    """Whether a field declared as `kind` may hold a record or a mapping."""
+    origin = typing.get_origin(kind)
+    if origin is not None:
+        return origin in (Mapping, dict) or any(_nested(arg) for arg in typing.get_args(kind))
+    return isinstance(kind, type) and dataclasses.is_dataclass(kind)
+
+
+def _refuse(_fp: Fingerprints, value: Any, name: str) -> Any:
+    raise TypeError(f"a page key cannot digest the context value {name!r} ({type(value).__module__}."
+                    f"{type(value).__qualname__}): pass plain data, records, entries or frozen dataclasses of them, "
+                    "or teach outputs/keys.plain what this value shows")
+
+
+def _how(kind: type) -> Callable[[Fingerprints, Any, str], Any]:
+    """How `plain` digests values of type `kind` (decided once per type)."""
+    if issubclass(kind, ENTRIES):
+        return _entry
+    if issubclass(kind, Department):
+        return _department
+    if issubclass(kind, (str, int, float, date)):  # str enums, subclasses of numbers and dates
+        _ATOMS.add(kind)
+        return _atom
+    if _by_value(kind, set()):  # a record of plain values (the figures, a topic), digested once per object:
+        hints = typing.get_type_hints(kind)
+        names = [f.name for f in dataclasses.fields(kind)]  # type: ignore[arg-type]
+        inner = tuple(n for n in names if _nested(hints[n]))
+        if inner:  # records within: each on its own (a scoreboard row's figures are the hall's), the rest as it is
+            _INNER[kind] = (attrgetter(*names) if len(names) > 1 else lambda v: (getattr(v, names[0]),),
+                            tuple(names.index(n) for n in inner))
+            return _records
+        return _record  # else its repr
+    if issubclass(kind, (list, tuple)):
+        return _sequence
+    if issubclass(kind, Mapping):
+        return _mapping
+    if dataclasses.is_dataclass(kind) and kind.__dataclass_params__.frozen:  # type: ignore[attr-defined]
+        _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind))
+        return _dataclass
+    return _refuse
+
+
+def _by_value(kind: Any, seen: set[Any]) -> bool:
+    """Whether a value declared as `kind` is shown whole by its repr: text, numbers, dates, None, str enums, and
+    tuples, unions, mappings and frozen dataclasses made only of them. Never an entry (its body is not in its repr)."""
+    if kind in _ATOMS or kind is Ellipsis or kind in seen:
+        return True
+    origin = typing.get_origin(kind)
+    if origin is not None:
+        if origin not in (tuple, typing.Union, types.UnionType, Mapping, dict, typing.Literal):
+            return False
+        return origin is typing.Literal or all(_by_value(arg, seen) for arg in typing.get_args(kind))
+    if not isinstance(kind, type) or issubclass(kind, ENTRIES):
+        return False
+    if issubclass(kind, (str, int, float, date)):
+        return True
+    if not (dataclasses.is_dataclass(kind) and kind.__dataclass_params__.frozen):  # type: ignore[attr-defined]
+        return False
+    try:
+        hints = typing.get_type_hints(kind)
+    except (NameError, TypeError):  # an annotation that cannot be resolved here: digested field by field
+        return False
+    seen.add(kind)
+    return all(_by_value(hints[f.name], seen) for f in dataclasses.fields(kind))
+
+
+_HOW: dict[type, Callable[[Fingerprints, Any, str], Any]] = {}
+_FIELDS: dict[type, tuple[str, ...]] = {}
+_INNER: dict[type, tuple[Callable[[Any], Any], tuple[int, ...]]] = {}  # records within records: their fields, where

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
 from itertools import islice
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -46,7 +47,7 @@ from releasehall.model.variants import Variant, variants_of
 from releasehall.outputs import qr, search
 from releasehall.outputs.i18n import strings
 from releasehall.outputs.jobs import Jobs
-from releasehall.outputs.keys import Fingerprints, Memo, digest
+from releasehall.outputs.keys import Fingerprints, Memo
 from releasehall.outputs.seo import StructuredData, first_image, shorten
 from releasehall.settings.site import tel
 
@@ -333,11 +334,11 @@ class _Pages:
         self.jobs = jobs
 
     def add(self, url: str, template: str, title: str, feeds: Sequence[dict[str, str]] = (),
-            description: str = "", *, key: Any, **context: Any) -> None:
-        """Render a page, unless its key (what it shows) is unchanged since the last build."""
+            description: str = "", **context: Any) -> None:
+        """Render a page, unless its key (what it is given: `Fingerprints.page`) is unchanged since the last build."""
         path = self.hall.urls.output_path(url)
-        if self.memo.reuse(path, digest(self.fp.whole, template, url, title, feeds, description,
-                                        self.fp.shown(template, key))):
+        if self.memo.reuse(path, self.fp.page(template, {"url": url, "title": title, "feeds": feeds,
+                                                            "description": description, **context})):
             return
         self.jobs.add((path,), partial(render_page, self.env, template, url, title, feeds, description, **context))
 
@@ -359,24 +360,45 @@ class EntryPage:
     context: dict[str, Any]
 
 
-def entry_page(hall: Hall, entry: Entry) -> EntryPage:
-    """What an item's or standalone page's page shows: its body, backlinks, related items, others on its topics."""
+Heads = Mapping[str, tuple[tuple[Topic, tuple[Entry, ...]], frozenset[str]]]
+
+
+def topic_heads(hall: Hall) -> Heads:
+    """Each topic with its first ON_TOPIC_ITEMS entries, and their ids: what most item pages list under "on this
+    topic" (all but the pages of these entries and of items that link to them), made once per build and shared."""
+    heads = {}
+    for slug, entries in hall.by_topic.items():
+        head = tuple(entries[:ON_TOPIC_ITEMS])
+        heads[slug] = ((hall.topics[slug], head), frozenset(e.id for e in head))
+    return heads
+
+
+def entry_page(hall: Hall, entry: Entry, heads: Heads | None = None) -> EntryPage:
+    """What an item's or standalone page's page shows: its body, backlinks, related items, others on its topics
+    (`heads`: the topics' first entries, `topic_heads`, when the caller makes many pages)."""
     body = hall.bodies[entry.id]
     # no item is listed twice on one page: each list leaves out what the page shows above it (in page order:
     # the current document, the documents it explains, its interpretations, what it replaces, backlinks, related)
     documents = _document_links(hall, entry.id)
     seen = {entry.id}
-    if documents["replaced_by"] is not None:
-        seen.add(documents["replaced_by"].id)
-    for name in ("interprets", "interpretations", "replaces"):
-        documents[name] = _unseen(documents[name], seen)
+    if documents is not _NO_DOCUMENTS:
+        documents = dict(documents)
+        if documents["replaced_by"] is not None:
+            seen.add(documents["replaced_by"].id)
+        for name in ("interprets", "interpretations", "replaces"):
+            documents[name] = _unseen(documents[name], seen)
     backlinks = _unseen([hall.by_id[i] for i in hall.backlinks.get(entry.id, ())], seen)
     related = _unseen([hall.by_id[i] for i in hall.related.get(entry.id, ())], seen)
     on_topics = []
     for name in entry.topics:
         slug = hall.topic_of.get(name)
         if slug:
-            others = list(islice((e for e in hall.by_topic[slug] if e.id not in seen), ON_TOPIC_ITEMS))
+            head = heads.get(slug) if heads is not None else None
+            if head is not None and seen.isdisjoint(head[1]) and head[0][0].name == name:
+                on_topics.append(head[0])  # the topic's first entries, as most pages list them
+                seen.update(head[1])
+                continue
+            others = tuple(islice((e for e in hall.by_topic[slug] if e.id not in seen), ON_TOPIC_ITEMS))
             if others:
                 seen.update(e.id for e in others)
                 on_topics.append((Topic(slug, name), others))  # as this item writes it, whatever names the page
@@ -410,13 +432,17 @@ def _unseen(entries: list[Entry], seen: set[str]) -> list[Entry]:
     return kept
 
 
-def _document_links(hall: Hall, id: str) -> dict[str, Any]:
+_NO_DOCUMENTS: Mapping[str, Any] = MappingProxyType({"replaced_by": None, "replaces": (), "interpretations": (),
+                                                     "interprets": ()})
+
+
+def _document_links(hall: Hall, id: str) -> Mapping[str, Any]:
     """What replaces this document and what it replaces, its interpretations, the documents it explains (none for
     an item no document names, which is asked first: this runs for every item on every build)."""
     links = hall.links
     if id not in links.replaced_by and id not in links.replaces and id not in links.interpretations \
             and id not in links.interprets:
-        return {"replaced_by": None, "replaces": [], "interpretations": [], "interprets": []}
+        return _NO_DOCUMENTS
     replacement = links.replaced_by.get(id)
     return {"replaced_by": hall.by_id[replacement] if replacement else None,
             "replaces": [hall.by_id[i] for i in links.replaces.get(id, ())],
@@ -434,7 +460,7 @@ def render_pages(hall: Hall, env: Environment, memo: Memo, fp: Fingerprints, job
     words = strings(hall.settings.language)
     urls = hall.urls
     pages = _Pages(hall, env, memo, fp, jobs)
-    figures = repr(hall.stats.departments)
+    figures = hall.stats.departments
     per_page = hall.settings.paginate
     by_topic = hall.by_topic
     hall_feeds = feed_links(hall, "", hall.settings.title)
@@ -447,41 +473,31 @@ def render_pages(hall: Hall, env: Environment, memo: Memo, fp: Fingerprints, job
     scoreboard = ranking.scoreboard(hall.stats.departments, {d: dept.name for d, dept in hall.departments.items()})
     latest_releases = [r for r in hall.releases if r.id not in first_ids][:FRONT_PAGE_ITEMS]
     latest_replies = list(hall.replies[:FRONT_PAGE_ITEMS])
+    # `figures`: the departments' figures, which the department tree (macros.html's dept_tree) shows through `hall`
     pages.add(urls.home(), "index.html", "", hall_feeds, hall.settings.description,
-              key=(fp.rows(emergencies[:FRONT_PAGE_ITEMS]), fp.rows(pinned), fp.rows(latest_releases),
-                   fp.rows(latest_replies), figures),
               emergencies=emergencies[:FRONT_PAGE_ITEMS], pinned=pinned,
               latest_releases=latest_releases, latest_replies=latest_replies, scoreboard=scoreboard,
-              min_ranked=ranking.MIN_RANKED)
-    pages.add(urls.departments(), "departments.html", words["departments"], key=figures)
+              min_ranked=ranking.MIN_RANKED, figures=figures)
+    pages.add(urls.departments(), "departments.html", words["departments"], figures=figures)
 
     for dept in hall.departments.values():
         profile = hall.bodies[f"dept:{dept.id}"]
         figures_of = hall.stats.departments[dept.id]
         releases, questions = hall.dept_releases(dept.id), hall.dept_questions(dept.id)
         pages.add(urls.department(dept.id), "department.html", dept.name, feed_links(hall, dept.id, dept.name),
-                  profile.summary, key=(profile.html, figures_of, fp.rows(releases), fp.rows(questions)),
-                  dept=dept, profile=profile.html, f=figures_of, releases=releases, questions=questions)
+                  profile.summary, dept=dept, profile=profile.html, f=figures_of, releases=releases, questions=questions)
 
+    heads = topic_heads(hall)
     for entry in hall.entries():
-        page = entry_page(hall, entry)
-        ctx = page.context
-        documents = ([ctx["replaced_by"]] if ctx["replaced_by"] else [], ctx["replaces"], ctx["interpretations"],
-                     ctx["interprets"])
-        key = (fp.entry(entry), fp.row(entry), fp.rows(ctx["backlinks"]), fp.rows(ctx["related"]),
-               tuple((topic.slug, fp.rows(others)) for topic, others in ctx["on_topics"]),
-               tuple(fp.rows(linked) for linked in documents) if any(documents) else ())
-        pages.add(page.url, page.template, page.title, description=page.description, key=key, **ctx)
+        page = entry_page(hall, entry, heads)
+        pages.add(page.url, page.template, page.title, description=page.description, **page.context)
 
     def listing(entries: Sequence[Entry], section: str, heading: str, feeds: Sequence[dict[str, str]] = (),
                 feed_scope: str | None = None, filters: tuple[tuple[str, str, int, bool], ...] = (), ask: bool = False) -> None:
         for url, pagination, chunk in paginate(entries, per_page, lambda n: urls.listing(section, n)):
             title = heading if pagination.number == 1 else f"{heading} - {words['page'].format(n=pagination.number)}"
             first_ask = ask and pagination.number == 1  # where to ask: on the first page of /qa/
-            pages.add(url, "listing.html", title, feeds,
-                      key=(fp.rows(chunk), pagination, heading, feed_scope, filters, first_ask) if filters or first_ask
-                      else (fp.rows(chunk), pagination, heading, feed_scope),
-                      heading=heading, intro="", entries=chunk, pagination=pagination, feed_scope=feed_scope,
+            pages.add(url, "listing.html", title, feeds, heading=heading, intro="", entries=chunk, pagination=pagination, feed_scope=feed_scope,
                       filters=filters, ask=first_ask)
 
     listing(hall.releases, "releases", words["releases"], hall_feeds, "")
@@ -494,20 +510,19 @@ def render_pages(hall: Hall, env: Environment, memo: Memo, fp: Fingerprints, job
         scope = f"topics/{slug}"
         listing(by_topic[slug], scope, topic.name, feed_links(hall, scope, topic.name), scope)
     topic_counts = {s: len(e) for s, e in by_topic.items()}
-    pages.add(urls.topics(), "topics.html", words["topics"], key=topic_counts, counts=topic_counts)
+    pages.add(urls.topics(), "topics.html", words["topics"], counts=topic_counts)
     for kind in KINDS:
         listing([r for r in hall.releases if r.kind == kind], f"kinds/{kind}", words[f"v:{kind}"])
     kind_counts = [(k, sum(1 for r in hall.releases if r.kind == k)) for k in KINDS]
-    pages.add(urls.kinds(), "kinds.html", words["kinds"], key=kind_counts, counts=kind_counts)
-    pages.add(urls.file("404.html"), "404.html", words["not_found"], key=())
+    pages.add(urls.kinds(), "kinds.html", words["kinds"], counts=kind_counts)
+    pages.add(urls.file("404.html"), "404.html", words["not_found"])
     filters = search.filter_values(hall, words)
     # the search page's filters list departments in the matrix's order and kinds in the order of KINDS
     search_kinds = [words[f"v:{kind}"] for kind in KINDS] + [words["qa"], words["department"], words["page_kind"]]
-    pages.add(urls.search(), "search.html", words["search"], key=(filters, list(hall.departments), search_kinds),
-              filters=filters, search_kinds=search_kinds)
-    _document_listings(hall, pages, fp)
+    pages.add(urls.search(), "search.html", words["search"], filters=filters, search_kinds=search_kinds)
+    _document_listings(hall, pages)
     for alias in hall.aliases:
-        pages.add(alias.url, "redirect.html", alias.title, key=alias, target=alias.target)
+        pages.add(alias.url, "redirect.html", alias.title, target=alias.target)
 
 
 def _channel_filters(hall: Hall, channels: Sequence[Channel], current: str) -> tuple[tuple[str, str, int, bool], ...]:
@@ -519,7 +534,7 @@ def _channel_filters(hall: Hall, channels: Sequence[Channel], current: str) -> t
     return (every, *((c.name, hall.urls.channel(c.slug), len(c.questions), c.slug == current) for c in channels))
 
 
-def _document_listings(hall: Hall, pages: _Pages, fp: Fingerprints) -> None:
+def _document_listings(hall: Hall, pages: _Pages) -> None:
     """`/documents/` (every document, newest first) and `/documents/<validity>/`, paginated; a table each."""
     words = strings(hall.settings.language)
     urls = hall.urls
@@ -531,9 +546,7 @@ def _document_listings(hall: Hall, pages: _Pages, fp: Fingerprints) -> None:
             title = heading if pagination.number == 1 else f"{heading} - {words['page'].format(n=pagination.number)}"
             replacements = {r.id: hall.by_id[hall.links.replaced_by[r.id]] for r in chunk
                             if r.id in hall.links.replaced_by}
-            pages.add(url, "documents.html", title,
-                      key=(fp.rows(chunk), fp.rows(replacements.values()), pagination, counts, current),
-                      heading=heading, entries=chunk, pagination=pagination, counts=counts, current=current,
+            pages.add(url, "documents.html", title, heading=heading, entries=chunk, pagination=pagination, counts=counts, current=current,
                       replacements=replacements)
 
 
