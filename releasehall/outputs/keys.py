@@ -4,14 +4,23 @@ Every rendered output gets a key: a digest of the data it shows. An output whose
 the same as in the last build, and whose file in the last output is untouched, is not
 rendered again; `write` leaves the old file in place.
 
-The keys that renderers build by hand (an item's record, the rows a listing shows, the
-figures) describe what the *built-in* theme's templates show. A template can read more:
-`hall` is a global, so any template may show any record, body or figure. A page whose
-template uses one of the operator's templates (`open` below: it, or one it extends,
-includes or imports, or macros.html, comes from `layouts/`) is therefore keyed on
-`everything`: the whole hall and the build's "now". It is rendered again after any
-change, and an incremental build stays byte-identical to a clean one whatever the
-operator's layouts show; pages made only from the built-in theme keep their narrow keys.
+A page's key follows from its context, the values its template is given (`Fingerprints.page`):
+each value is digested by what it is (`plain`): the page's own entry (`ITEM`) whole (`entry`
+and `row`), any other entry as the list row it is shown as (`row`, `rows`), text, numbers and
+dates by value, departments by their id (`whole` holds them), frozen records by their repr,
+containers value by value. What it cannot digest safely raises TypeError naming the value, so
+nobody has to remember to write a new context value into a key. The figures pages add the
+statistics they read through `hall.stats`; feeds, which are not templates, are keyed by their
+entries (`feed_entry`).
+
+The built-in theme's templates show what their context holds, and, through the `hall` global,
+only what `whole` digests (settings, templates, departments, topics, pages) or what a row
+shows. A template can read more: `hall` is a global, so any template may show any record, body
+or figure. A page whose template uses one of the operator's templates (`open` below: it, or one
+it extends, includes or imports, or macros.html, comes from `layouts/`) is therefore keyed on
+`everything`: the whole hall and the build's "now". It is rendered again after any change, and
+an incremental build stays byte-identical to a clean one whatever the operator's layouts show;
+pages made only from the built-in theme keep their narrow keys.
 """
 
 from __future__ import annotations
@@ -20,7 +29,7 @@ import dataclasses
 import hashlib
 import types
 import typing
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from operator import attrgetter
@@ -189,6 +198,12 @@ class Fingerprints:
             else value if type(value) in atoms  # (plain's first case, inline: most values are text)
             else plain(self, value, name)
             for name, value in context.items()])
+
+    def known(self, key: str, objects: Iterable[Any]) -> None:
+        """Records, or tuples of them, whose whole value `key` digests (the hall's figures): wherever a page is given
+        one, its key names it by `key` and its place instead of digesting it again."""
+        for i, value in enumerate(objects):
+            self._records[id(value)] = (value, (key, i))
 
     def shown(self, template: str, key: Any) -> Any:
         """The key of a page made with `template`: `key` (what the built-in template shows), or, when the

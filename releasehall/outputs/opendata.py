@@ -18,7 +18,7 @@ from releasehall.model.stats import Figures, Month, Record
 from releasehall.outputs.csvdata import Cell, to_csv
 from releasehall.outputs.i18n import strings
 from releasehall.outputs.jobs import Jobs
-from releasehall.outputs.keys import Fingerprints, Memo, digest, plain
+from releasehall.outputs.keys import Fingerprints, Memo, digest
 from releasehall.outputs.pages import render_page
 
 FIGURE_KEYS = ("questions", "replied", "reply_rate", "on_time_rate", "mean_reply_days", "median_reply_days",
@@ -191,11 +191,13 @@ def render_stats(hall: Hall, env: Environment, memo: Memo, fp: Fingerprints, job
     overdue = overdue_now(hall)
     # what every figures page and file shows of the hall's figures (the templates read `hall.stats`, the overdue
     # questions' titles and `hall.channels` besides their context); a page's key adds its context (`Fingerprints.page`)
-    # (each record digested once, by `plain`, for this key and for the pages' contexts that show it again)
     stats = hall.stats
-    key = digest(fp.whole, stats.as_of, [plain(fp, value, "figures") for value in (stats.hall, stats.departments, stats.months)],
-                 stats.records, [(r.id, hall.by_id[r.id].title) for r in overdue],
-                 [(c.slug, c.name, len(c.questions)) for c in hall.channels])
+    key = digest(fp.whole, stats.as_of, stats.hall, stats.departments, stats.months, stats.records,
+                 [(r.id, hall.by_id[r.id].title) for r in overdue], [(c.slug, c.name, len(c.questions)) for c in hall.channels])
+    # the pages' contexts show these records again (scoreboard rows, months, the overdue list): named, not digested
+    fp.known(key, [stats.hall, *stats.departments.values(), stats.months, *stats.records.values(),
+                   *(f for month in stats.months if month.hall is not None and month.departments is not None
+                     for f in (month, month.hall, *month.departments.values()))])
 
     def page(url: str, template: str, title: str, feeds: Sequence[dict[str, str]] = (), **context: Any) -> None:
         shown = fp.page(template, {"url": url, "title": title, "feeds": feeds, **context})
