@@ -51,7 +51,7 @@ def test_a_context_value_the_key_cannot_digest_stops_the_build_naming_it(tmp_pat
 
     monkeypatch.setattr(pages, "entry_page", entry_page)
     site = write_site(tmp_path, BASIC)
-    with pytest.raises(TypeError, match="'choices'.*builtins.set"):
+    with pytest.raises(TypeError, match=r"'choices'.*builtins\.set"):
         run(site, out=tmp_path / "out", now=NOW)
 
 
@@ -92,3 +92,14 @@ def test_each_value_counts_by_name_and_by_what_it_shows(fp):
     item = fp.page("release.html", {"item": a, "body": body})
     assert fp.page("release.html", {"item": a, "body": body + "补充"}) != item
     assert fp.page("release.html", {"item": a, "body": hall.bodies[q1.id].html}) != item
+
+
+def test_an_item_whose_topic_lists_nothing_else_shows_no_section_for_it(tmp_path):
+    """Item pages share each topic's first entries (`pages.topic_heads`); a topic whose list is empty (its only
+    item an unanswered question, which topic lists leave out) gives its question's page no empty section."""
+    files = {**BASIC, "content/police/qa/q2.md": front({"title": "何时办结", "asked": "2024-10-10 10:00",
+                                                        "question": "何时办结？", "topics": ["新话题"]})}
+    site = write_site(tmp_path, files)
+    assert not run(site, out=tmp_path / "out", now=NOW).errors
+    page = (tmp_path / "out/police/qa/q2/index.html").read_text(encoding="utf-8")
+    assert "新话题" in page and 'aria-labelledby="topic-' not in page

@@ -369,7 +369,8 @@ def topic_heads(hall: Hall) -> Heads:
     heads = {}
     for slug, entries in hall.by_topic.items():
         head = tuple(entries[:ON_TOPIC_ITEMS])
-        heads[slug] = ((hall.topics[slug], head), frozenset(e.id for e in head))
+        if head:  # (a topic with nothing to list is listed on no page)
+            heads[slug] = ((hall.topics[slug], head), frozenset(e.id for e in head))
     return heads
 
 
