@@ -110,7 +110,8 @@ class Fingerprints:
     _rows: dict[str, str] = field(default_factory=dict)
     _lists: dict[int, tuple[tuple[Entry, ...], str]] = field(default_factory=dict)
     _names: dict[tuple[str, ...], str] = field(default_factory=dict)
-    _records: dict[int, tuple[Any, Any]] = field(default_factory=dict)
+    _records: dict[int, tuple[Any, Any]] = field(default_factory=dict)  # records and tuples, by identity: digests
+    _texts: dict[int, tuple[str, str]] = field(default_factory=dict)  # long text an entry's digests hold
     _everything: str = ""
 
     def __post_init__(self) -> None:
@@ -127,17 +128,19 @@ class Fingerprints:
         key = self._entries.get(entry.id)
         if key is None:
             body = self.hall.bodies[entry.id]
+            files = self.hall.attachments.get(entry.id)
             key = self._entries[entry.id] = digest(entry.rel, entry.front_digest, entry.body_line, _hash(entry.body),
-                                                   _hash(body.html), body.toc, self.hall.attachments.get(entry.id))
+                                                   _hash(body.html), body.toc, files)
+            self._hold(key, body.html, body.toc, files)
         return key
 
-    def _covered(self, entry: Entry) -> dict[int, tuple[str, int]]:
-        """The objects `entry` and `row` digest for this entry (its rendered body, table of contents and summary, its
-        attachments, a question's record), by identity, each to its place in that list: a page given one of these
-        very objects besides its item shows nothing the item's digests leave out (`page`)."""
-        body = self.hall.bodies[entry.id]
-        return {id(body.html): _MARKS[0], id(body.toc): _MARKS[1], id(body.summary): _MARKS[2],
-                id(self.hall.attachments.get(entry.id)): _MARKS[3], id(self.hall.stats.records.get(entry.id)): _MARKS[4]}
+    def _hold(self, key: str, *values: Any) -> None:
+        """`values` (long text, records, tuples) are digested whole by `key`: where a page is given one of these very
+        objects (its item's body, summary, table of contents, attachments, a question's record), its key names it
+        by `key` and its place instead of digesting it again (`plain`)."""
+        for i, value in enumerate(values):
+            if value and (type(value) not in _TEXT or len(value) > _SHORT):
+                (self._texts if type(value) in _TEXT else self._records)[id(value)] = (value, f"{key} {i}")
 
     def row(self, entry: Entry) -> str:
         """What a list row may show: the record but its body, the summary, its status, whether it expired, a
@@ -149,8 +152,9 @@ class Fingerprints:
                 state = self.hall.stats.records[entry.id]
             elif isinstance(entry, Release):
                 state = (bool(entry.expires and entry.expires < self.hall.now), validity(entry, self.hall.now))
-            key = self._rows[entry.id] = digest(entry.rel, entry.front_digest, self.hall.bodies[entry.id].summary,
-                                                state)
+            summary = self.hall.bodies[entry.id].summary
+            key = self._rows[entry.id] = digest(entry.rel, entry.front_digest, summary, state)
+            self._hold(key, summary, state)
         return key
 
     def feed_entry(self, entry: Entry) -> str:
@@ -182,28 +186,26 @@ class Fingerprints:
             row = self.row
             return _hash("".join([row(e) for e in entries]))
 
-    def page(self, template: str, context: Mapping[str, Any]) -> str:
-        """The key of a page made with `template` from `context` (its URL, title and every value it is given):
-        each value digested by what it is (`plain`), and, when the template uses one of the operator's, everything
-        a template can read."""
-        item = context.get(ITEM)
-        covered = self._covered(item) if isinstance(item, ENTRIES) else {}
-        atoms = _ATOMS
-        names = tuple(context)
+    def page(self, template: str, given: Mapping[str, Any], context: Mapping[str, Any]) -> str:
+        """The key of a page made with `template` from what every page is `given` (its URL, title, feed links,
+        description) and its `context`: each value digested by what it is (`plain`), and, when the template uses one
+        of the operator's, everything a template can read."""
+        atoms, text, empty = _ATOMS, _TEXT, _EMPTY
+        names = (*given, *context)
         known = self._names.get(names)
         if known is None:
             known = self._names[names] = _hash(repr(names))
         return digest(self.whole, template, self.shown(template, ""), known, [
-            mark if (mark := covered.get(id(value))) is not None  # the very object the item's digests hold
-            else value if type(value) in atoms  # (plain's first case, inline: most values are text)
+            value if ((kind := type(value)) in atoms and (kind not in text or len(value) <= _SHORT))
+            or (not value and kind in empty)  # (plain's first cases, inline: most values are short text)
             else plain(self, value, name)
-            for name, value in context.items()])
+            for values in (given, context) for name, value in values.items()])
 
     def known(self, key: str, objects: Iterable[Any]) -> None:
         """Records, or tuples of them, whose whole value `key` digests (the hall's figures): wherever a page is given
         one, its key names it by `key` and its place instead of digesting it again."""
         for i, value in enumerate(objects):
-            self._records[id(value)] = (value, (key, i))
+            self._records[id(value)] = (value, f"{key} {i}")
 
     def shown(self, template: str, key: Any) -> Any:
         """The key of a page made with `template`: `key` (what the built-in template shows), or, when the
@@ -242,7 +244,9 @@ _REST = frozenset(f.name for f in dataclasses.fields(Hall)) - _COVERED
 ITEM = "item"  # the context name of a page's own entry, shown whole; an entry anywhere else is shown as a list row
 ENTRIES = (Release, Question, Page)
 _ENTRY_TYPES = frozenset(ENTRIES)
-_MARKS = tuple((ITEM, i) for i in range(5))  # an item's own objects in its page's key (`Fingerprints._covered`)
+_EMPTY = (list, tuple)
+_TEXT = (str, Markup)
+_SHORT = 64  # text up to this long is written into a page's key without asking whether the item's digests hold it
 # Types whose repr is their whole value, written into the key as they are.
 _ATOMS: set[type] = {str, Markup, int, float, bool, type(None), date, datetime}
 
@@ -264,20 +268,24 @@ def plain(fp: Fingerprints, value: Any, name: str) -> Any:
     (and the tests) rather than being skipped."""
     kind = type(value)
     if kind in _ATOMS:
+        if kind in _TEXT and len(value) > _SHORT:  # an item's body or summary: named by the digest that holds it
+            known = fp._texts.get(id(value))
+            if known is not None and known[0] is value:
+                return known[1]
         return value
     if kind is list or kind is tuple:  # (`_sequence`, inline: the most common values after text)
         if not value:
             return ()
         kinds = set(map(type, value))
         if kinds <= _ENTRY_TYPES:
-            return ("rows", len(value), fp.rows(value))
+            return fp.rows(value)
         if kinds <= _ATOMS:
             return value
         if kind is list:
             return [plain(fp, v, name) for v in value]
         known = fp._records.get(id(value))  # a tuple shared by many pages (`pages.topic_heads`): digested once
         if known is None or known[0] is not value:
-            known = fp._records[id(value)] = (value, [plain(fp, v, name) for v in value])
+            known = fp._records[id(value)] = (value, _hash(repr([plain(fp, v, name) for v in value])))
         return known[1]
     how = _HOW.get(kind)
     if how is None:
@@ -290,14 +298,14 @@ def _sequence(fp: Fingerprints, value: list[Any] | tuple[Any, ...], name: str) -
         return ()
     kinds = set(map(type, value))
     if kinds <= _ENTRY_TYPES:
-        return ("rows", len(value), fp.rows(value))
+        return fp.rows(value)
     if kinds <= _ATOMS:
         return value
     return [plain(fp, v, name) for v in value]
 
 
 def _entry(fp: Fingerprints, value: Entry, name: str) -> Any:
-    return (fp.entry(value), fp.row(value)) if name == ITEM else ("row", fp.row(value))
+    return fp.entry(value) + fp.row(value) if name == ITEM else fp.row(value)
 
 
 def _atom(_fp: Fingerprints, value: Any, _name: str) -> Any:
@@ -312,7 +320,7 @@ def _mapping(fp: Fingerprints, value: Mapping[Any, Any], name: str) -> Any:
 
 def _department(fp: Fingerprints, value: Department, name: str) -> Any:
     if fp.hall.departments.get(value.id) is value:
-        return ("department", value.id)
+        return f"department {value.id}"
     return _dataclass(fp, value, name)
 
 
@@ -324,7 +332,7 @@ def _record(fp: Fingerprints, value: Any, _name: str) -> Any:
     known = fp._records.get(id(value))
     if known is None or known[0] is not value:
         known = fp._records[id(value)] = (value, _hash(repr(value)))  # (held: its id stays its own)
-    return (type(value).__qualname__, known[1])
+    return known[1]
 
 
 def _records(fp: Fingerprints, value: Any, name: str) -> Any:
@@ -334,7 +342,7 @@ def _records(fp: Fingerprints, value: Any, name: str) -> Any:
         shown = list(values(value))
         for i in inner:
             shown[i] = plain(fp, shown[i], name)
-        known = fp._records[id(value)] = (value, (type(value).__qualname__, *shown))
+        known = fp._records[id(value)] = (value, _hash(repr((type(value).__qualname__, *shown))))
     return known[1]
 
 

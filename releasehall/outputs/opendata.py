@@ -200,7 +200,7 @@ def render_stats(hall: Hall, env: Environment, memo: Memo, fp: Fingerprints, job
                      for f in (month, month.hall, *month.departments.values()))])
 
     def page(url: str, template: str, title: str, feeds: Sequence[dict[str, str]] = (), **context: Any) -> None:
-        shown = fp.page(template, {"url": url, "title": title, "feeds": feeds, **context})
+        shown = fp.page(template, {"url": url, "title": title, "feeds": feeds}, context)
         if not memo.reuse(urls.output_path(url), digest(key, shown)):
             jobs.add((urls.output_path(url),), partial(render_page, env, template, url, title, feeds, **context))
 

@@ -337,8 +337,8 @@ class _Pages:
             description: str = "", **context: Any) -> None:
         """Render a page, unless its key (what it is given: `Fingerprints.page`) is unchanged since the last build."""
         path = self.hall.urls.output_path(url)
-        if self.memo.reuse(path, self.fp.page(template, {"url": url, "title": title, "feeds": feeds,
-                                                            "description": description, **context})):
+        given = {"url": url, "title": title, "feeds": feeds, "description": description}
+        if self.memo.reuse(path, self.fp.page(template, given, context)):
             return
         self.jobs.add((path,), partial(render_page, self.env, template, url, title, feeds, description, **context))
 
