@@ -67,6 +67,8 @@ def test_a_pages_record_is_its_indexed_region_without_what_it_marks_ignored():
     assert record("police/releases/a/", page.encode()) == Record(
         "police/releases/a/", "国庆交通管制", "测试市公安局", "通知公告", "2024-09-20", "第一段<script>\n第二段")
     assert record("x/", b"<html><body><main><p>no index</p></main></body></html>") is None
+    assert record("x/", b"<html><head><title>data-pagefind-body</title></head><body><main><h1>data-pagefind-body</h1>"
+                        b"</main></body></html>") is None
 
 
 def test_index_holds_published_pages_only_and_is_deterministic(tmp_path, run_cli):

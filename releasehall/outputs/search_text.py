@@ -91,6 +91,8 @@ def record(url: str, page: bytes) -> Record | None:
     end = page.find(b"</main>", at)
     region = _without_drawings(page[start:end if end > 0 else len(page)])
     body = etree.fromstring(region, _PARSER).find(".//*[@data-pagefind-body]")
+    if body is None:  # the words only in its text (a title quoting them), on a page a custom layout left unmarked
+        return None
     for block in body.iter(_BLOCKS):
         block.text = "\n" + (block.text or "")
         block.tail = "\n" + (block.tail or "")
