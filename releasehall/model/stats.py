@@ -397,20 +397,20 @@ def months(questions: list[Question], records: Mapping[str, Record], releases: l
     dated_of = {dept: _Dated.of(releases_of.get(dept, []), tz) for dept in departments}
     result = []
     for key in sorted({*asked_in, *replied_in, *released_in}):
-        end = min(_month_end(key), today)
         asked = asked_in.get(key, [])
         out = replied_in.get(key, [])
         on_time = sum(1 for r in out if r.on_time)
         topics = Counter(t for q in asked for t in q.topics)
         topics.update(t for r in released_in.get(key, []) for t in r.topics)
+        hall = month_figures(key, lines, hall_dated, at)
         result.append(Month(
             month=key, asked=len(asked), replied=len(out), on_time=on_time,
             on_time_rate=_ratio(on_time, len(out)),
             categories=tuple(sorted(Counter(q.category for q in asked).items())),
             topics=tuple(sorted(topics.items(), key=lambda kv: (-kv[1], kv[0]))[:10]),
-            overdue_at_end=sum(1 for line in lines if line.overdue_at(end)),
+            overdue_at_end=hall.overdue,  # the hall's figures count the same questions at the same end
             releases=len(released_in.get(key, [])),
-            hall=month_figures(key, lines, hall_dated, at),
+            hall=hall,
             departments={dept: month_figures(key, lines_of.get(dept, []), dated_of[dept], at)
                          for dept in departments},
         ))
