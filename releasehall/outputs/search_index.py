@@ -63,7 +63,10 @@ def _gz(text: str) -> bytes:
 
 
 def _json(value: object) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    """JSON whose text holds no markup: `<`, `>` and `&` written as escapes (a citizen's words are in the
+    fragments; a host that sniffs a .json file as HTML finds no tag in it), the same strings once parsed."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def build(records: Iterable[Record], traditional: Callable[[str], str] | None,
