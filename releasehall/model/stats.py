@@ -14,7 +14,7 @@ import statistics
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from releasehall.model.records import COMPLEXITIES, Question, Release, Status
@@ -172,7 +172,12 @@ def clock(question: Question, calendar: WorkCalendar, today: date, tz: tzinfo) -
 
 def record(question: Question, at: AsOf) -> Record:
     """The question's deadline and status as of `at.now` (a withdrawal dated later does not count yet)."""
-    calendar, today, tz, now = at.calendar, at.today, at.tz, at.now
+    return _record(question, at, at.today)[0]
+
+
+def _record(question: Question, at: AsOf, today: date) -> tuple[Record, Clock]:
+    """`record`, and the question's reply clock (`clock`) it was counted with."""
+    calendar, tz, now = at.calendar, at.tz, at.now
     limit = at.limits[question.complexity]
     asked_day = _day(question.asked, tz)
     ticking = clock(question, calendar, today, tz)
@@ -182,12 +187,12 @@ def record(question: Question, at: AsOf) -> Record:
     withdrawn = question.withdrawn if question.withdrawn is not None and question.withdrawn <= now else None
     if withdrawn is not None:
         return Record(question.id, question.dept, question.asked, due, None, Status.WITHDRAWN, None, None, 0,
-                      paused, withdrawn)
+                      paused, withdrawn), ticking
     if question.replied is None:
         overdue = today > due
         return Record(question.id, question.dept, question.asked, due, None,
                       Status.OVERDUE if overdue else Status.PENDING, False if overdue else None, None,
-                      ticking.count(due, today) if overdue else 0, paused)
+                      ticking.count(due, today) if overdue else 0, paused), ticking
     replied_day = _day(question.replied, tz)
     if question.resolved is not None:
         status = Status.RESOLVED
@@ -197,7 +202,7 @@ def record(question: Question, at: AsOf) -> Record:
         status = Status.REPLIED
     return Record(question.id, question.dept, question.asked, due, question.replied, status,
                   replied_day <= due, ticking.count(asked_day, replied_day), ticking.count(due, replied_day),
-                  paused)
+                  paused), ticking
 
 
 LOCAL_CHANNEL = "本站"  # the channel of a question without `channel`: it came in through the hall itself
@@ -287,17 +292,14 @@ class _Timeline:
     withdrawn_month: str = ""
     promised_month: str = ""
 
-    def overdue_at(self, end: date) -> bool:
-        """Unanswered, not withdrawn and past due at the end of `end`."""
-        return (self.asked <= end and self.record.due < end and (self.replied is None or self.replied > end)
-                and (self.withdrawn is None or self.withdrawn > end))
 
-
-def _timeline(question: Question, rec: Record, calendar: WorkCalendar, today: date, tz: tzinfo) -> _Timeline:
+def _timeline(question: Question, rec: Record, calendar: WorkCalendar, today: date, tz: tzinfo,
+              ticking: Clock | None = None) -> _Timeline:
     asked = _day(question.asked, tz)
     replied = _day(question.replied, tz) if question.replied is not None else None
     withdrawn = _day(rec.withdrawn, tz) if rec.withdrawn is not None else None
-    return _Timeline(question, rec, asked, replied, withdrawn, clock(question, calendar, today, tz),
+    return _Timeline(question, rec, asked, replied, withdrawn,
+                     ticking if ticking is not None else clock(question, calendar, today, tz),
                      _month_key(asked, tz), _month_key(replied, tz) if replied is not None else "",
                      _month_key(withdrawn, tz) if withdrawn is not None else "",
                      _month_key(question.promised, tz) if question.promised is not None else "")
@@ -312,8 +314,10 @@ class _Dated:
     latest: list[datetime]
 
     @classmethod
-    def of(cls, releases: Iterable[Release], tz: tzinfo) -> _Dated:
-        ordered = sorted(((_day(r.date, tz), r.date) for r in releases), key=lambda pair: pair[0])
+    def of(cls, releases: Iterable[Release], tz: tzinfo, days: Mapping[int, date] | None = None) -> _Dated:
+        """`days`: the day of each release already worked out, by `id` of the release."""
+        known = days or {}
+        ordered = sorted(((known.get(id(r)) or _day(r.date, tz), r.date) for r in releases), key=lambda pair: pair[0])
         latest: list[datetime] = []
         for _day_of, moment in ordered:
             latest.append(max(latest[-1], moment) if latest else moment)
@@ -328,8 +332,65 @@ class _Dated:
         return max(0, bisect_right(self.days, end) - bisect_left(self.days, first))
 
 
-def month_figures(key: str, lines: list[_Timeline], dated: _Dated, at: AsOf) -> Figures:
-    """One month's figures for a set of questions and releases, as of the month's last day (or "now").
+@dataclass(slots=True)
+class _Sorted:
+    """A set of questions' timelines sorted once into the months of the report: what each month's figures count.
+
+    `overdue[i]` and `very_overdue[i]` are for the i-th month of the report (`_overdue_span`)."""
+
+    asked: dict[str, list[_Timeline]] = field(default_factory=dict)
+    out: dict[str, list[_Timeline]] = field(default_factory=dict)  # by the month of the reply
+    withdrawn: Counter[str] = field(default_factory=Counter)
+    promised: dict[str, list[Question]] = field(default_factory=dict)  # promises falling due, not withdrawn
+    overdue: dict[int, list[_Timeline]] = field(default_factory=dict)
+    very_overdue: Counter[int] = field(default_factory=Counter)
+
+    def add(self, line: _Timeline, span: tuple[int, int, int]) -> None:
+        """`line`, overdue at the ends of months `span[0]` up to `span[2]` and very overdue from `span[1]`."""
+        self.asked.setdefault(line.asked_month, []).append(line)
+        if line.replied_month:
+            self.out.setdefault(line.replied_month, []).append(line)
+        if line.withdrawn_month:
+            self.withdrawn[line.withdrawn_month] += 1
+        if line.promised_month and line.withdrawn is None:
+            self.promised.setdefault(line.promised_month, []).append(line.question)
+        first, very, stop = span
+        for index in range(first, stop):
+            self.overdue.setdefault(index, []).append(line)
+            if index >= very:
+                self.very_overdue[index] += 1
+
+
+def _overdue_span(line: _Timeline, ends: list[date], at: AsOf) -> tuple[int, int, int]:
+    """The months (indices into `ends`, their last days in order) at whose end `line` is overdue, `first` up to
+    `stop`, and the first of them at whose end it is very overdue (`stop` when none): (first, very, stop).
+
+    Overdue at `end` is unanswered, not withdrawn and past due then (`asked <= end`, `due < end`, neither replied nor
+    withdrawn by `end`): the ends in one span. Its working days late (`Clock.count` from `due`) never shrink as the end moves on,
+    so the first end past `at.very_late` is found by halving; the latest end is counted in any case, which notes
+    the same years the calendar does not know as counting at every end would."""
+    start = max(line.asked, line.record.due + timedelta(days=1))
+    stops = [day for day in (line.replied, line.withdrawn) if day is not None]
+    first = bisect_left(ends, start)
+    stop = bisect_left(ends, min(stops)) if stops else len(ends)
+    if first >= stop:
+        return 0, 0, 0
+    due, count = line.record.due, line.clock.count
+    if count(due, ends[stop - 1]) <= at.very_late:
+        return first, stop, stop
+    low, high = first, stop - 1  # the answer is in [low, high]: very overdue at high
+    while low < high:
+        middle = (low + high) // 2
+        if count(due, ends[middle]) > at.very_late:
+            high = middle
+        else:
+            low = middle + 1
+    return first, low, stop
+
+
+def month_figures(key: str, index: int, end: date, lines: _Sorted, dated: _Dated, at: AsOf) -> Figures:
+    """One month's figures for a set of questions and releases, as of the month's last day (or "now"): `end`, the
+    `index`-th month of the report.
 
     questions: asked that month; withdrawn: withdrawn that month; replied, on-time rate, mean and
     median days, satisfaction: over the replies published that month; reply rate: of the questions
@@ -338,16 +399,14 @@ def month_figures(key: str, lines: list[_Timeline], dated: _Dated, at: AsOf) -> 
     month, and those resolved by then; releases: published that month; last release and stale: as
     of the month's end.
     """
-    tz, today = at.tz, at.today
-    end = min(_month_end(key), today)
-    moment = at.now if end == today else datetime.combine(end + timedelta(days=1), time(), tz)
-    asked = [t for t in lines if t.asked_month == key]
+    tz = at.tz
+    moment = at.now if end == at.today else datetime.combine(end + timedelta(days=1), time(), tz)
+    asked = lines.asked.get(key, [])
     live = [t for t in asked if t.withdrawn is None or t.withdrawn > end]
-    out = [t for t in lines if t.replied_month == key]
+    out = lines.out.get(key, [])
     days = [t.record.reply_days for t in out if t.record.reply_days is not None]
     on_time = sum(1 for t in out if t.record.on_time)
-    overdue = [t for t in lines if t.overdue_at(end)]
-    promises = [t.question for t in lines if t.promised_month == key and t.withdrawn is None]
+    promises = lines.promised.get(key, [])
     kept = [q for q in promises if q.resolved is not None and q.promised is not None
             and _day(q.resolved, tz) <= _day(q.promised, tz)]
     rated = [t.question.satisfaction for t in out if t.question.satisfaction is not None]
@@ -360,15 +419,15 @@ def month_figures(key: str, lines: list[_Timeline], dated: _Dated, at: AsOf) -> 
         on_time_rate=_ratio(on_time, len(out)),
         mean_reply_days=statistics.fmean(days) if days else None,
         median_reply_days=float(statistics.median(days)) if days else None,
-        overdue=len(overdue),
+        overdue=len(lines.overdue.get(index, ())),
         promised=len(promises),
         promises_kept=len(kept),
         satisfaction_rate=_ratio(len(pleased), len(rated)),
         releases=dated.between(_month_start(key), end),
         last_release=last,
         stale=_stale(last, moment, at.stale_after_days),
-        withdrawn=sum(1 for t in lines if t.withdrawn_month == key),
-        very_overdue=sum(1 for t in overdue if t.clock.count(t.record.due, end) > at.very_late),
+        withdrawn=lines.withdrawn[key],
+        very_overdue=lines.very_overdue[index],
         on_time=on_time,
         judged=len(out),
         channels=channel_counts(t.question for t in asked),
@@ -376,33 +435,49 @@ def month_figures(key: str, lines: list[_Timeline], dated: _Dated, at: AsOf) -> 
 
 
 def months(questions: list[Question], records: Mapping[str, Record], releases: list[Release], at: AsOf,
-           releases_of: Mapping[str, list[Release]], departments: Iterable[str]) -> tuple[Month, ...]:
-    """The monthly report: each month with a question asked or replied or a release published, up to `at.now`."""
+           releases_of: Mapping[str, list[Release]], departments: Iterable[str],
+           clocks: Mapping[str, Clock] | None = None) -> tuple[Month, ...]:
+    """The monthly report: each month with a question asked or replied or a release published, up to `at.now`.
+
+    Each question is sorted into the months it counts in once, for the hall and for its department; then each
+    month's figures count only those (`month_figures`). `clocks`: the questions' reply clocks, when known."""
     calendar, today, tz = at.calendar, at.today, at.tz
     departments = sorted(departments)
     asked_in: dict[str, list[Question]] = {}
     replied_in: dict[str, list[Record]] = {}
     released_in: dict[str, list[Release]] = {}
-    for q in questions:
-        asked_in.setdefault(_month_key(q.asked, tz), []).append(q)
-        if q.replied is not None:
-            replied_in.setdefault(_month_key(q.replied, tz), []).append(records[q.id])
-    for r in releases:
-        released_in.setdefault(_month_key(r.date, tz), []).append(r)
-    lines = [_timeline(q, records[q.id], calendar, today, tz) for q in questions]
-    lines_of: dict[str, list[_Timeline]] = {}
+    lines = [_timeline(q, records[q.id], calendar, today, tz, clocks.get(q.id) if clocks is not None else None)
+             for q in questions]
     for line in lines:
-        lines_of.setdefault(line.question.dept, []).append(line)
-    hall_dated = _Dated.of(releases, tz)
-    dated_of = {dept: _Dated.of(releases_of.get(dept, []), tz) for dept in departments}
+        asked_in.setdefault(line.asked_month, []).append(line.question)
+        if line.replied_month:
+            replied_in.setdefault(line.replied_month, []).append(line.record)
+    days = {id(r): _day(r.date, tz) for r in releases}
+    for r in releases:
+        day = days[id(r)]
+        released_in.setdefault(f"{day.year:04d}-{day.month:02d}", []).append(r)  # `_month_key`
+    keys = sorted({*asked_in, *replied_in, *released_in})
+    ends = [min(_month_end(key), today) for key in keys]
+    hall_lines = _Sorted()
+    lines_of: dict[str, _Sorted] = {}
+    for line in lines:
+        span = _overdue_span(line, ends, at)
+        hall_lines.add(line, span)
+        dept_lines = lines_of.get(line.question.dept)
+        if dept_lines is None:
+            dept_lines = lines_of[line.question.dept] = _Sorted()
+        dept_lines.add(line, span)
+    hall_dated = _Dated.of(releases, tz, days)
+    dated_of = {dept: _Dated.of(releases_of.get(dept, []), tz, days) for dept in departments}
+    nothing = _Sorted()
     result = []
-    for key in sorted({*asked_in, *replied_in, *released_in}):
+    for index, (key, end) in enumerate(zip(keys, ends, strict=True)):
         asked = asked_in.get(key, [])
         out = replied_in.get(key, [])
         on_time = sum(1 for r in out if r.on_time)
         topics = Counter(t for q in asked for t in q.topics)
         topics.update(t for r in released_in.get(key, []) for t in r.topics)
-        hall = month_figures(key, lines, hall_dated, at)
+        hall = month_figures(key, index, end, hall_lines, hall_dated, at)
         result.append(Month(
             month=key, asked=len(asked), replied=len(out), on_time=on_time,
             on_time_rate=_ratio(on_time, len(out)),
@@ -411,7 +486,7 @@ def months(questions: list[Question], records: Mapping[str, Record], releases: l
             overdue_at_end=hall.overdue,  # the hall's figures count the same questions at the same end
             releases=len(released_in.get(key, [])),
             hall=hall,
-            departments={dept: month_figures(key, lines_of.get(dept, []), dated_of[dept], at)
+            departments={dept: month_figures(key, index, end, lines_of.get(dept, nothing), dated_of[dept], at)
                          for dept in departments},
         ))
     return tuple(result)
@@ -420,7 +495,9 @@ def months(questions: list[Question], records: Mapping[str, Record], releases: l
 def compute(questions: list[Question], releases: list[Release], releases_of: Mapping[str, list[Release]],
             departments: Iterable[str], at: AsOf) -> tuple[Stats, frozenset[int]]:
     """The figures as of `at.now`, and the years whose official holidays the calendar did not know."""
-    records = {q.id: record(q, at) for q in questions}
+    today = at.today
+    counted = {q.id: _record(q, at, today) for q in questions}
+    records = {key: rec for key, (rec, _clock) in counted.items()}
     by_dept: dict[str, list[Question]] = {}
     for question in questions:
         by_dept.setdefault(question.dept, []).append(question)
@@ -434,7 +511,8 @@ def compute(questions: list[Question], releases: list[Release], releases_of: Map
         records=records,
         hall=figures(questions, records, releases, at),
         departments=dept_figures,
-        months=months(questions, records, releases, at, releases_of, departments),
+        months=months(questions, records, releases, at, releases_of, departments,
+                      {key: ticking for key, (_rec, ticking) in counted.items()}),
         very_late=at.very_late,
     )
     return stats, frozenset(at.calendar.unknown_years)
