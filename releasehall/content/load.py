@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import itertools
+import os
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -38,7 +39,7 @@ from releasehall.parallel import fork_map
 from releasehall.read import filetypes
 from releasehall.read import schema as s
 from releasehall.read.sources import Document, read_text, read_yaml_file, split_front_matter
-from releasehall.read.symlinks import refused, walk
+from releasehall.read.symlinks import files, refused
 from releasehall.settings.site import Settings
 
 CONTENT = "content"
@@ -112,7 +113,7 @@ class _Reader:
     new: SourceCache = field(default_factory=dict)
     _queued: list[tuple[str, str | None, Any]] = field(default_factory=list)
 
-    def read(self, path: Path, rel: str, parse: Callable[[Report], T | None]) -> T | None:
+    def read(self, path: Path | str, rel: str, parse: Callable[[Report], T | None]) -> T | None:
         digest, hit = self._cached(path, rel)
         if digest is None:
             return parse(self.report)
@@ -122,7 +123,7 @@ class _Reader:
         self._keep(rel, digest, record, problems)
         return record
 
-    def defer(self, path: Path, rel: str, parse: Callable[[Report], Any]) -> None:
+    def defer(self, path: Path | str, rel: str, parse: Callable[[Report], Any]) -> None:
         digest, hit = self._cached(path, rel)
         if digest is None:
             self._queued.append((rel, None, parse(self.report)))
@@ -131,12 +132,12 @@ class _Reader:
         else:
             self._queued.append((rel, digest, partial(_parse_alone, parse)))
 
-    def _cached(self, path: Path, rel: str) -> tuple[str | None, SourceEntry | None]:
+    def _cached(self, path: Path | str, rel: str) -> tuple[str | None, SourceEntry | None]:
         """The file's digest (None: it vanished since the folder was listed) and its cache entry, if fresh.
 
         A fresh entry is reused whatever it holds, a file that could not be read included.
         """
-        digest = self.known.get(rel) or source_digest(path)
+        digest = self.known.get(rel) or source_digest(Path(path))
         if digest is None:
             return None, None
         hit = self.old.get(rel)
@@ -180,9 +181,13 @@ def load_content(settings: Settings, report: Report, cache: SourceCache | None =
         if not root.is_dir():
             report.error(CONTENT, 1, "找不到 content 目录", "the content/ folder is missing")
         return Content({}, (), (), (), ()), {}
-    for folder in sorted(p for p in root.iterdir() if not p.name.startswith(".")):
-        rel_folder = f"{CONTENT}/{folder.name}"
-        if not folder.is_dir() or refused(folder, settings.root, rel_folder, report):
+    with os.scandir(root) as listing:
+        entries = sorted((e for e in listing if not e.name.startswith(".")), key=lambda e: e.name)
+    for entry in entries:
+        folder = root / entry.name
+        rel_folder = f"{CONTENT}/{entry.name}"
+        # a folder that is no link lies where content/ does (checked above); only a link may lead out
+        if not entry.is_dir() or (entry.is_symlink() and refused(folder, settings.root, rel_folder, report)):
             continue
         if folder.name == PAGES:
             _load_pages(folder, rel_folder, ctx, reader, assets)
@@ -220,8 +225,8 @@ def load_content(settings: Settings, report: Report, cache: SourceCache | None =
 
 def _unread(folder: Path, rel_folder: str, why: str) -> dict[str, str]:
     """The department folder and its files, left unread because `why` (its department.yaml) has errors."""
-    files = walk(folder, folder, rel_folder, Report(), rel_folder)  # links out are reported once the folder is read
-    return {rel_folder: why, **{f"{rel_folder}/{'/'.join(inner)}": why for _path, inner in files}}
+    found = files(folder, folder, rel_folder, Report(), rel_folder)  # links out are reported once the folder is read
+    return {rel_folder: why, **{f"{rel_folder}/{'/'.join(inner)}": why for _path, inner in found}}
 
 
 def _load_department(folder: Path, rel_folder: str, ctx: s.Context, report: Report) -> Department | None:
@@ -291,12 +296,12 @@ def _load_items(folder: Path, rel_folder: str, dept: str, ctx: s.Context, reader
                 assets: list[Asset], broken: dict[str, str]) -> None:
     """A department's files; its editors' links may not lead out of its folder."""
     report = reader.report
-    for path, inner in walk(folder, folder, rel_folder, report, rel_folder):
+    for path, inner in files(folder, folder, rel_folder, report, rel_folder):
         rel = f"{rel_folder}/{'/'.join(inner)}"
         if inner[-1].lower().endswith(".md"):
             load = _item_loader(inner)
             if load is not None:
-                reader.defer(path, rel, partial(load, path, rel, dept, ctx))
+                reader.defer(path, rel, partial(_load_at, load, path, rel, dept, ctx))
             else:
                 broken[rel] = rel
                 report.error(rel, 1, "Markdown 文件位置不对：发布放在 releases/，留言回复放在 qa/，请移动该文件",
@@ -305,7 +310,13 @@ def _load_items(folder: Path, rel_folder: str, dept: str, ctx: s.Context, reader
             _add_asset(path, rel, assets, report)
 
 
-def _add_asset(path: Path, rel: str, assets: list[Asset], report: Report) -> None:
+def _load_at(load: _ItemLoader, path: str, rel: str, dept: str, ctx: s.Context, report: Report
+             ) -> Release | Question | None:
+    """`load` the item at `path`: the `Path` is made only for a file read again, not for each one recognized."""
+    return load(Path(path), rel, dept, ctx, report)
+
+
+def _add_asset(path: Path | str, rel: str, assets: list[Asset], report: Report) -> None:
     """A file an editor put beside the Markdown: published only when its type is on `filetypes`' list and its
     content is not a page in disguise."""
     refused = filetypes.refusal(rel)
@@ -475,7 +486,7 @@ def _check_pauses(doc: Document, values: dict[str, Any], rel: str, ctx: s.Contex
 
 def _load_pages(folder: Path, rel_folder: str, ctx: s.Context, reader: _Reader, assets: list[Asset]) -> None:
     report = reader.report
-    for path, inner in walk(folder, folder, rel_folder, report, rel_folder):
+    for path, inner in files(folder, folder, rel_folder, report, rel_folder):
         rel = f"{rel_folder}/{'/'.join(inner)}"
         if not inner[-1].lower().endswith(".md"):
             _add_asset(path, rel, assets, report)
@@ -483,7 +494,7 @@ def _load_pages(folder: Path, rel_folder: str, ctx: s.Context, reader: _Reader, 
         if len(inner) > 1:
             report.error(rel, 1, "独立页面请直接放在 content/pages/ 下", "put standalone pages directly in content/pages/")
             continue
-        reader.defer(path, rel, partial(_load_page, path, rel, ctx))
+        reader.defer(path, rel, partial(_load_page, Path(path), rel, ctx))
 
 
 def _load_page(path: Path, rel: str, ctx: s.Context, report: Report) -> Page | None:

@@ -246,7 +246,7 @@ def _may_hold_a_number(text: str) -> bool:
     (2026-09-28-jiaotong.md: 8), and are then not read digit by digit."""
     if "&" in text or "%" in text:
         return True
-    return sum(ch.isnumeric() for ch in unicodedata.normalize("NFKC", text)) >= _SHORTEST
+    return sum(map(str.isnumeric, unicodedata.normalize("NFKC", text))) >= _SHORTEST
 
 
 def check_name(rel: str) -> tuple[Finding, ...]:

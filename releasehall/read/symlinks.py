@@ -50,15 +50,27 @@ def walk(folder: Path, boundary: Path, rel: str, report: Report, boundary_rel: s
          ) -> list[tuple[Path, tuple[str, ...]]]:
     """Every file below `folder` (itself checked with `refused`) as (path, its parts below `folder`), in
     path order, skipping hidden names; links leading outside `boundary` are reported at their own path."""
-    if refused(folder, boundary, rel, report, boundary_rel):
-        return []
-    found: list[tuple[Path, tuple[str, ...]]] = []
-    _walk(str(folder), (), real(boundary), rel, report, boundary_rel, {str(real(folder))}, found)
+    return [(Path(path), inner) for path, inner in files(folder, boundary, rel, report, boundary_rel)]
+
+
+def files(folder: Path, boundary: Path, rel: str, report: Report, boundary_rel: str = "",
+          ) -> list[tuple[str, tuple[str, ...]]]:
+    """`walk`, each path as a string (a reader of thousands of files makes a `Path` only of those it reads)."""
+    within = real(folder)
+    if boundary == folder:  # a folder lies inside itself: its real path is resolved once
+        limit = within
+    else:
+        limit = real(boundary)
+        if not within.is_relative_to(limit):
+            _error(rel, folder, boundary_rel, report)
+            return []
+    found: list[tuple[str, tuple[str, ...]]] = []
+    _walk(str(folder), (), limit, rel, report, boundary_rel, {str(within)}, found)
     return found
 
 
 def _walk(folder: str, inner: tuple[str, ...], boundary: Path, rel: str, report: Report, boundary_rel: str,
-          seen: set[str], found: list[tuple[Path, tuple[str, ...]]]) -> None:
+          seen: set[str], found: list[tuple[str, tuple[str, ...]]]) -> None:
     try:
         with os.scandir(folder) as listing:
             entries = sorted((e for e in listing if not e.name.startswith(".")), key=lambda e: e.name)
@@ -76,8 +88,8 @@ def _walk(folder: str, inner: tuple[str, ...], boundary: Path, rel: str, report:
                     seen.add(str(target))
                     _walk(entry.path, parts, boundary, rel, report, boundary_rel, seen, found)
             elif target.is_file():
-                found.append((Path(entry.path), parts))
+                found.append((entry.path, parts))
         elif entry.is_dir(follow_symlinks=False):
             _walk(entry.path, parts, boundary, rel, report, boundary_rel, seen, found)
         elif entry.is_file(follow_symlinks=False):
-            found.append((Path(entry.path), parts))
+            found.append((entry.path, parts))
