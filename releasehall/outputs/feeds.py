@@ -259,10 +259,15 @@ def _make_feed(hall: Hall, scope: str, title: str, page_url: str, entries: Seque
     return rss, atom
 
 
-def overdue_records(hall: Hall, dept: str = "") -> tuple[Record, ...]:
-    """What is overdue now (in one department, or the hall), newest overdue first."""
-    return tuple(sorted((r for r in hall.stats.records.values() if r.status == Status.OVERDUE and dept in ("", r.dept)),
-                        key=lambda r: (r.overdue_since, r.id), reverse=True))
+def overdue_records(hall: Hall) -> dict[str, tuple[Record, ...]]:
+    """What is overdue now, newest overdue first: the hall's under "" and each department's under its slug (every
+    department present, with no questions overdue too)."""
+    overdue = sorted((r for r in hall.stats.records.values() if r.status == Status.OVERDUE),
+                     key=lambda r: (r.overdue_since, r.id), reverse=True)
+    by_dept: dict[str, list[Record]] = {dept: [] for dept in hall.departments}
+    for record in overdue:
+        by_dept.setdefault(record.dept, []).append(record)
+    return {"": tuple(overdue), **{dept: tuple(records) for dept, records in by_dept.items()}}
 
 
 def make_overdue_feed(hall: Hall, dept: str, records: Sequence[Record]) -> tuple[bytes, ...]:
@@ -321,8 +326,9 @@ def make_overdue_feed(hall: Hall, dept: str, records: Sequence[Record]) -> tuple
 def render_overdue_feeds(hall: Hall, memo: Memo, fp: Fingerprints, jobs: Jobs) -> None:
     """Queue the overdue feeds (the hall's and each department's) whose questions changed."""
     urls = hall.urls
+    overdue = overdue_records(hall)
     for dept in ("", *hall.departments):
-        records = overdue_records(hall, dept)
+        records = overdue[dept]
         paths = tuple(urls.output_path(urls.overdue_feed(dept, fmt)) for fmt in (("rss",) if dept else ("rss", "atom")))
         key = digest(fp.whole, "overdue", dept, hall.now if not records else None,
                      tuple((r.id, r.due, fp.entry(hall.by_id[r.id])) for r in records))
