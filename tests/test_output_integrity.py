@@ -10,7 +10,7 @@ from pathlib import Path
 
 from helpers import BASIC, NOW, image, write_site
 
-from releasehall.store.write import MANIFEST
+from releasehall.store.write import MANIFEST, plain
 
 
 def _build(run_cli, site: Path, out: Path) -> tuple[int, str]:
@@ -92,3 +92,9 @@ def test_a_symbolic_link_in_the_output_is_never_ours_whatever_the_manifest_says(
     assert f"releasehall: 输出目录 {out} 中有不是发布厅写入的文件（linked.html、police，共 2 个）" in err
     assert {p: p.read_bytes() for p in victim.rglob("*") if p.is_file()} == before
     assert (out / "police").is_symlink() and (out / "linked.html").is_symlink()
+
+
+def test_only_plain_relative_paths_read_back_from_a_manifest_or_journal_are_followed():
+    assert all(plain(rel) for rel in ("a", "a/b.html", "d0100/releases/r015/index.html", "..a/b", "a/.b", "a..b/c"))
+    assert not any(plain(rel) for rel in ("", "/a", "a/", "a//b", ".", "..", "./a", "a/.", "a/./b", "../a", "a/..",
+                                          "a/../b", "a\\b", "a\0b", "/"))

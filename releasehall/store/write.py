@@ -30,7 +30,7 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from stat import S_ISREG
+from stat import S_ISLNK, S_ISREG
 from typing import Any
 
 from releasehall.store.places import CACHE_ROOT
@@ -123,18 +123,44 @@ def read_manifest(out: Path) -> set[str] | None:
 def plain(rel: str) -> bool:
     """A path read back from the output or a staging folder (manifest, journal) that stays inside its folder:
     relative, no `.`/`..`/empty segments, no backslash or NUL. Anything else was not written by us."""
-    return bool(rel) and not rel.startswith("/") and "\\" not in rel and "\0" not in rel and \
-        all(part not in ("", ".", "..") for part in rel.split("/"))
+    framed = f"/{rel}/"  # an empty, `.` or `..` segment shows as `//`, `/./` or `/../` (no split: 40k paths a build)
+    return "//" not in framed and "/./" not in framed and "/../" not in framed and "\\" not in rel and "\0" not in rel
 
 
 def _through_link(root: Path, rel: str) -> bool:
     """Whether a folder between `root` and `rel` is a symbolic link (a move there would land outside `root`)."""
-    folder = root
-    for part in rel.split("/")[:-1]:
-        folder = folder / part
-        if folder.is_symlink():
-            return True
-    return False
+    return _Folders(str(root)).through_link(rel)
+
+
+class _Folders:
+    """The folders under one root that a commit moves files through, each looked at once: whether a symbolic link
+    lies on the way to it (a move there would land outside the root), and whether it was made."""
+
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self._linked: dict[str, bool] = {"": False}
+        self._made: set[str] = set()
+
+    def through_link(self, rel: str) -> bool:
+        """Whether a folder between the root and the file `rel` is a symbolic link (or lies inside one)."""
+        return self._link(rel.rpartition("/")[0])
+
+    def _link(self, folder: str) -> bool:
+        known = self._linked.get(folder)
+        if known is None:
+            try:
+                here = S_ISLNK(os.lstat(f"{self.root}/{folder}").st_mode)
+            except OSError:
+                here = False
+            known = self._linked[folder] = self._link(folder.rpartition("/")[0]) or here
+        return known
+
+    def make(self, rel: str) -> None:
+        """Make the folders that will hold the file `rel`."""
+        folder = rel.rpartition("/")[0]
+        if folder not in self._made:
+            os.makedirs(f"{self.root}/{folder}" if folder else self.root, exist_ok=True)
+            self._made.add(folder)
 
 
 def _manifest_bytes(files: Iterable[str]) -> bytes:
@@ -447,7 +473,8 @@ class Stager:
                 stage = out
             else:
                 ours = read_manifest(out) or set()
-                stale = sorted(rel for rel in ours - wanted if os.path.lexists(out / rel))
+                base = str(out)
+                stale = sorted(rel for rel in ours - wanted if os.path.lexists(f"{base}/{rel}"))
                 (stage / MANIFEST).write_bytes(manifest)
                 put = [*sorted(self.staged), MANIFEST]
                 _write_journal(stage, put, stale, self.key)
@@ -483,29 +510,35 @@ def _write_journal(stage: Path, put: list[str], remove: list[str], key: bytes | 
     os.replace(temp, stage / JOURNAL)
 
 
-def _aside(stage: Path, out: Path, rel: str) -> None:
+def _aside(stage: Path, out: Path, rel: str, made: _Folders | None = None) -> None:
     """Move the output's file at `rel` into the staging folder's aside area (kept until the commit is done)."""
-    target = stage / ASIDE / rel
-    target.parent.mkdir(parents=True, exist_ok=True)
-    os.replace(out / rel, target)
+    made = made or _Folders(f"{stage}/{ASIDE}")
+    made.make(rel)
+    os.replace(f"{out}/{rel}", f"{made.root}/{rel}")
 
 
 def _forward(stage: Path, out: Path, put: list[str], remove: list[str]) -> None:
-    """Carry out a journal's moves; each step checks what is done, so running it again after a crash finishes it."""
+    """Carry out a journal's moves; each step checks what is done, so running it again after a crash finishes it.
+    Each folder on the way is looked at (and made) once, not once per file."""
+    base, staged, aside = str(out), str(stage), f"{stage}/{ASIDE}"
+    outside, inside, set_aside = _Folders(base), _Folders(staged), _Folders(aside)
+    emptied: set[str] = set()
     for rel in remove:
-        if _through_link(out, rel) or _through_link(stage / ASIDE, rel):
+        if outside.through_link(rel) or set_aside.through_link(rel):
             continue
-        if os.path.lexists(out / rel):
-            _aside(stage, out, rel)
-            _prune(out, (out / rel).parent)
+        if os.path.lexists(f"{base}/{rel}"):
+            _aside(stage, out, rel, set_aside)
+            emptied.add(rel.rpartition("/")[0])
+    for folder in sorted(emptied, key=lambda f: (-f.count("/"), f)):  # the deepest first
+        _prune(out, out / folder)
     for rel in put:
-        source = stage / rel
-        if _through_link(out, rel) or _through_link(stage, rel) or not os.path.lexists(source):
+        source = f"{staged}/{rel}"
+        if outside.through_link(rel) or inside.through_link(rel) or not os.path.lexists(source):
             continue  # moved in before the crash
-        target = out / rel
-        if os.path.lexists(target) and not os.path.lexists(stage / ASIDE / rel):
-            _aside(stage, out, rel)
-        target.parent.mkdir(parents=True, exist_ok=True)
+        target = f"{base}/{rel}"
+        if os.path.lexists(target) and not os.path.lexists(f"{aside}/{rel}"):
+            _aside(stage, out, rel, set_aside)
+        outside.make(rel)
         os.replace(source, target)
 
 
