@@ -167,7 +167,7 @@ def test_a_part_is_made_again_only_when_one_of_its_pages_changed(tmp_path, run_c
     build = ("build", "--site", str(site), "--now", "2024-10-20")
     assert run_cli(*build, "--out", str(out))[0] == 0
     first = _bundle(out)
-    assert calls == [1, 1] and len(list((site / ".cache/releasehall/search").glob("*.zip"))) == 2  # police, water
+    assert calls == [1, 1] and len(list((site / ".cache/releasehall/search").glob("*" + search.SUFFIX))) == 2  # police, water
     assert run_cli(*build, "--out", str(out))[0] == 0  # nothing changed
     assert run_cli(*build, "--out", str(tmp_path / "elsewhere"))[0] == 0  # an empty output folder
     assert calls == [1, 1]
@@ -191,7 +191,7 @@ def test_a_part_is_made_again_only_when_one_of_its_pages_changed(tmp_path, run_c
     assert {p: p.stat().st_mtime_ns for p in (out / "pagefind").glob(f"{water}.*/*")} == kept  # the other's files untouched
     assert run_cli(*build, "--out", str(tmp_path / "clean"), "--no-cache")[0] == 0
     assert _bundle(out) == _bundle(tmp_path / "clean")
-    assert len(list((site / ".cache/releasehall/search").glob("*.zip"))) == 2  # the old bundle is pruned
+    assert len(list((site / ".cache/releasehall/search").glob("*" + search.SUFFIX))) == 2  # the old bundle is pruned
 
 
 def test_a_bundle_in_the_cache_folder_that_is_not_ours_is_never_published(tmp_path, run_cli, monkeypatch):
@@ -200,11 +200,11 @@ def test_a_bundle_in_the_cache_folder_that_is_not_ours_is_never_published(tmp_pa
     site = write_site(tmp_path / "site", SPLIT)
     build = ("build", "--site", str(site), "--now", "2024-10-20")
     assert run_cli(*build, "--out", str(tmp_path / "clean"), "--no-cache")[0] == 0
-    kept, other = sorted((site / ".cache/releasehall/search").glob("*.zip"))
+    kept, other = sorted((site / ".cache/releasehall/search").glob("*" + search.SUFFIX))
     forged = search.unpack(kept.read_bytes())
     forged["docs.gz"] = b"alert(document.domain)"
     kept.write_bytes(search.pack(forged))  # same name, other bytes
-    (kept.parent / "planted.zip").write_bytes(search.pack(forged))
+    (kept.parent / ("planted" + search.SUFFIX)).write_bytes(search.pack(forged))
     assert run_cli(*build, "--out", str(tmp_path / "out"))[0] == 0
     assert calls == [1, 1, 1]  # that part indexed again, not taken from the forged file
     assert _bundle(tmp_path / "out") == _bundle(tmp_path / "clean")
@@ -516,3 +516,39 @@ def test_the_mirrors_search_filters_are_the_values_its_pages_carry(tmp_path, run
                 carried.setdefault(name, set()).add(value)
         assert set(chosen["department"]) == carried["department"], prefix
     assert "測試區交警大隊" in chosen["department"]  # the mirror's choices are Traditional, like its index
+
+
+def test_a_packed_bundle_reads_back_as_it_was_and_a_damaged_one_is_refused():
+    bundle = {"docs.gz": b"\x1f\x8b\x00", "f0.json": '{"t":"交通\\n管制"}'.encode(), "t0.txt": b"", "f1.json": b"\n\n"}
+    data = search.pack(bundle)
+    assert search.pack(dict(reversed(bundle.items()))) == data  # the same bundle, the same bytes
+    assert search.unpack(data) == bundle and list(search.Packed(data)) == sorted(bundle)
+    assert search.Packed(data).address == search.address(bundle) == search.address(dict(reversed(bundle.items())))
+    for damaged in (data[:-1], data + b"x", data.replace(b"releasehall-bundle 1", b"releasehall-bundle 9"),
+                    search.PACKED + b'["x",[["a",-1]]]\n', search.PACKED + b'["x",[["a",1]]]\n',
+                    search.PACKED + b'[["a",1]]\na', search.PACKED + b'{"a":1}\n', search.PACKED + b"[" * 100_000,
+                    search.PACKED + b'["x",[["a",1]]]', b"PK\x03\x04"):
+        with pytest.raises((ValueError, RecursionError)):
+            search.Packed(damaged)
+
+
+def test_a_remade_part_links_the_files_it_shares_with_its_old_folder_instead_of_writing_them(tmp_path, run_cli):
+    """An edit remakes its part at a new folder; the files whose bytes the old folder holds (the other pages'
+    fragments, the shards no changed term falls in) are hard links to the old ones, not written again."""
+    site = write_site(tmp_path / "site", SPLIT)
+    out = tmp_path / "out"
+    build = ("build", "--site", str(site), "--now", "2024-10-20")
+    assert run_cli(*build, "--out", str(out))[0] == 0
+    police = search.part_of("police/index.html")
+    before = {p.name: (p.read_bytes(), p.stat().st_ino) for p in (out / "pagefind").glob(f"{police}.*/*")}
+    source = site / "content/police/qa/q1.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\n地铁施工期间请绕行。\n", encoding="utf-8")
+    assert run_cli(*build, "--out", str(out))[0] == 0
+    after = {p.name: (p.read_bytes(), p.stat().st_ino) for p in (out / "pagefind").glob(f"{police}.*/*")}
+    assert after != before and after.keys() == before.keys()
+    same = [name for name in after if after[name][0] == before[name][0]]
+    assert len(same) >= 3 and any(after[name][0] != before[name][0] for name in after)
+    assert all(after[name][1] == before[name][1] for name in same)  # the very files, linked
+    assert all(after[name][1] != before[name][1] for name in after if name not in same)
+    assert run_cli(*build, "--out", str(tmp_path / "clean"), "--no-cache")[0] == 0
+    assert _bundle(out) == _bundle(tmp_path / "clean")

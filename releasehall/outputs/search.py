@@ -169,7 +169,7 @@ def layout(bundles: Mapping[str, tuple[Mapping[str, bytes], str]],
     manifest: dict[str, object] = {"format": search_index.FORMAT, "parts": []}
     chars: set[str] = set()
     for part, (bundle, digest) in bundles.items():
-        folder = f"{part}.{digest[:10]}/"
+        folder = _folder(part, digest)
         for name in bundle:
             if public(name):
                 files[folder + name] = (folder, partial(bundle.__getitem__, name))
@@ -196,35 +196,68 @@ def inputs_digest(home: str, paths: list[str], digest: Callable[[str], str], mir
     return h.hexdigest()
 
 
-def pack(bundle: Mapping[str, bytes]) -> bytes:
-    """A bundle as one uncompressed zip (its files are compressed already), the same bytes for the same bundle."""
+PACKED = b"releasehall-bundle 1\n"  # the first line of a packed bundle (`pack`)
+SUFFIX = ".bundle"  # a packed bundle's file in the store, after its digest
+
+
+def address(bundle: Mapping[str, bytes]) -> str:
+    """What names a part's folder in the published index (`layout`): the digest of its files as one uncompressed zip
+    (the bundles' form in the store until `pack`; kept, so that the same part is at the same address)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_STORED) as archive:
         for name, data in sorted(bundle.items()):
             archive.writestr(zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0)), data)
-    return buffer.getvalue()
+    return digest_of(buffer.getvalue())
+
+
+def pack(bundle: Mapping[str, bytes], named: str | None = None) -> bytes:
+    """A bundle as one file, the same bytes for the same bundle: a line naming the format, a line of JSON with the
+    bundle's `address` (`named`, when known) and each file's name and size in name order, then the files' bytes one
+    after another (read back without parsing a zip's directory: a part of 1,500 pages is 1,500 files, and every
+    build looks at every part's names)."""
+    names = sorted(bundle)
+    table = json.dumps([named or address(bundle), [[name, len(bundle[name])] for name in names]],
+                       ensure_ascii=False, separators=(",", ":"))
+    return b"".join([PACKED, table.encode("utf-8"), b"\n", *(bundle[name] for name in names)])
 
 
 class Packed(Mapping[str, bytes]):
-    """A bundle kept as a zip (`pack`), its files read when asked."""
+    """A bundle kept packed (`pack`), its files cut out of it when asked. ValueError when `data` is not one."""
 
     def __init__(self, data: bytes) -> None:
-        self._archive = zipfile.ZipFile(io.BytesIO(data))
-        self._names = self._archive.namelist()
+        if not data.startswith(PACKED):
+            raise ValueError("not a packed bundle")
+        end = data.find(b"\n", len(PACKED))
+        table = json.loads(data[len(PACKED):end]) if end > 0 else None
+        if not (isinstance(table, list) and len(table) == 2 and isinstance(table[0], str) and
+                isinstance(table[1], list)):
+            raise ValueError("no table")
+        self.address: str = table[0]
+        self._data = data
+        self._at: dict[str, tuple[int, int]] = {}
+        at = end + 1
+        for row in table[1]:
+            if not (isinstance(row, list) and len(row) == 2 and isinstance(row[0], str) and type(row[1]) is int
+                    and row[1] >= 0):
+                raise ValueError("a damaged row")
+            self._at[row[0]] = (at, at + row[1])
+            at += row[1]
+        if at != len(data):
+            raise ValueError("a damaged bundle")
 
     def __getitem__(self, name: str) -> bytes:
-        return self._archive.read(name)
+        start, end = self._at[name]
+        return self._data[start:end]
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._names)
+        return iter(self._at)
 
     def __len__(self) -> int:
-        return len(self._names)
+        return len(self._at)
 
 
 def unpack(data: bytes) -> dict[str, bytes]:
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        return {name: archive.read(name) for name in archive.namelist()}
+    return dict(Packed(data))
 
 
 def from_memory(home: str, paths: list[str], pages: Mapping[str, bytes], mirrored: bool = False,
@@ -243,7 +276,7 @@ def from_memory(home: str, paths: list[str], pages: Mapping[str, bytes], mirrore
         if made is None:
             earlier = known.get(f"part:{part}")
             files = make_part(members, pages.__getitem__, mirrored, digest, earlier[0] if earlier else None)
-            made = files, digest_of(pack(files))
+            made = files, address(files)
         bundles[part] = made
     known.clear()
     known.update({labels[part]: made for part, made in bundles.items()})
@@ -253,7 +286,7 @@ def from_memory(home: str, paths: list[str], pages: Mapping[str, bytes], mirrore
 
 @dataclass(slots=True)
 class Store:
-    """The parts' bundles made by earlier builds, kept in the cache folder by content (`<digest>.zip`).
+    """The parts' bundles made by earlier builds, kept in the cache folder by content (`<digest>.bundle`, `pack`).
 
     `known` maps a part's inputs digest to its bundle's digest, and `part:<name>` to the part's last bundle (whose
     unchanged pages' records a new one reuses, `previous`); it comes from the build cache, which is checked as a
@@ -273,51 +306,61 @@ class Store:
         if digest is None:
             return None
         try:
-            path = self.folder / f"{digest}.zip"
+            path = self.folder / f"{digest}{SUFFIX}"
             if path.is_symlink():
                 return None
             data = path.read_bytes()
-        except OSError:
+            return Packed(data) if digest_of(data) == digest else None
+        except (OSError, ValueError, RecursionError):  # RecursionError: a table nested past the limit
             return None
-        return Packed(data) if digest_of(data) == digest else None
 
     def get(self, inputs: str, part: str) -> tuple[Mapping[str, bytes], str] | None:
+        """The part's bundle made of these inputs, and its `address`."""
         digest = self.known.get(inputs)
         bundle = self._read(digest)
         if bundle is None or digest is None:
             return None
         self.used[inputs] = self.used[f"part:{part}"] = digest
-        return bundle, digest
+        return bundle, bundle.address
 
-    def previous(self, part: str) -> Mapping[str, bytes] | None:
+    def previous(self, part: str) -> Packed | None:
         """The part's bundle made by the last build that made it, if it is still there as it was."""
         return self._read(self.known.get(f"part:{part}"))
 
+    def placed_folder(self, part: str, earlier: Packed) -> str | None:
+        """The folder (`layout`) of the part's bundle `earlier`, when the output holds it (placed by the last build)."""
+        folder = _folder(part, earlier.address)
+        return folder if folder in self.placed else None
+
     def put(self, inputs: str, bundle: dict[str, bytes], part: str) -> str:
-        data = pack(bundle)
+        """Keep the part's bundle made of these inputs; its `address`."""
+        named = address(bundle)
+        data = pack(bundle, named)
         digest = digest_of(data)
         self.folder.mkdir(parents=True, exist_ok=True)
-        target = self.folder / f"{digest}.zip"
-        handle, temp = tempfile.mkstemp(prefix=".zip-", dir=self.folder)
+        target = self.folder / f"{digest}{SUFFIX}"
+        handle, temp = tempfile.mkstemp(prefix=".bundle-", dir=self.folder)
         with os.fdopen(handle, "wb") as file:
             file.write(data)
         os.replace(temp, target)
         self.used[inputs] = self.used[f"part:{part}"] = digest
-        return digest
+        return named
 
     def prune(self) -> None:
         """Remove the bundles (and half-written files) this build's cache does not name."""
-        keep = {f"{digest}.zip" for digest in self.used.values()}
+        keep = {f"{digest}{SUFFIX}" for digest in self.used.values()}
         if self.folder.is_dir():
-            for path in self.folder.iterdir():
-                if path.name not in keep and (path.suffix == ".zip" or path.name.startswith(".zip-")):
+            for path in self.folder.iterdir():  # zips: the bundles of builds before `pack` was ours
+                if path.name not in keep and (path.suffix in (SUFFIX, ".zip") or
+                                              path.name.startswith((".bundle-", ".zip-"))):
                     with contextlib.suppress(OSError):  # a folder of that name (`cache.secure` removes it)
                         path.unlink(missing_ok=True)
 
 
 def staged_index(hall: Hall, stager: Stager, store: Store, intact: Callable[[str], bool]) -> dict[str, bytes | None]:
     """The index for the pages as this build leaves them (staged now, or kept from the last build):
-    output path -> bytes, or None for a file the output already holds as it should.
+    output path -> bytes, or None for a file the output already holds as it should or that is staged already (a
+    remade part's file whose bytes its old folder holds, linked, `_linked`).
 
     The index is cut into parts (`partition`); a part whose pages are what an earlier build indexed
     comes from `store`, and only the others are made (on both cores when they are many), reading only the pages
@@ -330,7 +373,7 @@ def staged_index(hall: Hall, stager: Stager, store: Store, intact: Callable[[str
     bundles: dict[str, tuple[Mapping[str, bytes], str]] = {}
     groups = {part: inputs_digest(home, members, stager.digest_at, mirrored) for part, members in parts.items()}
     todo: dict[str, list[str]] = {}
-    previous: dict[str, Mapping[str, bytes]] = {}
+    previous: dict[str, Packed] = {}
     for part, inputs in groups.items():
         kept = store.get(inputs, part)
         if kept is not None:
@@ -344,9 +387,32 @@ def staged_index(hall: Hall, stager: Stager, store: Store, intact: Callable[[str
         made = make_parts(todo, stager.bytes_of, mirrored, stager.digest_at, previous)
     except (OSError, UnicodeDecodeError) as exc:
         raise SearchError(str(exc)) from exc
+    linked: set[str] = set()
     for part, files in made.items():
         bundles[part] = files, store.put(groups[part], files, part)
+        earlier = previous.get(part)
+        folder = store.placed_folder(part, earlier) if earlier is not None else None
+        if earlier is not None and folder is not None:
+            linked |= _linked(stager, files, earlier, BUNDLE + folder, BUNDLE + _folder(part, bundles[part][1]))
     published = layout({part: bundles[part] for part in parts}, mirrored)
     store.placing = sorted({group for group, _data in published.values()})
-    return {BUNDLE + name: None if group in store.placed and intact(BUNDLE + name) else data()
-            for name, (group, data) in published.items()}
+    return {BUNDLE + name: None if BUNDLE + name in linked or (group in store.placed and intact(BUNDLE + name))
+            else data() for name, (group, data) in published.items()}
+
+
+def _folder(part: str, digest: str) -> str:
+    """A part's folder in the published index (`layout`), named by the part and its bundle's digest."""
+    return f"{part}.{digest[:10]}/"
+
+
+def _linked(stager: Stager, files: Mapping[str, bytes], earlier: Mapping[str, bytes], was: str, now: str) -> set[str]:
+    """A remade part's files whose bytes the part's last bundle had too (most of its fragments, the shards no changed
+    term falls in), staged in its new folder `now` as hard links to the files in its old folder `was` in the
+    output, not written again; the output paths of those so staged."""
+    if was == now:
+        return set()
+    done = set()
+    for name, data in files.items():
+        if public(name) and earlier.get(name) == data and stager.link(now + name, was + name):
+            done.add(now + name)
+    return done

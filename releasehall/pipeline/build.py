@@ -275,16 +275,13 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
     claim(out, root)
     same_output = cache.output == str(out)
     try:
-        stager = Stager(out, key, root / CACHE_DIR / OUTPUTS_FOLDER if key else None)
+        stager = Stager(out, key, root / CACHE_DIR / OUTPUTS_FOLDER if key else None, cache.stamps,
+                        cache.output == str(out))
     except OSError as exc:
         return Outcome(problems=[*report.warnings, write_problem(exc, out)])
     gc.disable()  # the build makes millions of long-lived objects and few cycles; collecting them costs ~7 %
     try:
-        last = cache.stamps
-
-        def intact(rel: str) -> bool:
-            return stager.reuse(rel, last.get(rel), same_output)
-
+        intact = stager.reuse
         outcome = generate(Request(settings, moment, drafts), report, Reuse(cache, intact, known, templates), stager)
         if outcome.errors:
             stager.abort()

@@ -27,7 +27,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from stat import S_ISLNK, S_ISREG
@@ -309,10 +309,13 @@ class Stager:
     `abort` (or any failure before or during `commit`) leaves `out` as it was.
     """
 
-    def __init__(self, out: Path, key: bytes | None, store: Path | None = None) -> None:
+    def __init__(self, out: Path, key: bytes | None, store: Path | None = None,
+                 last: Mapping[str, Stamp] | None = None, same_output: bool = False) -> None:
         out.parent.mkdir(parents=True, exist_ok=True)
         self.out = out
         self._base = str(out)
+        self.last: Mapping[str, Stamp] = last or {}  # the last build's stamps (from the signed cache)
+        self.same_output = same_output  # the last build wrote these stamps into this very output folder
         self.store = store  # outputs by digest (`digest_of`), hard links where it can: an empty output is filled from it
         self.key = key  # signs the journal (`secret.cache_key`); without one a killed commit is undone, not completed
         self._lock = _Lock(out.parent)
@@ -365,26 +368,15 @@ class Stager:
         if saved is not None:
             (self.staged if saved[1] else self.kept)[rel] = saved[0]
 
-    def reuse(self, rel: str, last: Stamp | None, same_output: bool) -> bool:
-        """Whether the last build's bytes for `rel` (`last`: their stamp, from the signed cache) can stand for it
-        without rendering: the output holds them (the same stamp in the same output, else the same digest: a
-        restored output), or the store does (they are staged from it: an empty output)."""
-        if last is None or not last[2]:
+    def reuse(self, rel: str) -> bool:
+        """Whether the last build's bytes for `rel` (their stamp `last[rel]`) can stand for it without rendering: the
+        output holds them (`held`), or the store does (they are staged from it: an empty output)."""
+        if self.held(rel) is not None:
+            return True
+        last = self.last.get(rel)
+        if self.store is None or last is None or not last[2]:
             return False
-        size, mtime, digest = last
-        try:
-            stat = os.stat(f"{self._base}/{rel}", follow_symlinks=False)  # no Path made: 20k calls in a 10k build
-        except OSError:
-            stat = None
-        if stat is not None and stat.st_size == size and S_ISREG(stat.st_mode):
-            if same_output and stat.st_mtime_ns == mtime:
-                self.kept[rel] = last
-                return True
-            if _file_digest(self.out / rel) == digest:
-                self.kept[rel] = (size, stat.st_mtime_ns, digest)
-                return True
-        if self.store is None:
-            return False
+        size, _mtime, digest = last
         blob = self.store / digest
         try:
             if blob.is_symlink():
@@ -401,6 +393,39 @@ class Stager:
             target.write_bytes(data)
         stat = os.stat(target)
         self.staged[rel] = (size, stat.st_mtime_ns, digest)
+        return True
+
+    def held(self, rel: str) -> Stamp | None:
+        """The stamp of the output's file at `rel` when it holds the last build's bytes for `rel`: the same stamp in
+        the same output, else the same digest (a restored output); then it is kept. Nothing is staged."""
+        last = self.last.get(rel)
+        if last is None or not last[2]:
+            return None
+        size, mtime, digest = last
+        try:
+            stat = os.stat(f"{self._base}/{rel}", follow_symlinks=False)  # no Path made: 20k calls in a 10k build
+        except OSError:
+            return None
+        if stat.st_size != size or not S_ISREG(stat.st_mode):
+            return None
+        if not (self.same_output and stat.st_mtime_ns == mtime):
+            if _file_digest(self.out / rel) != digest:
+                return None
+            last = (size, stat.st_mtime_ns, digest)
+        self.kept[rel] = last
+        return last
+
+    def link(self, rel: str, source: str) -> bool:
+        """Stage at `rel` the bytes the output holds at `source` (the last build's bytes there, `held`) as a hard link
+        to that file instead of writing them again; False when it holds others, or the file system has no links."""
+        stamp = self.held(source)
+        if stamp is None:
+            return False
+        try:
+            os.link(f"{self._base}/{source}", self._target(rel), follow_symlinks=False)
+        except OSError:
+            return False
+        self.staged[rel] = stamp  # the same file: its size, modification time and bytes
         return True
 
     def path_of(self, rel: str) -> Path:
