@@ -25,14 +25,15 @@ function load(path, parse) { // each file once; a `.gz` file is inflated
   if (!fetched.has(path)) {
     fetched.set(path, fetch(bundle + path).then(async (response) => {
       if (!response.ok) throw new Error(`${path}: ${response.status}`);
-      const raw = path.endsWith(".gz") ? response.body.pipeThrough(new DecompressionStream("gzip")) : response.body;
-      return parse(await new Response(raw).text());
+      // a plain file read as it is (wrapping its body in a second Response costs a slow phone a stream per file)
+      return parse(path.endsWith(".gz")
+        ? await new Response(response.body.pipeThrough(new DecompressionStream("gzip"))).text() : await response.text());
     }));
   }
   return fetched.get(path);
 }
 const manifest = await load("index.json", JSON.parse);
-const parts = manifest.parts.map(([folder, shards]) => ({ folder, shards }));
+const parts = manifest.parts.map(([folder, shards], rank) => ({ folder, shards, rank }));
 const toSimplified = new Map();
 const toTraditional = new Map();
 if (mirror && manifest.hant) {
@@ -69,21 +70,30 @@ function crc32(value) {
   return (c ^ 0xffffffff) >>> 0;
 }
 
-const numbers = (gaps) => { let n = 0; return gaps ? gaps.split(",").map((gap) => (n += Number(gap))) : []; };
-function postings(data) { // term -> [pages, pages whose title holds it]
-  const table = new Map();
-  for (const line of data.split("\n")) {
-    if (!line) continue;
-    const [term, pages, titled] = line.split("\t");
-    table.set(term, [pages, titled]);
+function numbers(gaps) { // "3,1,4" -> [3, 4, 8]
+  const found = [];
+  let n = 0;
+  let gap = 0;
+  for (let i = 0; i < gaps.length; i++) {
+    const c = gaps.charCodeAt(i) - 48;
+    if (c >= 0 && c <= 9) gap = gap * 10 + c;
+    else { n += gap; found.push(n); gap = 0; }
   }
-  return table;
+  if (gaps.length) found.push(n + gap);
+  return found;
+}
+// a shard's text as it came: a term's line (`term<TAB>pages<TAB>titled`) is found in it when asked, not split up front
+function line(data, term) {
+  const key = term + "\t";
+  const at = data.startsWith(key) ? 0 : data.indexOf("\n" + key) + 1;
+  if (!at && !data.startsWith(key)) return null;
+  const end = data.indexOf("\n", at);
+  return data.slice(at + key.length, end < 0 ? data.length : end).split("\t");
 }
 const docs = (part) => load(part.folder + "docs.gz", JSON.parse);
 parts.forEach((part) => docs(part).catch(() => {})); // fetched while the reader types; a failure shows when searching
 async function lookup(part, term) {
-  const shard = await load(`${part.folder}t${crc32(term) % part.shards}.txt`, postings);
-  const found = shard.get(term);
+  const found = line(await load(`${part.folder}t${crc32(term) % part.shards}.txt`, String), term);
   return found ? [numbers(found[0]), numbers(found[1])] : [[], []];
 }
 const intersect = (a, b) => { const keep = new Set(b); return a.filter((n) => keep.has(n)); };
@@ -117,9 +127,8 @@ async function search(query, filters) {
   const keys = keysOf(query);
   if (words(query).length && !keys.length) return [];
   const found = (await Promise.all(parts.map((part) => answer(part, keys, filters)))).flat();
-  const rank = parts.reduce((ranks, part, i) => ranks.set(part, i), new Map());
   return found.sort((a, b) => (b.title - a.title) || ((a.date < 0) - (b.date < 0)) || (b.date - a.date)
-    || (rank.get(a.part) - rank.get(b.part)) || (a.n - b.n));
+    || (a.part.rank - b.part.rank) || (a.n - b.n));
 }
 const fragment = (result) => load(`${result.part.folder}f${result.n}.json`, JSON.parse);
 
@@ -189,8 +198,11 @@ async function run(event) {
   for (const [name, select] of Object.entries(selects)) {
     if (select.value) { filters[name] = select.value; shown.set(name, select.value); }
   }
-  history.replaceState(null, "", "?" + shown.toString());
-  if (!query && !Object.keys(filters).length) { list.replaceChildren(); more.hidden = true; status.textContent = ""; return; }
+  // the address names the query once its answer is shown (a new address makes the browser fetch the icon again)
+  const address = () => history.replaceState(null, "", "?" + shown.toString());
+  if (!query && !Object.keys(filters).length) {
+    list.replaceChildren(); more.hidden = true; status.textContent = ""; address(); return;
+  }
   const found = await search(query, filters);
   const items = await render(found.slice(0, PAGE), keysOf(query));
   if (asked !== latest) return;
@@ -198,6 +210,7 @@ async function run(event) {
   list.replaceChildren(...items);
   more.hidden = found.length <= current.shown;
   status.textContent = found.length ? box.dataset.count.replace("{n}", found.length) : box.dataset.none;
+  requestAnimationFrame(() => setTimeout(address)); // after the frame that shows the answer
 }
 
 more.addEventListener("click", async () => {
