@@ -40,8 +40,10 @@ def _unzip(data: bytes) -> object:
 
 
 def _docs(bundle: dict[str, bytes]) -> dict[str, dict]:
-    """Part folder -> its table of pages (docs.gz)."""
-    return {name.rpartition("/")[0]: _unzip(data) for name, data in bundle.items() if name.endswith("/docs.gz")}
+    """Part folder -> its table of pages (in the joined docs.gz, in the order of index.json's parts)."""
+    manifest = json.loads(bundle["pagefind/index.json"])
+    tables = _unzip(bundle[f"pagefind/{manifest['shared']}docs.gz"])
+    return {f"pagefind/{folder.rstrip('/')}": table for folder, table in zip(manifest["parts"], tables, strict=True)}
 
 
 def _fragments(bundle: dict[str, bytes]) -> dict[str, dict]:
@@ -88,8 +90,17 @@ def test_index_holds_published_pages_only_and_is_deterministic(tmp_path, run_cli
     police, water = search.part_of("police/index.html"), search.part_of("water/index.html")
     assert search.part_of("traffic/index.html") == police != water
     manifest = json.loads(first["pagefind/index.json"])
-    folders = sorted(name.split("/")[1] + "/" for name in first if name.endswith("/docs.gz"))
-    assert manifest == {"format": search_index.FORMAT, "parts": [[folder, 1] for folder in folders]}  # no mirror
+    folders = sorted({name.split("/")[1] + "/" for name in first if name.endswith("/f0.json")})
+    shared = manifest["shared"]
+    assert manifest == {"format": search_index.FORMAT, "parts": folders, "shared": shared, "shards": 1}  # no mirror
+    # what every query reads, joined: the parts' tables in one file, each postings shard of every part in one
+    assert sorted(name for name in first if name.startswith(f"pagefind/{shared}")) == [
+        f"pagefind/{shared}docs.gz", f"pagefind/{shared}t0.txt"]
+    postings = first[f"pagefind/{shared}t0.txt"].decode("utf-8")
+    assert postings.startswith("#0\n") and "\n#1\n" in postings
+    sections = postings.removeprefix("#0\n").split("\n#1\n")  # the parts in the order of index.json
+    police_lines, water_lines = sections if folders[0].startswith(police) else sections[::-1]
+    assert "\n国庆\t" in police_lines and "\n停水\t" in water_lines and "停水" not in police_lines
     assert [folder.partition(".")[0] for folder in folders] == sorted([police, water])
     tables = _docs(first)
     table = tables[f"pagefind/{folders[0].rstrip('/')}"] if folders[0].startswith(police) else tables[f"pagefind/{folders[1].rstrip('/')}"]

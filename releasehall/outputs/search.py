@@ -7,8 +7,9 @@ Pagefind's, whose index the hall used before its own; they are kept, as the page
 After the pages are staged, `staged_index` reads those pages as this build leaves them (staged now, or
 as the last build left them) into records (`search_text`) and makes the index (`search_index`), one part at a
 time: the pages are cut into parts by department (`part_of`), and only a part whose pages changed is made
-again; the others come from the cache. `layout` publishes the parts under `pagefind/` in the same staging
-folder, so a failed build publishes no index and an incremental build publishes what a clean one would.
+again; the others come from the cache. `layout` publishes the parts' fragments under `pagefind/` in the same
+staging folder, and what every query reads, their tables and postings, joined (a query fetches one postings file a
+term, not one a part), so a failed build publishes no index and an incremental build publishes what a clean one would.
 The zh-Hant mirror is not indexed again: search.js answers a Traditional query from the Simplified index with
 a character map (`search_index.character_map`) and shows the results at their /zh-hant/ addresses.
 """
@@ -25,7 +26,7 @@ import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 
 from markupsafe import Markup, escape
@@ -123,10 +124,12 @@ class SearchError(Exception):
 
 
 def make_part(paths: list[str], read: Callable[[str], bytes], mirrored: bool,
-              digest: Callable[[str], str] | None = None, previous: Mapping[str, bytes] | None = None) -> dict[str, bytes]:
-    """A part's files (`search_index.build`) from its pages' bytes (`read(path)`). With `digest(path)` (of a page's
-    bytes) and the part's `previous` files, a page whose bytes are what they were then is not read again: its record
-    is taken from them (an edit re-reads its own pages, not the part's thousand others)."""
+              digest: Callable[[str], str] | None = None, previous: Mapping[str, bytes] | None = None,
+              count: int | None = None) -> dict[str, bytes]:
+    """A part's files (`search_index.build`) from its pages' bytes (`read(path)`), its postings cut into `count`
+    shards (`search_index.shards` of the whole index's pages; of the part's own when it is the whole index). With
+    `digest(path)` (of a page's bytes) and the part's `previous` files, a page whose bytes are what they were then
+    is not read again: its record is taken from them (an edit re-reads its own pages, not the part's thousand others)."""
     kept = search_index.reusable(previous) if previous is not None and digest is not None else {}
     records: list[Record] = []
     pages: list[tuple[str, str]] = []
@@ -138,17 +141,21 @@ def make_part(paths: list[str], read: Callable[[str], bytes], mirrored: bool,
             records.append(found)
         if digest is not None:
             pages.append((path, now))
-    return search_index.build(records, to_traditional if mirrored else None, pages)
+    return search_index.build(records, to_traditional if mirrored else None, pages,
+                              search_index.shards(len(paths)) if count is None else count)
 
 
 def make_parts(parts: Mapping[str, list[str]], read: Callable[[str], bytes], mirrored: bool,
                digest: Callable[[str], str] | None = None,
-               previous: Mapping[str, Mapping[str, bytes]] | None = None) -> dict[str, dict[str, bytes]]:
-    """The files of several parts (`make_part`, each with its `previous` files if any), made on both cores when
-    there are enough pages (forked workers read the pages)."""
+               previous: Mapping[str, Mapping[str, bytes]] | None = None,
+               count: int | None = None) -> dict[str, dict[str, bytes]]:
+    """The files of several parts (`make_part`, each with its `previous` files if any, their postings cut into
+    `count` shards: by default those of an index of all their pages), made on both cores when there are enough
+    pages (forked workers read the pages)."""
     names = list(parts)
     earlier = previous or {}
-    calls = [partial(make_part, parts[name], read, mirrored, digest, earlier.get(name)) for name in names]
+    shards = search_index.shards(sum(map(len, parts.values()))) if count is None else count
+    calls = [partial(make_part, parts[name], read, mirrored, digest, earlier.get(name), shards) for name in names]
     workers = None if sum(len(paths) for paths in parts.values()) >= PARALLEL_PAGES else 1
     return {names[n]: files for n, files in fork_map(calls, parallel_from=2, workers=workers)}
 
@@ -160,23 +167,37 @@ def public(name: str) -> bool:
 def layout(bundles: Mapping[str, tuple[Mapping[str, bytes], str]],
            mirrored: bool) -> dict[str, tuple[str, Callable[[], bytes]]]:
     """The published index (name under `pagefind/` -> (group, its bytes when asked)) of the parts' bundles
-    (part -> (its files, the digest of its packed bytes)): each part in a folder named by the part and that digest
-    (`03.1a2b3c4d5e/`), so a changed part is at a new address and a browser never mixes an old part's files
-    with a new one's; `index.json` naming the folders and their shard counts; and for the zh-Hant mirror the
-    character map (`hant.<digest>.json`). `group` names what a file comes from: the output keeps a file whose group
-    the last build placed too, and then its bytes are never read out of the kept bundle."""
+    (part -> (its files, the digest of its packed bytes)): each part's fragments in a folder named by the part and
+    that digest (`03.1a2b3c4d5e/`), so a changed part is at a new address and a browser never mixes an old part's
+    files with a new one's; what every query reads, the parts' tables and postings joined (`search_index.joined`),
+    in a folder named by the digests of all parts (`all.1a2b3c4d5e/`); `index.json` naming the folders and the
+    shard count; and for the zh-Hant mirror the character map (`hant.<digest>.json`). `group` names what a file
+    comes from: the output keeps a file whose group the last build placed too, and then its bytes are never read
+    out of the kept bundles (the joined files are made only when one is asked)."""
     files: dict[str, tuple[str, Callable[[], bytes]]] = {}
-    manifest: dict[str, object] = {"format": search_index.FORMAT, "parts": []}
+    folders: list[str] = []
     chars: set[str] = set()
+    counts: set[int] = set()
     for part, (bundle, digest) in bundles.items():
         folder = _folder(part, digest)
+        folders.append(folder)
         for name in bundle:
             if public(name):
                 files[folder + name] = (folder, partial(bundle.__getitem__, name))
-        count = search_index.shards(sum(1 for name in bundle if name.startswith("f") and name.endswith(".json")))
-        manifest["parts"].append([folder, count])  # type: ignore[attr-defined]
+        counts.add(len(bundle[search_index.OFFSETS].split()) - 1)
         if mirrored:
             chars.update(bundle[search_index.CHARS].decode("utf-8"))
+    if len(counts) > 1:
+        raise ValueError(f"parts cut into different numbers of shards: {sorted(counts)}")
+    count = counts.pop() if counts else 0
+    whole = hashlib.blake2b(f"{search_index.FORMAT}|{count}".encode(), digest_size=32)
+    for part, (_bundle, digest) in bundles.items():
+        whole.update(f"\0{part}\0{digest}".encode())
+    shared = f"all.{whole.hexdigest()[:10]}/"
+    made = cache(partial(search_index.joined, [bundle for bundle, _digest in bundles.values()]))
+    for name in (search_index.DOCS, *(f"t{n}.txt" for n in range(count))):
+        files[shared + name] = (shared, partial(lambda name: made()[name], name))
+    manifest: dict[str, object] = {"format": search_index.FORMAT, "parts": folders, "shared": shared, "shards": count}
     if mirrored:
         data = search_index.character_map(chars, to_traditional)
         name = f"hant.{digest_of(data)[:10]}.json"
@@ -187,10 +208,12 @@ def layout(bundles: Mapping[str, tuple[Mapping[str, bytes], str]],
     return dict(sorted(files.items()))
 
 
-def inputs_digest(home: str, paths: list[str], digest: Callable[[str], str], mirrored: bool = False) -> str:
-    """What a part's bundle is made from: the index's format, whether the hall has a mirror, the hall's base path
-    and each page's path and digest (`digest(path)`, `digest_of` its bytes)."""
-    h = hashlib.blake2b(f"{search_index.FORMAT}|{mirrored}|{home}|{len(paths)}".encode(), digest_size=32)
+def inputs_digest(home: str, paths: list[str], digest: Callable[[str], str], mirrored: bool = False,
+                  count: int = 1) -> str:
+    """What a part's bundle is made from: the index's format, whether the hall has a mirror, the hall's base path,
+    the number of shards its postings are cut into (`count`, of the whole index) and each page's path and digest
+    (`digest(path)`, `digest_of` its bytes)."""
+    h = hashlib.blake2b(f"{search_index.FORMAT}|{mirrored}|{home}|{count}|{len(paths)}".encode(), digest_size=32)
     for path in paths:
         h.update(f"\0{path}\0{digest(path)}".encode())
     return h.hexdigest()
@@ -270,12 +293,13 @@ def from_memory(home: str, paths: list[str], pages: Mapping[str, bytes], mirrore
     def digest(rel: str) -> str:
         return digest_of(pages[rel])
 
+    count = search_index.shards(len(paths))
     for part, members in partition(paths).items():
-        inputs = labels[part] = inputs_digest(home, members, digest, mirrored)
+        inputs = labels[part] = inputs_digest(home, members, digest, mirrored, count)
         made = known.get(inputs)
         if made is None:
             earlier = known.get(f"part:{part}")
-            files = make_part(members, pages.__getitem__, mirrored, digest, earlier[0] if earlier else None)
+            files = make_part(members, pages.__getitem__, mirrored, digest, earlier[0] if earlier else None, count)
             made = files, address(files)
         bundles[part] = made
     known.clear()
@@ -371,7 +395,8 @@ def staged_index(hall: Hall, stager: Stager, store: Store, intact: Callable[[str
     paths, home, mirrored = indexed_pages(hall), hall.urls.home(), hall.settings.mirrored
     parts = partition(paths)
     bundles: dict[str, tuple[Mapping[str, bytes], str]] = {}
-    groups = {part: inputs_digest(home, members, stager.digest_at, mirrored) for part, members in parts.items()}
+    count = search_index.shards(len(paths))
+    groups = {part: inputs_digest(home, members, stager.digest_at, mirrored, count) for part, members in parts.items()}
     todo: dict[str, list[str]] = {}
     previous: dict[str, Packed] = {}
     for part, inputs in groups.items():
@@ -384,7 +409,7 @@ def staged_index(hall: Hall, stager: Stager, store: Store, intact: Callable[[str
         if earlier is not None:
             previous[part] = earlier
     try:
-        made = make_parts(todo, stager.bytes_of, mirrored, stager.digest_at, previous)
+        made = make_parts(todo, stager.bytes_of, mirrored, stager.digest_at, previous, count)
     except (OSError, UnicodeDecodeError) as exc:
         raise SearchError(str(exc)) from exc
     linked: set[str] = set()

@@ -1,16 +1,17 @@
-"""One part of the search index, made from its pages' records (`search_text.Record`): the files search.js reads.
+"""One part of the search index, made from its pages' records (`search_text.Record`): the files search.js reads
+of it, and those `search.layout` joins with the other parts' into the files every query reads.
 
 A part's pages are numbered newest first, then those without a date (departments, standalone pages),
-then by address: the order results are shown in, after the pages whose title holds the query. Its files (the table
-gzip-compressed, inflated by search.js with the browser's `DecompressionStream` while the reader types; the postings
-and fragments a query fetches are not: inflating them cost a slow phone more time than their bytes, measured under
-4× CPU throttling, eight shards plain in 0.6–0.7 of the time of eight compressed):
+then by address: the order results are shown in, after the pages whose title holds the query. Its files:
 
-- `docs.gz`: for each page its date (days since 1970-01-01, -1 for none) and the numbers of its department
-  and kind in the part's lists of names (in Simplified, and in Traditional for the zh-Hant mirror);
-- `t<n>.txt`, n < `shards(pages)`: the postings of the terms whose CRC-32 (of their UTF-8) modulo the shard
-  count is n, a line a term: `term<TAB>pages<TAB>pages whose title has it`, each list the gaps between
-  page numbers in decimal, comma-separated — a query fetches the one shard of each of its terms;
+- `docs.gz` (gzip-compressed JSON): for each page its date (days since 1970-01-01, -1 for none) and the numbers
+  of its department and kind in the part's lists of names (in Simplified, and in Traditional for the zh-Hant
+  mirror); published only joined with the other parts' (`search.layout`), one file all parts' tables;
+- `postings.txt`, cut at the offsets in `shards.txt`: the postings of the terms whose CRC-32 (of their UTF-8)
+  modulo the index's shard count (`shards`, of all parts' pages together) is n, for each n in turn, a line a
+  term: `term<TAB>pages<TAB>pages whose title has it`, each list the gaps between page numbers in decimal,
+  comma-separated. Published joined: shard n of every part in one file (`search.layout`), so a query fetches one
+  file a term whatever the number of parts (each a request costing a slow phone more than its bytes);
 - `f<page>.json`: the page's fragment, for the results shown: its address, title (and the mirror's), text.
 
 The same records give the same bytes (gzip without a time stamp).
@@ -23,23 +24,28 @@ import json
 import zlib
 from collections.abc import Callable, Iterable, Mapping
 from datetime import date, timedelta
+from itertools import pairwise
 
 from jinja2.utils import htmlsafe_json_dumps
 
 from releasehall.outputs.search_text import Record, characters, terms
 
-FORMAT = "releasehall-search 2"  # changes whenever the files' format does: a part made by another format is made again
+FORMAT = "releasehall-search 3"  # changes whenever the files' format does: a part made by another format is made again
 CHARS = "chars.txt"  # a part's CJK characters, kept with it for the mirror's character map; never published
 PAGES = "pages.txt"  # a part's pages and their digests, so the next build re-reads only those that changed; never published
-KEPT = (CHARS, PAGES)
+DOCS = "docs.gz"  # the part's table of pages; published joined with the other parts' (`search.layout`)
+POSTINGS = "postings.txt"  # the part's postings, shard after shard; published joined with the other parts' shard by shard
+OFFSETS = "shards.txt"  # where each shard's lines begin in POSTINGS (and where the last ends), in bytes
+KEPT = (CHARS, PAGES, DOCS, POSTINGS, OFFSETS)  # not published as they are
 _EPOCH = date(1970, 1, 1)
 
 
 def shards(pages: int) -> int:
-    """How many postings files a part of `pages` pages has: a power of two, about one per 16 pages (64 at 1,000
-    pages), so a shard holds a few hundred terms' postings whatever the part's size."""
+    """How many postings files an index of `pages` pages (all parts together) has: a power of two, about one per
+    64 pages (256 at 10,200 pages, 2,048 at 100k), so a file, which a query fetches for each of its terms, holds
+    about 10 KB of postings whatever the hall's size."""
     count = 1
-    while count * 16 < pages and count < 256:
+    while count * 64 < pages and count < 4096:
         count *= 2
     return count
 
@@ -72,12 +78,12 @@ def _json(value: object) -> str:
 
 
 def build(records: Iterable[Record], traditional: Callable[[str], str] | None,
-          pages: Iterable[tuple[str, str]] = ()) -> dict[str, bytes]:
-    """A part's files (name -> bytes) of its pages' records; `traditional` (the mirror's conversion, or None
-    without a mirror) gives the Traditional titles and names the mirror shows; `pages` (output path, digest of
-    its bytes) are kept with them (`PAGES`) for `reusable`."""
+          pages: Iterable[tuple[str, str]] = (), count: int = 1) -> dict[str, bytes]:
+    """A part's files (name -> bytes) of its pages' records, its postings cut into `count` shards (`shards` of
+    the whole index's pages); `traditional` (the mirror's conversion, or None without a mirror) gives the
+    Traditional titles and names the mirror shows; `pages` (output path, digest of its bytes) are kept with them
+    (`PAGES`) for `reusable`."""
     docs = sorted(records, key=lambda r: (r.date == "", -_days(r.date), r.url))
-    count = shards(len(docs))
     postings: dict[str, list[int]] = {}
     titled: dict[str, list[int]] = {}
     departments: dict[str, int] = {}
@@ -97,18 +103,22 @@ def build(records: Iterable[Record], traditional: Callable[[str], str] | None,
         files[f"f{n}.json"] = _json(fragment).encode("utf-8")
     names = list(departments), list(kinds)
     table: dict[str, object] = {
-        "n": len(docs), "shards": count, "departments": names[0], "kinds": names[1],
+        "n": len(docs), "departments": names[0], "kinds": names[1],
         "date": [_days(doc.date) for doc in docs], "department": [departments[doc.department] for doc in docs],
         "kind": [kinds[doc.kind] for doc in docs]}
     if traditional is not None:
         table["departments_t"] = [traditional(name) for name in names[0]]
         table["kinds_t"] = [traditional(name) for name in names[1]]
-    files["docs.gz"] = _gz(_json(table))
+    files[DOCS] = _gz(_json(table))
     lines: list[list[str]] = [[] for _ in range(count)]
     for term in sorted(postings):
         lines[shard_of(term, count)].append(f"{term}\t{_gaps(postings[term])}\t{_gaps(titled.get(term, []))}\n")
-    for n, shard in enumerate(lines):
-        files[f"t{n}.txt"] = "".join(shard).encode("utf-8")
+    shard_bytes = ["".join(shard).encode("utf-8") for shard in lines]
+    offsets = [0]
+    for data in shard_bytes:
+        offsets.append(offsets[-1] + len(data))
+    files[POSTINGS] = b"".join(shard_bytes)
+    files[OFFSETS] = " ".join(map(str, offsets)).encode("ascii")
     files[CHARS] = "".join(sorted(characters(postings))).encode("utf-8")
     files[PAGES] = "".join(f"{path}\t{digest}\n" for path, digest in sorted(pages)).encode("utf-8")
     return files
@@ -119,7 +129,7 @@ def reusable(files: Mapping[str, bytes]) -> dict[str, tuple[str, Record]]:
     its record)): a page whose bytes have that digest still has that record, and is not read again."""
     if PAGES not in files:
         return {}
-    table = json.loads(gzip.decompress(files["docs.gz"]))
+    table = json.loads(gzip.decompress(files[DOCS]))
     by_url: dict[str, Record] = {}
     for n in range(table["n"]):
         fragment = json.loads(files[f"f{n}.json"])
@@ -134,6 +144,28 @@ def reusable(files: Mapping[str, bytes]) -> dict[str, tuple[str, Record]]:
         if kept is not None:
             found[path] = digest, kept
     return found
+
+
+def postings_shards(files: Mapping[str, bytes]) -> list[bytes]:
+    """A part's postings (`build`), shard by shard."""
+    data, offsets = files[POSTINGS], [int(n) for n in files[OFFSETS].split()]
+    return [data[start:end] for start, end in pairwise(offsets)]
+
+
+def joined(parts: list[Mapping[str, bytes]]) -> dict[str, bytes]:
+    """The files every query reads, of the parts' files (`build`, all cut into the same number of shards), in the
+    order of the manifest's parts: `docs.gz`, their tables as one JSON list, and `t<n>.txt` for each shard n, the
+    lines of shard n of each part that has any after a line `#<the part's place in that order>`."""
+    tables = b",".join(gzip.decompress(files[DOCS]) for files in parts)
+    joined_files = {DOCS: gzip.compress(b"[" + tables + b"]", compresslevel=9, mtime=0)}
+    shards_of = [postings_shards(files) for files in parts]
+    counts = {len(shards) for shards in shards_of}
+    if len(counts) > 1:
+        raise ValueError(f"parts cut into different numbers of shards: {sorted(counts)}")
+    for n in range(counts.pop() if counts else 0):
+        joined_files[f"t{n}.txt"] = b"".join(b"#%d\n" % rank + shards[n] for rank, shards in enumerate(shards_of)
+                                             if shards[n])
+    return joined_files
 
 
 def character_map(chars: Iterable[str], traditional: Callable[[str], str]) -> bytes:

@@ -1,6 +1,9 @@
 // /search/: the hall's own index (built with the site, releasehall/outputs/search_index.py) queried in the browser;
 // works on any static host. The index is cut into parts by department; each part answers a query on its own pages
 // (a page matches a term when it holds every character pair and word of it), so the parts together answer exactly
+// what one index over all pages would. What every query reads is joined across the parts (`shared`): the parts'
+// tables of pages in one file, and each postings file holding a shard of every part's terms, so a query fetches
+// one file a term (each request costs a slow phone more than its bytes), then the fragments of the results shown.
 // what one index over all pages would.
 const box = document.getElementById("search");
 const form = document.querySelector("form.search-page");
@@ -33,7 +36,7 @@ function load(path, parse) { // each file once; a `.gz` file is inflated
   return fetched.get(path);
 }
 const manifest = await load("index.json", JSON.parse);
-const parts = manifest.parts.map(([folder, shards], rank) => ({ folder, shards, rank }));
+const parts = manifest.parts.map((folder, rank) => ({ folder, rank }));
 const toSimplified = new Map();
 const toTraditional = new Map();
 if (mirror && manifest.hant) {
@@ -82,31 +85,34 @@ function numbers(gaps) { // "3,1,4" -> [3, 4, 8]
   if (gaps.length) found.push(n + gap);
   return found;
 }
-// a shard's text as it came: a term's line (`term<TAB>pages<TAB>titled`) is found in it when asked, not split up front
-function line(data, term) {
-  const key = term + "\t";
-  const at = data.startsWith(key) ? 0 : data.indexOf("\n" + key) + 1;
-  if (!at && !data.startsWith(key)) return null;
-  const end = data.indexOf("\n", at);
-  return data.slice(at + key.length, end < 0 ? data.length : end).split("\t");
+// A postings file as it came: each part's lines (`term<TAB>pages<TAB>titled`) after a line `#<its place in
+// manifest.parts>`; a term's lines are found in it when asked, not split up front. The part's place -> its two lists.
+function lines(data, term) {
+  const found = new Map();
+  const key = "\n" + term + "\t";
+  for (let at = data.indexOf(key); at >= 0; at = data.indexOf(key, at + 1)) {
+    const mark = data.lastIndexOf("#", at);
+    const rank = Number(data.slice(mark + 1, data.indexOf("\n", mark)));
+    const end = data.indexOf("\n", at + 1);
+    found.set(rank, data.slice(at + key.length, end < 0 ? data.length : end).split("\t"));
+  }
+  return found;
 }
-const docs = (part) => load(part.folder + "docs.gz", JSON.parse);
-parts.forEach((part) => docs(part).catch(() => {})); // fetched while the reader types; a failure shows when searching
-async function lookup(part, term) {
-  const found = line(await load(`${part.folder}t${crc32(term) % part.shards}.txt`, String), term);
-  return found ? [numbers(found[0]), numbers(found[1])] : [[], []];
-}
+const tables = () => load(manifest.shared + "docs.gz", JSON.parse); // every part's, in the order of manifest.parts
+tables().catch(() => {}); // fetched while the reader types; a failure shows when searching
+const lookup = async (term) => lines(await load(`${manifest.shared}t${crc32(term) % manifest.shards}.txt`, String), term);
 const intersect = (a, b) => { const keep = new Set(b); return a.filter((n) => keep.has(n)); };
 
 // One part's answer: its pages holding every term of every query term that pass the filters, each with whether
 // its title holds them all (such pages come first) and its date.
-async function answer(part, keys, filters) {
-  const [table, ...lists] = await Promise.all([docs(part), ...keys.map((key) => lookup(part, key))]);
+function answer(part, table, found, filters) {
   let pages = null;
   let titled = null;
-  for (const [holding, inTitle] of lists) {
-    pages = pages === null ? holding : intersect(pages, holding);
-    titled = titled === null ? inTitle : intersect(titled, inTitle);
+  for (const held of found) {
+    const line = held.get(part.rank);
+    if (!line) return [];
+    pages = pages === null ? numbers(line[0]) : intersect(pages, numbers(line[0]));
+    titled = titled === null ? numbers(line[1]) : intersect(titled, numbers(line[1]));
     if (!pages.length) return [];
   }
   if (pages === null) pages = Array.from({ length: table.n }, (_, n) => n);
@@ -125,9 +131,10 @@ const words = (query) => query.split(/\s+/).filter(Boolean).map((word) => (mirro
 const keysOf = (query) => [...new Set(words(query).flatMap(terms))];
 async function search(query, filters) {
   const keys = keysOf(query);
-  if (words(query).length && !keys.length) return [];
-  const found = (await Promise.all(parts.map((part) => answer(part, keys, filters)))).flat();
-  return found.sort((a, b) => (b.title - a.title) || ((a.date < 0) - (b.date < 0)) || (b.date - a.date)
+  if ((words(query).length && !keys.length) || !parts.length) return [];
+  const [all, ...found] = await Promise.all([tables(), ...keys.map(lookup)]);
+  const results = parts.flatMap((part) => answer(part, all[part.rank], found, filters));
+  return results.sort((a, b) => (b.title - a.title) || ((a.date < 0) - (b.date < 0)) || (b.date - a.date)
     || (a.part.rank - b.part.rank) || (a.n - b.n));
 }
 const fragment = (result) => load(`${result.part.folder}f${result.n}.json`, JSON.parse);
