@@ -816,7 +816,7 @@ def test_search_results_read_cleanly_and_the_filters_fit_a_finger(hall, browser)
     context, page = _open(browser, origin + "/search/?q=" + "交通", 390)
     try:
         page.wait_for_function("window.searchReady === true")
-        page.wait_for_selector(".search-results li")
+        page.wait_for_selector(".search-results:not([aria-busy]) li")  # the excerpts filled in
         rows = page.eval_on_selector_all(".search-results li", """items => items.map(li => ({
             title: li.querySelector('h2').textContent, badge: li.querySelector('.meta .badge')?.textContent,
             alert: !!li.querySelector('.meta .badge-alert'), meta: li.querySelector('.meta').textContent,

@@ -280,6 +280,7 @@ def _results(page, query: str) -> list[dict[str, str]]:
     page.evaluate("document.querySelector('.search-status').textContent = ''")  # then wait for this query's answer
     page.click("form.search-page button")
     page.wait_for_function("document.querySelector('.search-status').textContent !== ''")
+    page.wait_for_selector(".search-results:not([aria-busy])", state="attached")  # the excerpts filled in
     rows = page.eval_on_selector_all(".search-results li", """items => items.map(li => ({
         url: new URL(li.querySelector('a').href).pathname, title: li.querySelector('a').textContent,
         meta: li.querySelector('.meta').textContent, excerpt: li.querySelector('.excerpt').innerHTML}))""")
@@ -494,7 +495,7 @@ def test_citizens_text_in_results_is_shown_as_text(tmp_path, run_cli, browser):
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
     try:
         page.goto(f"http://127.0.0.1:{server.server_address[1]}/search/?q=穿山甲")
-        page.wait_for_selector(".search-results li")
+        page.wait_for_selector(".search-results:not([aria-busy]) li")
         assert page.inner_text(".search-results li h2") == "<img src=x onerror=alert(1)>标题里的标签"
         excerpt = page.inner_html(".search-results .excerpt")
         assert "&lt;script&gt;alert(2)&lt;/script&gt;留言里有<mark>穿山</mark>" in excerpt or "<mark>穿山甲</mark>" in excerpt

@@ -4,15 +4,18 @@ of it, and those `search.layout` joins with the other parts' into the files ever
 A part's pages are numbered newest first, then those without a date (departments, standalone pages),
 then by address: the order results are shown in, after the pages whose title holds the query. Its files:
 
-- `docs.gz` (gzip-compressed JSON): for each page its date (days since 1970-01-01, -1 for none) and the numbers
+- `docs.gz` (gzip-compressed JSON): for each page its date (days since 1970-01-01, -1 for none), the numbers
   of its department and kind in the part's lists of names (in Simplified, and in Traditional for the zh-Hant
-  mirror); published only joined with the other parts' (`search.layout`), one file all parts' tables;
+  mirror), its address and title (and the mirror's): all a result's list item shows but its excerpt, so the
+  results are shown as soon as the postings are in; published only joined with the other parts' (`search.layout`),
+  one file all parts' tables, fetched while the reader types;
 - `postings.txt`, cut at the offsets in `shards.txt`: the postings of the terms whose CRC-32 (of their UTF-8)
   modulo the index's shard count (`shards`, of all parts' pages together) is n, for each n in turn, a line a
   term: `term<TAB>pages<TAB>pages whose title has it`, each list the gaps between page numbers in decimal,
   comma-separated. Published joined: shard n of every part in one file (`search.layout`), so a query fetches one
   file a term whatever the number of parts (each a request costing a slow phone more than its bytes);
-- `f<page>.json`: the page's fragment, for the results shown: its address, title (and the mirror's), text.
+- `f<page>.json`: the page's fragment, fetched for the results shown, whose excerpts are filled in from its text:
+  its address, title (and the mirror's), text.
 
 The same records give the same bytes (gzip without a time stamp).
 """
@@ -30,7 +33,7 @@ from jinja2.utils import htmlsafe_json_dumps
 
 from releasehall.outputs.search_text import Record, characters, terms
 
-FORMAT = "releasehall-search 3"  # changes whenever the files' format does: a part made by another format is made again
+FORMAT = "releasehall-search 4"  # changes whenever the files' format does: a part made by another format is made again
 CHARS = "chars.txt"  # a part's CJK characters, kept with it for the mirror's character map; never published
 PAGES = "pages.txt"  # a part's pages and their digests, so the next build re-reads only those that changed; never published
 DOCS = "docs.gz"  # the part's table of pages; published joined with the other parts' (`search.layout`)
@@ -89,6 +92,7 @@ def build(records: Iterable[Record], traditional: Callable[[str], str] | None,
     departments: dict[str, int] = {}
     kinds: dict[str, int] = {}
     files: dict[str, bytes] = {}
+    titles_t: list[str] = []
     for n, doc in enumerate(docs):
         title = terms(doc.title)
         for term in title | terms(doc.text):
@@ -100,15 +104,17 @@ def build(records: Iterable[Record], traditional: Callable[[str], str] | None,
         fragment: dict[str, str] = {"u": doc.url, "t": doc.title, "x": doc.text}
         if traditional is not None:
             fragment["T"] = traditional(doc.title)
+            titles_t.append(fragment["T"])
         files[f"f{n}.json"] = _json(fragment).encode("utf-8")
     names = list(departments), list(kinds)
     table: dict[str, object] = {
         "n": len(docs), "departments": names[0], "kinds": names[1],
         "date": [_days(doc.date) for doc in docs], "department": [departments[doc.department] for doc in docs],
-        "kind": [kinds[doc.kind] for doc in docs]}
+        "kind": [kinds[doc.kind] for doc in docs], "url": [doc.url for doc in docs], "title": [doc.title for doc in docs]}
     if traditional is not None:
         table["departments_t"] = [traditional(name) for name in names[0]]
         table["kinds_t"] = [traditional(name) for name in names[1]]
+        table["title_t"] = titles_t
     files[DOCS] = _gz(_json(table))
     lines: list[list[str]] = [[] for _ in range(count)]
     for term in sorted(postings):

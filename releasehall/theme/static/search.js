@@ -101,41 +101,77 @@ function lines(data, term) {
 const tables = () => load(manifest.shared + "docs.gz", JSON.parse); // every part's, in the order of manifest.parts
 tables().catch(() => {}); // fetched while the reader types; a failure shows when searching
 const lookup = async (term) => lines(await load(`${manifest.shared}t${crc32(term) % manifest.shards}.txt`, String), term);
-const intersect = (a, b) => { const keep = new Set(b); return a.filter((n) => keep.has(n)); };
+function intersect(a, b) { // of two ascending lists
+  const both = [];
+  for (let i = 0, j = 0; i < a.length && j < b.length;) {
+    if (a[i] < b[j]) i++;
+    else if (a[i] > b[j]) j++;
+    else { both.push(a[i]); i++; j++; }
+  }
+  return both;
+}
 
-// One part's answer: its pages holding every term of every query term that pass the filters, each with whether
-// its title holds them all (such pages come first) and its date.
+// One part's answer: its pages holding every term of every query term that pass the filters, as two ascending
+// lists of page numbers: those whose title holds them all (shown first), then the others. A part's pages are
+// numbered in the order they are shown in (newest first, then those without a date, then by address).
 function answer(part, table, found, filters) {
   let pages = null;
   let titled = null;
   for (const held of found) {
     const line = held.get(part.rank);
-    if (!line) return [];
+    if (!line) return null;
     pages = pages === null ? numbers(line[0]) : intersect(pages, numbers(line[0]));
     titled = titled === null ? numbers(line[1]) : intersect(titled, numbers(line[1]));
-    if (!pages.length) return [];
+    if (!pages.length) return null;
   }
   if (pages === null) pages = Array.from({ length: table.n }, (_, n) => n);
-  const inTitle = new Set(titled ?? []);
-  const departments = mirror ? table.departments_t : table.departments;
-  const kinds = mirror ? table.kinds_t : table.kinds;
-  return pages.filter((n) => (!filters.department || departments[table.department[n]] === filters.department)
+  if (filters.department || filters.kind || filters.year) {
+    const departments = mirror ? table.departments_t : table.departments;
+    const kinds = mirror ? table.kinds_t : table.kinds;
+    pages = pages.filter((n) => (!filters.department || departments[table.department[n]] === filters.department)
       && (!filters.kind || kinds[table.kind[n]] === filters.kind)
-      && (!filters.year || (table.date[n] >= 0 && new Date(table.date[n] * 86400000).getUTCFullYear() === Number(filters.year))))
-    .map((n) => ({ part, n, table, title: inTitle.has(n), date: table.date[n] }));
+      && (!filters.year || (table.date[n] >= 0 && new Date(table.date[n] * 86400000).getUTCFullYear() === Number(filters.year))));
+  }
+  titled = titled === null ? [] : intersect(pages, titled);
+  const inTitle = new Set(titled);
+  return { part, table, lists: [titled, titled.length ? pages.filter((n) => !inTitle.has(n)) : pages] };
 }
 
 // Every page matching the query, in the order shown: pages whose title holds every term first; then newest first,
 // pages without a date (departments, the hall's own pages) last; ties in part order, then within a part by address.
+// Each part's lists are in that order already, so they are merged, and only as far as the results shown.
 const words = (query) => query.split(/\s+/).filter(Boolean).map((word) => (mirror ? convert(word, toSimplified) : word));
 const keysOf = (query) => [...new Set(words(query).flatMap(terms))];
-async function search(query, filters) {
+const before = (a, b) => ((a.date < 0) - (b.date < 0)) || (b.date - a.date) || (a.part.rank - b.part.rank) || (a.n - b.n);
+function* merged(answers) {
+  for (const which of [0, 1]) {
+    const heads = answers.map((a) => ({ ...a, list: a.lists[which], at: 0 })).filter((h) => h.list.length);
+    for (const head of heads) { head.n = head.list[0]; head.date = head.table.date[head.n]; }
+    while (heads.length) {
+      let best = 0;
+      for (let i = 1; i < heads.length; i++) if (before(heads[i], heads[best]) < 0) best = i;
+      const head = heads[best];
+      yield { part: head.part, table: head.table, n: head.n, date: head.date };
+      if (++head.at < head.list.length) { head.n = head.list[head.at]; head.date = head.table.date[head.n]; }
+      else heads.splice(best, 1);
+    }
+  }
+}
+async function search(query, filters) { // -> { count, results: the matches in order, made as they are taken }
   const keys = keysOf(query);
-  if ((words(query).length && !keys.length) || !parts.length) return [];
+  if ((words(query).length && !keys.length) || !parts.length) return { count: 0, results: [].values() };
   const [all, ...found] = await Promise.all([tables(), ...keys.map(lookup)]);
-  const results = parts.flatMap((part) => answer(part, all[part.rank], found, filters));
-  return results.sort((a, b) => (b.title - a.title) || ((a.date < 0) - (b.date < 0)) || (b.date - a.date)
-    || (a.part.rank - b.part.rank) || (a.n - b.n));
+  const answers = parts.map((part) => answer(part, all[part.rank], found, filters)).filter(Boolean);
+  const count = answers.reduce((sum, a) => sum + a.lists[0].length + a.lists[1].length, 0);
+  return { count, results: merged(answers) };
+}
+function take(results, count) { // the next `count` results (a for-of loop left early would close the generator)
+  const taken = [];
+  for (let next = results.next(); !next.done; next = results.next()) {
+    taken.push(next.value);
+    if (taken.length >= count) break;
+  }
+  return taken;
 }
 const fragment = (result) => load(`${result.part.folder}f${result.n}.json`, JSON.parse);
 
@@ -195,7 +231,7 @@ names.forEach((name, i) => {
 
 const PAGE = 10; // results shown at once; the button below them shows the next ten
 let latest = 0; // a slower earlier query never overwrites a later one's results
-let current = { found: [], keys: [], shown: 0 };
+let current = { results: [].values(), count: 0, keys: [], shown: 0 };
 async function run(event) {
   if (event && event.type === "submit") event.preventDefault();
   const asked = ++latest;
@@ -210,66 +246,65 @@ async function run(event) {
   if (!query && !Object.keys(filters).length) {
     list.replaceChildren(); more.hidden = true; status.textContent = ""; address(); return;
   }
-  const found = await search(query, filters);
-  const items = await render(found.slice(0, PAGE), keysOf(query));
+  const { count, results } = await search(query, filters);
   if (asked !== latest) return;
-  current = { found, keys: keysOf(query), shown: items.length };
-  list.replaceChildren(...items);
-  more.hidden = found.length <= current.shown;
-  status.textContent = found.length ? box.dataset.count.replace("{n}", found.length) : box.dataset.none;
+  const page = take(results, PAGE);
+  current = { results, count, keys: keysOf(query), shown: page.length };
+  show(page, current.keys, (items) => list.replaceChildren(...items));
+  more.hidden = count <= current.shown;
+  status.textContent = count ? box.dataset.count.replace("{n}", count) : box.dataset.none;
   requestAnimationFrame(() => setTimeout(address)); // after the frame that shows the answer
 }
 
-more.addEventListener("click", async () => {
-  const asked = latest;
-  const items = await render(current.found.slice(current.shown, current.shown + PAGE), current.keys);
-  if (asked !== latest) return;
-  current.shown += items.length;
-  list.append(...items);
-  more.hidden = current.found.length <= current.shown;
+more.addEventListener("click", () => {
+  const page = take(current.results, PAGE);
+  current.shown += page.length;
+  show(page, current.keys, (items) => list.append(...items));
+  more.hidden = current.count <= current.shown;
 });
 
-// the list items of some results: title (a link), kind as a badge, department, date, excerpt
-async function render(results, keys) {
-  const pages = await Promise.all(results.map(fragment));
-  return results.map((r, i) => {
-    const page = pages[i];
-    const departments = mirror ? r.table.departments_t : r.table.departments;
-    const kinds = mirror ? r.table.kinds_t : r.table.kinds;
-    const department = departments[r.table.department[r.n]];
-    const kind = kinds[r.table.kind[r.n]];
-    const title = (mirror && page.T) || page.t;
-    const item = document.createElement("li");
-    const link = text("a", title || page.u);
-    link.href = home + page.u;
-    const heading = document.createElement("h2");
-    heading.append(link);
-    // the kind as a badge beside the department and date, never read into the title
-    const meta = document.createElement("p");
-    meta.className = "meta";
-    if (kind) meta.append(text("span", kind, "badge" + (kind === box.dataset.alert ? " badge-alert" : "")), " ");
-    if (department) meta.append(department);
-    if (r.date >= 0) {
-      const day = new Date(r.date * 86400000).toISOString().slice(0, 10);
-      const date = text("time", day); // a date never breaks across lines
-      date.dateTime = day;
-      meta.append(department ? " · " : "", date);
-    }
-    const summary = document.createElement("p");
-    summary.className = "excerpt";
-    summary.append(...excerpt(page.x, keys));
-    item.append(heading, meta, summary);
-    return item;
-  });
+// Results shown as list items (title as a link, kind as a badge, department, date: all in the table of pages), put
+// in place by `place`; then each one's excerpt from its fragment, fetched for the results shown only. The list is
+// marked busy until every excerpt is in.
+function show(results, keys, place) {
+  const asked = latest;
+  const summaries = results.map(() => text("p", "", "excerpt"));
+  place(results.map((r, i) => item(r, summaries[i])));
+  list.setAttribute("aria-busy", "true");
+  const filled = Promise.all(results.map(async (r, i) => summaries[i].append(...excerpt((await fragment(r)).x, keys))));
+  filled.finally(() => { if (asked === latest) list.removeAttribute("aria-busy"); });
+}
+function item(r, summary) {
+  const { table, n } = r;
+  const departments = mirror ? table.departments_t : table.departments;
+  const kinds = mirror ? table.kinds_t : table.kinds;
+  const department = departments[table.department[n]];
+  const kind = kinds[table.kind[n]];
+  const title = (mirror && table.title_t[n]) || table.title[n];
+  const li = document.createElement("li");
+  const link = text("a", title || table.url[n]);
+  link.href = home + table.url[n];
+  const heading = document.createElement("h2");
+  heading.append(link);
+  // the kind as a badge beside the department and date, never read into the title
+  const meta = document.createElement("p");
+  meta.className = "meta";
+  if (kind) meta.append(text("span", kind, "badge" + (kind === box.dataset.alert ? " badge-alert" : "")), " ");
+  if (department) meta.append(department);
+  if (r.date >= 0) {
+    const day = new Date(r.date * 86400000).toISOString().slice(0, 10);
+    const date = text("time", day); // a date never breaks across lines
+    date.dateTime = day;
+    meta.append(department ? " · " : "", date);
+  }
+  li.append(heading, meta, summary);
+  return li;
 }
 
 form.addEventListener("submit", run);
 // for tests and scripts: every matching page's URL, in order
-window.hallSearch = async (query, filters = {}) => {
-  const found = await search(query, filters);
-  return Promise.all(found.map(async (r) => home + (await fragment(r)).u));
-};
-// for benchmarks over large halls: each matching page as its part's folder and number, without fetching fragments
-window.hallMatches = async (query, filters = {}) => (await search(query, filters)).map((r) => [r.part.folder, r.n]);
+window.hallSearch = async (query, filters = {}) => [...(await search(query, filters)).results].map((r) => home + r.table.url[r.n]);
+// for benchmarks over large halls: each matching page as its part's folder and number
+window.hallMatches = async (query, filters = {}) => [...(await search(query, filters)).results].map((r) => [r.part.folder, r.n]);
 window.searchReady = true;
 run();
