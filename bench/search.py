@@ -7,7 +7,8 @@ as the build does) and the largest part alone (the most a one-file edit re-makes
 Pagefind (its parts two at a time, as the build ran them, and one Pagefind index over all pages). In Chromium it
 loads /search/?q=交通 and adds up what was fetched under /pagefind/ until the results show; then, with the CPU
 throttled 4× (CDP `Emulation.setCPUThrottlingRate`, a mid-range phone), it types queries into the search box and
-times each from the last keystroke (Enter) to the results on screen. Recall: for each word of the generated titles,
+times each in the page from the last keystroke (Enter) to the frame showing the results, and to the frame showing
+their excerpts too (`ANSWER_CLOCK`). Recall: for each word of the generated titles,
 the share of the pages whose title holds it that a search for it finds, from the hall's index (search.js) and from
 the single Pagefind index (its own pagefind.js), over the same pages.
 """
@@ -35,6 +36,38 @@ from releasehall.pipeline import build as pipeline
 from releasehall.store.write import digest_of
 
 QUERIES = ("交通", "医疗 服务", "政务公开", "社区 养老 服务", "第7号单位", "交通 2024")
+
+
+# The answer's clock, in the page: from the Enter key's event (its timeStamp: when the browser took the key) to the
+# frame that shows the results (the list and the count set, then a frame drawn: requestAnimationFrame, then a task
+# after it), and to the frame that shows their excerpts too (the list no longer aria-busy; search.js fills the
+# excerpts from the fragments after showing the results). Measured in the page so that nothing of the harness runs
+# on the throttled page while it answers (polling for the answer from outside took a share of its main thread) and
+# the drawing of the results is counted (the count's text set was counted before, not its layout and paint).
+ANSWER_CLOCK = """() => {
+  const input = document.querySelector('#search-q');
+  const status = document.querySelector('.search-status');
+  const list = document.querySelector('.search-results');
+  const frame = () => new Promise((done) => requestAnimationFrame(() => setTimeout(done)));
+  input.addEventListener('keydown', (event) => { if (event.key === 'Enter') window.answerEnter = event.timeStamp; }, true);
+  window.startAnswerClock = () => {
+    status.textContent = '';
+    window.answerClock = new Promise((resolve) => {
+      let shown = null;
+      const observer = new MutationObserver(async () => {
+        if (shown === null && status.textContent !== '') shown = frame().then(() => performance.now());
+        if (shown !== null && !list.hasAttribute('aria-busy')) {
+          observer.disconnect();
+          const at = await shown;
+          await frame();
+          resolve([window.answerEnter, at, performance.now()]);
+        }
+      });
+      observer.observe(status, { childList: true, characterData: true, subtree: true });
+      observer.observe(list, { attributes: true, attributeFilter: ['aria-busy'] });
+    });
+  };
+}"""
 
 
 class Quiet(SimpleHTTPRequestHandler):
@@ -88,18 +121,21 @@ def in_browser(out: Path, query: str, titles: dict[str, str]) -> dict[str, float
             cdp.send("Emulation.setCPUThrottlingRate", {"rate": 4})
             page.goto(f"{base}/search/")
             page.wait_for_function("window.searchReady === true", timeout=120000)
-            times = []
+            page.evaluate(ANSWER_CLOCK)
+            times, complete = [], []
             for text in QUERIES:
                 page.fill("#search-q", "")
                 page.type("#search-q", text)
-                page.evaluate("document.querySelector('.search-status').textContent = ''")
-                start = time.perf_counter()
+                page.evaluate("window.startAnswerClock()")
                 page.press("#search-q", "Enter")
-                page.wait_for_function("document.querySelector('.search-status').textContent !== ''", timeout=120000)
-                times.append(time.perf_counter() - start)
-            figures["throttled_ms_first"] = times[0] * 1000
-            figures["throttled_ms_median"] = statistics.median(times) * 1000
-            figures["throttled_ms_max"] = max(times) * 1000
+                enter, shown, filled = page.evaluate("window.answerClock")
+                times.append(shown - enter)
+                complete.append(filled - enter)
+            figures["throttled_ms_first"] = times[0]
+            figures["throttled_ms_median"] = statistics.median(times)
+            figures["throttled_ms_max"] = max(times)
+            figures["throttled_excerpts_ms_median"] = statistics.median(complete)
+            figures["throttled_excerpts_ms_max"] = max(complete)
             browser.close()
     finally:
         server.shutdown()

