@@ -111,6 +111,13 @@ def test_monthly_figures_equal_their_definition(tmp_path):
         for n in range(15):
             when = datetime.combine(start + timedelta(days=rng.randrange(span)), time(10))
             files[f"content/{d}/releases/r{n}.md"] = front({"title": "发布", "date": f"{when:%Y-%m-%d %H:%M}"}, "正文。")
+    # d: a month in which its only figure is a withdrawal (March), another in which it is a promise falling due (May)
+    files["content/d/department.yaml"] = dept("丁局")
+    files["content/d/qa/w.md"] = front({"title": "问题", "asked": "2024-02-26 10:00", "question": "问？",
+                                        "withdrawn": "2024-03-04"})
+    files["content/d/qa/p.md"] = front({"title": "问题", "asked": "2024-01-10 10:00", "question": "问？",
+                                        "replied": "2024-01-12 10:00", "promised": "2024-05-20",
+                                        "resolved": "2024-05-18"}, "\n答复。\n")
     root = write_site(tmp_path, files)
     report = Report()
     settings = load_settings(root, report)
@@ -126,12 +133,14 @@ def test_monthly_figures_equal_their_definition(tmp_path):
     assert stats.months and stats.months == hall.stats.months
     for month in stats.months:
         assert month.hall == _by_definition(month.month, questions, releases, at), month.month
-        assert month.departments is not None and set(month.departments) == {"a", "b", "c", "quiet"}
+        assert month.departments is not None and set(month.departments) == {"a", "b", "c", "d", "quiet"}
         for d, figures in month.departments.items():
             mine = [q for q in questions if q.dept == d]
             assert figures == _by_definition(month.month, mine, list(hall.releases_of.get(d, ())), at), (month.month, d)
     # the same years the calendar does not know are noted (and warned about) as counting month by month noted
     assert unknown == frozenset(at.calendar.unknown_years) == {1999, 2000}
+    d = {m.month: m.departments["d"] for m in stats.months}  # type: ignore[index]
+    assert (d["2024-03"].questions, d["2024-03"].withdrawn, d["2024-05"].promised, d["2024-05"].promises_kept) == (0, 1, 1, 1)
     assert sum(f.very_overdue for m in stats.months for f in m.departments.values()) > 0  # type: ignore[union-attr]
     assert sum(f.promises_kept for m in stats.months for f in m.departments.values()) > 0  # type: ignore[union-attr]
 

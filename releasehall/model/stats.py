@@ -328,8 +328,9 @@ class _Dated:
         count = bisect_right(self.days, end)
         return count, self.latest[count - 1] if count else None
 
-    def between(self, first: date, end: date) -> int:
-        return max(0, bisect_right(self.days, end) - bisect_left(self.days, first))
+    def before(self, first: date) -> int:
+        """How many were published before `first`."""
+        return bisect_left(self.days, first)
 
 
 @dataclass(slots=True)
@@ -388,9 +389,20 @@ def _overdue_span(line: _Timeline, ends: list[date], at: AsOf) -> tuple[int, int
     return first, low, stop
 
 
-def month_figures(key: str, index: int, end: date, lines: _Sorted, dated: _Dated, at: AsOf) -> Figures:
-    """One month's figures for a set of questions and releases, as of the month's last day (or "now"): `end`, the
-    `index`-th month of the report.
+@dataclass(frozen=True, slots=True)
+class _Span:
+    """One month of the report: its key, its place in the report, its first day, and the day and moment its
+    figures are as of (its last day, or "now")."""
+
+    key: str
+    index: int
+    first: date
+    end: date
+    moment: datetime
+
+
+def month_figures(month: _Span, lines: _Sorted, dated: _Dated, at: AsOf) -> Figures:
+    """One month's figures for a set of questions and releases, as of the month's last day (or "now").
 
     questions: asked that month; withdrawn: withdrawn that month; replied, on-time rate, mean and
     median days, satisfaction: over the replies published that month; reply rate: of the questions
@@ -399,8 +411,15 @@ def month_figures(key: str, index: int, end: date, lines: _Sorted, dated: _Dated
     month, and those resolved by then; releases: published that month; last release and stale: as
     of the month's end.
     """
+    key, index, end = month.key, month.index, month.end
+    count, last = dated.up_to(end)
+    if key not in lines.asked and key not in lines.out and key not in lines.promised and index not in lines.overdue \
+            and not lines.withdrawn[key]:  # no question counts this month: only the releases do
+        return Figures(questions=0, replied=0, reply_rate=None, on_time_rate=None, mean_reply_days=None,
+                       median_reply_days=None, overdue=0, promised=0, promises_kept=0, satisfaction_rate=None,
+                       releases=max(0, count - dated.before(month.first)), last_release=last,
+                       stale=_stale(last, month.moment, at.stale_after_days))
     tz = at.tz
-    moment = at.now if end == at.today else datetime.combine(end + timedelta(days=1), time(), tz)
     asked = lines.asked.get(key, [])
     live = [t for t in asked if t.withdrawn is None or t.withdrawn > end]
     out = lines.out.get(key, [])
@@ -411,7 +430,6 @@ def month_figures(key: str, index: int, end: date, lines: _Sorted, dated: _Dated
             and _day(q.resolved, tz) <= _day(q.promised, tz)]
     rated = [t.question.satisfaction for t in out if t.question.satisfaction is not None]
     pleased = [s for s in rated if s in ("satisfied", "basically-satisfied")]
-    _count, last = dated.up_to(end)
     return Figures(
         questions=len(asked),
         replied=len(out),
@@ -423,9 +441,9 @@ def month_figures(key: str, index: int, end: date, lines: _Sorted, dated: _Dated
         promised=len(promises),
         promises_kept=len(kept),
         satisfaction_rate=_ratio(len(pleased), len(rated)),
-        releases=dated.between(_month_start(key), end),
+        releases=max(0, count - dated.before(month.first)),
         last_release=last,
-        stale=_stale(last, moment, at.stale_after_days),
+        stale=_stale(last, month.moment, at.stale_after_days),
         withdrawn=lines.withdrawn[key],
         very_overdue=lines.very_overdue[index],
         on_time=on_time,
@@ -472,12 +490,14 @@ def months(questions: list[Question], records: Mapping[str, Record], releases: l
     nothing = _Sorted()
     result = []
     for index, (key, end) in enumerate(zip(keys, ends, strict=True)):
+        month = _Span(key, index, _month_start(key), end,
+                      at.now if end == today else datetime.combine(end + timedelta(days=1), time(), tz))
         asked = asked_in.get(key, [])
         out = replied_in.get(key, [])
         on_time = sum(1 for r in out if r.on_time)
         topics = Counter(t for q in asked for t in q.topics)
         topics.update(t for r in released_in.get(key, []) for t in r.topics)
-        hall = month_figures(key, index, end, hall_lines, hall_dated, at)
+        hall = month_figures(month, hall_lines, hall_dated, at)
         result.append(Month(
             month=key, asked=len(asked), replied=len(out), on_time=on_time,
             on_time_rate=_ratio(on_time, len(out)),
@@ -486,7 +506,7 @@ def months(questions: list[Question], records: Mapping[str, Record], releases: l
             overdue_at_end=hall.overdue,  # the hall's figures count the same questions at the same end
             releases=len(released_in.get(key, [])),
             hall=hall,
-            departments={dept: month_figures(key, index, end, lines_of.get(dept, nothing), dated_of[dept], at)
+            departments={dept: month_figures(month, lines_of.get(dept, nothing), dated_of[dept], at)
                          for dept in departments},
         ))
     return tuple(result)
