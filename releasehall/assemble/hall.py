@@ -112,15 +112,17 @@ class Hall:
         return tuple(chain)
 
 
-def _by_topic(releases: list[Release], questions: list[Question], topic_of: Mapping[str, str],
-              topics: Mapping[str, Topic]) -> dict[str, tuple[Release | Question, ...]]:
+def _by_topic(listed: list[Release | Question], topic_of: Mapping[str, str], topics: Mapping[str, Topic]
+              ) -> dict[str, tuple[Release | Question, ...]]:
+    """Releases and replies by topic slug, from `listed`: all of them, newest first (`newest_first`), so that each
+    topic's share keeps that order without sorting it again."""
     result: dict[str, list[Release | Question]] = {slug: [] for slug in sorted(topics)}
-    listed: list[Release | Question] = [*releases, *(q for q in questions if q.replied is not None)]
     for entry in listed:
         for name in entry.topics:
-            if name in topic_of:
-                result[topic_of[name]].append(entry)
-    return {slug: tuple(newest_first(entries)) for slug, entries in result.items()}
+            slug = topic_of.get(name)
+            if slug is not None:
+                result[slug].append(entry)
+    return {slug: tuple(entries) for slug, entries in result.items()}
 
 
 def as_of(entry: E, now: datetime) -> E:
@@ -240,6 +242,8 @@ def build_hall(settings: Settings, content: Content, now: datetime, drafts: bool
     unread = _unread_ids(content.broken)
     links = link(releases, every_id, published, content.departments, report, unread)
     releases_of, questions_of = _by_department(releases, questions)
+    replied: list[Release | Question] = [*releases, *(q for q in questions if q.replied is not None)]
+    listed = newest_first(replied)  # as topic pages list them
     return Hall(
         settings=settings, now=now, urls=urls,
         departments={d: content.departments[d] for d in order},
@@ -252,8 +256,8 @@ def build_hall(settings: Settings, content: Content, now: datetime, drafts: bool
         stats=_figures(settings, questions, releases, releases_of, order, now, report),
         releases_of=releases_of,
         questions_of=questions_of,
-        replies=tuple(newest_first([q for q in questions if q.replied is not None])),
-        by_topic=_by_topic(releases, questions, topic_of, topics),
+        replies=tuple(e for e in listed if isinstance(e, Question)),
+        by_topic=_by_topic(listed, topic_of, topics),
         targets=targets,
         documents=tuple(r for r in releases if r.document is not None),
         links=links,
@@ -389,19 +393,25 @@ def _topics(entries: list[Entry], report: Report) -> tuple[dict[str, str], dict[
     homophones) share one topic page, named by `topic_label`; each item still shows the topic as it wrote it, and a
     warning lands at each file whose spelling is not the page's name."""
     topic_of: dict[str, str] = {}
+    spelled: dict[str, _Spelling] = {}  # by name
     spellings: dict[str, dict[str, _Spelling]] = {}
-    for entry in sorted(entries, key=lambda e: e.rel):
+    for entry in sorted((e for e in entries if e.topics), key=lambda e: e.rel):
+        lines = entry.lines
         for index, name in enumerate(entry.topics):
-            slug = topic_of.get(name)
-            line = entry.lines.get(("topics", index), entry.lines.get(("topics",), 1))
-            if slug is None:
-                slug = slugify(name)
-                if not slug:
-                    report.error(entry.rel, line, f"话题 “{name}” 无法生成网址，请改用汉字、字母或数字",
-                                 f"topic '{name}' gives no URL; use Chinese, letters or digits")
-                    continue
-                topic_of[name] = slug
-            spelling = spellings.setdefault(slug, {}).setdefault(name, _Spelling())
+            line = lines.get(("topics", index))
+            if line is None:
+                line = lines.get(("topics",), 1)
+            spelling = spelled.get(name)
+            if spelling is None:
+                slug = topic_of.get(name)
+                if slug is None:
+                    slug = slugify(name)
+                    if not slug:
+                        report.error(entry.rel, line, f"话题 “{name}” 无法生成网址，请改用汉字、字母或数字",
+                                     f"topic '{name}' gives no URL; use Chinese, letters or digits")
+                        continue
+                    topic_of[name] = slug
+                spelling = spelled[name] = spellings.setdefault(slug, {}).setdefault(name, _Spelling())
             spelling.departments.add(entry.dept)
             spelling.items += 1
             if not spelling.places or spelling.places[-1][0] != entry.rel:

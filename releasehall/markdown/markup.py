@@ -242,9 +242,16 @@ def _destination_lines(source: str, target: str) -> list[int]:
     return sorted(found)
 
 
+# a target of only word characters, dots, slashes and hyphens: no scheme (no colon), nothing escaped (no `%` or
+# `&`), no query or fragment, nothing `urlsplit` strips; unless it starts with `//`, its path is itself
+_PLAIN = re.compile(r"[\w./-]+")
+
+
 def resolve(target: str, rel: str, is_image: bool, targets: Targets) -> Resolution:
     """Pure: a link or image target in the source at `rel` (as written, percent-escapes and all), resolved against
     the hall's sources. Its scheme is decided by `safeurl.refusal` on the decoded value before anything else."""
+    if _PLAIN.fullmatch(target) and not target.startswith("//"):  # most links: a path as it is, decoded or not
+        return _resolve_path(target, target, "", "", rel, is_image, targets)
     refused = refusal(target)
     if refused is not None:
         return Resolution(None, problem=(True, f"“{target}”：{refused[0]}", f"'{target}': {refused[1]}"))
@@ -253,15 +260,21 @@ def resolve(target: str, rel: str, is_image: bool, targets: Targets) -> Resoluti
         return Resolution(targets.urls.linked(target))  # the hall's own address: its variant's page
     if target.startswith("#") or not parts.path:
         return Resolution(target)
-    shown = unquote(target)
     query = f"?{parts.query}" if parts.query else ""
     file_suffix = query + (f"#{parts.fragment}" if parts.fragment else "")  # a file's fragment is the file's own
-    path = unquote(parts.path)
+    suffix = query + (f"#{targets.urls.fragment(parts.fragment)}" if parts.fragment else "")  # as the variant names it
+    return _resolve_path(unquote(parts.path), unquote(target), file_suffix, suffix, rel, is_image, targets)
+
+
+def _resolve_path(path: str, shown: str, file_suffix: str, suffix: str, rel: str, is_image: bool, targets: Targets
+                  ) -> Resolution:
+    """`resolve` of a target whose scheme was allowed and that names a path (decoded) in the hall, followed by
+    `file_suffix` (its query and fragment as written) or, for a page, `suffix` (the fragment as the variant names
+    it); `shown` is the target as the author reads it."""
     here = posixpath.dirname(rel.removeprefix("content/"))
     joined = path.lstrip("/") if path.startswith("/") else posixpath.join(here, path)
     normal = posixpath.normpath(joined)
     urls = targets.urls
-    suffix = query + (f"#{urls.fragment(parts.fragment)}" if parts.fragment else "")  # a heading, as the variant names it
     if normal == ".." or normal.startswith("../"):
         return Resolution(None, problem=(False, f"链接 “{shown}” 指向 content/ 目录之外，只能链接站内内容",
                                          f"link '{shown}' climbs out of content/; link only to the hall's own sources"))
@@ -511,6 +524,11 @@ def _cache_key(job: Job, dialect: Dialect, folder: str = "") -> tuple[str, str, 
     return job.rel, hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest(), job.first_line
 
 
+def _still(body: Body, rel: str, targets: Targets) -> bool:
+    """Whether every link of `body` (rendered from the source at `rel`) still resolves as it did."""
+    return all(resolve(target, rel, image, targets) == was for target, image, was in body.deps)
+
+
 def render_all(jobs: Sequence[Job], targets: Targets, report: Report, cache: BodyCache | None = None,
                dialect: Dialect = COMMONMARK) -> tuple[dict[str, Body], BodyCache]:
     """Render every body, reusing cached ones whose links still resolve the same (a variant's bodies, rendered
@@ -523,7 +541,7 @@ def render_all(jobs: Sequence[Job], targets: Targets, report: Report, cache: Bod
     for job in jobs:
         key = _cache_key(job, dialect, folder)
         hit = cache.get(key) if cache else None
-        if hit is not None and all(resolve(t, job.rel, image, targets) == was for t, image, was in hit[0].deps):
+        if hit is not None and _still(hit[0], job.rel, targets):
             bodies[job.key] = hit[0]
             report.extend(hit[1])
             kept[key] = hit

@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
+from itertools import chain
 
 from releasehall.model.records import COMPLEXITIES, Question, Release, Status
 from releasehall.settings.site import Settings
@@ -495,8 +496,8 @@ def months(questions: list[Question], records: Mapping[str, Record], releases: l
         asked = asked_in.get(key, [])
         out = replied_in.get(key, [])
         on_time = sum(1 for r in out if r.on_time)
-        topics = Counter(t for q in asked for t in q.topics)
-        topics.update(t for r in released_in.get(key, []) for t in r.topics)
+        topics = Counter(chain.from_iterable(q.topics for q in asked))
+        topics.update(chain.from_iterable(r.topics for r in released_in.get(key, [])))
         hall = month_figures(month, hall_lines, hall_dated, at)
         result.append(Month(
             month=key, asked=len(asked), replied=len(out), on_time=on_time,
