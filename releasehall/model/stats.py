@@ -140,6 +140,8 @@ class Clock:
     def count(self, start: date, end: date) -> int:
         """Working days after `start` up to and including `end`, paused days left out."""
         total = self.calendar.workdays_between(start, end)
+        if not self.pauses:
+            return total
         for first, last in self.pauses:
             total -= self.calendar.workdays_between(max(start, first - timedelta(days=1)), min(end, last))
         return total
@@ -176,15 +178,19 @@ def record(question: Question, at: AsOf) -> Record:
     return _record(question, at, at.today)[0]
 
 
-def _record(question: Question, at: AsOf, today: date) -> tuple[Record, Clock]:
-    """`record`, and the question's reply clock (`clock`) it was counted with."""
+def _record(question: Question, at: AsOf, today: date, unpaused: Clock | None = None) -> tuple[Record, Clock]:
+    """`record`, and the question's reply clock (`clock`) it was counted with; `unpaused`: the clock of every
+    question that was never paused, made once."""
     calendar, tz, now = at.calendar, at.tz, at.now
     limit = at.limits[question.complexity]
     asked_day = _day(question.asked, tz)
-    ticking = clock(question, calendar, today, tz)
+    if question.paused or unpaused is None:
+        ticking = clock(question, calendar, today, tz)
+        paused = sum(calendar.workdays_between(max(asked_day, first - timedelta(days=1)), last)
+                     for first, last in ticking.pauses)
+    else:
+        ticking, paused = unpaused, 0
     due = ticking.due(asked_day, limit)
-    paused = sum(calendar.workdays_between(max(asked_day, first - timedelta(days=1)), last)
-                 for first, last in ticking.pauses)
     withdrawn = question.withdrawn if question.withdrawn is not None and question.withdrawn <= now else None
     if withdrawn is not None:
         return Record(question.id, question.dept, question.asked, due, None, Status.WITHDRAWN, None, None, 0,
@@ -517,7 +523,8 @@ def compute(questions: list[Question], releases: list[Release], releases_of: Map
             departments: Iterable[str], at: AsOf) -> tuple[Stats, frozenset[int]]:
     """The figures as of `at.now`, and the years whose official holidays the calendar did not know."""
     today = at.today
-    counted = {q.id: _record(q, at, today) for q in questions}
+    unpaused = Clock(at.calendar, ())
+    counted = {q.id: _record(q, at, today, unpaused) for q in questions}
     records = {key: rec for key, (rec, _clock) in counted.items()}
     by_dept: dict[str, list[Question]] = {}
     for question in questions:
