@@ -7,15 +7,17 @@ import os
 import pickle
 import random
 import shutil
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from helpers import SAMPLE_NOW, sample_hall, write_site
+from helpers import BASIC, SAMPLE_NOW, SITE, front, sample_hall, write_site
 from test_incremental import FILES, NOW, edit, snapshot
 
 from releasehall.errors import Report
 from releasehall.pipeline.build import run
-from releasehall.store.cache import CACHE_DIR, BuildCache, decode, dumps, encode, load_cache, loads
+from releasehall.store.cache import CACHE_DIR, BuildCache, dumps, load_cache, loads
+from releasehall.store.places import CACHE_FILE
 from releasehall.store.signing import KEY_VARIABLE, cache_key, key_file
 
 
@@ -31,13 +33,14 @@ def test_a_pickle_in_the_cache_folder_never_runs(tmp_path, run_cli):
     site = write_site(tmp_path / "site", FILES)
     marker = tmp_path / "PWNED"
     (site / CACHE_DIR).mkdir(parents=True)
-    for name in ("build.pickle", "build.json"):
+    for name in ("build.pickle", "build.json", "build.msgpack"):
         (site / CACHE_DIR / name).write_bytes(pickle.dumps(Exploit(marker)))
     code, _out, err = run_cli("build", "--site", str(site), "--out", str(tmp_path / "out"), "--now", NOW)
     assert code == 0 and not marker.exists()
-    assert ".cache/releasehall/build.json:1: 警告 warning: 缓存不是发布厅的缓存，已忽略" in err
-    assert ".cache/releasehall/build.pickle:1: 警告 warning: 旧格式的缓存从不读取，已删除" in err
-    assert not (site / CACHE_DIR / "build.pickle").exists()
+    assert ".cache/releasehall/build.msgpack:1: 警告 warning: 缓存不是发布厅的缓存，已忽略" in err
+    for old in ("build.pickle", "build.json"):
+        assert f".cache/releasehall/{old}:1: 警告 warning: 旧格式的缓存从不读取，已删除" in err
+        assert not (site / CACHE_DIR / old).exists()
     run_cli("build", "--site", str(site), "--out", str(tmp_path / "clean"), "--now", NOW, "--no-cache")
     assert snapshot(tmp_path / "out") == snapshot(tmp_path / "clean")
 
@@ -45,7 +48,7 @@ def test_a_pickle_in_the_cache_folder_never_runs(tmp_path, run_cli):
 def test_every_single_bit_flip_is_ignored_and_the_output_equals_a_clean_build(tmp_path):
     site = write_site(tmp_path / "site", FILES)
     assert not run(site, out=tmp_path / "first", now=NOW).errors
-    genuine = (site / CACHE_DIR / "build.json").read_bytes()
+    genuine = (site / CACHE_DIR / CACHE_FILE).read_bytes()
     edit(site / "content/traffic/releases/说明.md", "![地图]", "补充说明。\n\n![地图]")
     assert not run(site, out=tmp_path / "clean", now=NOW, use_cache=False).errors
     clean = snapshot(tmp_path / "clean")
@@ -58,10 +61,10 @@ def test_every_single_bit_flip_is_ignored_and_the_output_equals_a_clean_build(tm
     for number, position in enumerate(positions):
         flipped = bytearray(genuine)
         flipped[position] ^= 1 << rng.randrange(8)
-        (site / CACHE_DIR / "build.json").write_bytes(bytes(flipped))
+        (site / CACHE_DIR / CACHE_FILE).write_bytes(bytes(flipped))
         report = Report()
         assert load_cache(site, signature, report, key) == BuildCache(signature), position  # the whole cache ignored
-        assert [p.path for p in report.problems] == [".cache/releasehall/build.json"]
+        assert [p.path for p in report.problems] == [f".cache/releasehall/{CACHE_FILE}"]
         if number % 8 == 0:  # and a whole build on some of them (each costs a build)
             outcome = run(site, out=tmp_path / f"flip{number}", now=NOW)
             assert not outcome.errors
@@ -74,7 +77,7 @@ def test_a_cache_from_another_version_or_zone_is_ignored(tmp_path):
     report = Report()
     assert load_cache(site, "another-signature", report, b"k" * 32) == BuildCache("another-signature")
     assert [str(p) for p in report.problems] == [
-        ".cache/releasehall/build.json:1: 警告 warning: 缓存来自其他版本（代码、Python 或时区不同），已忽略，本次完整构建 / "
+        ".cache/releasehall/build.msgpack:1: 警告 warning: 缓存来自其他版本（代码、Python 或时区不同），已忽略，本次完整构建 / "
         "the cache is from another version (code, Python or time zone); ignored, building in full"]
 
 
@@ -84,7 +87,7 @@ def test_the_sample_hall_cache_round_trips_exactly(tmp_path):
     assert not outcome.errors
     # a real cache of the sample hall, made by a build that keeps one
     assert not run(site, out=tmp_path / "out2", now=SAMPLE_NOW).errors
-    data = (site / CACHE_DIR / "build.json").read_bytes()
+    data = (site / CACHE_DIR / CACHE_FILE).read_bytes()
     signature = data.split(b'"signature": "')[1].split(b'"')[0].decode()
     key = cache_key(site, Report())
     assert key is not None
@@ -96,15 +99,133 @@ def test_the_sample_hall_cache_round_trips_exactly(tmp_path):
     assert dumps(cache, key) == data  # and every line encoded again: the same bytes
 
 
-def test_decode_refuses_what_encode_never_writes():
-    import pytest
+# moments of every shape `schema.parse_datetime` gives, in a zone with summer time: a wall time in the spring gap,
+# one in the autumn's repeated hour, fixed offsets (UTC among them), microseconds; and every record that holds them
+DATED = {
+    **BASIC,
+    "content/police/releases/gap.md": front(
+        {"title": "夏令时", "date": "2024-03-10 02:30", "updated": "2024-11-03T01:30:00-04:00",
+         "expires": "2024-12-01T00:00:00Z", "pinned": "2024-11-03 01:30",
+         "changes": [{"date": "2024-03-10T02:30:00.250000+05:45", "note": "补充"}],
+         "document": {"number": "测〔2024〕1号", "written": "2024-03-01", "repealed": "2029-01-01T08:00:00+08:00"}},
+        "\n正文。\n"),
+    "content/police/releases/pinned.md": front({"title": "置顶", "date": "2024-10-01", "pinned": True}, "\n正文。\n"),
+    "content/police/qa/moved.md": front(
+        {"title": "转办", "asked": "2024-09-27 10:00", "question": "何时？", "replied": "2024-10-08T09:00:00Z",
+         "promised": "2024-10-30", "resolved": "2024-10-12 01:30",
+         "transfers": [{"from": "police", "to": "traffic", "date": "2024-09-28"}],
+         "paused": [{"from": "2024-09-30", "to": "2024-10-02"}]}, "\n答复。\n"),
+    "content/police/qa/gone.md": front(
+        {"title": "撤回", "asked": "2024-09-27 10:00", "question": "何时？", "withdrawn": "2024-10-02",
+         "paused": [{"from": "2024-09-30"}]}),
+}
 
-    from releasehall.store.cache import Refused
 
-    for bad in ({"a": 1}, ["x", 1], ["c", "subprocess:Popen", "ls"], ["c", "releasehall.errors:Problem", "a"], ["c", "releasehall.store.cache:Refused"], ["d", 1], [], ["d", ["l"], 1]):
-        with pytest.raises(Refused):
-            decode(bad)
-    assert decode(encode({("a", 1): (1, [2], frozenset({"x"}))})) == {("a", 1): (1, [2], frozenset({"x"}))}
+def _kept_by_the_build(site: Path, out: Path, monkeypatch, **build) -> BuildCache:
+    """The cache a build saves, as it held it in memory."""
+    import releasehall.pipeline.build as pipeline
+
+    kept: list[BuildCache] = []
+    original = pipeline.save_cache
+    monkeypatch.setattr(pipeline, "save_cache", lambda root, cache: kept.append(cache) or original(root, cache))
+    assert not run(site, out=out, now=build.pop("now", NOW), **build).errors
+    monkeypatch.setattr(pipeline, "save_cache", original)
+    return kept[-1]
+
+
+def _exactly(cache: BuildCache) -> dict[str, object]:
+    """What a cache holds, with the type of every value (repr shows tuples apart from lists, bools from ints, a
+    zone from a fixed offset)."""
+    return {"sources": {rel: repr(entry) for rel, entry in cache.sources.items()},
+            "bodies": {repr(k): repr(v) for k, v in cache.bodies.items()},
+            "rest": repr((cache.output, cache.keys, cache.stamps, cache.search_placed, cache.search_bundles))}
+
+
+@pytest.mark.parametrize("hall", ["dated", "sample"])
+def test_a_cache_decodes_to_exactly_what_the_build_kept(tmp_path, monkeypatch, hall):
+    if hall == "sample":
+        site, now = sample_hall(tmp_path / "hall"), SAMPLE_NOW
+    else:
+        site, now = write_site(tmp_path / "site", DATED, {**SITE, "timezone": "America/New_York"}), NOW
+    kept = _kept_by_the_build(site, tmp_path / "out", monkeypatch, now=now)
+    assert len(kept.sources) >= 8 and kept.bodies
+    if hall == "dated":
+        gap = kept.sources["content/police/releases/gap.md"][1]
+        assert repr(gap.date) == "datetime.datetime(2024, 3, 10, 2, 30, tzinfo=zoneinfo.ZoneInfo(key='America/New_York'))"
+        assert repr(gap.updated.tzinfo) == "datetime.timezone(datetime.timedelta(days=-1, seconds=72000))"
+    report = Report()
+    loaded = load_cache(site, kept.signature, report, kept.key)
+    assert not report.problems and loaded.sources.keys() == kept.sources.keys()
+    assert _exactly(loaded) == _exactly(kept)
+
+
+def test_a_record_that_would_not_come_back_exactly_is_read_again(tmp_path, monkeypatch):
+    """A moment in a second zone, or the later of two equal wall times, is not written: that source is left out of
+    the cache (read again next build), the rest is kept."""
+    from datetime import UTC, datetime, timezone
+    from zoneinfo import ZoneInfo
+
+    site = write_site(tmp_path / "site", DATED, {**SITE, "timezone": "America/New_York"})
+    kept = _kept_by_the_build(site, tmp_path / "out", monkeypatch)
+    rel = "content/police/releases/gap.md"
+    digest, gap, problems = kept.sources[rel]
+    for odd in (datetime(2024, 11, 3, 1, 30, fold=1, tzinfo=ZoneInfo("America/New_York")),
+                datetime(2024, 3, 1, tzinfo=ZoneInfo("Asia/Shanghai")), datetime(2024, 3, 1),
+                datetime(2024, 3, 1, tzinfo=UTC).astimezone(timezone(timedelta(seconds=30)))):
+        kept.sources[rel] = (digest, dataclasses.replace(gap, updated=odd), problems)
+        cache, why = loads(dumps(kept, kept.key), kept.signature, kept.key)
+        assert why == "" and cache is not None
+        assert rel not in cache.sources and cache.sources.keys() == kept.sources.keys() - {rel}
+        assert _exactly(cache)["bodies"] == _exactly(kept)["bodies"]
+
+
+def _resigned(data: bytes, key: bytes, change) -> bytes:
+    """The cache in `data` with its document changed by `change` (on the document as plain lists and maps), signed
+    again with the right key: what a bug, or a forger who has the key, could write."""
+    import json
+
+    import msgspec
+
+    from releasehall.store.cache import _mac
+
+    head, _newline, payload = data.partition(b"\n")
+    document = msgspec.msgpack.decode(payload)
+    change(document)
+    payload = msgspec.msgpack.encode(document)
+    header = json.loads(head)
+    header["mac"] = _mac(key, header["signature"], payload)
+    return json.dumps(header, sort_keys=True).encode("ascii") + b"\n" + payload
+
+
+def _release(document: list) -> dict:
+    return next(row[2] for row in document[2] if row[2] is not None)
+
+
+CHANGES = {
+    "a string where a tuple is": lambda d: _release(d).update(topics="公共交通"),
+    "a list for a record": lambda d: d[2][0].__setitem__(2, ["c", "subprocess:Popen", "ls"]),
+    "an unknown key in a body": lambda d: d[6][0][1].update({"__reduce__": "os.system"}) or d[6][0][1].pop("html"),
+    "a moment without its zone": lambda d: [row.__setitem__(4, "") for row in d[2]],
+    "a moment that is no date": lambda d: _release(d).update(date="明天"),
+    "an integer for a bool": lambda d: _release(d).update(draft=1),
+    "a zone that does not exist": lambda d: [row.__setitem__(4, "../../etc/passwd") for row in d[2]],
+    "a source twice": lambda d: d[2].append(d[2][0]),
+    "a body twice": lambda d: d[6].append(d[6][0]),
+    "a stamp of another shape": lambda d: d[8].update({"x.html": [1, "2", "3"]}),
+    "a missing part": lambda d: d.pop(),
+    "not a document": lambda d: d.clear(),
+}
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_a_signed_cache_of_another_shape_is_ignored_as_damaged(tmp_path, change):
+    site = write_site(tmp_path / "site", FILES)
+    assert not run(site, out=tmp_path / "out", now=NOW).errors
+    data = (site / CACHE_DIR / CACHE_FILE).read_bytes()
+    signature = data.split(b'"signature": "')[1].split(b'"')[0].decode()
+    key = cache_key(site, Report())
+    assert key is not None and loads(_resigned(data, key, lambda d: None), signature, key)[1] == ""
+    assert loads(_resigned(data, key, CHANGES[change]), signature, key) == (None, "damaged")
 
 
 def test_a_fresh_checkout_reuses_the_cache_by_content(tmp_path):
@@ -138,14 +259,14 @@ def test_a_fresh_checkout_reuses_the_cache_by_content(tmp_path):
 
 def _forge(site: Path, key: bytes, signer: bytes) -> None:
     """Rewrite the site's genuine cache with every cached page body replaced, signed with `signer`."""
-    data = (site / CACHE_DIR / "build.json").read_bytes()
+    data = (site / CACHE_DIR / CACHE_FILE).read_bytes()
     signature = data.split(b'"signature": "')[1].split(b'"')[0].decode()
     cache, _why = loads(data, signature, key)
     assert cache is not None and cache.bodies
     cache.lines.clear()
     cache.bodies = {k: (dataclasses.replace(body, html="<p>伪造的正文</p>\n"), problems)
                     for k, (body, problems) in cache.bodies.items()}
-    (site / CACHE_DIR / "build.json").write_bytes(dumps(cache, signer))
+    (site / CACHE_DIR / CACHE_FILE).write_bytes(dumps(cache, signer))
 
 
 def test_a_forged_cache_is_ignored_and_the_output_equals_a_clean_build(tmp_path, run_cli):
@@ -157,15 +278,15 @@ def test_a_forged_cache_is_ignored_and_the_output_equals_a_clean_build(tmp_path,
     clean = snapshot(tmp_path / "clean")
     key = cache_key(site, Report())
     assert key is not None
-    genuine = (site / CACHE_DIR / "build.json").read_bytes()
+    genuine = (site / CACHE_DIR / CACHE_FILE).read_bytes()
     _forge(site, key, b"the forger's own key, not ours...")
     code, _out, err = run_cli("build", "--site", str(site), "--out", str(tmp_path / "out"), "--now", NOW)
     assert code == 0
-    assert err.count(".cache/releasehall/build.json:1: 警告 warning: 缓存未通过校验") == 1
+    assert err.count(".cache/releasehall/build.msgpack:1: 警告 warning: 缓存未通过校验") == 1
     assert "fails its check (damaged, altered, or written on another machine or with another key)" in err
     assert snapshot(tmp_path / "out") == clean
     # the test can fail: the same forgery, signed with the key, would be believed
-    (site / CACHE_DIR / "build.json").write_bytes(genuine)
+    (site / CACHE_DIR / CACHE_FILE).write_bytes(genuine)
     _forge(site, key, key)
     assert not run(site, out=tmp_path / "believed", now=NOW).errors
     assert "伪造的正文" in (tmp_path / "believed/police/releases/b/index.html").read_text(encoding="utf-8")
@@ -178,12 +299,12 @@ def test_a_cache_from_another_machine_is_ignored(tmp_path, monkeypatch):
     assert not run(site, out=tmp_path / "a", now=NOW).errors
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "machine-b"))  # the cache copied to another machine
     outcome = run(site, out=tmp_path / "b", now=NOW)
-    assert [p.path for p in outcome.problems] == [".cache/releasehall/build.json"]
+    assert [p.path for p in outcome.problems] == [f".cache/releasehall/{CACHE_FILE}"]
     assert len(outcome.rendered) > 20  # a full build
     assert snapshot(tmp_path / "b") == snapshot(tmp_path / "a")
     assert run(site, out=tmp_path / "b", now=NOW).problems == []  # now signed with machine b's key
     monkeypatch.setenv(KEY_VARIABLE, "the operator's CI secret")  # the secret wins over the key file
-    assert [p.path for p in run(site, out=tmp_path / "b", now=NOW).problems] == [".cache/releasehall/build.json"]
+    assert [p.path for p in run(site, out=tmp_path / "b", now=NOW).problems] == [f".cache/releasehall/{CACHE_FILE}"]
     assert run(site, out=tmp_path / "b", now=NOW).problems == []
 
 
@@ -200,13 +321,13 @@ def test_the_key_lives_outside_the_site_readable_by_its_owner_only(tmp_path, mon
                     if p.is_file() and (p.name == "key" or key.read_bytes().strip() in p.read_bytes())]
     # a key folder inside the site (where an editor could commit a key) is never used
     monkeypatch.setenv("XDG_CACHE_HOME", str(site / "content"))
-    (site / CACHE_DIR / "build.json").unlink()
+    (site / CACHE_DIR / CACHE_FILE).unlink()
     report = Report()
     assert cache_key(site, report) is None
     assert "the cache key must not lie inside the site folder" in str(report.problems[0])
     outcome = run(site, out=tmp_path / "out", now=NOW)
     assert not outcome.errors and not (site / "content/releasehall").exists()
-    assert not (site / CACHE_DIR / "build.json").exists()  # no key: no cache kept
+    assert not (site / CACHE_DIR / CACHE_FILE).exists()  # no key: no cache kept
     monkeypatch.delenv("XDG_CACHE_HOME")
     monkeypatch.setenv("HOME", str(site))
     assert cache_key(site, Report()) is None
@@ -234,13 +355,13 @@ def test_a_fresh_checkout_with_one_file_changed_renders_what_a_local_edit_does(t
     out = tmp_path / "out"
     assert not run(site, out=out, now=NOW).errors
     shutil.copytree(out, tmp_path / "backup")
-    cache = (site / CACHE_DIR / "build.json").read_bytes()
+    cache = (site / CACHE_DIR / CACHE_FILE).read_bytes()
     target = site / "content/police/releases/b.md"
     edit(target, "正文。", "正文，改过。")
     local = run(site, out=out, now=NOW)
     assert not local.errors and 0 < len(local.rendered) < 20
     edit(target, "正文，改过。", "正文。")
-    (site / CACHE_DIR / "build.json").write_bytes(cache)  # the cache as CI restores it
+    (site / CACHE_DIR / CACHE_FILE).write_bytes(cache)  # the cache as CI restores it
     _checked_out_again(site)
     edit(target, "正文。", "正文，改过。")
     if output == "empty":

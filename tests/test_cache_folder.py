@@ -22,7 +22,7 @@ SHOWN = {**FILES,
 
 def _canary(root: Path) -> Path:
     """A folder outside the site that looks like a cache: nothing in it may change."""
-    for rel in ("releasehall/outputs/keep.html", "releasehall/search-pages/index.html", "releasehall/build.json",
+    for rel in ("releasehall/outputs/keep.html", "releasehall/search-pages/index.html", "releasehall/build.msgpack",
                 "releasehall/images/keep/info.json", "outputs/keep.html", "search-pages/page/index.html",
                 "images/keep/info.json", "search/keep.zip", "keep.html", "build.json"):
         (root / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -109,7 +109,7 @@ def test_a_foreign_entry_in_the_cache_folders_is_removed_never_followed(tmp_path
     keys = [p.name for p in (cache / "images").iterdir()]
     zips = [p.name for p in (cache / "search").iterdir()]
     assert digests and keys and zips
-    places = [cache / "foreign", cache / "build.json", cache / "outputs" / digests[0], cache / "search" / zips[0],
+    places = [cache / "foreign", cache / "build.msgpack", cache / "outputs" / digests[0], cache / "search" / zips[0],
               cache / "images" / keys[0]]
     for path in places:
         if entry == "file":

@@ -145,7 +145,7 @@ def test_hand_edited_output_is_repaired(tmp_path):
 def test_corrupt_cache_is_ignored(tmp_path):
     site = write_site(tmp_path, FILES)
     run(site, out=tmp_path / "out", now=NOW)
-    (site / ".cache/releasehall/build.json").write_bytes(b"not a cache")
+    (site / ".cache/releasehall/build.msgpack").write_bytes(b"not a cache")
     outcome = run(site, out=tmp_path / "out", now=NOW)
     assert not outcome.errors and len(outcome.rendered) > 40
 

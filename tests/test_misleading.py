@@ -55,7 +55,7 @@ def test_a_key_file_in_a_symlink_loop_is_a_notice_and_a_build_without_cache(tmp_
         "(a symbolic link loop), so no cache is used; fix or delete that file (a new key is made) or set "
         "RELEASEHALL_CACHE_KEY"]
     assert (tmp_path / "out/police/releases/a/index.html").is_file()
-    assert not (site / ".cache/releasehall/build.json").exists()  # no key: no cache kept
+    assert not (site / ".cache/releasehall/build.msgpack").exists()  # no key: no cache kept
 
 
 def test_a_source_with_errors_is_reported_once_and_what_links_to_it_says_so(tmp_path, run_cli):

@@ -185,10 +185,10 @@ def test_a_changed_cache_or_fingerprint_builds_in_full(tmp_path, monkeypatch):
     site = write_site(tmp_path / "site", FILES, SITE)
     out = tmp_path / "out"
     run(site, out=out, now=NOW)
-    (site / ".cache/releasehall/build.json").write_bytes(b"not a cache")
+    (site / ".cache/releasehall/build.msgpack").write_bytes(b"not a cache")
     again = run(site, out=out, now=NOW)
     assert not again.skipped and len(again.rendered) > 20
-    assert any("build.json" in p.path for p in again.problems)
+    assert any("build.msgpack" in p.path for p in again.problems)
     fingerprint = site / ".cache/releasehall/unchanged.json"
     data = fingerprint.read_bytes()
     fingerprint.write_bytes(data.replace(b'"count":', b'"count":1'))  # altered: its signature fails

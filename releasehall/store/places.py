@@ -6,7 +6,7 @@ from pathlib import Path
 
 CACHE_ROOT = Path(".cache")  # the site's cache folder: never an output, never followed when it is a link
 CACHE_DIR = CACHE_ROOT / "releasehall"  # everything the build keeps between builds (`store/cache`)
-CACHE_FILE = "build.json"
+CACHE_FILE = "build.msgpack"
 OUTPUTS_FOLDER = "outputs"  # the outputs by digest (`write.Stager.reuse`): an empty output is filled from it
 SEARCH_FOLDER = "search"  # the search index's bundles, by digest (`search.Store`)
 SEARCH_PAGES = "search-pages"  # where Pagefind read the pages, before the hall's own index: removed by a build

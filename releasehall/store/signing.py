@@ -21,7 +21,7 @@ from releasehall.errors import Report
 KEY_VARIABLE = "RELEASEHALL_CACHE_KEY"
 
 
-def sign(key: bytes, *parts: bytes) -> str:
+def sign(key: bytes, *parts: bytes | memoryview) -> str:
     """HMAC-SHA256 of the parts, in order (hex)."""
     mac = hmac.new(key, digestmod=hashlib.sha256)
     for part in parts:
@@ -29,7 +29,7 @@ def sign(key: bytes, *parts: bytes) -> str:
     return mac.hexdigest()
 
 
-def signed(key: bytes, mac: object, *parts: bytes) -> bool:
+def signed(key: bytes, mac: object, *parts: bytes | memoryview) -> bool:
     """Whether `mac` is the signature of the parts (compared in constant time)."""
     return isinstance(mac, str) and hmac.compare_digest(mac, sign(key, *parts))
 
