@@ -12,8 +12,9 @@ modification time, and outputs by the digest of theirs, so the cache holds acros
 
 Moments: msgspec keeps a datetime's offset, not its zone. A moment in a zone (the site's, `schema.parse_datetime`)
 is written as its wall time, with the zone's name once per source (a row's `zone`), and given that zone again after
-decoding (`_zoned`); a moment written with an offset keeps its offset. A record whose moments could not come back
-exactly so (two zones in one record, the later of two equal wall times) is not kept: its file is read again.
+decoding (`_zoned`); a moment written with an offset keeps its offset. Each row written anew is read back first:
+one that would not come back equal (two zones in one record, the later of two equal wall times, a list where a tuple
+is declared) is left out, and its file is read again (its body rendered again) next time.
 
 Speed (10k items: 10k sources, 10k bodies, 23k output stamps): msgspec decodes the 25 MB in C, about 0.1 s
 (the generic decoder of tagged JSON it replaced took 1.3 s); a source or body this build kept as it was read is
@@ -104,24 +105,35 @@ class Refused(ValueError):
     """The cache holds something that `dumps` never writes."""
 
 
-def _payload(row: Any) -> Any:
-    """The type of the cache's document, with `row` at each source and body: the output folder, the sources of each
-    of `_GROUPS` (path, digest, record, problems, zone), the bodies (key, body, problems), the output keys, the
-    stamps, and the search files placed and bundles kept."""
-    def rows(*of: Any) -> Any:
-        return types.GenericAlias(list, row if row is not None else types.GenericAlias(tuple, of))
+def _source_row_type(kind: type) -> Any:
+    """A source's row: its path, the digest of its bytes, its record of `kind`, its problems, and the zone of the
+    moments written by their wall time ("" for none)."""
+    return types.GenericAlias(tuple, (str, str, kind, list[Problem], str))
 
-    return types.GenericAlias(tuple, (str, *(rows(str, str, kind, list[Problem], str) for kind in _GROUPS),
-                                      rows(tuple[str, str, int], Body, list[Problem]), dict[str, str],
-                                      dict[str, tuple[int, int, str]], list[str], dict[str, str]))
+
+_BODY_ROW = tuple[tuple[str, str, int], Body, list[Problem]]  # a body's row: its key, the body, its problems
+
+
+def _payload(row: Any) -> Any:
+    """The type of the cache's document, with `row` at each source and body when given: the output folder, the
+    sources of each of `_GROUPS`, the bodies, the output keys, the stamps, and the search files placed and bundles
+    kept."""
+    def rows(of: Any) -> Any:
+        return types.GenericAlias(list, row if row is not None else of)
+
+    return types.GenericAlias(tuple, (str, *(rows(_source_row_type(kind)) for kind in _GROUPS), rows(_BODY_ROW),
+                                      dict[str, str], dict[str, tuple[int, int, str]], list[str], dict[str, str]))
 
 
 @functools.cache
-def _decoders() -> tuple[msgspec.msgpack.Decoder[Any], msgspec.msgpack.Decoder[Any]]:
-    """The typed decoder, and the one that gives each source's and body's bytes (`BuildCache.lines`)."""
+def _decoders() -> tuple[msgspec.msgpack.Decoder[Any], msgspec.msgpack.Decoder[Any], dict[type, Any]]:
+    """The typed decoder, the one that gives each source's and body's bytes (`BuildCache.lines`), and one for a
+    single row of each kind of source (Body: of a body), for `dumps` to read back what it writes."""
     for kind in (*RECORDS, Body, Problem):
         _dated(kind)  # a moment where `_zoned` would not find it: refused here, before any cache is read
-    return msgspec.msgpack.Decoder(_payload(None)), msgspec.msgpack.Decoder(_payload(msgspec.Raw))
+    one = {kind: msgspec.msgpack.Decoder(_source_row_type(kind)) for kind in _GROUPS}
+    one[Body] = msgspec.msgpack.Decoder(_BODY_ROW)
+    return msgspec.msgpack.Decoder(_payload(None)), msgspec.msgpack.Decoder(_payload(msgspec.Raw)), one
 
 
 _ENCODER = msgspec.msgpack.Encoder()
@@ -219,27 +231,40 @@ def _zoned(value: Any, cls: type, zone: tzinfo | None) -> None:
                 _zoned(one, held, zone)
 
 
+def _zone(name: str, zones: dict[str, tzinfo | None]) -> tzinfo | None:
+    """The zone a row names ("": none), each made once per load."""
+    zone = zones.get(name)
+    if zone is None and name:
+        zone = zones[name] = ZoneInfo(name)
+    return zone
+
+
 def _source_row(rel: str, digest: str, record: Any, problems: Any) -> msgspec.Raw | None:
-    """A source's row, None when it cannot be kept exactly (`_moment`): its file is read again next time."""
+    """A source's row, None when it would not be read back exactly as it is (`_moment`; a value not of its declared
+    type, a list where a tuple is declared): it is not kept, and its file is read again next time."""
     zone: list[str] = []
+    kind: type = type(record)
     try:
-        plain = None if record is None else _plain(record, type(record), zone)
-        if type(problems) is not list or not all(type(p) is Problem for p in problems):
-            return None
-        return msgspec.Raw(_ENCODER.encode((rel, digest, plain, problems, zone[0] if zone else "")))
-    except (TypeError, ValueError, OverflowError):
+        plain = None if record is None else _plain(record, kind, zone)
+        data = _ENCODER.encode((rel, digest, plain, problems, zone[0] if zone else ""))
+        back = _decoders()[2][kind].decode(data)
+        if record is not None and _dated(kind):
+            _zoned(back[2], kind, _zone(back[4], {}))
+    except (msgspec.MsgspecError, TypeError, ValueError, OverflowError, LookupError):
         return None
+    return msgspec.Raw(data) if back[:4] == (rel, digest, record, problems) else None
 
 
 def _body_row(body_key: Any, value: Any) -> msgspec.Raw | None:
-    """A body's row, None when it is not of the declared shape (it is rendered again next time)."""
-    if type(body_key) is not tuple or type(value) is not tuple or len(value) != 2 or type(value[0]) is not Body \
-            or type(value[1]) is not list or not all(type(p) is Problem for p in value[1]):
+    """A body's row, None when it would not be read back exactly as it is (then it is rendered again next time)."""
+    if type(value) is not tuple or len(value) != 2:
         return None
     try:
-        return msgspec.Raw(_ENCODER.encode((body_key, value[0], value[1])))
-    except (TypeError, ValueError, OverflowError):
+        data = _ENCODER.encode((body_key, *value))
+        back = _decoders()[2][Body].decode(data)
+    except (msgspec.MsgspecError, TypeError, ValueError, OverflowError):
         return None
+    return msgspec.Raw(data) if back == (body_key, *value) else None
 
 
 def _mac(key: bytes, signature: str, payload: bytes | memoryview) -> str:
@@ -302,23 +327,20 @@ def loads(data: bytes, signature: str, key: bytes) -> tuple[BuildCache | None, s
 
 
 def _parse(payload: memoryview, signature: str) -> BuildCache:
-    typed, raw = _decoders()
+    typed, raw, _one = _decoders()
     output, *groups, bodies, keys, stamps, placed, bundles = typed.decode(payload)
     _output, *raw_groups, raw_bodies, _keys, _stamps, _placed, _bundles = raw.decode(payload)
     cache = BuildCache(signature, output=output, keys=keys, stamps=stamps, search_placed=placed,
                        search_bundles=bundles)
     sources, lines = cache.sources, cache.lines
-    zones: dict[str, tzinfo | None] = {"": None}
+    zones: dict[str, tzinfo | None] = {}
     rows = 0
     for kind, group, raw_group in zip(_GROUPS, groups, raw_groups, strict=True):
         dated = kind is not type(None) and bool(_dated(kind))
         rows += len(group)
-        for (rel, digest, record, problems, zone_name), row in zip(group, raw_group, strict=True):
+        for (rel, digest, record, problems, zone), row in zip(group, raw_group, strict=True):
             if dated:
-                zone = zones.get(zone_name)
-                if zone is None and zone_name:
-                    zone = zones[zone_name] = ZoneInfo(zone_name)
-                _zoned(record, kind, zone)
+                _zoned(record, kind, _zone(zone, zones))
             sources[rel] = (digest, record, problems)
             lines[rel] = (record, problems, digest, row)
     if len(sources) != rows:
