@@ -519,8 +519,11 @@ def _render_one(renderer: Renderer, job: Job, targets: Targets) -> tuple[Body, l
 BodyCache = dict[tuple[str, str, int], tuple[Body, list[Problem]]]
 
 
-def _cache_key(job: Job, dialect: Dialect, folder: str = "") -> tuple[str, str, int]:
-    text = job.source if dialect == COMMONMARK and not folder else f"{folder}\0{dialect!r}\0{job.source}"
+def _cache_key(job: Job, dialect: Dialect, folder: str = "", plain: bool | None = None) -> tuple[str, str, int]:
+    """`plain`: whether the dialect is CommonMark and the folder the site's own (known once for many jobs)."""
+    if plain is None:
+        plain = dialect == COMMONMARK and not folder
+    text = job.source if plain else f"{folder}\0{dialect!r}\0{job.source}"
     return job.rel, hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest(), job.first_line
 
 
@@ -538,8 +541,9 @@ def render_all(jobs: Sequence[Job], targets: Targets, report: Report, cache: Bod
     todo: list[Job] = []
     todo_keys: list[tuple[str, str, int]] = []
     folder = targets.urls.folder
+    plain = dialect == COMMONMARK and not folder
     for job in jobs:
-        key = _cache_key(job, dialect, folder)
+        key = _cache_key(job, dialect, folder, plain)
         hit = cache.get(key) if cache else None
         if hit is not None and _still(hit[0], job.rel, targets):
             bodies[job.key] = hit[0]
