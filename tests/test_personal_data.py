@@ -173,3 +173,18 @@ def test_a_number_in_a_file_name_is_found_however_it_is_written(name):
 @pytest.mark.parametrize("name", ["2024-10-01-jiaotong.md", "d0001/releases/r001.md", "2026-09-28-国庆交通管制.md"])
 def test_a_file_name_with_too_few_digits_has_no_number(name):
     assert check_name(f"content/{name}") == ()
+
+
+@pytest.mark.parametrize(("text", "passes"), [
+    ("电话 0755-880 0003", True), ("电话 010-880 0003", True), ("电话 0755-8800 0003", True),
+    ("电话 8800 0003", True), ("电话 0755 88000000", True), ("电话 135 8800 0003", False), ("电话 0755-8800 0004", False),
+    ("电话 13588000003", False), ("电话 0755-123 4567", False), ("电话 0123-6000123", True), ("电话 0755-6000123", False),
+])
+def test_a_published_number_passes_with_or_without_its_area_code(text, passes):
+    """Among many published numbers (every department's phone), a number passes when it is one of them, or one of
+    seven digits or more with an area code in front; a longer number merely ending in one is caught."""
+    from releasehall.content.privacy import find_personal_data, published_numbers
+
+    published = published_numbers(["880 0003", "8800 0003", "0755-88000000", "12345",
+                                   *(f"0{n:03d}-6{n:06d}" for n in range(300))])
+    assert (find_personal_data(text, published) == []) is passes

@@ -159,11 +159,13 @@ def _tree(departments: Mapping[str, Department]) -> dict[str, tuple[str, ...]]:
 
 def _tree_order(children: Mapping[str, tuple[str, ...]]) -> list[str]:
     order: list[str] = []
+    seen: set[str] = set()
     stack = list(reversed(children.get("", ())))
     while stack:
         dept = stack.pop()
-        if dept in order:
+        if dept in seen:
             continue
+        seen.add(dept)
         order.append(dept)
         stack.extend(reversed(children.get(dept, ())))
     return order

@@ -217,8 +217,9 @@ def load_content(settings: Settings, report: Report, cache: SourceCache | None =
     _check_departments(departments, report, broken)
     _check_references(departments, releases, questions, report, broken)
     sources: list[Release | Question | Page | Department] = [*departments.values(), *releases, *questions, *pages]
+    own = own_numbers(settings, departments)
     for record in [*sources, *assets]:
-        report_personal_data(record, settings, departments, report)
+        report_personal_data(record, settings, departments, report, own)
     content = Content(departments, tuple(releases), tuple(questions), tuple(pages), tuple(assets), broken)
     return content, reader.new
 
@@ -522,8 +523,15 @@ def load_source(settings: Settings, rel: str, report: Report) -> Release | Quest
     return None
 
 
+def own_numbers(settings: Settings, departments: Mapping[str, Department]) -> frozenset[str]:
+    """The hall's own published numbers: every department's `spokesperson.phone` and the footer's `contact`."""
+    return published_numbers([settings.footer.contact,
+                              *(d.spokesperson.phone for d in departments.values() if d.spokesperson)])
+
+
 def report_personal_data(record: Release | Question | Page | Department | Asset, settings: Settings,
-                         departments: Mapping[str, Department], report: Report) -> None:
+                         departments: Mapping[str, Department], report: Report, own: frozenset[str] | None = None
+                         ) -> None:
     """Errors for the unmasked numbers in a source, leaving out the hall's own published numbers (every
     department's `spokesperson.phone` and the footer's `contact`), which may change without the source changing.
     A department's published texts are the keys its record declares `public` (name, short name, description, the
@@ -538,8 +546,8 @@ def report_personal_data(record: Release | Question | Page | Department | Asset,
     found = (*check_name(rel), *found)
     if not found:
         return
-    own = published_numbers([settings.footer.contact,
-                             *(d.spokesperson.phone for d in departments.values() if d.spokesperson)])
+    if own is None:  # `own_numbers`, worked out once by a caller that checks many records
+        own = own_numbers(settings, departments)
     for finding in unpublished(found, own):
         report.error(rel, finding.line, finding.zh, finding.en)
 

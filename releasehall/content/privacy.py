@@ -259,13 +259,15 @@ def check_name(rel: str) -> tuple[Finding, ...]:
 
 
 def unpublished(findings: Iterable[Finding], published: frozenset[str]) -> list[Finding]:
-    """The findings that are not one of the hall's own published numbers."""
-    return [f for f in findings if not any(f.number == own or _with_area_code(f.number, own) for own in published)]
+    """The findings that are not one of the hall's own published numbers (looked up, not compared with each)."""
+    return [f for f in findings if f.number not in published and not _with_area_code(f.number, published)]
 
 
-def _with_area_code(number: str, own: str) -> bool:
-    """`number` is `own` (a published landline written without its area code) with an area code in front."""
-    return len(own) >= 7 and number.endswith(own) and _AREA_CODE.fullmatch(number[:-len(own)]) is not None
+def _with_area_code(number: str, published: frozenset[str]) -> bool:
+    """`number` is one of `published` of at least 7 digits (a landline written without its area code) with an area
+    code in front: each way of cutting an area code off its front is looked up."""
+    return any(number[cut:] in published and _AREA_CODE.fullmatch(number[:cut]) is not None
+               for cut in range(len(number) - 6))
 
 
 def published_numbers(numbers: Iterable[str]) -> frozenset[str]:
