@@ -103,3 +103,29 @@ def test_an_item_whose_topic_lists_nothing_else_shows_no_section_for_it(tmp_path
     assert not run(site, out=tmp_path / "out", now=NOW).errors
     page = (tmp_path / "out/police/qa/q2/index.html").read_text(encoding="utf-8")
     assert "新话题" in page and 'aria-labelledby="topic-' not in page
+
+
+def test_a_tuple_digested_once_per_build_is_held_so_its_id_stands_for_no_other(fp):
+    """Tuples many pages share are digested once per build, by identity (`keys._sequence`); each is kept beside its
+    digest, so a tuple made and dropped by one page cannot lend its id, and its digest, to another page's tuple."""
+    keys = {fp.page("listing.html", {"url": "/x/"}, {"counts": (("甲", n),)}) for n in range(50)}
+    assert len(keys) == 50
+
+
+def test_a_page_key_does_not_follow_the_order_its_item_was_first_digested_in(tmp_path):
+    """An item's summary and body are named by its digests wherever a page shows them: the page's key is the same
+    whether the item was first met in a list (its row digested before) or on its own page."""
+    files = {**BASIC, "content/police/releases/long.md": front({"title": "长文", "date": "2024-10-01"},
+                                                                "\n" + "国庆期间实行交通管制，请绕行。" * 12 + "\n")}
+    outcome = run(write_site(tmp_path, files), out=tmp_path / "out", now=NOW, write=False)
+    assert outcome.hall is not None
+    hall = outcome.hall
+    entry = hall.by_id["police/releases/long"]
+    body = hall.bodies[entry.id]
+    assert len(body.summary) > 64  # (long enough to be named by the digest that holds it, not written out)
+    given = {"url": "/police/releases/long/", "title": entry.title, "description": body.summary}
+    item_first = Fingerprints(hall)
+    key = item_first.page("release.html", given, {"item": entry, "body": body.html})
+    listed_first = Fingerprints(hall)
+    listed_first.rows([entry])
+    assert listed_first.page("release.html", given, {"item": entry, "body": body.html}) == key

@@ -32,8 +32,10 @@ import typing
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from itertools import repeat
 from operator import attrgetter
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from markupsafe import Markup
@@ -48,11 +50,11 @@ THEME = Path(__file__).parent.parent / "theme"  # the built-in theme; render and
 
 
 def digest(*parts: Any) -> str:
-    return hashlib.blake2b(repr(parts).encode("utf-8"), digest_size=16).hexdigest()
+    return hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()[:32]
 
 
 def _hash(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
 def _files_digest(folder: Path, boundary: Path) -> tuple[tuple[str, str], ...]:
@@ -101,17 +103,25 @@ class Memo:
 
 @dataclass(slots=True)
 class Fingerprints:
-    """Digests of the hall's parts, computed once per build and combined into output keys."""
+    """Digests of the hall's parts, computed once per build and combined into output keys.
+
+    What it digests once it remembers for the build: each entry's digests by the entry's id, and the objects they
+    hold (an item's rendered body, summary, table of contents, attachments, a question's record), the tuples many
+    pages share (a topic's first entries, a department's releases) and the records the figures' key holds, by
+    identity, with the object itself kept beside its digest so that its id stays its own while the build lasts.
+    One object per build (and per variant of the hall): nothing is remembered from one build to the next."""
 
     hall: Hall
     open: frozenset[str] = frozenset()  # page templates that use an operator's template: they may show anything
     whole: str = ""  # what every page shows: settings, templates, departments, topics, pages
     _entries: dict[str, str] = field(default_factory=dict)
     _rows: dict[str, str] = field(default_factory=dict)
-    _lists: dict[int, tuple[tuple[Entry, ...], str]] = field(default_factory=dict)
-    _names: dict[tuple[str, ...], str] = field(default_factory=dict)
-    _records: dict[int, tuple[Any, Any]] = field(default_factory=dict)  # records and tuples, by identity: digests
+    _items: dict[str, str] = field(default_factory=dict)  # an entry as a page's own item: both of the above
+    _heads: dict[tuple[str, tuple[str, ...]], str] = field(default_factory=dict)  # a template and its values' names
+    _shared: dict[int, tuple[Any, Any]] = field(default_factory=dict)  # records and tuples, by identity: digests
     _texts: dict[int, tuple[str, str]] = field(default_factory=dict)  # long text an entry's digests hold
+    _how: dict[type, Callable[[Fingerprints, Any, str], Any]] = field(default_factory=lambda: dict(_HOW))
+    _atoms: set[type] = field(default_factory=lambda: set(_ATOMS))
     _everything: str = ""
 
     def __post_init__(self) -> None:
@@ -128,33 +138,45 @@ class Fingerprints:
         key = self._entries.get(entry.id)
         if key is None:
             body = self.hall.bodies[entry.id]
+            html, toc = body.html, body.toc
             files = self.hall.attachments.get(entry.id)
-            key = self._entries[entry.id] = digest(entry.rel, entry.front_digest, entry.body_line, _hash(entry.body),
-                                                   _hash(body.html), body.toc, files)
-            self._hold(key, body.html, body.toc, files)
+            key = self._entries[entry.id] = _with_texts((entry.rel, entry.front_digest, entry.body_line, toc, files),
+                                                        entry.body, html)
+            # where a page is given these very objects, its key names them by this digest (`plain`)
+            if len(html) > _SHORT:
+                self._texts[id(html)] = (html, f"{key} html")
+            if toc:
+                self._shared[id(toc)] = (toc, f"{key} toc")
+            if files:
+                self._shared[id(files)] = (files, f"{key} files")
         return key
-
-    def _hold(self, key: str, *values: Any) -> None:
-        """`values` (long text, records, tuples) are digested whole by `key`: where a page is given one of these very
-        objects (its item's body, summary, table of contents, attachments, a question's record), its key names it
-        by `key` and its place instead of digesting it again (`plain`)."""
-        for i, value in enumerate(values):
-            if value and (type(value) not in _TEXT or len(value) > _SHORT):
-                (self._texts if type(value) in _TEXT else self._records)[id(value)] = (value, f"{key} {i}")
 
     def row(self, entry: Entry) -> str:
         """What a list row may show: the record but its body, the summary, its status, whether it expired, a
         document's validity (both change with "now")."""
         key = self._rows.get(entry.id)
         if key is None:
-            state: Any = None
-            if isinstance(entry, Question):
-                state = self.hall.stats.records[entry.id]
-            elif isinstance(entry, Release):
-                state = (bool(entry.expires and entry.expires < self.hall.now), validity(entry, self.hall.now))
             summary = self.hall.bodies[entry.id].summary
-            key = self._rows[entry.id] = digest(entry.rel, entry.front_digest, summary, state)
-            self._hold(key, summary, state)
+            if isinstance(entry, Question):
+                state: Any = self.hall.stats.records[entry.id]
+                key = digest(entry.rel, entry.front_digest, summary, state)
+                self._shared[id(state)] = (state, f"{key} record")  # a question's page is given its record
+            elif isinstance(entry, Release):
+                now = self.hall.now
+                key = digest(entry.rel, entry.front_digest, summary, bool(entry.expires and entry.expires < now),
+                             validity(entry, now))
+            else:
+                key = digest(entry.rel, entry.front_digest, summary, None)
+            self._rows[entry.id] = key
+            if len(summary) > _SHORT:
+                self._texts[id(summary)] = (summary, f"{key} summary")
+        return key
+
+    def item(self, entry: Entry) -> str:
+        """An entry as a page's own item (`ITEM`): whole, and as its row."""
+        key = self._items.get(entry.id)
+        if key is None:
+            key = self._items[entry.id] = self.entry(entry) + self.row(entry)
         return key
 
     def feed_entry(self, entry: Entry) -> str:
@@ -169,43 +191,31 @@ class Fingerprints:
             return self.entry(entry)  # nothing of a document's in its entry: as before documents existed
         return digest(self.entry(entry), self.row(entry), self.rows([self.hall.by_id[i] for i in linked]))
 
-    def rows(self, entries: Any) -> str:
+    def rows(self, entries: Iterable[Entry]) -> str:
         """One digest for the rows of a list, in order."""
-        if type(entries) is tuple:  # a list shared by many pages (`pages.topic_heads`): digested once, by identity
-            known = self._lists.get(id(entries))
-            if known is None:
-                known = self._lists[id(entries)] = (entries, self._rows_of(entries))  # (held: its id stays its own)
-            return known[1]
-        return self._rows_of(entries)
-
-    def _rows_of(self, entries: Any) -> str:
-        rows = self._rows
         try:
-            return _hash("".join([rows[e.id] for e in entries]))
+            return _hash("".join(map(self._rows.__getitem__, map(_ID, entries))))
         except KeyError:  # rows not digested yet (`row` fills them in)
-            row = self.row
-            return _hash("".join([row(e) for e in entries]))
+            return _hash("".join(map(self.row, entries)))
 
     def page(self, template: str, given: Mapping[str, Any], context: Mapping[str, Any]) -> str:
         """The key of a page made with `template` from what every page is `given` (its URL, title, feed links,
         description) and its `context`: each value digested by what it is (`plain`), and, when the template uses one
         of the operator's, everything a template can read."""
-        atoms, text, empty = _ATOMS, _TEXT, _EMPTY
         names = (*given, *context)
-        known = self._names.get(names)
-        if known is None:
-            known = self._names[names] = _hash(repr(names))
-        return digest(self.whole, template, self.shown(template, ""), known, [
-            value if ((kind := type(value)) in atoms and (kind not in text or len(value) <= _SHORT))
-            or (not value and kind in empty)  # (plain's first cases, inline: most values are short text)
-            else plain(self, value, name)
-            for values in (given, context) for name, value in values.items()])
+        head = self._heads.get((template, names))
+        if head is None:
+            head = self._heads[(template, names)] = digest(self.whole, template, self.shown(template, ""), names)
+        item = context.get(ITEM)
+        if item is not None and type(item) in _ENTRY_TYPES:  # its digests first: they name its body and summary
+            self.item(item)  # wherever the page shows them, whatever the order of its values
+        return _hash(head + repr(_shown(self, given.items()) + _shown(self, context.items())))
 
     def known(self, key: str, objects: Iterable[Any]) -> None:
         """Records, or tuples of them, whose whole value `key` digests (the hall's figures): wherever a page is given
         one, its key names it by `key` and its place instead of digesting it again."""
         for i, value in enumerate(objects):
-            self._records[id(value)] = (value, f"{key} {i}")
+            self._shared[id(value)] = (value, f"{key} {i}")
 
     def shown(self, template: str, key: Any) -> Any:
         """The key of a page made with `template`: `key` (what the built-in template shows), or, when the
@@ -231,6 +241,15 @@ class Fingerprints:
         return self._everything
 
 
+def _with_texts(head: tuple[Any, ...], *texts: str) -> str:
+    """A digest of `head` (its repr) and of long `texts`, hashed as they are rather than written into a repr;
+    their lengths are in what is hashed before them, so the same bytes cannot stand for other texts."""
+    h = hashlib.sha256(repr((*head, *map(len, texts))).encode("utf-8"))
+    for text in texts:
+        h.update(text.encode("utf-8"))
+    return h.hexdigest()[:32]
+
+
 # The hall's fields not digested one by one above (derived from what is, or added since): digested whole, by
 # their text, so that a field added to Hall is covered without anyone remembering to list it here. A field
 # whose text changes on every build (an object shown by its address) only makes such pages render every time.
@@ -244,76 +263,89 @@ _REST = frozenset(f.name for f in dataclasses.fields(Hall)) - _COVERED
 ITEM = "item"  # the context name of a page's own entry, shown whole; an entry anywhere else is shown as a list row
 ENTRIES = (Release, Question, Page)
 _ENTRY_TYPES = frozenset(ENTRIES)
-_EMPTY = (list, tuple)
+_ID = attrgetter("id")
 _TEXT = (str, Markup)
 _SHORT = 64  # text up to this long is written into a page's key without asking whether the item's digests hold it
 # Types whose repr is their whole value, written into the key as they are.
-_ATOMS: set[type] = {str, Markup, int, float, bool, type(None), date, datetime}
+_ATOMS: frozenset[type] = frozenset({str, Markup, int, float, bool, type(None), date, datetime})
 
 
 def plain(fp: Fingerprints, value: Any, name: str) -> Any:
     """`value` (a page's context value called `name`) as plain data whose repr stands for all that a built-in
     template can show of it:
 
-    - an entry: as the page's own item (`ITEM`: its record, body, attachments and row state, `fp.entry` and
-      `fp.row`), elsewhere as a list row (`fp.row`); a list or tuple of entries as the rows of a list (`fp.rows`);
+    - an entry: as the page's own item (`ITEM`: its record, body, attachments and row state, `fp.item`), elsewhere
+      as a list row (`fp.row`); a list or tuple of entries as the rows of a list (`fp.rows`);
     - text (Markup included), numbers, dates, None, and frozen dataclasses whose fields are declared as such (or
       tuples, unions and mappings of them; no entry among them): by value, their repr;
     - a department of the hall: by its id (all departments are in `fp.whole`);
     - any other frozen dataclass: its type and fields, lists, tuples and dicts: their items in order, each by
       these rules.
 
+    An object an entry's digests or the figures' key hold (`fp.entry`, `fp.row`, `fp.known`) is named by that digest,
+    and a record or tuple many pages share is digested once per build (`fp._shared`).
+
     Anything else (a set, a function, a mutable object, an object of no known shape) raises TypeError naming the
     context value: a page key must not leave out what a page shows, so a value it cannot digest stops the build
     (and the tests) rather than being skipped."""
-    kind = type(value)
-    if kind in _ATOMS:
-        if kind in _TEXT and len(value) > _SHORT:  # an item's body or summary: named by the digest that holds it
-            known = fp._texts.get(id(value))
-            if known is not None and known[0] is value:
-                return known[1]
-        return value
-    if kind is list or kind is tuple:  # (`_sequence`, inline: the most common values after text)
-        if not value:
-            return ()
-        kinds = set(map(type, value))
-        if kinds <= _ENTRY_TYPES:
-            return fp.rows(value)
-        if kinds <= _ATOMS:
-            return value
-        if kind is list:
-            return [plain(fp, v, name) for v in value]
-        known = fp._records.get(id(value))  # a tuple shared by many pages (`pages.topic_heads`): digested once
-        if known is None or known[0] is not value:
-            known = fp._records[id(value)] = (value, _hash(repr([plain(fp, v, name) for v in value])))
-        return known[1]
-    how = _HOW.get(kind)
-    if how is None:
-        how = _HOW[kind] = _how(kind)
-    return how(fp, value, name)
+    return _shown(fp, ((name, value),))[0]
+
+
+def _shown(fp: Fingerprints, values: Iterable[tuple[str, Any]]) -> list[Any]:
+    """`plain` of each (name, value): text, numbers and the like as they are (long text an entry's digests hold by
+    its name there), any other value as the function `fp._how` names for its type says."""
+    atoms, texts, how = fp._atoms, fp._texts, fp._how
+    shown = []
+    for name, value in values:
+        kind = type(value)
+        if kind in atoms:
+            if kind in _TEXT and len(value) > _SHORT:  # an item's body or summary: named by the digest that holds it
+                known = texts.get(id(value))
+                if known is not None and known[0] is value:
+                    value = known[1]
+            shown.append(value)
+        elif not value and (kind is tuple or kind is list):
+            shown.append(())
+        else:
+            digested = how.get(kind)
+            if digested is None:
+                digested = how[kind] = _how(fp, kind)
+            shown.append(digested(fp, value, name))
+    return shown
 
 
 def _sequence(fp: Fingerprints, value: list[Any] | tuple[Any, ...], name: str) -> Any:
+    """A list or tuple: the rows of its entries, else its values; a tuple (many pages share some: a topic's first
+    entries, a department's releases) once per object."""
     if not value:
         return ()
+    shared = type(value) is tuple and name != ITEM
+    if shared:
+        known = fp._shared.get(id(value))
+        if known is not None and known[0] is value:
+            return known[1]
     kinds = set(map(type, value))
     if kinds <= _ENTRY_TYPES:
-        return fp.rows(value)
-    if kinds <= _ATOMS:
-        return value
-    return [plain(fp, v, name) for v in value]
+        shown: Any = fp.rows(value)
+    elif kinds <= fp._atoms:
+        shown = value
+    else:
+        shown = _shown(fp, zip(repeat(name), value))
+    if shared:
+        if type(shown) is not str:
+            shown = _hash(repr(shown))
+        fp._shared[id(value)] = (value, shown)  # (held: its id stays its own)
+    return shown
 
 
 def _entry(fp: Fingerprints, value: Entry, name: str) -> Any:
-    return fp.entry(value) + fp.row(value) if name == ITEM else fp.row(value)
-
-
-def _atom(_fp: Fingerprints, value: Any, _name: str) -> Any:
-    return value
+    if name == ITEM:
+        return fp._items.get(value.id) or fp.item(value)
+    return fp._rows.get(value.id) or fp.row(value)
 
 
 def _mapping(fp: Fingerprints, value: Mapping[Any, Any], name: str) -> Any:
-    if set(map(type, value.keys())) <= _ATOMS and set(map(type, value.values())) <= _ATOMS:
+    if set(map(type, value.keys())) <= fp._atoms and set(map(type, value.values())) <= fp._atoms:
         return list(value.items())
     return [(plain(fp, k, name), plain(fp, v, name)) for k, v in value.items()]
 
@@ -321,29 +353,47 @@ def _mapping(fp: Fingerprints, value: Mapping[Any, Any], name: str) -> Any:
 def _department(fp: Fingerprints, value: Department, name: str) -> Any:
     if fp.hall.departments.get(value.id) is value:
         return f"department {value.id}"
-    return _dataclass(fp, value, name)
+    return _fields(value.__class__)(fp, value, name)
 
 
-def _dataclass(fp: Fingerprints, value: Any, name: str) -> Any:
-    return (type(value).__qualname__, *[plain(fp, getattr(value, f), name) for f in _FIELDS[type(value)]])
+def _atom(_fp: Fingerprints, value: Any, _name: str) -> Any:
+    return value
 
 
 def _record(fp: Fingerprints, value: Any, _name: str) -> Any:
-    known = fp._records.get(id(value))
+    known = fp._shared.get(id(value))
     if known is None or known[0] is not value:
-        known = fp._records[id(value)] = (value, _hash(repr(value)))  # (held: its id stays its own)
+        known = fp._shared[id(value)] = (value, _hash(repr(value)))  # (held: its id stays its own)
     return known[1]
 
 
-def _records(fp: Fingerprints, value: Any, name: str) -> Any:
-    known = fp._records.get(id(value))
-    if known is None or known[0] is not value:
-        values, inner = _INNER[type(value)]
-        shown = list(values(value))
-        for i in inner:
-            shown[i] = plain(fp, shown[i], name)
-        known = fp._records[id(value)] = (value, _hash(repr((type(value).__qualname__, *shown))))
-    return known[1]
+def _fields(kind: type) -> Callable[[Fingerprints, Any, str], Any]:
+    """A frozen dataclass of no plain shape: its type and its fields, each by `plain`."""
+    names = tuple(f.name for f in dataclasses.fields(kind))
+
+    def fields(fp: Fingerprints, value: Any, name: str) -> Any:
+        return (kind.__qualname__, *[plain(fp, getattr(value, f), name) for f in names])
+
+    return fields
+
+
+def _records(kind: type, inner: tuple[str, ...]) -> Callable[[Fingerprints, Any, str], Any]:
+    """A record of plain values with records within (a scoreboard row and its figures, which are the hall's): each
+    inner one on its own (`plain`), the rest by its repr, once per object."""
+    names = [f.name for f in dataclasses.fields(kind)]
+    values = attrgetter(*names) if len(names) > 1 else lambda v: (getattr(v, names[0]),)
+    places = tuple(names.index(n) for n in inner)
+
+    def records(fp: Fingerprints, value: Any, name: str) -> Any:
+        known = fp._shared.get(id(value))
+        if known is None or known[0] is not value:
+            shown = list(values(value))
+            for i in places:
+                shown[i] = plain(fp, shown[i], name)
+            known = fp._shared[id(value)] = (value, _hash(repr((kind.__qualname__, *shown))))
+        return known[1]
+
+    return records
 
 
 def _nested(kind: Any) -> bool:
@@ -360,31 +410,25 @@ def _refuse(_fp: Fingerprints, value: Any, name: str) -> Any:
                     "or teach outputs/keys.plain what this value shows")
 
 
-def _how(kind: type) -> Callable[[Fingerprints, Any, str], Any]:
-    """How `plain` digests values of type `kind` (decided once per type)."""
+def _how(fp: Fingerprints, kind: type) -> Callable[[Fingerprints, Any, str], Any]:
+    """How `plain` digests values of type `kind`, when `_HOW` does not say (decided once per type and build)."""
     if issubclass(kind, ENTRIES):
         return _entry
     if issubclass(kind, Department):
         return _department
     if issubclass(kind, (str, int, float, date)):  # str enums, subclasses of numbers and dates
-        _ATOMS.add(kind)
+        fp._atoms.add(kind)
         return _atom
     if _by_value(kind, set()):  # a record of plain values (the figures, a topic), digested once per object:
         hints = typing.get_type_hints(kind)
-        names = [f.name for f in dataclasses.fields(kind)]  # type: ignore[arg-type]
-        inner = tuple(n for n in names if _nested(hints[n]))
-        if inner:  # records within: each on its own (a scoreboard row's figures are the hall's), the rest as it is
-            _INNER[kind] = (attrgetter(*names) if len(names) > 1 else lambda v: (getattr(v, names[0]),),
-                            tuple(names.index(n) for n in inner))
-            return _records
-        return _record  # else its repr
+        inner = tuple(f.name for f in dataclasses.fields(kind) if _nested(hints[f.name]))  # type: ignore[arg-type]
+        return _records(kind, inner) if inner else _record  # records within: each on its own; else its repr
     if issubclass(kind, (list, tuple)):
         return _sequence
     if issubclass(kind, Mapping):
         return _mapping
     if dataclasses.is_dataclass(kind) and kind.__dataclass_params__.frozen:  # type: ignore[attr-defined]
-        _FIELDS[kind] = tuple(f.name for f in dataclasses.fields(kind))
-        return _dataclass
+        return _fields(kind)
     return _refuse
 
 
@@ -412,6 +456,8 @@ def _by_value(kind: Any, seen: set[Any]) -> bool:
     return all(_by_value(hints[f.name], seen) for f in dataclasses.fields(kind))
 
 
-_HOW: dict[type, Callable[[Fingerprints, Any, str], Any]] = {}
-_FIELDS: dict[type, tuple[str, ...]] = {}
-_INNER: dict[type, tuple[Callable[[Any], Any], tuple[int, ...]]] = {}  # records within records: their fields, where
+# How `plain` digests the types it knows before any build (a table of pure functions: what it learns of other types
+# during a build, `Fingerprints._how` holds).
+_HOW: Mapping[type, Callable[[Fingerprints, Any, str], Any]] = MappingProxyType({
+    list: _sequence, tuple: _sequence, dict: _mapping, Release: _entry, Question: _entry, Page: _entry,
+})

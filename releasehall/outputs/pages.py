@@ -20,7 +20,7 @@ from functools import partial
 from itertools import islice
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import Any, NamedTuple
 from xml.sax.saxutils import escape
 
 from jinja2 import (
@@ -327,7 +327,7 @@ class _Pages:
     """Queues the pages whose key changed; every page gets the same base context."""
 
     def __init__(self, hall: Hall, env: Environment, memo: Memo, fp: Fingerprints, jobs: Jobs) -> None:
-        self.hall = hall
+        self.urls = hall.urls
         self.env = env
         self.memo = memo
         self.fp = fp
@@ -336,7 +336,12 @@ class _Pages:
     def add(self, url: str, template: str, title: str, feeds: Sequence[dict[str, str]] = (),
             description: str = "", **context: Any) -> None:
         """Render a page, unless its key (what it is given: `Fingerprints.page`) is unchanged since the last build."""
-        path = self.hall.urls.output_path(url)
+        self.put(url, template, title, feeds, description, context)
+
+    def put(self, url: str, template: str, title: str, feeds: Sequence[dict[str, str]], description: str,
+            context: Mapping[str, Any]) -> None:
+        """`add`, with the context as the mapping it is (an item's page: `EntryPage.context`)."""
+        path = self.urls.output_path(url)
         given = {"url": url, "title": title, "feeds": feeds, "description": description}
         if self.memo.reuse(path, self.fp.page(template, given, context)):
             return
@@ -351,8 +356,9 @@ def feed_links(hall: Hall, scope: str, name: str) -> list[dict[str, str]]:
     ]
 
 
-@dataclass(frozen=True, slots=True)
-class EntryPage:
+class EntryPage(NamedTuple):
+    """An item's or standalone page's page: what `render_page` is given (made for every item on every build)."""
+
     url: str
     template: str
     title: str
@@ -377,19 +383,23 @@ def topic_heads(hall: Hall) -> Heads:
 def entry_page(hall: Hall, entry: Entry, heads: Heads | None = None) -> EntryPage:
     """What an item's or standalone page's page shows: its body, backlinks, related items, others on its topics
     (`heads`: the topics' first entries, `topic_heads`, when the caller makes many pages)."""
-    body = hall.bodies[entry.id]
+    id = entry.id
+    body = hall.bodies[id]
+    by_id = hall.by_id
     # no item is listed twice on one page: each list leaves out what the page shows above it (in page order:
     # the current document, the documents it explains, its interpretations, what it replaces, backlinks, related)
-    documents = _document_links(hall, entry.id)
-    seen = {entry.id}
+    documents = _document_links(hall, id)
+    seen = {id}
     if documents is not _NO_DOCUMENTS:
         documents = dict(documents)
         if documents["replaced_by"] is not None:
             seen.add(documents["replaced_by"].id)
         for name in ("interprets", "interpretations", "replaces"):
             documents[name] = _unseen(documents[name], seen)
-    backlinks = _unseen([hall.by_id[i] for i in hall.backlinks.get(entry.id, ())], seen)
-    related = _unseen([hall.by_id[i] for i in hall.related.get(entry.id, ())], seen)
+    linked = hall.backlinks.get(id)
+    backlinks = _unseen([by_id[i] for i in linked], seen) if linked else []
+    linked = hall.related.get(id)
+    related = _unseen([by_id[i] for i in linked], seen) if linked else []
     on_topics = []
     for name in entry.topics:
         slug = hall.topic_of.get(name)
@@ -410,17 +420,14 @@ def entry_page(hall: Hall, entry: Entry, heads: Heads | None = None) -> EntryPag
         "on_topics": on_topics,
         **documents,
         "toc_headings": body.toc if (entry.toc is None and body.h2 >= TOC_FROM) or entry.toc else (),
-        "files": hall.attachments.get(entry.id, ()),
+        "files": hall.attachments.get(id, ()),
     }
     url = hall.urls.entry(entry)
     if isinstance(entry, Question):
-        settings = hall.settings
-        context["rec"] = hall.stats.records[entry.id]
-        context["limit"] = settings.reply_limit(entry.complexity)
+        context["rec"] = hall.stats.records[id]
+        context["limit"] = hall.settings.reply_limit(entry.complexity)
         return EntryPage(url, kind_of(entry).template, entry.title, entry.question[:120], context)
-    description = entry.summary or body.summary
-    return EntryPage(url, kind_of(entry).template, entry.title, description,
-                     context)
+    return EntryPage(url, kind_of(entry).template, entry.title, entry.summary or body.summary, context)
 
 
 def _unseen(entries: list[Entry], seen: set[str]) -> list[Entry]:
@@ -491,7 +498,7 @@ def render_pages(hall: Hall, env: Environment, memo: Memo, fp: Fingerprints, job
     heads = topic_heads(hall)
     for entry in hall.entries():
         page = entry_page(hall, entry, heads)
-        pages.add(page.url, page.template, page.title, description=page.description, **page.context)
+        pages.put(page.url, page.template, page.title, (), page.description, page.context)
 
     def listing(entries: Sequence[Entry], section: str, heading: str, feeds: Sequence[dict[str, str]] = (),
                 feed_scope: str | None = None, filters: tuple[tuple[str, str, int, bool], ...] = (), ask: bool = False) -> None:
@@ -512,9 +519,13 @@ def render_pages(hall: Hall, env: Environment, memo: Memo, fp: Fingerprints, job
         listing(by_topic[slug], scope, topic.name, feed_links(hall, scope, topic.name), scope)
     topic_counts = {s: len(e) for s, e in by_topic.items()}
     pages.add(urls.topics(), "topics.html", words["topics"], counts=topic_counts)
+    of_kind: dict[str, list[Release]] = {kind: [] for kind in KINDS}
+    for release in hall.releases:
+        if release.kind in of_kind:
+            of_kind[release.kind].append(release)
     for kind in KINDS:
-        listing([r for r in hall.releases if r.kind == kind], f"kinds/{kind}", words[f"v:{kind}"])
-    kind_counts = [(k, sum(1 for r in hall.releases if r.kind == k)) for k in KINDS]
+        listing(of_kind[kind], f"kinds/{kind}", words[f"v:{kind}"])
+    kind_counts = [(k, len(of_kind[k])) for k in KINDS]
     pages.add(urls.kinds(), "kinds.html", words["kinds"], counts=kind_counts)
     pages.add(urls.file("404.html"), "404.html", words["not_found"])
     filters = search.filter_values(hall, words)
@@ -554,17 +565,20 @@ def _document_listings(hall: Hall, pages: _Pages) -> None:
 def sitemap(hall: Hall, html_paths: Sequence[str], redirects: Collection[str]) -> bytes:
     """Every page but the redirects (`redirects`: their output paths, in every variant of the hall)."""
     urls = hall.urls
+    tz = hall.settings.tz
+    entry_url, output_path = urls.entry, urls.output_path
     lastmod: dict[str, date] = {}
     for entry in hall.entries():
         moment = when(entry)
         if isinstance(entry, Release) and entry.updated:
             moment = max(moment, entry.updated)
         if moment != datetime.min:
-            lastmod[urls.output_path(urls.entry(entry))] = moment.astimezone(hall.settings.tz).date()
+            lastmod[output_path(entry_url(entry))] = moment.astimezone(tz).date()
     lines = ['<?xml version="1.0" encoding="UTF-8"?>',
              '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    home, absolute = urls.home(), urls.absolute
     for path in sorted(p for p in html_paths if p.endswith("index.html") and p not in redirects):
-        loc = urls.absolute(urls.home() + path.removesuffix("index.html"))
+        loc = absolute(home + path.removesuffix("index.html"))
         mod = f"<lastmod>{lastmod[path].isoformat()}</lastmod>" if path in lastmod else ""
         lines.append(f"<url><loc>{escape(loc)}</loc>{mod}</url>")
     lines.append("</urlset>\n")
