@@ -143,7 +143,9 @@ class _Reader:
         hit = self.old.get(rel)
         if hit is None or hit[0] != digest:
             return digest, None
-        self._keep(rel, *hit)
+        self.new[rel] = hit  # kept as it was: `_keep` without making it again
+        if hit[2]:
+            self.report.extend(hit[2])
         return digest, hit
 
     def _keep(self, rel: str, digest: str, record: Any, problems: list[Problem]) -> None:
