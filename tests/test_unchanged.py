@@ -96,6 +96,7 @@ def test_any_input_changed_builds_again_and_equals_a_clean_build(tmp_path, monke
     again = run(site, out=out, now=NOW)
     assert not again.skipped and not again.errors
     assert snapshot(out) == clean(site, tmp_path, now=NOW)
+    assert run(site, out=out, now=NOW).skipped  # the edit's fingerprint, taken from the stats it had, is the output's
 
 
 def test_a_same_size_edit_with_its_old_modification_time_is_seen_by_its_change_time(tmp_path, monkeypatch):
@@ -179,6 +180,59 @@ def test_a_file_added_to_the_output_is_refused_as_without_the_shortcut(tmp_path)
     (out / "police/notes.txt").write_text("mine", encoding="utf-8")
     with pytest.raises(OutputRefused):
         run(site, out=out, now=NOW)
+
+
+def test_a_file_added_to_the_output_before_an_edit_is_refused(tmp_path):
+    site = write_site(tmp_path / "site", FILES, SITE)
+    out = tmp_path / "out"
+    run(site, out=out, now=NOW)
+    (out / "police/releases/a/notes.txt").write_text("mine", encoding="utf-8")
+    edit(site / "content/police/releases/b.md", "正文。", "本文。")
+    with pytest.raises(OutputRefused):
+        run(site, out=out, now=NOW)
+
+
+def test_an_edit_over_the_output_as_left_looks_at_each_of_its_files_once(tmp_path, monkeypatch):
+    """The stats the fingerprint's check takes stand for the claim's walk, each output's check and the new
+    fingerprint: a file the edit does not move is looked at once, the output is not walked."""
+    site = write_site(tmp_path / "site", FILES, SITE)
+    out = tmp_path / "out"
+    run(site, out=out, now=NOW)
+    before = snapshot(out)
+    looked: dict[str, int] = {}
+    walked: list[str] = []
+    real_stat, real_lstat, real_scandir = os.stat, os.lstat, os.scandir
+
+    def count(path: object) -> None:
+        if str(path).startswith(f"{out}/"):
+            looked[str(path)] = looked.get(str(path), 0) + 1
+
+    def stat(path, *args, **kwargs):
+        count(path)
+        return real_stat(path, *args, **kwargs)
+
+    def lstat(path, *args, **kwargs):
+        count(path)
+        return real_lstat(path, *args, **kwargs)
+
+    def scandir(path=".", *args, **kwargs):
+        if str(path).startswith(str(out)):
+            walked.append(str(path))
+        return real_scandir(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "stat", stat)
+    monkeypatch.setattr(os, "lstat", lstat)
+    monkeypatch.setattr(os, "scandir", scandir)
+    edit(site / "content/police/releases/b.md", "正文。", "本文。")
+    again = run(site, out=out, now=NOW)
+    monkeypatch.undo()
+    assert not again.skipped and not again.errors and again.written
+    after = snapshot(out)
+    same = [rel for rel in after if before.get(rel) == after[rel]]
+    assert len(same) > 50
+    assert {rel: looked.get(f"{out}/{rel}", 0) for rel in same} == {rel: 1 for rel in same}
+    assert walked == []
+    assert run(site, out=out, now=NOW).skipped
 
 
 def test_a_changed_cache_or_fingerprint_builds_in_full(tmp_path, monkeypatch):

@@ -226,11 +226,10 @@ def generate(request: Request, report: Report, reuse: Reuse, stager: Stager | No
     return outcome
 
 
-def _skipped(root: Path, out: Path, key: bytes, inputs: unchanged.Inputs, last: unchanged.Last | None
-             ) -> Outcome | None:
-    """The build skipped, when its inputs and the output are as the last build left them (`unchanged`)."""
-    if last is None or not unchanged.unchanged(last.inputs, inputs, root, THEME) or \
-            unchanged.output_digest(out, last.outputs, root / CACHE_DIR / CACHE_FILE) != last.output:
+def _skipped(root: Path, out: Path, key: bytes, inputs: unchanged.Inputs, last: unchanged.Last | None,
+             as_left: bool) -> Outcome | None:
+    """The build skipped, when its inputs and the output (`as_left`) are as the last build left them (`unchanged`)."""
+    if last is None or not unchanged.unchanged(last.inputs, inputs, root, THEME) or not as_left:
         return None
     if inputs.files != last.inputs.files:  # files touched but not changed: recorded, so as not to read them again
         unchanged.save(root, key, unchanged.Last(inputs, last.outputs, last.output, last.warnings, last.count))
@@ -257,11 +256,16 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
     inputs = None
     known: dict[str, str] = {}  # sources recognized by their stat: not read to tell whether they changed
     templates = False  # the templates are those the last build compiled
+    seen: unchanged.Seen | None = None  # the output's files and folders that the last build left, as they are now
+    as_left = False  # and all of them as the last build left them: nothing added, removed or changed since
     if write and key is not None and not report.errors:
         code = unchanged.code_digest(signature)
         inputs = unchanged.scan(root, THEME, unchanged.request_digest(code, moment, drafts, base_url, out), code)
         last_build = unchanged.load(root, key) if use_cache and inputs is not None else None
-        skipped = _skipped(root, out, key, inputs, last_build) if inputs is not None else None
+        if last_build is not None:  # one lstat of each: the shortcut's check, the claim's and each output's
+            seen = unchanged.look(out, last_build.outputs)
+            as_left = seen is not None and unchanged.digest(seen, root / CACHE_DIR / CACHE_FILE) == last_build.output
+        skipped = _skipped(root, out, key, inputs, last_build, as_left) if inputs is not None else None
         if skipped is not None:
             skipped.problems[:0] = report.problems
             return skipped
@@ -272,13 +276,21 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
     before = len(report.problems)  # what follows comes from the inputs: the shortcut repeats it (not the cache's)
     if not write:  # the cache is read (bodies already rendered are reused) but never saved
         return inspect(Request(settings, moment, drafts), report, cache)
-    claim(out, root)
+    claim(out, root, walk=not as_left)  # an output as the last build left it holds nothing but ours
     same_output = cache.output == str(out)
     try:
         stager = Stager(out, key, root / CACHE_DIR / OUTPUTS_FOLDER if key else None, cache.stamps,
                         cache.output == str(out))
     except OSError as exc:
         return Outcome(problems=[*report.warnings, write_problem(exc, out)])
+    if seen is not None and not unchanged.kept(out, seen, ("/", MANIFEST)):  # another build wrote it before the lock
+        seen, as_left = None, False  # (each commit moves a manifest into the output's folder)
+        try:
+            claim(out, root)
+        except BaseException:
+            stager.abort()
+            raise
+    stager.seen = seen or {}
     gc.disable()  # the build makes millions of long-lived objects and few cycles; collecting them costs ~7 %
     try:
         intact = stager.reuse
@@ -328,7 +340,9 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
     outcome.output = out
     if inputs is not None and key is not None:  # last: nothing may touch the output after its fingerprint
         files = sorted({*wanted, MANIFEST})
-        digest = unchanged.output_digest(out, files, root / CACHE_DIR / CACHE_FILE)
+        # the stats taken at the start stand for the files and folders the commit did not move or change
+        digest = unchanged.output_digest(out, files, root / CACHE_DIR / CACHE_FILE,
+                                         seen if written.moved is not None else None, written.moved or ())
         if digest is not None:
             warnings = outcome.problems[before:]  # as printed: the warnings before `before` are printed anyway
             unchanged.save(root, key, unchanged.Last(unchanged.with_digests(inputs, cache.sources), files, digest,

@@ -243,10 +243,70 @@ def known_digests(last: Inputs, now: Inputs) -> dict[str, str]:
     return known
 
 
-def output_digest(out: Path, files: Iterable[str], cache: Path) -> str | None:
-    """The output as it is: the stat of every file listed and of every folder holding one (None: one is missing),
-    and the build cache's file as the build left it (one changed since, damaged or not, means a whole build that
-    says what is wrong with it)."""
+Seen = dict[str, os.stat_result]  # output path (a folder's with a "/" after it, the output's own "/") -> its lstat
+
+
+def look(out: Path, files: Iterable[str], known: Seen | None = None, fresh: Iterable[str] = ()) -> Seen | None:
+    """The lstat of every file listed and of every folder holding one (None: one is missing, or a folder is not one).
+    A stat in `known` (taken earlier in this build) stands for one this build did not move since (`fresh`: the files
+    it moved in or out, whose folders changed too): a file changed by someone else in between makes the output's
+    fingerprint differ from the output (a whole build next time), never the other way round."""
+    known = known or {}
+    moved = set(fresh)
+    changed = {""}
+    for rel in moved:
+        folder = rel.rpartition("/")[0]
+        while folder not in changed:
+            changed.add(folder)
+            folder = folder.rpartition("/")[0]
+    base = str(out)
+    seen: Seen = {}
+    folders: set[str] = {""}
+    try:
+        for rel in files:
+            st = known.get(rel) if rel not in moved else None
+            seen[rel] = st if st is not None else os.lstat(f"{base}/{rel}")
+            folder = rel.rpartition("/")[0]
+            while folder not in folders:
+                folders.add(folder)
+                folder = folder.rpartition("/")[0]
+        for folder in sorted(folders):
+            st = known.get(folder + "/") if folder not in changed else None
+            if st is None:
+                st = os.lstat(f"{base}/{folder}" if folder else base)
+            if not S_ISDIR(st.st_mode):
+                return None
+            seen[folder + "/"] = st
+    except OSError:
+        return None
+    return seen
+
+
+def kept(out: Path, seen: Seen, keys: Iterable[str]) -> bool:
+    """Whether these of the output's files and folders (by their keys in `seen`) are still as `seen` saw them."""
+    for rel in keys:
+        was = seen.get(rel)
+        try:
+            st = os.lstat(f"{out}/{rel.rstrip('/')}" if rel != "/" else out)
+        except OSError:
+            return False
+        if was is None or (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) != \
+                (was.st_mode, was.st_size, was.st_mtime_ns, was.st_ctime_ns, was.st_ino):
+            return False
+    return True
+
+
+def output_digest(out: Path, files: Iterable[str], cache: Path, known: Seen | None = None,
+                  fresh: Iterable[str] = ()) -> str | None:
+    """The output as it is: the stat of every file listed and of every folder holding one (None: one is missing;
+    `look`, which may take them from `known`), and the build cache's file as the build left it (one changed since,
+    damaged or not, means a whole build that says what is wrong with it)."""
+    seen = look(out, files, known, fresh)
+    return None if seen is None else digest(seen, cache)
+
+
+def digest(seen: Seen, cache: Path) -> str | None:
+    """The digest of the output's stats (`look`) and the build cache file's (None: that file is missing)."""
     numbers: list[int] = []
     listed: list[str] = [str(cache)]
     try:
@@ -254,25 +314,12 @@ def output_digest(out: Path, files: Iterable[str], cache: Path) -> str | None:
     except OSError:
         return None
     numbers += (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-    base = str(out)
-    folders: set[str] = {""}
-    try:
-        for rel in files:
-            st = os.lstat(f"{base}/{rel}")
-            numbers += (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-            listed.append(rel)
-            folder = rel.rpartition("/")[0]
-            while folder not in folders:
-                folders.add(folder)
-                folder = folder.rpartition("/")[0]
-        for folder in sorted(folders):
-            st = os.lstat(f"{base}/{folder}" if folder else base)
-            if not S_ISDIR(st.st_mode):
-                return None
+    for rel, st in seen.items():
+        if rel.endswith("/"):
             numbers += (st.st_mode, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-            listed.append(folder + "/")
-    except OSError:
-        return None
+        else:
+            numbers += (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+        listed.append(rel)
     h = hashlib.blake2b(digest_size=32)
     h.update("\n".join(listed).encode("utf-8", "surrogateescape"))
     try:

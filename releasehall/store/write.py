@@ -20,7 +20,6 @@ so their modification times stay.
 from __future__ import annotations
 
 import contextlib
-import filecmp
 import hashlib
 import json
 import os
@@ -62,6 +61,7 @@ class Written:
     kept: int = 0  # files left as they were
     removed: int = 0  # files no longer produced
     stamps: dict[str, Stamp] = field(default_factory=dict)  # every output file this build knows the bytes of
+    moved: list[str] | None = None  # the files moved in or out of the output (None: all of it is new)
 
 
 def digest_of(data: bytes) -> str:
@@ -77,11 +77,14 @@ def _file_digest(path: Path) -> str | None:
         return None
 
 
-def _same_bytes(data: bytes, path: Path) -> bool:
-    try:
-        return path.stat().st_size == len(data) and path.read_bytes() == data
-    except OSError:
-        return False
+def _same_content(one: Path, other: str) -> bool:
+    with open(one, "rb") as first, open(other, "rb") as second:
+        while True:
+            chunk = first.read(1 << 16)
+            if chunk != second.read(1 << 16):
+                return False
+            if not chunk:
+                return True
 
 
 def _existing_files(out: Path, symlinks: set[str] | None = None) -> set[str]:
@@ -168,8 +171,9 @@ def _manifest_bytes(files: Iterable[str]) -> bytes:
                       indent=0).encode("utf-8")
 
 
-def claim(out: Path, root: Path) -> None:
-    """Refuse (`OutputRefused`) an output folder that is not ours to write."""
+def claim(out: Path, root: Path, walk: bool = True) -> None:
+    """Refuse (`OutputRefused`) an output folder that is not ours to write. Without `walk`, its files are not looked
+    at: the caller knows the output holds exactly what the last build left (`unchanged.look`), all of it ours."""
     shown = str(out)
     if out.is_symlink() or (out.exists() and not out.is_dir()):
         raise OutputRefused(f"输出路径 {shown} 是一个文件而不是文件夹，不会用文件夹替换它；请换一个输出目录",
@@ -185,7 +189,7 @@ def claim(out: Path, root: Path) -> None:
                             "请换一个输出目录",
                             f"the output folder {shown} must not be the site folder, a folder above it, or inside its "
                             "content/, layouts/, .cache/ or .github/; choose another output folder")
-    if not out.is_dir():
+    if not out.is_dir() or not walk:
         return
     links: set[str] = set()
     found = _existing_files(out, links) - {MANIFEST}
@@ -316,6 +320,8 @@ class Stager:
         self._base = str(out)
         self.last: Mapping[str, Stamp] = last or {}  # the last build's stamps (from the signed cache)
         self.same_output = same_output  # the last build wrote these stamps into this very output folder
+        # the output's files' lstat, when the caller took them after this build took the lock (`unchanged.look`)
+        self.seen: Mapping[str, os.stat_result] = {}
         self.store = store  # outputs by digest (`digest_of`), hard links where it can: an empty output is filled from it
         self.key = key  # signs the journal (`secret.cache_key`); without one a killed commit is undone, not completed
         self._lock = _Lock(out.parent)
@@ -334,10 +340,9 @@ class Stager:
     def save(self, rel: str, data: bytes) -> Saved:
         """Stage `data` at `rel` unless the last output already holds these bytes; keep them in the store."""
         digest = digest_of(data)
-        previous = self.out / rel
-        if _same_bytes(data, previous):
-            stat = previous.stat()
-            self._store(previous, digest)
+        stat = self._holding(rel, data)
+        if stat is not None:
+            self._store(self.out / rel, digest)
             return (stat.st_size, stat.st_mtime_ns, digest), False
         target = self._target(rel)
         with open(target, "wb", buffering=0) as file:  # unbuffered: all written before the stamp
@@ -347,6 +352,19 @@ class Stager:
             stat = os.fstat(file.fileno())
         self._store(target, digest)
         return (stat.st_size, stat.st_mtime_ns, digest), True
+
+    def _holding(self, rel: str, data: bytes) -> os.stat_result | None:
+        """The stat of the output's file at `rel` when it holds `data` (a regular file; its stat from `seen` if
+        taken)."""
+        path = f"{self._base}/{rel}"
+        try:
+            stat = self.seen.get(rel) or os.stat(path, follow_symlinks=False)
+            if not S_ISREG(stat.st_mode) or stat.st_size != len(data):
+                return None
+            with open(path, "rb") as file:
+                return stat if file.read() == data else None
+        except OSError:
+            return None
 
     def _store(self, path: Path, digest: str) -> None:
         """Keep the output at `path` in the store under its digest: a hard link (no second copy: outputs are
@@ -402,10 +420,12 @@ class Stager:
         if last is None or not last[2]:
             return None
         size, mtime, digest = last
-        try:
-            stat = os.stat(f"{self._base}/{rel}", follow_symlinks=False)  # no Path made: 20k calls in a 10k build
-        except OSError:
-            return None
+        stat = self.seen.get(rel)
+        if stat is None:
+            try:
+                stat = os.stat(f"{self._base}/{rel}", follow_symlinks=False)  # no Path made: 20k calls in a 10k build
+            except OSError:
+                return None
         if stat.st_size != size or not S_ISREG(stat.st_mode):
             return None
         if not (self.same_output and stat.st_mtime_ns == mtime):
@@ -456,9 +476,14 @@ class Stager:
                         os.unlink(entry.path)
 
     def copy(self, rel: str, source: Path) -> None:
-        previous = self.out / rel
-        if previous.is_file() and filecmp.cmp(source, previous, shallow=False):
-            return
+        """Stage a copy of `source` at `rel`, unless the output holds the same bytes there already."""
+        previous = f"{self._base}/{rel}"
+        try:
+            stat = self.seen.get(rel) or os.stat(previous, follow_symlinks=False)
+            if S_ISREG(stat.st_mode) and stat.st_size == os.stat(source).st_size and _same_content(source, previous):
+                return
+        except OSError:
+            pass
         target = self._target(rel)
         shutil.copyfile(source, target)
         stat = target.stat()
@@ -510,6 +535,7 @@ class Stager:
                     raise
                 (stage / JOURNAL).unlink()
                 result.removed = len(stale)
+                result.moved = put + stale
         finally:
             try:
                 if stage is not out:
