@@ -586,22 +586,28 @@ def test_a_packed_bundle_reads_back_as_it_was_and_a_damaged_one_is_refused():
 
 
 def test_a_remade_part_links_the_files_it_shares_with_its_old_folder_instead_of_writing_them(tmp_path, run_cli):
-    """An edit remakes its part at a new folder; the files whose bytes the old folder holds (the other pages'
-    fragments, the shards no changed term falls in) are hard links to the old ones, not written again."""
+    """An edit remakes its part, and the joined files, at new folders; the files whose bytes the old folders hold
+    (the other pages' fragments, the shards no changed term falls in) are hard links to the old ones, not written
+    again."""
     site = write_site(tmp_path / "site", SPLIT)
     out = tmp_path / "out"
     build = ("build", "--site", str(site), "--now", "2024-10-20")
     assert run_cli(*build, "--out", str(out))[0] == 0
+
+    def files(kind: str) -> dict[str, tuple[bytes, int]]:
+        return {p.name: (p.read_bytes(), p.stat().st_ino) for p in (out / "pagefind").glob(f"{kind}.*/*")}
+
     police = search.part_of("police/index.html")
-    before = {p.name: (p.read_bytes(), p.stat().st_ino) for p in (out / "pagefind").glob(f"{police}.*/*")}
+    before = {kind: files(kind) for kind in (police, "all")}
     source = site / "content/police/qa/q1.md"
     source.write_text(source.read_text(encoding="utf-8") + "\n地铁施工期间请绕行。\n", encoding="utf-8")
     assert run_cli(*build, "--out", str(out))[0] == 0
-    after = {p.name: (p.read_bytes(), p.stat().st_ino) for p in (out / "pagefind").glob(f"{police}.*/*")}
-    assert after != before and after.keys() == before.keys()
-    same = [name for name in after if after[name][0] == before[name][0]]
-    assert len(same) >= 3 and any(after[name][0] != before[name][0] for name in after)
-    assert all(after[name][1] == before[name][1] for name in same)  # the very files, linked
-    assert all(after[name][1] != before[name][1] for name in after if name not in same)
+    for kind, was in before.items():
+        now = files(kind)
+        assert now != was and now.keys() == was.keys()
+        same = [name for name in now if now[name][0] == was[name][0]]
+        assert same and any(now[name][0] != was[name][0] for name in now), kind
+        assert all(now[name][1] == was[name][1] for name in same)  # the very files, linked
+        assert all(now[name][1] != was[name][1] for name in now if name not in same)
     assert run_cli(*build, "--out", str(tmp_path / "clean"), "--no-cache")[0] == 0
     assert _bundle(out) == _bundle(tmp_path / "clean")

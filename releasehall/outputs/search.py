@@ -351,11 +351,6 @@ class Store:
         """The part's bundle made by the last build that made it, if it is still there as it was."""
         return self._read(self.known.get(f"part:{part}"))
 
-    def placed_folder(self, part: str, earlier: Packed) -> str | None:
-        """The folder (`layout`) of the part's bundle `earlier`, when the output holds it (placed by the last build)."""
-        folder = _folder(part, earlier.address)
-        return folder if folder in self.placed else None
-
     def put(self, inputs: str, bundle: dict[str, bytes], part: str) -> str:
         """Keep the part's bundle made of these inputs; its `address`."""
         named = address(bundle)
@@ -384,7 +379,8 @@ class Store:
 def staged_index(hall: Hall, stager: Stager, store: Store, intact: Callable[[str], bool]) -> dict[str, bytes | None]:
     """The index for the pages as this build leaves them (staged now, or kept from the last build):
     output path -> bytes, or None for a file the output already holds as it should or that is staged already (a
-    remade part's file whose bytes its old folder holds, linked, `_linked`).
+    file in a new folder whose bytes the folder it replaces holds: linked, `Stager.link_same`; an edit changes a
+    few fragments of its part and the shards its terms fall in, and the joined folder's other files).
 
     The index is cut into parts (`partition`); a part whose pages are what an earlier build indexed
     comes from `store`, and only the others are made (on both cores when they are many), reading only the pages
@@ -412,32 +408,31 @@ def staged_index(hall: Hall, stager: Stager, store: Store, intact: Callable[[str
         made = make_parts(todo, stager.bytes_of, mirrored, stager.digest_at, previous, count)
     except (OSError, UnicodeDecodeError) as exc:
         raise SearchError(str(exc)) from exc
-    linked: set[str] = set()
     for part, files in made.items():
         bundles[part] = files, store.put(groups[part], files, part)
-        earlier = previous.get(part)
-        folder = store.placed_folder(part, earlier) if earlier is not None else None
-        if earlier is not None and folder is not None:
-            linked |= _linked(stager, files, earlier, BUNDLE + folder, BUNDLE + _folder(part, bundles[part][1]))
     published = layout({part: bundles[part] for part in parts}, mirrored)
     store.placing = sorted({group for group, _data in published.values()})
-    return {BUNDLE + name: None if BUNDLE + name in linked or (group in store.placed and intact(BUNDLE + name))
-            else data() for name, (group, data) in published.items()}
+    was = {_kind(group): group for group in store.placed if group.endswith("/")}  # the folders the output holds
+    index: dict[str, bytes | None] = {}
+    for name, (group, data) in published.items():
+        rel = BUNDLE + name
+        if group in store.placed and intact(rel):
+            index[rel] = None
+            continue
+        made_now = data()
+        old = was.get(_kind(group)) if group.endswith("/") else None
+        # a file in a new folder (a remade part's, the joined one's) whose bytes its old folder holds: linked
+        index[rel] = None if old is not None and old != group and \
+            stager.link_same(rel, BUNDLE + old + name.removeprefix(group), made_now) else made_now
+    return index
+
+
+def _kind(group: str) -> str:
+    """What a folder of the published index holds, whatever its digest: a part's fragments (the part's name) or the
+    joined files (`all`)."""
+    return group.partition(".")[0]
 
 
 def _folder(part: str, digest: str) -> str:
     """A part's folder in the published index (`layout`), named by the part and its bundle's digest."""
     return f"{part}.{digest[:10]}/"
-
-
-def _linked(stager: Stager, files: Mapping[str, bytes], earlier: Mapping[str, bytes], was: str, now: str) -> set[str]:
-    """A remade part's files whose bytes the part's last bundle had too (most of its fragments, the shards no changed
-    term falls in), staged in its new folder `now` as hard links to the files in its old folder `was` in the
-    output, not written again; the output paths of those so staged."""
-    if was == now:
-        return set()
-    done = set()
-    for name, data in files.items():
-        if public(name) and earlier.get(name) == data and stager.link(now + name, was + name):
-            done.add(now + name)
-    return done

@@ -448,6 +448,12 @@ class Stager:
         self.staged[rel] = stamp  # the same file: its size, modification time and bytes
         return True
 
+    def link_same(self, rel: str, source: str, data: bytes) -> bool:
+        """Stage `data` at `rel` as a hard link to the output's file at `source` when that holds these very bytes (the
+        last build's for `source`, by their digest): `link`."""
+        last = self.last.get(source)
+        return last is not None and last[0] == len(data) and last[2] == digest_of(data) and self.link(rel, source)
+
     def path_of(self, rel: str) -> Path:
         """Where an output's bytes are as this build leaves it: staged, or kept in the output."""
         return self.stage / rel if rel in self.staged else self.out / rel
