@@ -28,6 +28,7 @@ import functools
 import gc
 import hashlib
 import json
+import operator
 import os
 import shutil
 import stat
@@ -35,6 +36,7 @@ import sys
 import tempfile
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone, tzinfo
 from pathlib import Path
@@ -216,16 +218,26 @@ def _plain(value: Any, cls: type, zone: list[str]) -> Any:
     return out
 
 
+@functools.cache
+def _zoning(cls: type) -> tuple[tuple[str, ...], Callable[[Any], Any], tuple[tuple[str, str, type | None], ...]]:
+    """`_dated` cut for `_zoned`: the names of the moments, a getter of their values (a tuple), the records held."""
+    plan = _dated(cls)
+    names = tuple(name for name, how, _held in plan if how == "moment")
+    get = operator.attrgetter(*names, "__class__")  # a tuple, whatever the count (the class last, not read)
+    return names, get, tuple(step for step in plan if step[1] != "moment")
+
+
 def _zoned(value: Any, cls: type, zone: tzinfo | None) -> None:
     """Give the datetimes `_moment` wrote by their wall time their zone again (in place: `value` was just decoded)."""
-    for name, how, held in _dated(cls):
+    names, get, held_records = _zoning(cls)
+    for name, item in zip(names, get(value), strict=False):
+        if type(item) is datetime and item.tzinfo is None:
+            if zone is None:
+                raise Refused("a moment without its zone")
+            object.__setattr__(value, name, item.replace(tzinfo=zone))
+    for name, how, held in held_records:
         item = getattr(value, name)
-        if how == "moment":
-            if type(item) is datetime and item.tzinfo is None:
-                if zone is None:
-                    raise Refused("a moment without its zone")
-                object.__setattr__(value, name, item.replace(tzinfo=zone))
-        elif item is not None:
+        if item is not None:
             assert held is not None
             for one in ((item,) if how == "one" else item):
                 _zoned(one, held, zone)
@@ -340,7 +352,7 @@ def _parse(payload: memoryview, signature: str) -> BuildCache:
         rows += len(group)
         for (rel, digest, record, problems, zone), row in zip(group, raw_group, strict=True):
             if dated:
-                _zoned(record, kind, _zone(zone, zones))
+                _zoned(record, kind, zones[zone] if zone in zones else _zone(zone, zones))
             sources[rel] = (digest, record, problems)
             lines[rel] = (record, problems, digest, row)
     if len(sources) != rows:
