@@ -59,3 +59,10 @@ def test_what_is_not_a_plain_path_takes_the_whole_way(targets):
     assert resolve("r%32.md", HERE, False, targets).url == "/police/releases/r2/"
     refused = resolve("javascript%3Aalert(1)", HERE, False, targets)
     assert refused.url is None and refused.problem is not None
+
+
+def test_a_file_beside_the_source_is_found_in_the_source_folder(targets):
+    assert resolve("a.png", "content/police/releases/img/note.md", True, targets).asset == "police/releases/img/a.png"
+    assert resolve("说明.md", "content/traffic/releases/x.md", False, targets).url == "/traffic/releases/shuo-ming/"
+    assert resolve("r2.md", "content/traffic/releases/x.md", False, targets).url is None  # not in that folder
+    assert resolve("police", "content/x.md", False, targets).url == "/police/"  # a department, from content/ itself

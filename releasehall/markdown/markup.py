@@ -272,8 +272,11 @@ def _resolve_path(path: str, shown: str, file_suffix: str, suffix: str, rel: str
     `file_suffix` (its query and fragment as written) or, for a page, `suffix` (the fragment as the variant names
     it); `shown` is the target as the author reads it."""
     here = posixpath.dirname(rel.removeprefix("content/"))
-    joined = path.lstrip("/") if path.startswith("/") else posixpath.join(here, path)
-    normal = posixpath.normpath(joined)
+    if "/" in path or path in (".", ".."):
+        joined = path.lstrip("/") if path.startswith("/") else posixpath.join(here, path)
+        normal = posixpath.normpath(joined)
+    else:  # a file beside the source (whose folder, as listed, is normal): the joined path is normal already
+        normal = f"{here}/{path}" if here else path
     urls = targets.urls
     if normal == ".." or normal.startswith("../"):
         return Resolution(None, problem=(False, f"链接 “{shown}” 指向 content/ 目录之外，只能链接站内内容",

@@ -324,7 +324,8 @@ class _Dated:
     def of(cls, releases: Iterable[Release], tz: tzinfo, days: Mapping[int, date] | None = None) -> _Dated:
         """`days`: the day of each release already worked out, by `id` of the release."""
         known = days or {}
-        ordered = sorted(((known.get(id(r)) or _day(r.date, tz), r.date) for r in releases), key=lambda pair: pair[0])
+        # by day, and by moment within a day: `latest` is the same whichever order a day's releases come in
+        ordered = sorted([(known.get(id(r)) or _day(r.date, tz), r.date) for r in releases])
         latest: list[datetime] = []
         for _day_of, moment in ordered:
             latest.append(max(latest[-1], moment) if latest else moment)
@@ -428,26 +429,38 @@ def month_figures(month: _Span, lines: _Sorted, dated: _Dated, at: AsOf) -> Figu
                        stale=_stale(last, month.moment, at.stale_after_days))
     tz = at.tz
     asked = lines.asked.get(key, [])
-    live = [t for t in asked if t.withdrawn is None or t.withdrawn > end]
+    live = answered = 0  # asked this month and not withdrawn by its end; of those, answered by then
+    for t in asked:
+        if t.withdrawn is None or t.withdrawn > end:
+            live += 1
+            if t.replied is not None and t.replied <= end:
+                answered += 1
     out = lines.out.get(key, [])
-    days = [t.record.reply_days for t in out if t.record.reply_days is not None]
-    on_time = sum(1 for t in out if t.record.on_time)
+    days: list[int] = []
+    on_time = rated = pleased = 0
+    for t in out:  # one pass over the month's replies, not one per figure
+        if t.record.reply_days is not None:
+            days.append(t.record.reply_days)
+        if t.record.on_time:
+            on_time += 1
+        satisfaction = t.question.satisfaction
+        if satisfaction is not None:
+            rated += 1
+            pleased += satisfaction in ("satisfied", "basically-satisfied")
     promises = lines.promised.get(key, [])
-    kept = [q for q in promises if q.resolved is not None and q.promised is not None
-            and _day(q.resolved, tz) <= _day(q.promised, tz)]
-    rated = [t.question.satisfaction for t in out if t.question.satisfaction is not None]
-    pleased = [s for s in rated if s in ("satisfied", "basically-satisfied")]
+    kept = sum(1 for q in promises if q.resolved is not None and q.promised is not None
+               and _day(q.resolved, tz) <= _day(q.promised, tz)) if promises else 0
     return Figures(
         questions=len(asked),
         replied=len(out),
-        reply_rate=_ratio(sum(1 for t in live if t.replied is not None and t.replied <= end), len(live)),
+        reply_rate=_ratio(answered, live),
         on_time_rate=_ratio(on_time, len(out)),
         mean_reply_days=statistics.fmean(days) if days else None,
         median_reply_days=float(statistics.median(days)) if days else None,
         overdue=len(lines.overdue.get(index, ())),
         promised=len(promises),
-        promises_kept=len(kept),
-        satisfaction_rate=_ratio(len(pleased), len(rated)),
+        promises_kept=kept,
+        satisfaction_rate=_ratio(pleased, rated),
         releases=max(0, count - dated.before(month.first)),
         last_release=last,
         stale=_stale(last, month.moment, at.stale_after_days),
