@@ -4,7 +4,6 @@
 // what one index over all pages would. What every query reads is joined across the parts (`shared`): the parts'
 // tables of pages in one file, and each postings file holding a shard of every part's terms, so a query fetches
 // one file a term (each request costs a slow phone more than its bytes), then the fragments of the results shown.
-// what one index over all pages would.
 const box = document.getElementById("search");
 const form = document.querySelector("form.search-page");
 const input = document.getElementById("search-q");
@@ -64,7 +63,7 @@ function terms(value) {
   return [...found];
 }
 
-// CRC-32 of a term's UTF-8 (Python's zlib.crc32): which postings file of a part holds it
+// CRC-32 of a term's UTF-8 (Python's zlib.crc32): which postings file holds it
 const CRC = Array.from({ length: 256 }, (_, n) => { for (let k = 0; k < 8; k++) n = n & 1 ? 0xedb88320 ^ (n >>> 1) : n >>> 1; return n >>> 0; });
 const encoder = new TextEncoder();
 function crc32(value) {
