@@ -10,7 +10,7 @@ from pathlib import Path
 
 from helpers import BASIC, NOW, image, write_site
 
-from releasehall.store.write import MANIFEST, plain
+from releasehall.store.write import MANIFEST, _manifest_bytes, plain
 
 
 def _build(run_cli, site: Path, out: Path) -> tuple[int, str]:
@@ -98,3 +98,9 @@ def test_only_plain_relative_paths_read_back_from_a_manifest_or_journal_are_foll
     assert all(plain(rel) for rel in ("a", "a/b.html", "d0100/releases/r015/index.html", "..a/b", "a/.b", "a..b/c"))
     assert not any(plain(rel) for rel in ("", "/a", "a/", "a//b", ".", "..", "./a", "a/.", "a/./b", "../a", "a/..",
                                           "a/../b", "a\\b", "a\0b", "/"))
+
+
+def test_the_manifest_is_json_of_the_files_in_order():
+    for files in ([], ["a"], ["z/b.html", "中文/引号\"\\x", "\u2028", "\x01", "a", "ä"]):
+        assert _manifest_bytes(files) == json.dumps({"format": "releasehall-output", "files": sorted(files)},
+                                                    ensure_ascii=False, indent=0).encode("utf-8")

@@ -114,8 +114,13 @@ def partition(paths: list[str]) -> dict[str, list[str]]:
     """Part name -> its pages, for the parts that have any, in order."""
     count = part_count(len(paths))
     parts: dict[str, list[str]] = {}
+    of: dict[str, str] = {}  # a department's folder -> its part, hashed once
     for path in paths:
-        parts.setdefault(part_of(path, count), []).append(path)
+        folder = path.partition("/")[0]
+        part = of.get(folder)
+        if part is None:
+            part = of[folder] = part_of(path, count)
+        parts.setdefault(part, []).append(path)
     return {name: parts[name] for name in sorted(parts)}
 
 

@@ -37,6 +37,8 @@ from array import array
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import chain
+from operator import attrgetter
 from pathlib import Path
 from stat import S_ISDIR, S_ISLNK, S_ISREG
 from typing import Any
@@ -305,23 +307,23 @@ def output_digest(out: Path, files: Iterable[str], cache: Path, known: Seen | No
     return None if seen is None else digest(seen, cache)
 
 
+_FILE = attrgetter("st_mode", "st_size", "st_mtime_ns", "st_ctime_ns", "st_ino")
+_FOLDER = attrgetter("st_mode", "st_mtime_ns", "st_ctime_ns", "st_ino")
+
+
 def digest(seen: Seen, cache: Path) -> str | None:
-    """The digest of the output's stats (`look`) and the build cache file's (None: that file is missing)."""
-    numbers: list[int] = []
-    listed: list[str] = [str(cache)]
+    """The digest of the output's stats (`look`: its files, then its folders) and the build cache file's (None: that
+    file is missing)."""
     try:
         st = os.lstat(cache)
     except OSError:
         return None
-    numbers += (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-    for rel, st in seen.items():
-        if rel.endswith("/"):
-            numbers += (st.st_mode, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-        else:
-            numbers += (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
-        listed.append(rel)
+    keys, stats = list(seen), list(seen.values())
+    files = next((n for n, rel in enumerate(keys) if rel.endswith("/")), len(keys))
+    numbers = [*_FILE(st), *chain.from_iterable(map(_FILE, stats[:files])),
+               *chain.from_iterable(map(_FOLDER, stats[files:]))]
     h = hashlib.blake2b(digest_size=32)
-    h.update("\n".join(listed).encode("utf-8", "surrogateescape"))
+    h.update("\n".join([str(cache), *keys]).encode("utf-8", "surrogateescape"))
     try:
         h.update(array("Q", numbers).tobytes())
     except OverflowError:  # a time before 1970

@@ -28,6 +28,7 @@ import tempfile
 import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from json.encoder import encode_basestring  # type: ignore[attr-defined]
 from pathlib import Path
 from stat import S_ISLNK, S_ISREG
 from typing import Any
@@ -167,8 +168,11 @@ class _Folders:
 
 
 def _manifest_bytes(files: Iterable[str]) -> bytes:
-    return json.dumps({"format": "releasehall-output", "files": sorted(files)}, ensure_ascii=False,
-                      indent=0).encode("utf-8")
+    """`json.dumps({"format": "releasehall-output", "files": sorted(files)}, ensure_ascii=False, indent=0)`, byte for
+    byte, each name escaped by json's own C function (with an indent json encodes in Python: 40k names a build)."""
+    names = ",\n".join(map(encode_basestring, sorted(files)))
+    return ('{\n"format": "releasehall-output",\n"files": ' + (f"[\n{names}\n]" if names else "[]") + "\n}"
+            ).encode("utf-8")
 
 
 def claim(out: Path, root: Path, walk: bool = True) -> None:
