@@ -119,7 +119,7 @@ class Fingerprints:
     _items: dict[str, str] = field(default_factory=dict)  # an entry as a page's own item: both of the above
     _heads: dict[tuple[str, tuple[str, ...]], str] = field(default_factory=dict)  # a template and its values' names
     _shared: dict[int, tuple[Any, Any]] = field(default_factory=dict)  # records and tuples, by identity: digests
-    _texts: dict[int, tuple[str, str]] = field(default_factory=dict)  # long text an entry's digests hold
+    _texts: dict[str, tuple[str, str]] = field(default_factory=dict)  # long text an entry's digests hold, by itself
     _how: dict[type, Callable[[Fingerprints, Any, str], Any]] = field(default_factory=lambda: dict(_HOW))
     _atoms: set[type] = field(default_factory=lambda: set(_ATOMS))
     _everything: str = ""
@@ -144,7 +144,7 @@ class Fingerprints:
                                                         entry.body, html)
             # where a page is given these very objects, its key names them by this digest (`plain`)
             if len(html) > _SHORT:
-                self._texts[id(html)] = (html, f"{key} html")
+                self._texts[html] = (html, f"{key} html")
             if toc:
                 self._shared[id(toc)] = (toc, f"{key} toc")
             if files:
@@ -169,7 +169,7 @@ class Fingerprints:
                 key = digest(entry.rel, entry.front_digest, summary, None)
             self._rows[entry.id] = key
             if len(summary) > _SHORT:
-                self._texts[id(summary)] = (summary, f"{key} summary")
+                self._texts[summary] = (summary, f"{key} summary")
         return key
 
     def item(self, entry: Entry) -> str:
@@ -264,8 +264,7 @@ ITEM = "item"  # the context name of a page's own entry, shown whole; an entry a
 ENTRIES = (Release, Question, Page)
 _ENTRY_TYPES = frozenset(ENTRIES)
 _ID = attrgetter("id")
-_TEXT = (str, Markup)
-_SHORT = 64  # text up to this long is written into a page's key without asking whether the item's digests hold it
+_SHORT = 64  # text up to this long is written into a page's key as it is, never named by a digest that holds it
 # Types whose repr is their whole value, written into the key as they are.
 _ATOMS: frozenset[type] = frozenset({str, Markup, int, float, bool, type(None), date, datetime})
 
@@ -299,18 +298,15 @@ def _shown(fp: Fingerprints, values: Iterable[tuple[str, Any]]) -> list[Any]:
     for name, value in values:
         kind = type(value)
         if kind in atoms:
-            if kind in _TEXT and len(value) > _SHORT:  # an item's body or summary: named by the digest that holds it
-                known = texts.get(id(value))
-                if known is not None and known[0] is value:
-                    value = known[1]
+            if value in texts and texts[value][0] is value:  # an item's body or summary: named by the digest
+                value = texts[value][1]                      # that holds it (this very text)
             shown.append(value)
         elif not value and (kind is tuple or kind is list):
             shown.append(())
         else:
-            digested = how.get(kind)
-            if digested is None:
-                digested = how[kind] = _how(fp, kind)
-            shown.append(digested(fp, value, name))
+            if kind not in how:
+                how[kind] = _how(fp, kind)
+            shown.append(how[kind](fp, value, name))
     return shown
 
 
