@@ -104,3 +104,32 @@ def test_the_manifest_is_json_of_the_files_in_order():
     for files in ([], ["a"], ["z/b.html", "中文/引号\"\\x", "\u2028", "\x01", "a", "ä"]):
         assert _manifest_bytes(files) == json.dumps({"format": "releasehall-output", "files": sorted(files)},
                                                     ensure_ascii=False, indent=0).encode("utf-8")
+
+
+def test_an_output_file_edited_in_place_with_its_time_set_back_is_neither_kept_nor_linked_into_a_new_folder(tmp_path):
+    """Nothing read back from the output changes what a clean build makes: a page and a search fragment edited in
+    place (the same size, their modification time set back) are made again by the next build, not kept by their
+    stamp; nor is the fragment hard-linked into its part's new folder when an edit remakes that part."""
+    import shutil
+
+    from helpers import snapshot
+
+    from releasehall.pipeline.build import run
+
+    site = write_site(tmp_path / "site", BASIC)
+    out = tmp_path / "out"
+    assert not run(site, out=out, now=NOW).errors
+    fragment = next(p for p in (out / "pagefind").glob("*/f*.json") if "能否办证".encode() in p.read_bytes())
+    for path, old, new in ((fragment, "能否办证", "能否办理"), (out / "police/qa/q1/index.html", "能否办证", "能否办理")):
+        stat = path.stat()
+        data = path.read_bytes()
+        path.write_bytes(data.replace(old.encode(), new.encode()))
+        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+        assert path.stat().st_size == len(data)
+    release = site / "content/police/releases/a.md"  # q1's part (the police department's) is made again
+    release.write_text(release.read_text(encoding="utf-8").replace("详见", "参见"), encoding="utf-8")
+    assert not run(site, out=out, now=NOW).errors
+    assert not any(fragment.parent.glob("*"))  # the part's old folder is gone
+    shutil.copytree(site, tmp_path / "clean", ignore=shutil.ignore_patterns(".cache"))
+    assert not run(tmp_path / "clean", out=tmp_path / "clean-out", now=NOW, use_cache=False).errors
+    assert snapshot(out) == snapshot(tmp_path / "clean-out")

@@ -291,6 +291,9 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
             stager.abort()
             raise
     stager.seen = seen or {}
+    # a file's stamp stands for its bytes only in an output as the last build left it (its fingerprint holds each
+    # file's change time and inode); in any other a file edited in place, its time set back, is checked by digest
+    stager.same_output = stager.same_output and as_left
     gc.disable()  # the build makes millions of long-lived objects and few cycles; collecting them costs ~7 %
     try:
         intact = stager.reuse

@@ -323,7 +323,9 @@ class Stager:
         self.out = out
         self._base = str(out)
         self.last: Mapping[str, Stamp] = last or {}  # the last build's stamps (from the signed cache)
-        self.same_output = same_output  # the last build wrote these stamps into this very output folder
+        # the last build wrote these stamps into this very output folder, and it is as that build left it: a file's
+        # stamp then stands for its bytes (else they are checked by their digest)
+        self.same_output = same_output
         # the output's files' lstat, when the caller took them after this build took the lock (`unchanged.look`)
         self.seen: Mapping[str, os.stat_result] = {}
         self.store = store  # outputs by digest (`digest_of`), hard links where it can: an empty output is filled from it
