@@ -16,6 +16,7 @@ from test_incremental import FILES, NOW, edit, snapshot
 
 from releasehall.errors import Report
 from releasehall.pipeline.build import run
+from releasehall.store import cache as cache_module
 from releasehall.store.cache import CACHE_DIR, BuildCache, dumps, load_cache, loads
 from releasehall.store.places import CACHE_FILE
 from releasehall.store.signing import KEY_VARIABLE, cache_key, key_file
@@ -77,6 +78,22 @@ def test_a_cache_from_another_version_or_zone_is_ignored(tmp_path):
     report = Report()
     assert load_cache(site, "another-signature", report, b"k" * 32) == BuildCache("another-signature")
     assert [str(p) for p in report.problems] == [
+        ".cache/releasehall/build.msgpack:1: 警告 warning: 缓存来自其他版本（代码、Python 或时区不同），已忽略，本次完整构建 / "
+        "the cache is from another version (code, Python or time zone); ignored, building in full"]
+
+
+def test_a_cache_made_with_another_version_of_a_library_is_ignored(tmp_path, monkeypatch):
+    """The cache holds what libraries made (cmark-gfm's and nh3's HTML, pypinyin's URL names, OpenCC's text): after
+    an upgrade of one, nothing made by the old one may reach the output."""
+    site = write_site(tmp_path / "site", FILES)
+    run(site, out=tmp_path / "out", now=NOW)
+    installed = cache_module.distributions()
+    upgraded = [name.replace("nh3-", "nh3-999.") if "/nh3-" in name else name for name in installed]
+    assert upgraded != installed
+    monkeypatch.setattr(cache_module, "distributions", lambda: upgraded)
+    outcome = run(site, out=tmp_path / "out", now=NOW)
+    assert outcome.rendered
+    assert [str(p) for p in outcome.problems] == [
         ".cache/releasehall/build.msgpack:1: 警告 warning: 缓存来自其他版本（代码、Python 或时区不同），已忽略，本次完整构建 / "
         "the cache is from another version (code, Python or time zone); ignored, building in full"]
 

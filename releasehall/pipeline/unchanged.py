@@ -79,22 +79,10 @@ class Last:
     count: int  # output files, as the build reported them
 
 
-def _distributions() -> list[str]:
-    """The installed distributions as their metadata folders name them (name and version), on every import path."""
-    found: list[str] = []
-    for folder in sys.path:
-        try:
-            names = os.listdir(folder or ".")
-        except OSError:
-            continue
-        found += [f"{folder}/{name}" for name in names if name.endswith((".dist-info", ".egg-info"))]
-    return sorted(found)
-
-
 def code_digest(signature: str) -> str:
-    """The code (`code_signature`), the Python running it and the installed distributions."""
+    """The code (`code_signature`: the installed distributions included) and the Python running it."""
     h = hashlib.blake2b(digest_size=32)
-    h.update(json.dumps([FORMAT, VERSION, signature, sys.executable, _distributions()]).encode("utf-8"))
+    h.update(json.dumps([FORMAT, VERSION, signature, sys.executable]).encode("utf-8"))
     return h.hexdigest()
 
 

@@ -77,11 +77,24 @@ RECORDS: tuple[type, ...] = (Department, *(kind.record for kind in ENTRY_KINDS))
 _GROUPS: tuple[type, ...] = (*RECORDS, type(None))
 
 
+def distributions() -> list[str]:
+    """The installed distributions as their metadata folders name them (name and version), on every import path."""
+    found: list[str] = []
+    for folder in sys.path:
+        try:
+            names = os.listdir(folder or ".")
+        except OSError:
+            continue
+        found += [f"{folder}/{name}" for name in names if name.endswith((".dist-info", ".egg-info"))]
+    return sorted(found)
+
+
 def code_signature(timezone: str) -> str:
-    """Changes whenever the generator's code, the Python or msgspec version or the site's zone changes."""
+    """Changes whenever the generator's code, the Python, an installed distribution (msgspec, which reads the
+    cache; cmark-gfm, nh3, pypinyin, OpenCC …, whose results the cache holds) or the site's zone changes."""
     package = Path(__file__).parent.parent
     h = hashlib.blake2b(digest_size=16)
-    h.update(f"{sys.version}|{msgspec.__version__}|{timezone}|{VERSION}".encode())
+    h.update(json.dumps([sys.version, msgspec.__version__, timezone, VERSION, distributions()]).encode())
     for path in sorted(package.rglob("*.py")):
         h.update(path.read_bytes())
     return h.hexdigest()
