@@ -291,23 +291,26 @@ def plain(fp: Fingerprints, value: Any, name: str) -> Any:
 
 
 def _shown(fp: Fingerprints, values: Iterable[tuple[str, Any]]) -> list[Any]:
-    """`plain` of each (name, value): text, numbers and the like as they are (long text an entry's digests hold by
-    its name there), any other value as the function `fp._how` names for its type says."""
-    atoms, texts, how = fp._atoms, fp._texts, fp._how
-    shown = []
-    for name, value in values:
-        kind = type(value)
-        if kind in atoms:
-            if value in texts and texts[value][0] is value:  # an item's body or summary: named by the digest
-                value = texts[value][1]                      # that holds it (this very text)
-            shown.append(value)
-        elif not value and (kind is tuple or kind is list):
-            shown.append(())
-        else:
-            if kind not in how:
-                how[kind] = _how(fp, kind)
-            shown.append(how[kind](fp, value, name))
-    return shown
+    """`plain` of each (name, value): text, numbers and the like as they are, an empty list or tuple as (), any other
+    value (or long text an entry's digests hold) as `_value` says. (One comprehension: a page's key runs it over
+    each of its values, a list's over each of its items.)"""
+    atoms, texts = fp._atoms, fp._texts
+    return [value if (kind := type(value)) in atoms and value not in texts
+            else () if not value and (kind is tuple or kind is list)
+            else _value(fp, value, name) for name, value in values]
+
+
+def _value(fp: Fingerprints, value: Any, name: str) -> Any:
+    """A value that is not plain text, a number or the like: as the function `fp._how` names for its type says; long
+    text an entry's digests hold (an item's body or summary), by the name of the digest that holds this very text."""
+    kind = type(value)
+    if kind in fp._atoms:
+        known = fp._texts[value]
+        return known[1] if known[0] is value else value
+    how = fp._how
+    if kind not in how:
+        how[kind] = _how(fp, kind)
+    return how[kind](fp, value, name)
 
 
 def _sequence(fp: Fingerprints, value: list[Any] | tuple[Any, ...], name: str) -> Any:
