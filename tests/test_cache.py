@@ -460,3 +460,38 @@ def test_a_checkout_at_another_path_renders_what_a_local_edit_does(tmp_path, out
     assert sorted(fresh.rendered) == sorted(local.rendered)
     assert not run(moved, out=tmp_path / "clean", now=NOW, use_cache=False).errors
     assert snapshot(moved / "public") == snapshot(tmp_path / "clean")
+
+
+def test_a_search_bundle_a_signed_cache_names_never_puts_a_file_outside_the_output(tmp_path):
+    """The one forgery the key allows: a signed cache naming a search bundle whose address and file names climb out of
+    the index (`../`). A page body from such a cache is believed, but no path read from it reaches outside the output:
+    the bundle is not one (a name that is no plain file name), its part is made again."""
+    from releasehall.outputs import search
+    from releasehall.store.places import SEARCH_FOLDER
+    from releasehall.store.write import digest_of
+
+    site = write_site(tmp_path / "deep/er/site", FILES)
+    out = tmp_path / "deep/er/out"
+    assert not run(site, out=out, now=NOW).errors
+    key = cache_key(site, Report())
+    assert key is not None
+    data = (site / CACHE_DIR / CACHE_FILE).read_bytes()
+    signature = data.split(b'"signature": "')[1].split(b'"')[0].decode()
+    cache, _why = loads(data, signature, key)
+    assert cache is not None
+    folder = site / CACHE_DIR / SEARCH_FOLDER
+    for inputs, digest in list(cache.search_bundles.items()):
+        files = dict(search.Packed((folder / f"{digest}{search.SUFFIX}").read_bytes()))
+        files["../../../../../escaped.txt"] = b"outside"
+        crafted = search.pack(files, "x/../../../../" + "0" * 54)
+        (folder / f"{digest_of(crafted)}{search.SUFFIX}").write_bytes(crafted)
+        cache.search_bundles[inputs] = digest_of(crafted)
+    cache.search_placed, cache.lines = [], {}
+    (site / CACHE_DIR / CACHE_FILE).write_bytes(dumps(cache, key))
+    later = "2024-10-21 12:00"  # a whole build, the parts' pages as they were
+    assert not run(site, out=out, now=later).errors
+    assert sorted(p.name for p in tmp_path.rglob("escaped.txt")) == []
+    assert sorted(p.relative_to(tmp_path).as_posix() for p in tmp_path.rglob("*.json")
+                  if not p.is_relative_to(out) and not p.is_relative_to(site)) == []
+    assert not run(site, out=tmp_path / "clean", now=later, use_cache=False).errors
+    assert snapshot(out) == snapshot(tmp_path / "clean")

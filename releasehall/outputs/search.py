@@ -21,6 +21,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator, Mapping
@@ -249,8 +250,14 @@ def pack(bundle: Mapping[str, bytes], named: str | None = None) -> bytes:
     return b"".join([PACKED, table.encode("utf-8"), b"\n", *(bundle[name] for name in names)])
 
 
+_ADDRESS = re.compile(r"[0-9a-f]{64}")  # `address`: a digest (`digest_of`)
+_NAME = re.compile(r"[A-Za-z0-9_-]+\.[A-Za-z0-9]+")  # a bundle's file (`search_index.build`): a plain name, no folder
+
+
 class Packed(Mapping[str, bytes]):
-    """A bundle kept packed (`pack`), its files cut out of it when asked. ValueError when `data` is not one."""
+    """A bundle kept packed (`pack`), its files cut out of it when asked. ValueError when `data` is not one, or
+    when its address or a file's name is not one `pack` writes: they name files in the output (`layout`), so even a
+    cache signed with the key never names one outside it."""
 
     def __init__(self, data: bytes) -> None:
         if not data.startswith(PACKED):
@@ -260,13 +267,15 @@ class Packed(Mapping[str, bytes]):
         if not (isinstance(table, list) and len(table) == 2 and isinstance(table[0], str) and
                 isinstance(table[1], list)):
             raise ValueError("no table")
+        if not _ADDRESS.fullmatch(table[0]):
+            raise ValueError("an address that is no digest")
         self.address: str = table[0]
         self._data = data
         self._at: dict[str, tuple[int, int]] = {}
         at = end + 1
         for row in table[1]:
             if not (isinstance(row, list) and len(row) == 2 and isinstance(row[0], str) and type(row[1]) is int
-                    and row[1] >= 0):
+                    and row[1] >= 0 and _NAME.fullmatch(row[0])):
                 raise ValueError("a damaged row")
             self._at[row[0]] = (at, at + row[1])
             at += row[1]
