@@ -17,7 +17,8 @@ What a build reads (its inputs), fingerprinted before it reads them:
   follow) turns the shortcut off.
 
 The output the last build left is fingerprinted after it was written and every file kept beside it pruned: every
-file it holds and every folder (a file added or removed changes its folder's times), by stat. Anything else —
+file it holds and every folder (a file added or removed changes its folder's times), by stat; a folder the build
+wrote into is listed too, so that a file someone else put there meanwhile leaves no fingerprint. Anything else —
 a file changed, added or removed, a folder replaced by a link — means a whole build, which repairs it.
 
 The fingerprint lies in `.cache/releasehall/` (`UNCHANGED_FILE`), signed with the cache key like the build cache:
@@ -236,11 +237,15 @@ def known_digests(last: Inputs, now: Inputs) -> dict[str, str]:
 Seen = dict[str, os.stat_result]  # output path (a folder's with a "/" after it, the output's own "/") -> its lstat
 
 
-def look(out: Path, files: Iterable[str], known: Seen | None = None, fresh: Iterable[str] = ()) -> Seen | None:
+def look(out: Path, files: Iterable[str], known: Seen | None = None, fresh: Iterable[str] = (),
+         listed: bool = False) -> Seen | None:
     """The lstat of every file listed and of every folder holding one (None: one is missing, or a folder is not one).
     A stat in `known` (taken earlier in this build) stands for one this build did not move since (`fresh`: the files
     it moved in or out, whose folders changed too): a file changed by someone else in between makes the output's
-    fingerprint differ from the output (a whole build next time), never the other way round."""
+    fingerprint differ from the output (a whole build next time), never the other way round. With `listed` (the
+    fingerprint a build leaves), each folder whose stat is taken now is listed too, and one holding anything but
+    the files and folders listed gives None: a file put there by someone else while the build wrote the output
+    would otherwise be in the folder's new stat, and the next build would not walk the output to refuse it."""
     known = known or {}
     moved = set(fresh)
     changed = {""}
@@ -252,14 +257,21 @@ def look(out: Path, files: Iterable[str], known: Seen | None = None, fresh: Iter
     base = str(out)
     seen: Seen = {}
     folders: set[str] = {""}
+    every = listed and not known  # all stats taken now: every folder listed
+    names: dict[str, set[str]] = {}  # a folder stat'ed now -> the names it should hold (with `listed`)
     try:
         for rel in files:
             st = known.get(rel) if rel not in moved else None
             seen[rel] = st if st is not None else os.lstat(f"{base}/{rel}")
-            folder = rel.rpartition("/")[0]
+            folder, _slash, name = rel.rpartition("/")
+            if listed and (every or folder in changed):
+                names.setdefault(folder, set()).add(name)
             while folder not in folders:
                 folders.add(folder)
-                folder = folder.rpartition("/")[0]
+                parent, _slash, name = folder.rpartition("/")
+                if listed and (every or parent in changed):
+                    names.setdefault(parent, set()).add(name)
+                folder = parent
         for folder in sorted(folders):
             st = known.get(folder + "/") if folder not in changed else None
             if st is None:
@@ -267,6 +279,10 @@ def look(out: Path, files: Iterable[str], known: Seen | None = None, fresh: Iter
             if not S_ISDIR(st.st_mode):
                 return None
             seen[folder + "/"] = st
+        for folder, wanted in names.items():  # after its stat: a file put there since changes that stat
+            with os.scandir(f"{base}/{folder}" if folder else base) as entries:
+                if any(entry.name not in wanted for entry in entries):
+                    return None
     except OSError:
         return None
     return seen
@@ -291,7 +307,7 @@ def output_digest(out: Path, files: Iterable[str], cache: Path, known: Seen | No
     """The output as it is: the stat of every file listed and of every folder holding one (None: one is missing;
     `look`, which may take them from `known`), and the build cache's file as the build left it (one changed since,
     damaged or not, means a whole build that says what is wrong with it)."""
-    seen = look(out, files, known, fresh)
+    seen = look(out, files, known, fresh, listed=True)
     return None if seen is None else digest(seen, cache)
 
 
