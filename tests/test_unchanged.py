@@ -182,11 +182,18 @@ def test_a_file_added_to_the_output_is_refused_as_without_the_shortcut(tmp_path)
         run(site, out=out, now=NOW)
 
 
-def test_a_file_added_to_the_output_before_an_edit_is_refused(tmp_path):
+@pytest.mark.parametrize("time_set_back", [False, True], ids=["as added", "folder's time set back"])
+def test_a_file_added_to_the_output_before_an_edit_is_refused(tmp_path, time_set_back):
+    """Whatever the folder's modification time says: its change time (which no call sets back) is in the
+    fingerprint, so the claim's walk is not skipped."""
     site = write_site(tmp_path / "site", FILES, SITE)
     out = tmp_path / "out"
     run(site, out=out, now=NOW)
-    (out / "police/releases/a/notes.txt").write_text("mine", encoding="utf-8")
+    folder = out / "police/releases/a"
+    before = folder.stat()
+    (folder / "notes.txt").write_text("mine", encoding="utf-8")
+    if time_set_back:
+        os.utime(folder, ns=(before.st_atime_ns, before.st_mtime_ns))
     edit(site / "content/police/releases/b.md", "正文。", "本文。")
     with pytest.raises(OutputRefused):
         run(site, out=out, now=NOW)
