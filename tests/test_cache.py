@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import gc
 import os
 import pickle
 import random
@@ -495,3 +496,19 @@ def test_a_search_bundle_a_signed_cache_names_never_puts_a_file_outside_the_outp
                   if not p.is_relative_to(out) and not p.is_relative_to(site)) == []
     assert not run(site, out=tmp_path / "clean", now=later, use_cache=False).errors
     assert snapshot(out) == snapshot(tmp_path / "clean")
+
+
+def test_the_collector_is_off_while_the_cache_is_read_and_written_and_as_it_was_after(tmp_path, monkeypatch):
+    """Collecting would walk every record the cache holds again, at each load and save (seconds at 100k)."""
+    from releasehall.pipeline import build as pipeline
+
+    site = write_site(tmp_path / "site", FILES)
+    seen: list[tuple[str, bool]] = []
+    for name in ("load_cache", "save_cache"):
+        real = getattr(pipeline, name)
+        monkeypatch.setattr(pipeline, name, lambda *args, real=real, name=name, **kw: (
+            seen.append((name, gc.isenabled())), real(*args, **kw))[1])
+    assert gc.isenabled()
+    run(site, out=tmp_path / "out", now=NOW)
+    assert seen == [("load_cache", False), ("save_cache", False)]
+    assert gc.isenabled()

@@ -238,7 +238,22 @@ def _skipped(root: Path, out: Path, key: bytes, inputs: unchanged.Inputs, last: 
 
 def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now: str | None = None,
         drafts: bool = False, write: bool = True, use_cache: bool = True) -> Outcome:
-    """One build of the site in `site`; with write=False, only read and assemble it (`check`, `stats`)."""
+    """One build of the site in `site`; with write=False, only read and assemble it (`check`, `stats`).
+
+    The cyclic garbage collector is off throughout (and as it was after): a build makes millions of long-lived
+    objects (the cache's records, the hall, the pages' keys) and few cycles, and each collection would walk them all
+    again (at 100k items the cache's load, its save and the fingerprint's each paid a second or two for it)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _run(site, out=out, base_url=base_url, now=now, drafts=drafts, write=write, use_cache=use_cache)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _run(site: Path, *, out: Path | None, base_url: str | None, now: str | None, drafts: bool, write: bool,
+         use_cache: bool) -> Outcome:
     started = time.time()
     report = Report()
     settings = load_settings(site.resolve(), report, base_url=base_url, output=out)
@@ -294,7 +309,6 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
     # a file's stamp stands for its bytes only in an output as the last build left it (its fingerprint holds each
     # file's change time and inode); in any other a file edited in place, its time set back, is checked by digest
     stager.same_output = stager.same_output and as_left
-    gc.disable()  # the build makes millions of long-lived objects and few cycles; collecting them costs ~7 %
     try:
         intact = stager.reuse
         outcome = generate(Request(settings, moment, drafts), report, Reuse(cache, intact, known, templates), stager)
@@ -327,8 +341,6 @@ def run(site: Path, *, out: Path | None = None, base_url: str | None = None, now
         if stager is not None:
             stager.abort()
         raise
-    finally:
-        gc.enable()
     outcome.written, outcome.kept = written.written, written.kept
     cache.output = str(out)
     cache.stamps = written.stamps
