@@ -306,6 +306,35 @@ def test_a_link_out_of_its_tree_turns_the_shortcut_off(tmp_path):
     assert (out / "static/logo.png").read_bytes() == image(12, 12)
 
 
+def test_with_the_shortcut_off_an_edit_still_knows_the_output_as_left_and_reads_none_of_its_files(tmp_path,
+                                                                                                  monkeypatch):
+    """Without a fingerprint of the inputs (a link out of its tree) the output's is still kept: an edit then trusts
+    the stamps of the files it keeps (none read to be recognized) and does not walk the output."""
+    from releasehall.store import write
+
+    site = write_site(tmp_path / "site", FILES, SITE)
+    (site / "logo.png").write_bytes(image(10, 10))
+    (site / "layouts/static").mkdir(parents=True)
+    os.symlink("../../logo.png", site / "layouts/static/logo.png")
+    out = tmp_path / "out"
+    assert not run(site, out=out, now=NOW).errors
+    read: list[str] = []
+    digest = write._file_digest
+
+    def counted(path: Path) -> str | None:
+        read.append(str(path))
+        return digest(path)
+
+    monkeypatch.setattr(write, "_file_digest", counted)
+    monkeypatch.setattr(write, "_existing_files", lambda *args: pytest.fail("the output was walked"))
+    edit(site / "content/police/releases/b.md", "正文。", "本文。")
+    again = run(site, out=out, now=NOW)
+    assert not again.errors and not again.skipped and again.kept > 50
+    assert read == []
+    monkeypatch.undo()
+    assert snapshot(out) == clean(site, tmp_path, now=NOW)
+
+
 def test_sources_whose_stat_is_unchanged_are_not_read_to_be_recognized(tmp_path, monkeypatch):
     """After an edit, the build recognizes every other source by its stat and the digest the last build recorded
     (`unchanged.known_digests`): only the edited file is read to tell whether it changed."""

@@ -276,7 +276,7 @@ def _run(site: Path, *, out: Path | None, base_url: str | None, now: str | None,
     if write and key is not None and not report.errors:
         code = unchanged.code_digest(signature)
         inputs = unchanged.scan(root, THEME, unchanged.request_digest(code, moment, drafts, base_url, out), code)
-        last_build = unchanged.load(root, key) if use_cache and inputs is not None else None
+        last_build = unchanged.load(root, key) if use_cache else None  # without `inputs`: the output's alone
         if last_build is not None:  # one lstat of each: the shortcut's check, the claim's and each output's
             seen = unchanged.look(out, last_build.outputs)
             as_left = seen is not None and unchanged.digest(seen, root / CACHE_DIR / CACHE_FILE) == last_build.output
@@ -353,13 +353,15 @@ def _run(site: Path, *, out: Path | None, base_url: str | None, now: str | None,
     if pages_folder.is_dir() and not pages_folder.is_symlink():
         shutil.rmtree(pages_folder, ignore_errors=True)
     outcome.output = out
-    if inputs is not None and key is not None:  # last: nothing may touch the output after its fingerprint
+    if key is not None:  # last: nothing may touch the output after its fingerprint
         files = sorted({*wanted, MANIFEST})
         # the stats taken at the start stand for the files and folders the commit did not move or change
         digest = unchanged.output_digest(out, files, root / CACHE_DIR / CACHE_FILE,
                                          seen if written.moved is not None else None, written.moved or ())
         if digest is not None:
             warnings = outcome.problems[before:]  # as printed: the warnings before `before` are printed anyway
-            unchanged.save(root, key, unchanged.Last(unchanged.with_digests(inputs, cache.sources), files, digest,
-                                                     warnings, written.written + written.kept))
+            # without the inputs' fingerprint (a link out of its tree), one that no build's inputs match: the
+            # output's alone, so that the next build still knows the output as this one leaves it
+            found = unchanged.with_digests(inputs, cache.sources) if inputs is not None else unchanged.Inputs("", 0)
+            unchanged.save(root, key, unchanged.Last(found, files, digest, warnings, written.written + written.kept))
     return outcome

@@ -21,6 +21,10 @@ file it holds and every folder (a file added or removed changes its folder's tim
 wrote into is listed too, so that a file someone else put there meanwhile leaves no fingerprint. Anything else —
 a file changed, added or removed, a folder replaced by a link — means a whole build, which repairs it.
 
+A build whose inputs cannot be fingerprinted (a link out of its tree) leaves the output's fingerprint alone, with
+inputs no build's match: never skipped, the next build still knows the output as this one left it (not walked, its
+files' stamps trusted).
+
 The fingerprint lies in `.cache/releasehall/` (`UNCHANGED_FILE`), signed with the cache key like the build cache:
 a fingerprint that fails its signature is ignored (a whole build). It holds the warnings the skipped part of the
 build reported, printed again, and the number of output files, so a skipped build says what a whole one would.
