@@ -79,7 +79,7 @@ def test_a_release_names_its_issuing_body_in_full(tmp_path, run_cli):
 
 
 def qr_modules(svg: str) -> list[list[int]]:
-    """The dark modules segno's path draws (`M x y.5` then runs: `h n` dark, `m n 0` light, `m -w 1` next row)."""
+    """The dark modules the code's path draws (`M x y.5` a row's first run, then runs: `h n` dark, `m n 0` light)."""
     size = int(re.search(r'viewBox="0 0 (\d+) \1"', svg).group(1))
     grid = [[0] * size for _ in range(size)]
     x = y = 0.0
