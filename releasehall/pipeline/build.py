@@ -294,8 +294,7 @@ def _run(site: Path, *, out: Path | None, base_url: str | None, now: str | None,
     claim(out, root, walk=not as_left)  # an output as the last build left it holds nothing but ours
     same_output = cache.output == str(out)
     try:
-        stager = Stager(out, key, root / CACHE_DIR / OUTPUTS_FOLDER if key else None, cache.stamps,
-                        cache.output == str(out))
+        stager = Stager(out, key, root / CACHE_DIR / OUTPUTS_FOLDER if key else None, cache.stamps, same_output)
     except OSError as exc:
         return Outcome(problems=[*report.warnings, write_problem(exc, out)])
     if seen is not None and not unchanged.kept(out, seen, ("/", MANIFEST)):  # another build wrote it before the lock

@@ -300,8 +300,7 @@ def kept(out: Path, seen: Seen, keys: Iterable[str]) -> bool:
             st = os.lstat(f"{out}/{rel.rstrip('/')}" if rel != "/" else out)
         except OSError:
             return False
-        if was is None or (st.st_mode, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino) != \
-                (was.st_mode, was.st_size, was.st_mtime_ns, was.st_ctime_ns, was.st_ino):
+        if was is None or _FILE(st) != _FILE(was):
             return False
     return True
 
