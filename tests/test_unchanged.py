@@ -292,15 +292,21 @@ def test_a_changed_cache_or_fingerprint_builds_in_full(tmp_path, monkeypatch):
     assert run(site, out=out, now=NOW).skipped
 
 
-def test_a_link_out_of_its_tree_turns_the_shortcut_off(tmp_path):
-    """layouts/ may link to files elsewhere in the site folder; the fingerprint does not follow them, so a site with
-    such a link is always built in full (its target may have changed)."""
+def _built_with_a_link_out_of_its_tree(tmp_path: Path) -> tuple[Path, Path]:
+    """A site whose layouts/static/logo.png links to ../../logo.png (in the site, out of layouts/), built once."""
     site = write_site(tmp_path / "site", FILES, SITE)
     (site / "logo.png").write_bytes(image(10, 10))
     (site / "layouts/static").mkdir(parents=True)
     os.symlink("../../logo.png", site / "layouts/static/logo.png")
     out = tmp_path / "out"
     assert not run(site, out=out, now=NOW).errors
+    return site, out
+
+
+def test_a_link_out_of_its_tree_turns_the_shortcut_off(tmp_path):
+    """layouts/ may link to files elsewhere in the site folder; the fingerprint does not follow them, so a site with
+    such a link is always built in full (its target may have changed)."""
+    site, out = _built_with_a_link_out_of_its_tree(tmp_path)
     (site / "logo.png").write_bytes(image(12, 12))
     assert not run(site, out=out, now=NOW).skipped
     assert (out / "static/logo.png").read_bytes() == image(12, 12)
@@ -312,12 +318,7 @@ def test_with_the_shortcut_off_an_edit_still_knows_the_output_as_left_and_reads_
     the stamps of the files it keeps (none read to be recognized) and does not walk the output."""
     from releasehall.store import write
 
-    site = write_site(tmp_path / "site", FILES, SITE)
-    (site / "logo.png").write_bytes(image(10, 10))
-    (site / "layouts/static").mkdir(parents=True)
-    os.symlink("../../logo.png", site / "layouts/static/logo.png")
-    out = tmp_path / "out"
-    assert not run(site, out=out, now=NOW).errors
+    site, out = _built_with_a_link_out_of_its_tree(tmp_path)
     read: list[str] = []
     digest = write._file_digest
 
