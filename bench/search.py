@@ -41,7 +41,7 @@ QUERIES = ("交通", "医疗 服务", "政务公开", "社区 养老 服务", "�
 # The answer's clock, in the page: from the Enter key's event (its timeStamp: when the browser took the key) to the
 # frame that shows the results (the list and the count set, then a frame drawn: requestAnimationFrame, then a task
 # after it), and to the frame that shows their excerpts too (the list no longer aria-busy; search.js fills the
-# excerpts from the fragments after showing the results). Measured in the page so that nothing of the harness runs
+# excerpts from the text files after showing the results). Measured in the page so that nothing of the harness runs
 # on the throttled page while it answers (polling for the answer from outside took a share of its main thread) and
 # the drawing of the results is counted (the count's text set was counted before, not its layout and paint).
 ANSWER_CLOCK = """() => {
@@ -84,8 +84,10 @@ def in_browser(out: Path, query: str, titles: dict[str, str]) -> dict[str, float
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
     figures: dict[str, float] = {}
-    own_urls = {f"{path.parent.name}/{path.name.removesuffix('.json')}": "/" + json.loads(path.read_bytes())["u"]
-                for path in (out / "pagefind").glob("*/f*.json")}
+    manifest = json.loads((out / "pagefind/index.json").read_bytes())
+    tables = json.loads(gzip.decompress((out / "pagefind" / manifest["shared"] / "docs.gz").read_bytes()))
+    own_urls = {(folder, n): "/" + url for folder, table in zip(manifest["parts"], tables, strict=True)
+                for n, url in enumerate(table["url"])}
     pagefind_urls = {path.name.removesuffix(".pf_fragment"):
                      json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))["url"]
                      for path in (out / "single-pagefind/fragment").glob("*.pf_fragment")}
@@ -107,7 +109,7 @@ def in_browser(out: Path, query: str, titles: dict[str, str]) -> dict[str, float
             found_own, found_pagefind, expected_total = 0, 0, 0
             for word in WORDS:
                 expected = {url for url, title in titles.items() if word in title}
-                own = {own_urls[f"{folder}f{n}"] for folder, n in page.evaluate("q => window.hallMatches(q)", word)}
+                own = {own_urls[folder, n] for folder, n in page.evaluate("q => window.hallMatches(q)", word)}
                 other = {pagefind_urls[key] for key in page.evaluate("""async q => { const pf = await import('/single-pagefind/pagefind.js');
                     const s = await pf.search(q); return s.results.map(r => r.id); }""", word)}
                 expected_total += len(expected)

@@ -11,6 +11,7 @@ import re
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from helpers import BASIC, SAMPLE_NOW, front, sample_hall, write_site
@@ -46,10 +47,14 @@ def _docs(bundle: dict[str, bytes]) -> dict[str, dict]:
     return {f"pagefind/{folder.rstrip('/')}": table for folder, table in zip(manifest["parts"], tables, strict=True)}
 
 
-def _fragments(bundle: dict[str, bytes]) -> dict[str, dict]:
-    """Page address -> its fragment, all parts together."""
-    found = [json.loads(data) for name, data in bundle.items() if re.search(r"/f\d+\.json$", name)]
-    return {fragment["u"]: fragment for fragment in found}
+def _texts(bundle: dict[str, bytes]) -> dict[str, str]:
+    """Page address -> its text, all parts together (a part's text files hold its pages' texts in its table's order)."""
+    found: dict[str, str] = {}
+    for folder, table in _docs(bundle).items():
+        texts = [text for first in range(0, table["n"], search_index.TEXTS)
+                 for text in json.loads(bundle[f"{folder}/{search_index.text_file(first)}"])]
+        found.update(zip(table["url"], texts, strict=True))
+    return found
 
 
 def test_terms_are_character_pairs_and_words():
@@ -82,17 +87,18 @@ def test_index_holds_published_pages_only_and_is_deterministic(tmp_path, run_cli
     first = _bundle(tmp_path / "a")
     assert first == _bundle(tmp_path / "b")  # same input, same bytes
     # four items (a, 说明, q1, w) and three departments; no lists, 404, stats pages, drafts or future items
-    assert sorted(_fragments(first)) == ["police/", "police/qa/q1/", "police/releases/a/", "traffic/",
-                                         "traffic/releases/shuo-ming/", "water/", "water/releases/w/"]
-    assert _fragments(first)["police/releases/a/"] == {"u": "police/releases/a/", "t": "国庆交通管制",
-                                                       "x": "国庆期间实行交通管制，详见说明。"}
+    assert sorted(_texts(first)) == ["police/", "police/qa/q1/", "police/releases/a/", "traffic/",
+                                     "traffic/releases/shuo-ming/", "water/", "water/releases/w/"]
+    assert _texts(first)["police/releases/a/"] == "国庆期间实行交通管制，详见说明。"
     # two parts (police and traffic share one), each in a folder named by its content, listed in index.json
     police, water = search.part_of("police/index.html"), search.part_of("water/index.html")
     assert search.part_of("traffic/index.html") == police != water
     manifest = json.loads(first["pagefind/index.json"])
-    folders = sorted({name.split("/")[1] + "/" for name in first if name.endswith("/f0.json")})
+    folders = sorted({name.split("/")[1] + "/" for name in first if name.endswith("/x0.json")})
     shared = manifest["shared"]
-    assert manifest == {"format": search_index.FORMAT, "parts": folders, "shared": shared, "shards": 1}  # no mirror
+    assert manifest == {"format": search_index.FORMAT, "parts": folders, "shared": shared, "shards": 1,  # no mirror
+                        "texts": search_index.TEXTS}
+    assert sorted(name.rpartition("/")[2] for name in first if name.startswith(f"pagefind/{folders[0]}")) == ["x0.json"]
     # what every query reads, joined: the parts' tables in one file, each postings shard of every part in one
     assert sorted(name for name in first if name.startswith(f"pagefind/{shared}")) == [
         f"pagefind/{shared}docs.gz", f"pagefind/{shared}t0.txt"]
@@ -126,16 +132,16 @@ def test_the_mirror_is_answered_from_the_simplified_index(tmp_path, run_cli):
     out = tmp_path / "out"
     assert run_cli("build", "--site", str(site), "--out", str(out), "--now", "2024-10-20 12:00")[0] == 0
     bundle = _bundle(out)
-    fragments = _fragments(bundle)
-    assert sorted(fragments) == ["police/", "police/qa/q1/", "police/releases/a/", "traffic/", "traffic/releases/shuo-ming/"]
-    assert fragments["police/releases/a/"]["T"] == "國慶交通管制"
+    texts = _texts(bundle)
+    assert sorted(texts) == ["police/", "police/qa/q1/", "police/releases/a/", "traffic/", "traffic/releases/shuo-ming/"]
     table = next(iter(_docs(bundle).values()))
+    assert table["title_t"][table["url"].index("police/releases/a/")] == "國慶交通管制"
     assert table["departments_t"] == ["測試市公安局", "測試區交警大隊"]
     manifest = json.loads(bundle["pagefind/index.json"])
     pairs = json.loads(bundle["pagefind/" + manifest["hant"]])
     mapping = {pairs[i]: pairs[i + 1] for i in range(0, len(pairs), 2)}
     assert mapping["国"] == "國" and mapping["庆"] == "慶" and "交" not in mapping
-    assert set(mapping) <= set("".join(f["t"] + f["x"] for f in fragments.values()))  # the index's characters only
+    assert set(mapping) <= set("".join(table["title"] + list(texts.values())))  # the index's characters only
     assert not [name for name in bundle if "zh-hant" in name]
 
 
@@ -148,7 +154,7 @@ def test_incremental_build_indexes_what_a_clean_build_does_and_a_failed_build_ke
     assert run_cli("build", "--site", str(site), "--out", str(out), "--now", "2024-10-20")[0] == 0
     assert run_cli("build", "--site", str(site), "--out", str(tmp_path / "clean"), "--now", "2024-10-20", "--no-cache")[0] == 0
     assert _bundle(out) == _bundle(tmp_path / "clean")
-    assert "地铁施工" in _fragments(_bundle(out))["police/releases/a/"]["x"]
+    assert "地铁施工" in _texts(_bundle(out))["police/releases/a/"]
     before = _bundle(out)
     source.write_text("---\ntitle: 坏\ndate: 不是日期\n---\n", encoding="utf-8")
     assert run_cli("build", "--site", str(site), "--out", str(out), "--now", "2024-10-20")[0] == 1
@@ -336,16 +342,17 @@ def test_chinese_queries_in_the_browser(hall, browser):
         page.close()
 
 
-def test_results_are_shown_before_their_fragments_and_a_term_is_one_request(hall, browser):
+def test_results_are_shown_before_their_texts_and_a_term_is_one_request(hall, browser):
     """A query fetches one postings file a term whatever the number of parts, and shows its results (title, address,
-    kind, department, date: from the table of pages) before the fragments of the results shown are in; their
-    excerpts are filled in after, the list marked busy until then."""
+    kind, department, date: from the table of pages) before the texts of the results shown are in (each text file
+    once, however many of the results shown it holds, and no other); their excerpts are filled in after, the list
+    marked busy until then."""
     _out, base = hall
     page = browser.new_page()
     held: list = []
     asked: list[str] = []
     page.on("request", lambda request: asked.append(request.url))
-    page.route("**/pagefind/*/f*.json", lambda route: held.append(route))  # fragments held back until released below
+    page.route("**/pagefind/*/x*.json", lambda route: held.append(route))  # texts held back until released below
     try:
         page.goto(f"{base}/search/")
         page.wait_for_function("window.searchReady === true")
@@ -363,11 +370,15 @@ def test_results_are_shown_before_their_fragments_and_a_term_is_one_request(hall
         assert [row["url"] for row in rows] == page.evaluate("q => window.hallSearch(q)", "交通 管制")[:10]
         assert rows and all(row["title"] and row["meta"] and row["excerpt"] == "" for row in rows), rows
         assert page.get_attribute(".search-results", "aria-busy") == "true"
+        texts = page.evaluate("fetch('/pagefind/index.json').then(r => r.json()).then(m => m.texts)")
+        files = {f"/pagefind/{folder}x{n // texts}.json"
+                 for folder, n in page.evaluate("q => window.hallMatches(q)", "交通 管制")[:len(rows)]}
+        assert len(files) < len(rows)  # results on consecutive pages of a part share a file
         for _ in range(200):  # the held requests reach this process as events
-            if len(held) >= len(rows):
+            if len(held) >= len(files):
                 break
             page.wait_for_timeout(50)
-        assert len(held) == len(rows)  # the fragments of the results shown, no more
+        assert sorted(urlsplit(route.request.url).path for route in held) == sorted(files)  # those shown, no more
         for route in held:
             route.continue_()
         page.wait_for_selector(".search-results:not([aria-busy])", state="attached")
@@ -571,6 +582,19 @@ def test_the_mirrors_search_filters_are_the_values_its_pages_carry(tmp_path, run
     assert "測試區交警大隊" in chosen["department"]  # the mirror's choices are Traditional, like its index
 
 
+def test_a_parts_texts_are_in_files_of_consecutive_pages_and_read_back_as_they_were():
+    records = [Record(f"d/releases/r{n:02d}/", f"通告{n}", "测试局", "通知公告", f"2024-01-{n + 1:02d}", f"第{n}号正文")
+               for n in range(search_index.TEXTS + 4)]
+    pages = [(f"d/releases/r{n:02d}/index.html", f"{n:064x}") for n in range(len(records))]
+    files = search_index.build(records, None, pages)
+    newest_first = [record.text for record in reversed(records)]
+    assert [name for name in files if name.startswith("x")] == ["x0.json", "x1.json"]
+    assert json.loads(files["x0.json"]) == newest_first[:search_index.TEXTS]
+    assert json.loads(files["x1.json"]) == newest_first[search_index.TEXTS:]
+    assert search_index.text_file(search_index.TEXTS - 1) == "x0.json" and search_index.text_file(search_index.TEXTS) == "x1.json"
+    assert search_index.reusable(files) == {path: (digest, record) for (path, digest), record in zip(pages, records, strict=True)}
+
+
 def test_a_packed_bundle_reads_back_as_it_was_and_a_damaged_one_is_refused():
     bundle = {"docs.gz": b"\x1f\x8b\x00", "f0.json": '{"t":"交通\\n管制"}'.encode(), "t0.txt": b"", "f1.json": b"\n\n"}
     data = search.pack(bundle)
@@ -587,9 +611,11 @@ def test_a_packed_bundle_reads_back_as_it_was_and_a_damaged_one_is_refused():
 
 def test_a_remade_part_links_the_files_it_shares_with_its_old_folder_instead_of_writing_them(tmp_path, run_cli):
     """An edit remakes its part, and the joined files, at new folders; the files whose bytes the old folders hold
-    (the other pages' fragments, the shards no changed term falls in) are hard links to the old ones, not written
+    (the text files of the other pages, the shards no changed term falls in) are hard links to the old ones, not written
     again."""
-    site = write_site(tmp_path / "site", SPLIT)
+    older = {f"content/police/releases/old{n:02d}.md": front({"title": f"旧通告{n}", "date": f"2020-01-{n + 1:02d}"},
+                                                             f"\n第{n}号旧通告。\n") for n in range(search_index.TEXTS + 4)}
+    site = write_site(tmp_path / "site", {**SPLIT, **older})  # the police part's text files: x0 (q1's), x1
     out = tmp_path / "out"
     build = ("build", "--site", str(site), "--now", "2024-10-20")
     assert run_cli(*build, "--out", str(out))[0] == 0

@@ -7,7 +7,7 @@ Pagefind's, whose index the hall used before its own; they are kept, as the page
 After the pages are staged, `staged_index` reads those pages as this build leaves them (staged now, or
 as the last build left them) into records (`search_text`) and makes the index (`search_index`), one part at a
 time: the pages are cut into parts by department (`part_of`), and only a part whose pages changed is made
-again; the others come from the cache. `layout` publishes the parts' fragments under `pagefind/` in the same
+again; the others come from the cache. `layout` publishes the parts' texts under `pagefind/` in the same
 staging folder, and what every query reads, their tables and postings, joined (a query fetches one postings file a
 term, not one a part), so a failed build publishes no index and an incremental build publishes what a clean one would.
 The zh-Hant mirror is not indexed again: search.js answers a Traditional query from the Simplified index with
@@ -173,7 +173,7 @@ def public(name: str) -> bool:
 def layout(bundles: Mapping[str, tuple[Mapping[str, bytes], str]],
            mirrored: bool) -> dict[str, tuple[str, Callable[[], bytes]]]:
     """The published index (name under `pagefind/` -> (group, its bytes when asked)) of the parts' bundles
-    (part -> (its files, the digest of its packed bytes)): each part's fragments in a folder named by the part and
+    (part -> (its files, the digest of its packed bytes)): each part's texts in a folder named by the part and
     that digest (`03.1a2b3c4d5e/`), so a changed part is at a new address and a browser never mixes an old part's
     files with a new one's; what every query reads, the parts' tables and postings joined (`search_index.joined`),
     in a folder named by the digests of all parts (`all.1a2b3c4d5e/`); `index.json` naming the folders and the
@@ -203,7 +203,8 @@ def layout(bundles: Mapping[str, tuple[Mapping[str, bytes], str]],
     made = cache(partial(search_index.joined, [bundle for bundle, _digest in bundles.values()]))
     for name in (search_index.DOCS, *(f"t{n}.txt" for n in range(count))):
         files[shared + name] = (shared, partial(lambda name: made()[name], name))
-    manifest: dict[str, object] = {"format": search_index.FORMAT, "parts": folders, "shared": shared, "shards": count}
+    manifest: dict[str, object] = {"format": search_index.FORMAT, "parts": folders, "shared": shared, "shards": count,
+                                   "texts": search_index.TEXTS}
     if mirrored:
         data = search_index.character_map(chars, to_traditional)
         name = f"hant.{digest_of(data)[:10]}.json"
@@ -394,7 +395,7 @@ def staged_index(hall: Hall, stager: Stager, store: Store, intact: Callable[[str
     """The index for the pages as this build leaves them (staged now, or kept from the last build):
     output path -> bytes, or None for a file the output already holds as it should or that is staged already (a
     file in a new folder whose bytes the folder it replaces holds: linked, `Stager.link_same`; an edit changes a
-    few fragments of its part and the shards its terms fall in, and the joined folder's other files).
+    few text files of its part and the shards its terms fall in, and the joined folder's other files).
 
     The index is cut into parts (`partition`); a part whose pages are what an earlier build indexed
     comes from `store`, and only the others are made (on both cores when they are many), reading only the pages
@@ -442,7 +443,7 @@ def staged_index(hall: Hall, stager: Stager, store: Store, intact: Callable[[str
 
 
 def _kind(group: str) -> str:
-    """What a folder of the published index holds, whatever its digest: a part's fragments (the part's name) or the
+    """What a folder of the published index holds, whatever its digest: a part's texts (the part's name) or the
     joined files (`all`)."""
     return group.partition(".")[0]
 

@@ -14,8 +14,9 @@ then by address: the order results are shown in, after the pages whose title hol
   term: `term<TAB>pages<TAB>pages whose title has it`, each list the gaps between page numbers in decimal,
   comma-separated. Published joined: shard n of every part in one file (`search.layout`), so a query fetches one
   file a term whatever the number of parts (each a request costing a slow phone more than its bytes);
-- `f<page>.json`: the page's fragment, fetched for the results shown, whose excerpts are filled in from its text:
-  its address, title (and the mirror's), text.
+- `x<n>.json`: the texts of pages `TEXTS * n` to `TEXTS * (n + 1) - 1`, a JSON list, fetched for the results shown,
+  whose excerpts are filled in from them (results on consecutive pages, the newest of a department, share one; a
+  file a page was 10,000 files at 10k items, which cost a cold build more to write than its pages' index took to make).
 
 The same records give the same bytes (gzip without a time stamp).
 """
@@ -33,13 +34,14 @@ from jinja2.utils import htmlsafe_json_dumps
 
 from releasehall.outputs.search_text import Record, characters, terms
 
-FORMAT = "releasehall-search 4"  # changes whenever the files' format does: a part made by another format is made again
+FORMAT = "releasehall-search 5"  # changes whenever the files' format does: a part made by another format is made again
 CHARS = "chars.txt"  # a part's CJK characters, kept with it for the mirror's character map; never published
 PAGES = "pages.txt"  # a part's pages and their digests, so the next build re-reads only those that changed; never published
 DOCS = "docs.gz"  # the part's table of pages; published joined with the other parts' (`search.layout`)
 POSTINGS = "postings.txt"  # the part's postings, shard after shard; published joined with the other parts' shard by shard
 OFFSETS = "shards.txt"  # where each shard's lines begin in POSTINGS (and where the last ends), in bytes
 KEPT = (CHARS, PAGES, DOCS, POSTINGS, OFFSETS)  # not published as they are
+TEXTS = 16  # pages' texts a file (`x<n>.json`): ~8 KB at 10k items; the ten results shown fetch at most ten
 _EPOCH = date(1970, 1, 1)
 
 
@@ -75,7 +77,7 @@ def _gz(text: str) -> bytes:
 
 def _json(value: object) -> str:
     """JSON whose text holds no markup: `<`, `>`, `&` and `'` written as escapes by Jinja's `htmlsafe_json_dumps`
-    (a citizen's words are in the fragments; a host that sniffs a .json file as HTML finds no tag in it), the same
+    (a citizen's words are in the texts; a host that sniffs a .json file as HTML finds no tag in it), the same
     strings once parsed."""
     return str(htmlsafe_json_dumps(value, ensure_ascii=False, separators=(",", ":")))
 
@@ -101,11 +103,10 @@ def build(records: Iterable[Record], traditional: Callable[[str], str] | None,
             titled.setdefault(term, []).append(n)
         departments.setdefault(doc.department, len(departments))
         kinds.setdefault(doc.kind, len(kinds))
-        fragment: dict[str, str] = {"u": doc.url, "t": doc.title, "x": doc.text}
         if traditional is not None:
-            fragment["T"] = traditional(doc.title)
-            titles_t.append(fragment["T"])
-        files[f"f{n}.json"] = _json(fragment).encode("utf-8")
+            titles_t.append(traditional(doc.title))
+    for first in range(0, len(docs), TEXTS):
+        files[text_file(first)] = _json([doc.text for doc in docs[first:first + TEXTS]]).encode("utf-8")
     names = list(departments), list(kinds)
     table: dict[str, object] = {
         "n": len(docs), "departments": names[0], "kinds": names[1],
@@ -130,19 +131,26 @@ def build(records: Iterable[Record], traditional: Callable[[str], str] | None,
     return files
 
 
+def text_file(page: int) -> str:
+    """The name of the file that holds the text of a part's page number `page` (`build`)."""
+    return f"x{page // TEXTS}.json"
+
+
 def reusable(files: Mapping[str, bytes]) -> dict[str, tuple[str, Record]]:
     """The records a part's files (`build`) were made of, by page (output path -> (digest of the page's bytes then,
     its record)): a page whose bytes have that digest still has that record, and is not read again."""
     if PAGES not in files:
         return {}
     table = json.loads(gzip.decompress(files[DOCS]))
+    texts: list[str] = []
+    for first in range(0, table["n"], TEXTS):
+        texts += json.loads(files[text_file(first)])
     by_url: dict[str, Record] = {}
     for n in range(table["n"]):
-        fragment = json.loads(files[f"f{n}.json"])
         days = table["date"][n]
-        by_url[fragment["u"]] = Record(
-            fragment["u"], fragment["t"], table["departments"][table["department"][n]], table["kinds"][table["kind"][n]],
-            (_EPOCH + timedelta(days=days)).isoformat() if days >= 0 else "", fragment["x"])
+        by_url[table["url"][n]] = Record(
+            table["url"][n], table["title"][n], table["departments"][table["department"][n]],
+            table["kinds"][table["kind"][n]], (_EPOCH + timedelta(days=days)).isoformat() if days >= 0 else "", texts[n])
     found: dict[str, tuple[str, Record]] = {}
     for line in files[PAGES].decode("utf-8").splitlines():
         path, _, digest = line.partition("\t")
@@ -178,7 +186,7 @@ def joined(parts: list[Mapping[str, bytes]]) -> dict[str, bytes]:
 def character_map(chars: Iterable[str], traditional: Callable[[str], str]) -> bytes:
     """The zh-Hant mirror's character map: each Simplified character of the index followed by its Traditional form,
     for those that differ, as one JSON string ("简繁…"). search.js turns a Traditional query into the index's
-    Simplified with it and shows the fragments' text in Traditional. Where two Simplified characters share a
+    Simplified with it and shows the pages' texts in Traditional. Where two Simplified characters share a
     Traditional form, the query maps to the first."""
     pairs = []
     for char in sorted(set(chars)):

@@ -3,7 +3,7 @@
 // (a page matches a term when it holds every character pair and word of it), so the parts together answer exactly
 // what one index over all pages would. What every query reads is joined across the parts (`shared`): the parts'
 // tables of pages in one file, and each postings file holding a shard of every part's terms, so a query fetches
-// one file a term (each request costs a slow phone more than its bytes), then the fragments of the results shown.
+// one file a term (each request costs a slow phone more than its bytes), then the texts of the results shown.
 const box = document.getElementById("search");
 const form = document.querySelector("form.search-page");
 const input = document.getElementById("search-q");
@@ -172,7 +172,9 @@ function take(results, count) { // the next `count` results (a for-of loop left 
   }
   return taken;
 }
-const fragment = (result) => load(`${result.part.folder}f${result.n}.json`, JSON.parse);
+// a result's page text, from the file holding the texts of `manifest.texts` pages in a row (one fetch for them all)
+const pageText = async (result) =>
+  (await load(`${result.part.folder}x${Math.floor(result.n / manifest.texts)}.json`, JSON.parse))[result.n % manifest.texts];
 
 // A stretch of the page's text around the first place that holds a term of the query, with every such place marked
 // (as text nodes and <mark> elements: the text is citizens' and departments' data, never parsed as HTML).
@@ -263,14 +265,14 @@ more.addEventListener("click", () => {
 });
 
 // Results shown as list items (title as a link, kind as a badge, department, date: all in the table of pages), put
-// in place by `place`; then each one's excerpt from its fragment, fetched for the results shown only. The list is
+// in place by `place`; then each one's excerpt from its page's text, fetched for the results shown only. The list is
 // marked busy until every excerpt is in.
 function show(results, keys, place) {
   const asked = latest;
   const summaries = results.map(() => text("p", "", "excerpt"));
   place(results.map((r, i) => item(r, summaries[i])));
   list.setAttribute("aria-busy", "true");
-  const filled = Promise.all(results.map(async (r, i) => summaries[i].append(...excerpt((await fragment(r)).x, keys))));
+  const filled = Promise.all(results.map(async (r, i) => summaries[i].append(...excerpt(await pageText(r), keys))));
   filled.finally(() => { if (asked === latest) list.removeAttribute("aria-busy"); });
 }
 function item(r, summary) {
