@@ -40,7 +40,12 @@ _GROUP = re.compile(r"\d+")
 _LONGEST = 22  # digits of the longest number looked for (a landline or mobile with 0086 in front)
 _SHORTEST = 10  # digits of the shortest number looked for (a landline: 010 and seven digits)
 _BRACKETED = re.compile(r"[(\[{]((?:(?:\+|00)?86)?0\d{2,3})[)\]}]")
-_DIGITS_AT_LEAST = re.compile(r"(?:[\d〇零一二三四五六七八九壹贰叁肆伍陆柒捌玖][^\d〇零一二三四五六七八九壹贰叁肆伍陆柒捌玖]*){7}")
+# a digit of any script or a Chinese numeral, as written (before NFKC); a line with fewer than seven of them (its
+# character references and percent-escapes decoded) is not read further
+_DIGIT_LIKE = r"\d〇零一二三四五六七八九壹贰叁肆伍陆柒捌玖"
+_AT_LEAST = 7
+_DIGITS_AT_LEAST = re.compile(rf"(?:[{_DIGIT_LIKE}][^{_DIGIT_LIKE}]*){{{_AT_LEAST}}}")
+_ONE_DIGIT_LIKE = re.compile(f"[{_DIGIT_LIKE}]")
 _ID_RE = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
 _MOBILE_RE = re.compile(r"(?<!\d)(?:(?:\+|00)?86)?(1[3-9]\d{9})(?!\d)")
 _LANDLINE_RE = re.compile(r"(?<!\d)(?:(?:\+|00)?86)?(0(?:10|2\d|[3-9]\d{2})\d{7,8})(?!\d)")
@@ -76,8 +81,9 @@ def _digits_joined(text: str, numerals: bool = False) -> str:
     `numerals`: read apart, since 第三 13812345678 would otherwise hide the number behind a 3), separators between
     digits dropped."""
     text = unicodedata.normalize("NFKC", unquote(unescape(text)))
-    text = "".join(ch for ch in text if unicodedata.category(ch) not in _MARKS)
-    text = "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() and not ch.isascii() else ch for ch in text)
+    if not text.isascii():  # ASCII has no marks and no digits of another script
+        text = "".join(ch for ch in text if unicodedata.category(ch) not in _MARKS)
+        text = "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() and not ch.isascii() else ch for ch in text)
     return _GAP.sub("", text.translate(_NUMERALS) if numerals else text)
 
 
@@ -150,8 +156,9 @@ def _partly_joined(line: str) -> str:
     mobile number, not the 13 digits of all of them joined), one per line: each way of reading the digits, from
     each group on, as long as it can still be a number. Linear in the line: a reading stops at `_LONGEST` digits."""
     text = unicodedata.normalize("NFKC", unquote(unescape(_TAG.sub("", _COMMENT.sub("", line)))))
-    text = "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() and not ch.isascii() else ch for ch in text
-                   if unicodedata.category(ch) not in _MARKS)
+    if not text.isascii():  # ASCII has no marks and no digits of another script
+        text = "".join(str(unicodedata.decimal(ch)) if ch.isdecimal() and not ch.isascii() else ch for ch in text
+                       if unicodedata.category(ch) not in _MARKS)
     readings: list[str] = []
     for run in _RUN.finditer(text):
         groups = _GROUP.findall(run.group())
@@ -174,11 +181,28 @@ def find_personal_data(text: str, published: frozenset[str] = frozenset()) -> li
 
 
 def _findings(text: str, first: int, zh_name: str, en_name: str) -> list[Finding]:
-    found = [(offset, kind, number) for offset, line in enumerate(text.split("\n"))
-             for kind, number in _found_in(line)]
-    found.extend(_across_lines(text.split("\n"), found))
+    return _as_findings(_found_in_text(text), first, zh_name, en_name)
+
+
+def _as_findings(found: list[tuple[int, str, str]], first: int, zh_name: str, en_name: str) -> list[Finding]:
     return [Finding(first + offset, f"{zh_name}{_MESSAGES[kind][0]}", f"{en_name}{_MESSAGES[kind][1]}", number)
-            for offset, kind, number in sorted(found)]
+            for offset, kind, number in found]
+
+
+def _found_in_text(text: str) -> list[tuple[int, str, str]]:
+    """(line offset, kind, the number's digits) of each unmasked number in `text`, in order."""
+    if not _DIGITS_AT_LEAST.search(unquote(unescape(text))):
+        return []  # fewer than seven digits in the whole text: fewer in each line and each paragraph too
+    lines = text.split("\n")
+    # the digits each line holds, counted as `_found_in` counts them: decoding references and escapes never joins
+    # two lines (none spans a line break), so a paragraph holds the sum of its lines' digits
+    escaped = "&" in text or "%" in text
+    counts = [len(_ONE_DIGIT_LIKE.findall(unquote(unescape(line)) if escaped else line)) for line in lines]
+    found = [(offset, kind, number) for offset, line in enumerate(lines) if counts[offset] >= _AT_LEAST
+             for kind, number in _found_in(line)]
+    if len(lines) > 1:
+        found.extend(_across_lines(lines, found, counts))
+    return sorted(found)
 
 
 # a line that starts a Markdown block of its own (list item, quote, heading, table row, fence): not joined to the
@@ -198,10 +222,13 @@ def _paragraphs(lines: list[str]) -> Iterator[tuple[int, int]]:
             start = offset
 
 
-def _across_lines(lines: list[str], single: list[tuple[int, str, str]]) -> Iterator[tuple[int, str, str]]:
+def _across_lines(lines: list[str], single: list[tuple[int, str, str]], counts: list[int]
+                  ) -> Iterator[tuple[int, str, str]]:
     """Numbers only visible with a paragraph's lines joined (a number broken over lines, a comment or tag spanning
-    them), each at the line where it starts; `single` are those found on one line."""
+    them), each at the line where it starts; `single` are those found on one line, `counts` the digits of each."""
     for start, end in _paragraphs(lines):
+        if sum(counts[start:end]) < _AT_LEAST:
+            continue  # too few digits for `_found_in` to read the paragraph
         seen = {(kind, number) for offset, kind, number in single if start <= offset < end}
         whole = set(_found_in("\n".join(lines[start:end]))) - seen
         for kind, number in sorted(whole):
@@ -230,11 +257,14 @@ def check_source(data: Mapping[str, Any], lines: Mapping[tuple[Any, ...], int], 
     channels, topics, transfer notes, summaries, claims …, at any depth) and the body, at its line."""
     found: list[Finding] = []
     for path, value in _strings(data, ()):
+        in_value = _found_in_text(value)
+        if not in_value:
+            continue
         start = lines.get(path, lines.get(path[:1], 1))
         name = ".".join(str(part) for part in path)
         # a block scalar (`question: |`) starts on the line after its key
         first = start + 1 if "\n" in value.strip() else start
-        found.extend(_findings(value, first, f"{name} ", f"'{name}' "))
+        found.extend(_as_findings(in_value, first, f"{name} ", f"'{name}' "))
     found.extend(_findings(body, body_line, "正文", "the body "))
     return tuple(found)
 
