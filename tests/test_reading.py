@@ -1,7 +1,7 @@
 """Reading (issue 18), what the built pages say: the issuing body named in full on a release, no item listed twice on
 one page, the QR code of each release's, document's and question's page decodes to that page's address (in the
-zh-Hant mirror too), the search page's filter orders. The browser side (first screen, measure, print, search
-results) is in test_browser.py."""
+zh-Hant mirror too) and its path holds exactly the modules zxing-cpp placed, the search page's filter orders. The
+browser side (first screen, measure, print, search results) is in test_browser.py."""
 
 from __future__ import annotations
 
@@ -142,6 +142,33 @@ def test_a_page_in_another_folder_gets_the_code_of_its_own_base_url(tmp_path, ru
     out = build(tmp_path, run_cli, BASIC, {**SITE, "base_url": "https://www.example.gov.cn/fabu/"})
     svg, address = QR.findall(page(out, "police/qa/q1"))[0]
     assert address == "https://www.example.gov.cn/fabu/police/qa/q1/" and decode(svg) == [address]
+
+
+def test_the_drawn_path_holds_exactly_the_modules_zxing_cpp_placed():
+    import zxingcpp
+
+    from releasehall.outputs import qr
+
+    sizes = set()
+    for length in (0, 20, 60, 120, 250, 500, 1000):  # versions 2 to 22
+        url = "https://hall.example.gov.cn/" + "".join(chr(ord("a") + i * 7 % 26) for i in range(length)) + "/"
+        image = zxingcpp.create_barcode(url, zxingcpp.BarcodeFormat.QRCode, ec_level="M").to_image(
+            scale=1, add_quiet_zones=False)
+        size, modules = image.shape[1], bytes(image)
+        placed = [[0] * (size + 8) for _ in range(4)] + [
+            [0] * 4 + [int(modules[y * size + x] == 0) for x in range(size)] + [0] * 4 for y in range(size)] + [
+            [0] * (size + 8) for _ in range(4)]
+        assert qr_modules(qr.svg(url, "本页网址的二维码")) == placed, url
+        sizes.add(size)
+    assert len(sizes) == 7, sizes
+
+
+def test_the_path_draws_a_row_from_its_first_dark_module_and_skips_a_row_without_one():
+    from releasehall.outputs import qr
+
+    D, L = b"\x00", b"\xff"
+    rows = [D + D + L + L + D, L * 5, D * 5, L + D + L + D + L, L * 4 + D]
+    assert qr.draw(b"".join(rows), 5) == "M4 4.5h2m2 0h1M4 6.5h5M5 7.5h1m1 0h1M8 8.5h1"
 
 
 def test_the_search_page_orders_its_filters_as_the_hall_does(tmp_path, run_cli):
