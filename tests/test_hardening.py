@@ -223,6 +223,31 @@ def test_bodies_and_sources_on_all_cores_are_the_same_as_in_one_process(tmp_path
     assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
 
 
+@pytest.mark.parametrize("parallel_from", [10**9, 1])
+def test_a_new_source_is_digested_where_it_is_parsed_and_one_that_cannot_be_read_is_not_kept(
+        tmp_path, monkeypatch, parallel_from):
+    """Sources the cache knows nothing of (a cold build's every one) are read where they are parsed, on both cores:
+    each is kept with the digest of its bytes; one that cannot be read is reported at its path and kept for none."""
+    import releasehall.content.load as load
+    import releasehall.parallel as parallel
+    from releasehall.errors import Report
+    from releasehall.read.sources import read_text
+
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(load, "PARALLEL_FROM", parallel_from)
+    (tmp_path / "a.md").write_text("甲")
+    (tmp_path / "b.md").write_text("乙")
+    report = Report()
+    reader = load._Reader(report, {})
+    for name in ("a.md", "gone.md", "b.md"):
+        reader.defer(tmp_path / name, f"content/x/{name}",
+                     lambda found, name=name: read_text(tmp_path / name, f"content/x/{name}", found))
+    assert reader.settle() == [("content/x/a.md", "甲"), ("content/x/gone.md", None), ("content/x/b.md", "乙")]
+    assert reader.new == {f"content/x/{name}": (load.source_digest(tmp_path / name), text, [])
+                          for name, text in (("a.md", "甲"), ("b.md", "乙"))}
+    assert [f"{p.path}:{p.line}" for p in report.errors] == ["content/x/gone.md:1"]
+
+
 def test_outputs_made_on_all_cores_are_byte_identical_to_one_process(tmp_path, monkeypatch):
     import releasehall.outputs.jobs as outputs
     import releasehall.parallel as parallel

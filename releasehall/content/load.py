@@ -99,6 +99,14 @@ def _parse_alone(parse: Callable[[Report], T | None]) -> tuple[T | None, list[Pr
     return parse(found), found.problems
 
 
+def _digest_and_parse(path: str, parse: Callable[[Report], T | None]) -> tuple[str | None, T | None, list[Problem]]:
+    """The file's digest (None: it cannot be read) and `_parse_alone`, both where the file is parsed."""
+    return source_digest(Path(path)), *_parse_alone(parse)
+
+
+_WITH_PARSE = ""  # a queued source's digest, until the worker that parses it works it out
+
+
 @dataclass(slots=True)
 class _Reader:
     """Reads each file once per change: a file whose bytes are unchanged reuses its cached record.
@@ -124,6 +132,10 @@ class _Reader:
         return record
 
     def defer(self, path: Path | str, rel: str, parse: Callable[[Report], Any]) -> None:
+        if rel not in self.old and rel not in self.known:  # no entry its digest could match (a cold build's every
+            # source): read where it is parsed, on both cores, not once here and once there
+            self._queued.append((rel, _WITH_PARSE, partial(_digest_and_parse, str(path), parse)))
+            return
         digest, hit = self._cached(path, rel)
         if digest is None:
             self._queued.append((rel, None, parse(self.report)))
@@ -157,10 +169,16 @@ class _Reader:
         queued, self._queued = self._queued, []
         todo = [index for index, (_rel, digest, _what) in enumerate(queued) if digest is not None]
         records = [what for _rel, _digest, what in queued]
-        for index, (record, problems) in fork_map([queued[i][2] for i in todo], parallel_from=PARALLEL_FROM):
+        for index, result in fork_map([queued[i][2] for i in todo], parallel_from=PARALLEL_FROM):
             rel, digest, _parse = queued[todo[index]]
-            assert digest is not None
-            self._keep(rel, digest, record, problems)
+            if digest == _WITH_PARSE:
+                digest, record, problems = result
+            else:
+                record, problems = result
+            if digest is None:  # unreadable, or vanished since the folder was listed: not kept
+                self.report.extend(problems)
+            else:
+                self._keep(rel, digest, record, problems)
             records[todo[index]] = record
         return [(rel, record) for (rel, _digest, _what), record in zip(queued, records, strict=True)]
 
