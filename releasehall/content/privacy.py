@@ -39,6 +39,7 @@ _RUN = re.compile(rf"(?<!\d)\d+(?:{_SEPARATOR}\d+)+")
 _GROUP = re.compile(r"\d+")
 _LONGEST = 22  # digits of the longest number looked for (a landline or mobile with 0086 in front)
 _SHORTEST = 10  # digits of the shortest number looked for (a landline: 010 and seven digits)
+_CARD_SHORTEST = 16  # digits of the shortest bank-card number (`_CARD_RE`); an ID card's have 18
 _BRACKETED = re.compile(r"[(\[{]((?:(?:\+|00)?86)?0\d{2,3})[)\]}]")
 # a digit of any script or a Chinese numeral, as written (before NFKC); a line with fewer than seven of them (its
 # character references and percent-escapes decoded) is not read further
@@ -115,12 +116,33 @@ def _luhn(number: str) -> bool:
 
 def _found_in(line: str) -> list[tuple[str, str]]:
     """(kind, the number's digits) for each unmasked number in one line, each once."""
+    if not _DIGITS_AT_LEAST.search(unquote(unescape(line))) or _plainly_none(line):
+        return []  # fewer than seven digits of any kind, or plain digits no number can be read from: skip the work
     return list(dict.fromkeys(_each_found_in(line)))
 
 
+def _plainly_none(line: str) -> bool:
+    """Whether `line` is plain ASCII (no markup, character reference or percent-escape: its digits are read as
+    written) whose digit groups give no number however they are joined: one is read from the start of a group on,
+    and needs `_SHORTEST` digits from a group that starts with 0 (a landline), 1 (a mobile) or 8 (86 in front), or
+    `_CARD_SHORTEST` digits (a bank card; an ID card has more). A date and time (2024-07-22 19:00) has neither."""
+    if not line.isascii() or "<" in line or "&" in line or "%" in line:
+        return False
+    groups = _GROUP.findall(line)
+    left = sum(map(len, groups))  # the digits from this group to the end of the line
+    if left >= _CARD_SHORTEST:
+        return False
+    for group in groups:
+        if left < _SHORTEST:
+            return True
+        if group[0] in "018":
+            return False
+        left -= len(group)
+    return True
+
+
 def _each_found_in(line: str) -> Iterator[tuple[str, str]]:
-    if not _DIGITS_AT_LEAST.search(unquote(unescape(line))):
-        return  # fewer than seven digits of any kind: nothing to find, skip the work
+    """Every unmasked number in one line, read in full (`_found_in` passes over a line with nothing to find)."""
     text = normalize(line)
     if _NUMERAL.search(line):
         text = f"{text}\n{_digits_joined(_TAG.sub('', _COMMENT.sub('', line)), numerals=True)}"
