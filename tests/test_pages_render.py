@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+import re
+from pathlib import Path
 
-from helpers import BASIC, NOW, write_site
+from helpers import BASIC, NOW, SITE, write_site
 
+import releasehall
 from releasehall.outputs import pages
 from releasehall.pipeline.build import run
 
+THEME = Path(releasehall.__file__).parent / "theme"
 QUESTION = "police/qa/q1/index.html"
 
 
@@ -26,3 +30,37 @@ def test_a_global_set_after_the_templates_loaded_reaches_them(tmp_path):
     after = pages.page_bytes(env, pages.entry_page(renamed, hall.questions[0])).decode("utf-8")
     assert "<title>能否办证 - 另一个发布厅</title>" in after
     assert '<a class="brand" href="/">另一个发布厅</a>' in after
+
+
+def _current(html: str) -> list[str]:
+    """The menu's links marked as the page's own."""
+    menu = html[html.index('<ul class="nav">'):html.index("</ul>", html.index('<ul class="nav">'))]
+    return re.findall(r'<a href="([^"]+)" aria-current="page">', menu)
+
+
+def test_the_menu_marks_the_links_the_page_is_under_in_each_variant(tmp_path):
+    """The menu is rendered once for each state of its links (`site_menu`), and each page gets its own."""
+    site = write_site(tmp_path / "site", BASIC, {**SITE, "variants": ["zh-Hant"]})
+    assert not run(site, out=tmp_path / "out", now=NOW).errors
+    for folder in ("", "zh-hant/"):
+        def current(path: str) -> list[str]:
+            return _current((tmp_path / "out" / folder / path).read_text(encoding="utf-8"))  # noqa: B023
+        assert current("index.html") == [f"/{folder}"]
+        assert current("releases/index.html") == [f"/{folder}releases/"]
+        assert current("qa/index.html") == [f"/{folder}qa/"]
+        assert current("topics/gong-gong-jiao-tong/index.html") == [f"/{folder}topics/"]
+        assert current("departments/index.html") == [f"/{folder}departments/"]
+        assert current(QUESTION) == []
+        assert current("404.html") == []
+
+
+def test_an_operators_menu_macro_gets_the_state_of_the_links(tmp_path):
+    """layouts/macros.html's render_site_menu is what every page shows, given the page's state (not its URL)."""
+    macros = (THEME / "macros.html").read_text(encoding="utf-8").replace(
+        '<nav aria-label="{{ t.menu }}">', '<nav aria-label="{{ t.menu }}" data-state="{{ front }} {{ here | list }}">')
+    site = write_site(tmp_path / "site", {**BASIC, "layouts/macros.html": macros})
+    assert not run(site, out=tmp_path / "out", now=NOW).errors
+    front = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    listing = (tmp_path / "out" / "qa" / "index.html").read_text(encoding="utf-8")
+    assert 'data-state="True [False, False, False, False, False, False, False]"' in front
+    assert 'data-state="False [False, False, False, True, False, False, False]"' in listing

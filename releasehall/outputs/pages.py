@@ -131,6 +131,11 @@ def environment(hall: Hall, compiled: Compiled | None = None) -> Environment:
                        search_tags=lambda subject: search.tags(hall, words, subject), qr=qr.svg)
 
     env.globals.update({name: _once_per_argument(env, name) for name in SHARED_MACROS})
+    menu = _once_per_argument(env, "site_menu")
+    hrefs = [href for _label, href in nav]
+    home = urls.home()
+    # the menu as the page at `url` shows it: rendered once for each distinct state of its links
+    env.globals["site_menu"] = lambda url: menu(url == home, tuple([url.startswith(href) for href in hrefs]))
     env.filters["v"] = lambda key: words.get(f"v:{key}", key)
     env.filters["iso"] = lambda value: value.astimezone(tz).isoformat() if isinstance(value, datetime) else str(value)
     env.filters["dt"] = lambda value: _local(value, tz)
@@ -219,8 +224,8 @@ def compile_templates(env: Environment) -> None:
 def overridden(env: Environment, layouts: Path) -> frozenset[str]:
     """The page templates that use one of the operator's templates in `layouts/`: the template itself, one it
     extends, includes or imports (at any depth), or macros.html, whose macros every template reaches through
-    the globals `row`, `site_footer`, `dept_link` and `when`. Such a page may show anything in the hall (see
-    `memo`). A reference the source does not name (`{% include some_variable %}`) or a template that does not
+    the globals `row`, `site_footer`, `search_tools`, `site_menu`, `dept_link` and `when`. Such a page may show
+    anything in the hall (see `memo`). A reference the source does not name (`{% include some_variable %}`) or a template that does not
     parse counts as the operator's."""
     if not layouts.is_dir():
         return frozenset()
@@ -250,7 +255,7 @@ def overridden(env: Environment, layouts: Path) -> frozenset[str]:
     return frozenset(opened)
 
 
-SHARED_MACROS = ("site_footer", "dept_link", "when")  # globals: macros.html's render_<name>, once per argument
+SHARED_MACROS = ("site_footer", "search_tools", "dept_link", "when")  # globals: macros.html's render_<name>, once per argument
 
 
 def _macro(env: Environment, name: str) -> Callable[..., Markup]:
