@@ -547,3 +547,49 @@ def test_hostile_pages_run_no_script_in_chromium_under_both_engines_and_in_the_m
             page.close()
             httpd.shutdown()
     assert dialogs == []
+
+
+_SCALARS = ["标题", "'引号'", '"a\\u0041"', "12", "-0", "+12", "0x1F", "0o17", "0b101", "1_000", "1:30", "1.5", "1e3", "-.Inf",
+            ".nan", "190:20:30.15", "yes", "No", "on", "~", "null", "", "2024-10-01 10:00", "|\n  块\n  文本",
+            "!!int 12", "!!int abc", "!!float 1", "!!str 12", "!!bool maybe", "!!null x", "!!binary aGVsbG8=",
+            "!!timestamp 2024-10-01", "!!set {a, b}", "!!omap [a: 1]", "!!pairs [a: 1]", "!local x", "!!python/none ''",
+            "9" * 5000, "[1, 二, {a: b}]", "{x: 1, y: [2, 3]}"]
+_KEYS = ["title", "1", "true", "~", "1.5", "=", "'='", "!!int 7", "!!str 8", "? [a, b]\n", "? {k: v}\n", "!!binary aGk="]
+
+
+def test_front_matter_values_are_built_as_the_safe_constructor_builds_them():
+    """Front matter is built in one walk (`sources._built`) where it can be, by PyYAML's safe constructor where not:
+    on hundreds of documents mixing every plain scalar form, explicit tags, odd keys and nesting, the value (types,
+    order) or the error is exactly the safe constructor's."""
+    import random
+
+    import yaml
+
+    from releasehall.read.sources import _Constructor, _Loader, _value
+
+    def outcome(build, node):
+        try:
+            return repr(build(node))
+        except Exception as exc:  # which error it is, is what is compared
+            return f"{type(exc).__name__}: {exc}"
+
+    rng = random.Random(5)
+    documents = 0
+    for _ in range(600):
+        lines = []
+        for index in range(rng.randint(1, 6)):
+            key = rng.choice(_KEYS) if rng.random() < 0.3 else f"k{index}"
+            value = rng.choice(_SCALARS)
+            if key.startswith("?"):
+                lines.append(f"{key}: {value}")
+            elif rng.random() < 0.2:
+                lines.append(f"{key}:\n  - {value}\n  - n: {rng.choice(_SCALARS)}")
+            else:
+                lines.append(f"{key}: {value}")
+        try:
+            node = yaml.compose("\n".join(lines), Loader=_Loader)
+        except yaml.YAMLError:
+            continue
+        documents += 1
+        assert outcome(_value, node) == outcome(lambda n: _Constructor().construct_document(n), node), lines
+    assert documents > 300
