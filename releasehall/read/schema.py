@@ -345,11 +345,10 @@ def check(
             )
             ok = False
     for name, field in schema.items():
-        key_line = lines.get((*at, name), line)
         if name not in data or data[name] is None:
             if field.required:
                 report.error(
-                    rel, line if name not in data else key_line,
+                    rel, line if name not in data else lines.get((*at, name), line),
                     f"缺少必填字段 “{name}”", f"missing required key '{name}'",
                 )
                 ok = False
@@ -365,7 +364,7 @@ def check(
         try:
             result[name] = field.parse(data[name], ctx)
         except Invalid as exc:
-            report.error(rel, key_line, f"字段 “{name}”：{exc.zh}", f"'{name}': {exc.en}")
+            report.error(rel, lines.get((*at, name), line), f"字段 “{name}”：{exc.zh}", f"'{name}': {exc.en}")
             ok = False
     return result if ok else None
 
