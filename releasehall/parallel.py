@@ -19,11 +19,14 @@ SHARES_PER_WORKER = 12
 _CALLS: Sequence[Callable[[], Any]] = ()  # in a forked worker only, set by _start
 
 
-def fork_map(calls: Sequence[Callable[[], T]], *, parallel_from: int, workers: int | None = None
-             ) -> Iterator[tuple[int, T]]:
-    """(index, result) of every call, share by share: in one process below `parallel_from` calls."""
+def fork_map(calls: Sequence[Callable[[], T]], *, parallel_from: int, workers: int | None = None,
+             meanwhile: Callable[[], object] | None = None) -> Iterator[tuple[int, T]]:
+    """(index, result) of every call, share by share: in one process below `parallel_from` calls. `meanwhile`: work
+    of the main process's own, done once while the workers make the calls (first, when there are none)."""
     workers = workers if workers is not None else (os.cpu_count() or 1)
     if workers < 2 or len(calls) < parallel_from:
+        if meanwhile is not None:
+            meanwhile()
         for index, call in enumerate(calls):
             yield index, call()
         return
@@ -31,7 +34,10 @@ def fork_map(calls: Sequence[Callable[[], T]], *, parallel_from: int, workers: i
     shares = range(min(step, len(calls)))
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_start, initargs=(calls,)) as pool:
-        for first, results in zip(shares, pool.map(_share, shares, [step] * len(shares)), strict=True):
+        done = pool.map(_share, shares, [step] * len(shares))  # the workers are forked and at work
+        if meanwhile is not None:
+            meanwhile()
+        for first, results in zip(shares, done, strict=True):
             yield from zip(range(first, len(calls), step), results, strict=True)
 
 

@@ -177,6 +177,29 @@ def test_a_cache_decodes_to_exactly_what_the_build_kept(tmp_path, monkeypatch, h
     assert _exactly(loaded) == _exactly(kept)
 
 
+def test_the_rows_made_while_the_pages_render_are_the_rows_a_save_would_make(tmp_path, monkeypatch):
+    """A build makes the cache's rows of its sources and bodies while its pages are made (`prepare_rows`), and the
+    save writes them from those bytes: the same file as making every row at the save. A source changed after them
+    is written as it is then."""
+    from releasehall.store.cache import prepare_rows
+
+    site = write_site(tmp_path / "site", DATED, {**SITE, "timezone": "America/New_York"})
+    kept = _kept_by_the_build(site, tmp_path / "out", monkeypatch)
+    assert set(kept.lines) == {*kept.sources, *kept.bodies}  # every row made before the save
+    data = dumps(kept, kept.key)
+    assert (site / CACHE_DIR / CACHE_FILE).read_bytes() == data
+    prepared = dict(kept.lines)
+    kept.lines.clear()
+    assert dumps(kept, kept.key) == data
+    prepare_rows(kept)
+    assert {k: v[3] for k, v in kept.lines.items()} == {k: v[3] for k, v in prepared.items()}
+    rel = "content/police/releases/pinned.md"
+    digest, record, problems = kept.sources[rel]
+    kept.sources[rel] = (digest, dataclasses.replace(record, title="改过"), problems)
+    cache, _why = loads(dumps(kept, kept.key), kept.signature, kept.key)
+    assert cache is not None and cache.sources[rel][1].title == "改过"
+
+
 def test_a_record_or_body_that_would_not_come_back_exactly_is_made_again(tmp_path, monkeypatch):
     """A moment in a second zone, the later of two equal wall times, a list where a tuple is declared: that source or
     body is not written (it is read or rendered again next build), the rest is kept."""

@@ -248,6 +248,17 @@ def test_a_new_source_is_digested_where_it_is_parsed_and_one_that_cannot_be_read
     assert [f"{p.path}:{p.line}" for p in report.errors] == ["content/x/gone.md:1"]
 
 
+@pytest.mark.parametrize("workers", [1, 2])
+def test_the_main_process_does_its_own_work_once_while_the_workers_make_the_calls(workers):
+    import releasehall.parallel as parallel
+
+    done: list[int] = []
+    calls = [lambda n=n: n * n for n in range(50)]
+    assert sorted(parallel.fork_map(calls, parallel_from=1, workers=workers, meanwhile=lambda: done.append(1))) == \
+        [(n, n * n) for n in range(50)]
+    assert done == [1]
+
+
 def test_outputs_made_on_all_cores_are_byte_identical_to_one_process(tmp_path, monkeypatch):
     import releasehall.outputs.jobs as outputs
     import releasehall.parallel as parallel

@@ -35,13 +35,15 @@ class Jobs:
         """The same queue, each output of what is added to it passed through `finish` (a variant's text)."""
         return Jobs(finish, self.queue)
 
-    def run(self, stager: Stager | None = None, keep: bool = True, workers: int | None = None
-            ) -> dict[str, bytes | None]:
+    def run(self, stager: Stager | None = None, keep: bool = True, workers: int | None = None,
+            meanwhile: Callable[[], object] | None = None) -> dict[str, bytes | None]:
         """Make every queued output, and stage it where it was made. Returns all of them by path: their
-        bytes, or None for those only staged (`keep=False`: their bytes need not travel back)."""
+        bytes, or None for those only staged (`keep=False`: their bytes need not travel back). `meanwhile`: the
+        main process's own work, done while the outputs are made (`parallel.fork_map`)."""
         made: dict[str, bytes | None] = {}
         calls = [partial(_make_and_save, paths, make, stager, keep or stager is None) for paths, make in self.queue]
-        for index, (data, stamps) in fork_map(calls, parallel_from=PARALLEL_FROM, workers=workers):
+        for index, (data, stamps) in fork_map(calls, parallel_from=PARALLEL_FROM, workers=workers,
+                                              meanwhile=meanwhile):
             for path, one, stamp in zip(self.queue[index][0], data, stamps, strict=True):
                 made[path] = one
                 if stager is not None:

@@ -15,6 +15,7 @@ import traceback
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +40,7 @@ from releasehall.store.cache import (
     BuildCache,
     code_signature,
     load_cache,
+    prepare_rows,
     save_cache,
     secure,
 )
@@ -161,7 +163,8 @@ def inspect(request: Request, report: Report, cache: BuildCache) -> Outcome:
 
 
 def generate(request: Request, report: Report, reuse: Reuse, stager: Stager | None = None, *,
-             last: Outcome | None = None, changed: Collection[str] = ()) -> Outcome:
+             last: Outcome | None = None, changed: Collection[str] = (),
+             meanwhile: Callable[[], object] | None = None) -> Outcome:
     """Everything but writing: the outputs in memory, or the problems that stop the build.
 
     Told that only the Markdown bodies of the sources `changed` may differ from the `last` good build (serve),
@@ -169,7 +172,8 @@ def generate(request: Request, report: Report, reuse: Reuse, stager: Stager | No
     bodies into the last hall, render just the outputs each family says show them. Anything else is a whole build.
 
     What the last build left is reused through `reuse`. With a `stager`, each output is also staged as soon as it
-    is made.
+    is made. `meanwhile`: what the caller needs once the build is done (the cache's rows), done while the pages are
+    made on both cores and the main process would wait.
     """
     settings, cache = request.settings, reuse.cache
     if changed and last is not None:
@@ -195,7 +199,7 @@ def generate(request: Request, report: Report, reuse: Reuse, stager: Stager | No
             assert rendition.env is not None  # edit) compile only the templates they use, if all compiled last time
             if not reuse.templates_compiled or len(jobs.queue) >= PARALLEL_FROM:
                 render.compile_templates(rendition.env)
-        results = jobs.run(stager, keep=False)  # the pages' bytes stay with the workers that staged them
+        results = jobs.run(stager, keep=False, meanwhile=meanwhile)  # the pages' bytes stay with the workers
     except TemplateError as exc:
         report.problems.append(template_problem(exc, settings.root))
         outcome.problems = report.errors + report.warnings
@@ -310,7 +314,8 @@ def _run(site: Path, *, out: Path | None, base_url: str | None, now: str | None,
     stager.same_output = stager.same_output and as_left
     try:
         intact = stager.reuse
-        outcome = generate(Request(settings, moment, drafts), report, Reuse(cache, intact, known, templates), stager)
+        outcome = generate(Request(settings, moment, drafts), report, Reuse(cache, intact, known, templates), stager,
+                           meanwhile=partial(prepare_rows, cache))
         if outcome.errors:
             stager.abort()
             return outcome

@@ -111,8 +111,8 @@ class BuildCache:
     search_placed: list[str] = field(default_factory=list)  # groups (`search.layout`) of the search files in the output
     search_bundles: dict[str, str] = field(default_factory=dict)  # inputs digest -> digest of `search/<digest>.zip`
     key: bytes | None = field(default=None, compare=False, repr=False)  # what it is signed with (`cache_key`)
-    # what `loads` read, so that `dumps` writes an entry kept unchanged from its bytes: source path or body key ->
-    # (record or body, problems, digest, its bytes in the file)
+    # what `loads` read (and `prepare_rows` made), so that `dumps` writes an entry kept unchanged from its bytes:
+    # source path or body key -> (record or body, problems, digest, its bytes in the file)
     lines: dict[Any, tuple[Any, Any, str, msgspec.Raw]] = field(default_factory=dict, compare=False, repr=False)
 
 
@@ -295,6 +295,26 @@ def _body_row(body_key: Any, value: Any) -> msgspec.Raw | None:
 def _mac(key: bytes, signature: str, payload: bytes | memoryview) -> str:
     """The cache's HMAC: over the format, the version, the code signature and the whole payload."""
     return sign(key, f"{FORMAT}|{VERSION}|{signature}\n".encode(), payload)
+
+
+def prepare_rows(cache: BuildCache) -> None:
+    """Make now the rows `dumps` would make of the sources and bodies the cache holds (all of a cold build's), and
+    keep them in `lines` beside what they were made of: `dumps` then writes each from its bytes while it still holds
+    the same objects. A build calls it while its pages are made on both cores, when the main process waits."""
+    lines = cache.lines
+    for rel, (digest, record, problems) in cache.sources.items():
+        seen = lines.get(rel)
+        if type(record) in _GROUPS and not (seen is not None and seen[0] is record and seen[1] is problems
+                                            and seen[2] == digest):
+            row = _source_row(rel, digest, record, problems)
+            if row is not None:
+                lines[rel] = (record, problems, digest, row)
+    for body_key, value in cache.bodies.items():
+        seen = lines.get(body_key)
+        if seen is None or seen[0] is not value:
+            row = _body_row(body_key, value)
+            if row is not None:
+                lines[body_key] = (value, None, "", row)
 
 
 def dumps(cache: BuildCache, key: bytes) -> bytes:
