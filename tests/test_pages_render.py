@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from helpers import BASIC, NOW, SITE, write_site
+from jinja2 import pass_context
 
 import releasehall
 from releasehall.outputs import pages
@@ -64,3 +67,29 @@ def test_an_operators_menu_macro_gets_the_state_of_the_links(tmp_path):
     listing = (tmp_path / "out" / "qa" / "index.html").read_text(encoding="utf-8")
     assert 'data-state="True [False, False, False, False, False, False, False]"' in front
     assert 'data-state="False [False, False, False, True, False, False, False]"' in listing
+
+
+def test_a_template_calls_what_it_is_given_as_jinja_does(tmp_path):
+    """Plain functions, methods and macros are called directly (`_Context.call`); a function or a callable object
+    marked `pass_context` still gets the context, and a call that raises StopIteration is undefined."""
+    site = write_site(tmp_path / "site", BASIC)
+    outcome = run(site, out=tmp_path / "out", now=NOW)
+    assert not outcome.errors and outcome.env is not None
+
+    @pass_context
+    def title_of(context: Any) -> str:
+        return str(context["title"])
+
+    class Loud:
+        @pass_context
+        def __call__(self, context: Any, end: str) -> str:
+            return str(context["title"]) + end
+
+    def stops() -> str:
+        raise StopIteration
+
+    template = outcome.env.from_string(
+        "{% macro m(x) %}<{{ x }}>{% endmacro %}{{ title_of() }} {{ loud(end='!') }} {{ len('abc') }} {{ 'x'.upper() }} "
+        "{{ m(title) }} {{ fixed() }} {{ stops() is undefined }} {% for n in [1] %}{{ title_of() }}{% endfor %}")
+    shown = template.render(title="T&", title_of=title_of, loud=Loud(), len=len, fixed=partial(str, 1), stops=stops)
+    assert shown == "T&amp; T&amp;! 3 X <T&amp;> 1 True T&amp;"

@@ -19,7 +19,7 @@ from datetime import date, datetime
 from functools import partial
 from itertools import islice
 from pathlib import Path
-from types import MappingProxyType
+from types import BuiltinFunctionType, FunctionType, MappingProxyType, MethodType
 from typing import Any, NamedTuple
 from xml.sax.saxutils import escape
 
@@ -35,6 +35,7 @@ from jinja2 import (
     select_autoescape,
 )
 from jinja2.bccache import Bucket
+from jinja2.runtime import Context, Macro
 from markupsafe import Markup
 
 from releasehall.assemble.hall import Channel, Hall, Topic, when
@@ -71,6 +72,28 @@ class Compiled(BytecodeCache):
         self.code[bucket.key] = bucket.bytecode_to_string()
 
 
+_PLAIN_CALLS = frozenset({FunctionType, BuiltinFunctionType, MethodType, partial, Macro})
+
+
+class _Context(Context):
+    """Jinja's context, calling a plain function, method, partial or macro directly.
+
+    Jinja calls whatever a template calls through `Context.call`, which first looks for `pass_context` and its
+    kin on the callable and on its `__call__` (an item page makes some 35 calls). On these types only the callable
+    itself can carry the mark, so it alone is looked at; anything else, or one that carries it, goes Jinja's way."""
+
+    def call(__self, __obj: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        if type(__obj) not in _PLAIN_CALLS or hasattr(__obj, "jinja_pass_arg"):
+            return super().call(__obj, *args, **kwargs)
+        if kwargs:
+            kwargs.pop("_block_vars", None)
+            kwargs.pop("_loop_vars", None)
+        try:
+            return __obj(*args, **kwargs)
+        except StopIteration:
+            return __self.environment.undefined("value was undefined because a callable raised a StopIteration exception")
+
+
 class _Environment(Environment):
     """Jinja's environment, each template's globals the environment's own dict rather than a ChainMap over it.
 
@@ -80,6 +103,8 @@ class _Environment(Environment):
     them key by key for the cached module (a sixth of an item page's time). The environment's dict itself
     behaves as the ChainMap did for everything we do: a global set on the environment later (serve's quick
     path sets `hall`) is seen by the templates loaded before."""
+
+    context_class = _Context
 
     def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
         return self.globals if not d else super().make_globals(d)
