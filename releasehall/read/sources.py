@@ -37,52 +37,6 @@ class _Constructor(yaml.constructor.SafeConstructor):
     """Builds values from an already composed node tree."""
 
 
-_STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
-# the other plain scalars: built by the safe constructor's own functions
-_SCALARS = {tag: _Constructor.yaml_constructors[tag] for tag in
-            ("tag:yaml.org,2002:null", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int", "tag:yaml.org,2002:float")}
-
-
-class _Unusual(Exception):
-    """A node `_built` leaves to the safe constructor (another tag, a key that is no plain scalar)."""
-
-
-def _built(node: yaml.Node, constructor: _Constructor) -> Any:
-    """The value of `node` as `construct_document` gives it, for the nodes front matter is made of (text, numbers,
-    booleans, nulls, lists and mappings with plain keys), built in one walk without the constructor's bookkeeping
-    for anchors and recursion (neither passes `_plain_yaml`); `_Unusual` for any other node."""
-    kind = type(node)
-    if kind is yaml.ScalarNode:
-        if node.tag == _STR:
-            return node.value
-        scalar = _SCALARS.get(node.tag)
-        if scalar is None:
-            raise _Unusual
-        return scalar(constructor, node)
-    if kind is yaml.SequenceNode and node.tag == _SEQ:
-        return [_built(item, constructor) for item in node.value]
-    if kind is yaml.MappingNode and node.tag == _MAP:
-        mapping = {}
-        for key, value in node.value:
-            if type(key) is not yaml.ScalarNode or (key.tag != _STR and key.tag not in _SCALARS):
-                raise _Unusual  # a merge key (`<<`), a value key (`=`), a list or mapping as a key
-            mapping[_built(key, constructor)] = _built(value, constructor)
-        return mapping
-    raise _Unusual
-
-
-_UNFIT = (yaml.YAMLError, ValueError, TypeError, KeyError, OverflowError)  # a value that does not fit its tag
-
-
-def _value(node: yaml.Node) -> Any:
-    """The document's value: built by `_built`, or else (another node, a value that does not fit its tag) by the
-    safe constructor, which raises what `load_yaml` reports."""
-    try:
-        return _built(node, _Constructor())
-    except (_Unusual, RecursionError, *_UNFIT):
-        return _Constructor().construct_document(node)
-
-
 @dataclass(frozen=True, slots=True)
 class Document:
     """A Markdown source split into its front matter and body."""
@@ -177,12 +131,13 @@ def load_yaml(text: str, rel: str, first_line: int, report: Report) -> tuple[Any
     lines: Lines = {}
     if not _collect_lines(node, (), first_line, lines, rel, report):
         return None
+    constructor = _Constructor()
     try:
-        value = _value(node)
+        value = constructor.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         _syntax_error(exc, text, rel, first_line, report)
         return None
-    except _UNFIT as exc:
+    except (yaml.YAMLError, ValueError, TypeError, KeyError, OverflowError) as exc:
         _unconstructable(node, exc, rel, first_line, report)
         return None
     return value, lines
@@ -286,7 +241,7 @@ def _unconstructable(node: yaml.Node, exc: Exception, rel: str, first_line: int,
         if isinstance(current, yaml.ScalarNode):
             try:
                 _Constructor().construct_object(current)
-            except _UNFIT:
+            except (yaml.YAMLError, ValueError, TypeError, KeyError, OverflowError):
                 line = first_line + current.start_mark.line
                 break
         elif isinstance(current, yaml.MappingNode):
