@@ -272,6 +272,25 @@ def test_outputs_made_on_all_cores_are_byte_identical_to_one_process(tmp_path, m
     assert snapshot(tmp_path / "pooled") == snapshot(tmp_path / "serial")
 
 
+def test_the_sample_hall_built_on_both_cores_throughout_is_the_one_built_in_one_process(tmp_path, monkeypatch):
+    """Sources read, bodies rendered (the rest of the hall put together by the main process meanwhile), outputs
+    made (the cache's rows meanwhile) on both cores: the same output and the same problems as in one process."""
+    import releasehall.content.load as load
+    import releasehall.markdown.markup as markup
+    import releasehall.outputs.jobs as outputs
+    import releasehall.parallel as parallel
+
+    site = sample_hall(tmp_path / "hall")
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 1)
+    one = run(site, out=tmp_path / "one", now=SAMPLE_NOW, use_cache=False)
+    monkeypatch.setattr(parallel.os, "cpu_count", lambda: 2)
+    for module in (load, markup, outputs):
+        monkeypatch.setattr(module, "PARALLEL_FROM", 1)
+    two = run(site, out=tmp_path / "two", now=SAMPLE_NOW, use_cache=False)
+    assert not one.errors and one.problems == two.problems
+    assert snapshot(tmp_path / "one") == snapshot(tmp_path / "two")
+
+
 def _mark_then_wait(folder: Path, n: int) -> int:
     if n == 0:
         raise ValueError("share 0 fails")

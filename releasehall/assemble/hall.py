@@ -222,7 +222,10 @@ def build_hall(settings: Settings, content: Content, now: datetime, drafts: bool
     aliases = _aliases(urls, content, every, entries, published, report)
     targets = _targets(urls, content, every, published)
     jobs = _body_jobs(content, entries)
-    bodies, new_body_cache = render_all(jobs, targets, report, body_cache, settings.markdown)
+    crossed: dict[str, Any] = {}  # made by the main process while the bodies render on both cores
+    bodies, new_body_cache = render_all(
+        jobs, targets, report, body_cache, settings.markdown,
+        meanwhile=lambda: crossed.update(_cross_references(settings, content, every, entries, published, now, report)))
     anchors.check(bodies, jobs, report)
     withheld = _withheld_assets(written, entries, bodies, targets, body_cache, new_body_cache, settings.markdown)
     attachments = list_attachments(settings, entries, bodies, targets.assets, urls, report)
@@ -231,6 +234,23 @@ def build_hall(settings: Settings, content: Content, now: datetime, drafts: bool
                                 store=store_images, secret=secret)
     if pictures:
         bodies = with_pictures(bodies, pictures, urls, settings.images_max_width)
+    return Hall(
+        settings=settings, now=now, urls=urls,
+        assets=tuple(published_assets), bodies=bodies,
+        backlinks=_backlinks(bodies),
+        targets=targets,
+        aliases=aliases,
+        attachments=attachments,
+        pictures=pictures,
+        **crossed,
+    ), new_body_cache
+
+
+def _cross_references(settings: Settings, content: Content, every: list[Entry], entries: list[Entry],
+                      published: frozenset[str], now: datetime, report: Report) -> dict[str, Any]:
+    """The parts of the hall made of the records alone, not of their rendered bodies (`Hall`'s fields by name): the
+    entries by kind, id, department and topic, the department tree, the documents' links, `related`, the figures,
+    the channels."""
     every_id = _every_id(every)
     topic_of, topics = _topics(entries, report)
     of_kind: dict[str, list[Any]] = {kind.name: [] for kind in ENTRY_KINDS}
@@ -246,28 +266,22 @@ def build_hall(settings: Settings, content: Content, now: datetime, drafts: bool
     releases_of, questions_of = _by_department(releases, questions)
     replied: list[Release | Question] = [*releases, *(q for q in questions if q.replied is not None)]
     listed = newest_first(replied)  # as topic pages list them
-    return Hall(
-        settings=settings, now=now, urls=urls,
-        departments={d: content.departments[d] for d in order},
-        children=children,
-        releases=tuple(releases), questions=tuple(questions), pages=tuple(pages),
-        assets=tuple(published_assets), bodies=bodies, by_id={e.id: e for e in entries},
-        topics=dict(sorted(topics.items())), topic_of=topic_of,
-        backlinks=_backlinks(bodies),
-        related=_related(every_id, entries, published, report, unread),
-        stats=_figures(settings, questions, releases, releases_of, order, now, report),
-        releases_of=releases_of,
-        questions_of=questions_of,
-        replies=tuple(e for e in listed if isinstance(e, Question)),
-        by_topic=_by_topic(listed, topic_of, topics),
-        targets=targets,
-        documents=tuple(r for r in releases if r.document is not None),
-        links=links,
-        aliases=aliases,
-        attachments=attachments,
-        pictures=pictures,
-        channels=_channels(questions),
-    ), new_body_cache
+    return {
+        "departments": {d: content.departments[d] for d in order},
+        "children": children,
+        "releases": tuple(releases), "questions": tuple(questions), "pages": tuple(pages),
+        "by_id": {e.id: e for e in entries},
+        "topics": dict(sorted(topics.items())), "topic_of": topic_of,
+        "related": _related(every_id, entries, published, report, unread),
+        "stats": _figures(settings, questions, releases, releases_of, order, now, report),
+        "releases_of": releases_of,
+        "questions_of": questions_of,
+        "replies": tuple(e for e in listed if isinstance(e, Question)),
+        "by_topic": _by_topic(listed, topic_of, topics),
+        "documents": tuple(r for r in releases if r.document is not None),
+        "links": links,
+        "channels": _channels(questions),
+    }
 
 
 def _channels(questions: list[Question]) -> tuple[Channel, ...]:

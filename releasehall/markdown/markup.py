@@ -536,9 +536,11 @@ def _still(body: Body, rel: str, targets: Targets) -> bool:
 
 
 def render_all(jobs: Sequence[Job], targets: Targets, report: Report, cache: BodyCache | None = None,
-               dialect: Dialect = COMMONMARK) -> tuple[dict[str, Body], BodyCache]:
+               dialect: Dialect = COMMONMARK, meanwhile: Callable[[], object] | None = None
+               ) -> tuple[dict[str, Body], BodyCache]:
     """Render every body, reusing cached ones whose links still resolve the same (a variant's bodies, rendered
-    with its URLs, are cached apart from the hall's own)."""
+    with its URLs, are cached apart from the hall's own). `meanwhile`: the main process's own work, done while the
+    bodies render on both cores (`parallel.fork_map`)."""
     bodies: dict[str, Body] = {}
     kept: BodyCache = {}
     todo: list[Job] = []
@@ -556,7 +558,8 @@ def render_all(jobs: Sequence[Job], targets: Targets, report: Report, cache: Bod
             todo.append(job)
             todo_keys.append(key)
     renderer = Renderer(dialect)  # a forked worker uses its own copy
-    done = dict(fork_map([partial(_render_one, renderer, job, targets) for job in todo], parallel_from=PARALLEL_FROM))
+    done = dict(fork_map([partial(_render_one, renderer, job, targets) for job in todo], parallel_from=PARALLEL_FROM,
+                         meanwhile=meanwhile))
     for index, (job, key) in enumerate(zip(todo, todo_keys, strict=True)):
         body, problems = done[index]
         bodies[job.key] = body
