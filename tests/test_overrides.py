@@ -22,7 +22,8 @@ import releasehall
 from releasehall.pipeline.build import run
 
 THEME = Path(releasehall.__file__).parent / "theme"
-CALLABLES = {"row", "row_list", "site_footer", "search_tools", "site_menu", "dept_link", "when"}  # globals that are functions: nothing to print
+CALLABLES = {"row", "row_list", "site_footer", "search_tools", "site_menu", "topic_section", "dept_link",
+             "when"}  # globals that are functions: nothing to print
 HALL = ("{{ hall.now }}{{ hall.departments }}{{ hall.releases }}{{ hall.questions }}{{ hall.pages }}"
         "{{ hall.bodies | dictsort }}{{ hall.stats }}{{ hall.topics }}{{ hall.backlinks }}{{ hall.related }}"
         "{{ hall.assets }}")

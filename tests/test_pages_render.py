@@ -8,7 +8,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from helpers import BASIC, NOW, SITE, write_site
+from helpers import BASIC, NOW, SITE, front, write_site
 from jinja2 import pass_context
 
 import releasehall
@@ -93,3 +93,27 @@ def test_a_template_calls_what_it_is_given_as_jinja_does(tmp_path):
         "{{ m(title) }} {{ fixed() }} {{ stops() is undefined }} {% for n in [1] %}{{ title_of() }}{% endfor %}")
     shown = template.render(title="T&", title_of=title_of, loud=Loud(), len=len, fixed=partial(str, 1), stops=stops)
     assert shown == "T&amp; T&amp;! 3 X <T&amp;> 1 True T&amp;"
+
+
+def _on_topic(html: str, slug: str) -> list[str]:
+    """The links of the section "on the same topic" for `slug` below an item."""
+    start = html.index(f'aria-labelledby="topic-{slug}"')
+    return re.findall(r'<a class="item-title" href="([^"]+)">', html[start:html.index("</section>", start)])
+
+
+def test_a_topics_first_entries_are_rendered_once_and_an_item_among_them_gets_the_others(tmp_path):
+    """Most item pages list a topic's first five entries (`topic_section`, rendered once); an item among them lists
+    the next ones instead, never itself, whichever page is rendered first."""
+    on_topic = {f"content/police/releases/r{n}.md": front(
+        {"title": f"通告{n}", "date": f"2024-09-{n:02d} 09:00", "topics": ["治安"]}, "\n正文。\n") for n in range(1, 8)}
+    site = write_site(tmp_path / "site", {**BASIC, **on_topic})
+    assert not run(site, out=tmp_path / "out", now=NOW).errors
+
+    def listed(n: int) -> list[str]:
+        page = tmp_path / "out" / "police" / "releases" / f"r{n}" / "index.html"
+        return [url.split("/")[-2] for url in _on_topic(page.read_text(encoding="utf-8"), "zhi-an")]
+
+    newest = ["r7", "r6", "r5", "r4", "r3"]
+    assert listed(1) == listed(2) == newest
+    assert listed(7) == ["r6", "r5", "r4", "r3", "r2"]
+    assert listed(3) == ["r7", "r6", "r5", "r4", "r2"]

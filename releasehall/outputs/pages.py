@@ -156,6 +156,21 @@ def environment(hall: Hall, compiled: Compiled | None = None) -> Environment:
                        search_tags=lambda subject: search.tags(hall, words, subject), qr=qr.svg)
 
     env.globals.update({name: _once_per_argument(env, name) for name in SHARED_MACROS})
+    heads = {slug: (topic, tuple([e.id for e in entries])) for slug, ((topic, entries), _) in topic_heads(hall).items()}
+    sections: dict[str, Markup] = {}
+
+    def topic_section(topic: Topic, entries: Sequence[Entry]) -> Markup:
+        """A topic's section below an item (macros.html's render_topic_section): rendered once per build for the
+        topic's first entries, which most item pages list; for any other entries, on its own."""
+        head = heads.get(topic.slug)
+        if head is None or head[0] != topic or head[1] != tuple([e.id for e in entries]):
+            return Markup(_macro(env, "render_topic_section")(topic, entries))
+        cached = sections.get(topic.slug)
+        if cached is None:
+            cached = sections[topic.slug] = Markup(_macro(env, "render_topic_section")(topic, entries))
+        return cached
+
+    env.globals["topic_section"] = topic_section
     menu = _once_per_argument(env, "site_menu")
     hrefs = [href for _label, href in nav]
     home = urls.home()
@@ -248,10 +263,10 @@ def compile_templates(env: Environment) -> None:
 
 def overridden(env: Environment, layouts: Path) -> frozenset[str]:
     """The page templates that use one of the operator's templates in `layouts/`: the template itself, one it
-    extends, includes or imports (at any depth), or macros.html, whose macros every template reaches through
-    the globals `row`, `site_footer`, `search_tools`, `site_menu`, `dept_link` and `when`. Such a page may show
-    anything in the hall (see `memo`). A reference the source does not name (`{% include some_variable %}`) or a template that does not
-    parse counts as the operator's."""
+    extends, includes or imports (at any depth), or macros.html, whose macros every template reaches through the
+    globals `row`, `site_footer`, `search_tools`, `site_menu`, `topic_section`, `dept_link` and `when`. Such a page
+    may show anything in the hall (see `memo`). A reference the source does not name (`{% include some_variable %}`)
+    or a template that does not parse counts as the operator's."""
     if not layouts.is_dir():
         return frozenset()
     names = env.list_templates(filter_func=lambda name: name.endswith(".html") and not name.startswith("static/"))
