@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 from functools import partial
 from pathlib import Path
@@ -117,3 +118,24 @@ def test_a_topics_first_entries_are_rendered_once_and_an_item_among_them_gets_th
     assert listed(1) == listed(2) == newest
     assert listed(7) == ["r6", "r5", "r4", "r3", "r2"]
     assert listed(3) == ["r7", "r6", "r5", "r4", "r2"]
+
+
+def _graph(html: str) -> list[dict[str, Any]]:
+    start = html.index('<script type="application/ld+json">') + len('<script type="application/ld+json">')
+    return json.loads(html[start:html.index("</script>", start)])["@graph"]  # type: ignore[no-any-return]
+
+
+def test_a_department_as_author_is_the_same_node_on_every_page_whatever_its_own_page_adds(tmp_path):
+    """The JSON-LD nodes pages share (the hall, a department as author) are made once a build; the department's own
+    page adds its short name, parent and spokesperson to a node of its own, not to the one its items share."""
+    site = write_site(tmp_path / "site", BASIC)
+    assert not run(site, out=tmp_path / "out", now=NOW).errors
+    police = {"@type": "GovernmentOrganization", "name": "测试市公安局", "url": "https://hall.example.gov.cn/police/"}
+    department = _graph((tmp_path / "out" / "police" / "index.html").read_text(encoding="utf-8"))[0]
+    assert department["alternateName"] == "测试公安"
+    for path in ("police/releases/a/index.html", "traffic/index.html"):
+        shown = _graph((tmp_path / "out" / path).read_text(encoding="utf-8"))[0]
+        author = shown["author"][0] if "author" in shown else shown["parentOrganization"]
+        assert author == police
+    question = _graph((tmp_path / "out" / QUESTION).read_text(encoding="utf-8"))[0]
+    assert question["mainEntity"]["acceptedAnswer"]["author"] == police

@@ -65,11 +65,15 @@ def tags(hall: Hall, words: dict[str, str], subject: Entry | Department) -> Mark
     (department, kind, date; `search_text.record` reads the meta); they go first inside the element marked `data-pagefind-body`.
     One element per key: the index reads one `key:value` from an attribute (as Pagefind did)."""
     dept, kind, moment = facets(hall, words, subject)
-    pairs = [("filter", "department", dept), ("filter", "kind", kind), ("meta", "department", dept), ("meta", "kind", kind)]
+    dept, kind = escape(dept), escape(kind)  # (each written twice; a year and a date need no escaping)
+    tags = (f'<span hidden data-pagefind-filter="department:{dept}"></span>'
+            f'<span hidden data-pagefind-filter="kind:{kind}"></span>'
+            f'<span hidden data-pagefind-meta="department:{dept}"></span><span hidden data-pagefind-meta="kind:{kind}"></span>')
     if moment is not None:
         local = moment.astimezone(hall.settings.tz)
-        pairs += [("filter", "year", str(local.year)), ("meta", "date", f"{local:%Y-%m-%d}")]
-    return Markup("".join(f'<span hidden data-pagefind-{what}="{key}:{escape(value)}"></span>' for what, key, value in pairs))
+        tags += (f'<span hidden data-pagefind-filter="year:{local.year}"></span>'
+                 f'<span hidden data-pagefind-meta="date:{local:%Y-%m-%d}"></span>')
+    return Markup(tags)
 
 
 def filter_values(hall: Hall, words: dict[str, str]) -> dict[str, list[str]]:

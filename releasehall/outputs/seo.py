@@ -25,9 +25,13 @@ DESCRIPTION_CHARS = 150
 HEADLINE_CHARS = 110
 
 
+# one encoder for every page (json.dumps makes one a call); no graph holds itself (a shared node may be read twice)
+_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
+
+
 def dump(data: Any) -> Markup:
     """JSON for inside `<script type="application/ld+json">`: `<`, `>`, `&` as \\u escapes."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = _JSON.encode(data)
     return Markup(_UNSAFE.sub(lambda m: _ESCAPES[m.group(0)], text))
 
 
@@ -48,12 +52,17 @@ def shorten(text: str, limit: int = DESCRIPTION_CHARS) -> str:
 
 
 class StructuredData:
-    """JSON-LD for one build's pages; URLs absolute, times in the hall's zone."""
+    """JSON-LD for one build's pages; URLs absolute, times in the hall's zone. The nodes many pages repeat (the hall
+    as publisher, a department as author, the front page as the first crumb) are made once and shared by the pages'
+    graphs, which only read them."""
 
     def __init__(self, hall: Hall) -> None:
         self.hall = hall
         self.urls = hall.urls
         self.settings = hall.settings
+        self._orgs: dict[str, dict[str, Any]] = {}
+        self._hall: dict[str, Any] = {}
+        self._home: dict[str, Any] = {}
 
     def absolute(self, url: str) -> str:
         return url if url.startswith(("http://", "https://")) else self.urls.absolute(url)
@@ -68,18 +77,28 @@ class StructuredData:
         return self.absolute(self.urls.static("logo.png"))
 
     def hall_org(self) -> dict[str, Any]:
-        return {"@type": "GovernmentOrganization", "name": self.settings.owner or self.settings.title,
-                "url": self.absolute(self.urls.home()), "logo": self.logo()}
+        """The hall as an organization (one node for the build: read, never changed)."""
+        if not self._hall:
+            self._hall = {"@type": "GovernmentOrganization", "name": self.settings.owner or self.settings.title,
+                          "url": self.absolute(self.urls.home()), "logo": self.logo()}
+        return self._hall
 
     def org(self, dept: Department) -> dict[str, Any]:
-        return {"@type": "GovernmentOrganization", "name": dept.name, "url": self.absolute(self.urls.department(dept.id))}
+        """A department as an organization (one node for the build: read, never changed)."""
+        node = self._orgs.get(dept.id)
+        if node is None:
+            node = self._orgs[dept.id] = {"@type": "GovernmentOrganization", "name": dept.name,
+                                          "url": self.absolute(self.urls.department(dept.id))}
+        return node
 
     def breadcrumbs(self, trail: Sequence[tuple[str, str]]) -> dict[str, Any]:
         """BreadcrumbList from the front page down to the page itself: (name, root-relative URL) pairs."""
-        items = [("首页" if self.settings.language != "en" else "Home", self.urls.home()), *trail]
-        return {"@type": "BreadcrumbList", "itemListElement": [
+        if not self._home:
+            self._home = {"@type": "ListItem", "position": 1, "name": "首页" if self.settings.language != "en" else "Home",
+                          "item": self.absolute(self.urls.home())}
+        return {"@type": "BreadcrumbList", "itemListElement": [self._home, *[
             {"@type": "ListItem", "position": n, "name": name, "item": self.absolute(url)}
-            for n, (name, url) in enumerate(items, 1)]}
+            for n, (name, url) in enumerate(trail, 2)]]}
 
     def graph(self, *nodes: dict[str, Any]) -> Markup:
         return dump({"@context": "https://schema.org", "@graph": list(nodes)})
@@ -93,7 +112,7 @@ class StructuredData:
         return self.graph(site, self.hall_org())
 
     def department(self, dept: Department, description: str) -> Markup:
-        node = self.org(dept)
+        node = dict(self.org(dept))  # (a node of its own: more is added to it)
         if dept.short_name:
             node["alternateName"] = dept.short_name
         if description:
