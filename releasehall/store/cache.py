@@ -297,24 +297,33 @@ def _mac(key: bytes, signature: str, payload: bytes | memoryview) -> str:
     return sign(key, f"{FORMAT}|{VERSION}|{signature}\n".encode(), payload)
 
 
+def _kept_source_row(lines: dict[Any, tuple[Any, Any, str, msgspec.Raw]], rel: str, digest: str, record: Any,
+                     problems: Any) -> msgspec.Raw | None:
+    """A source's row: its bytes in `lines` when they were made of these very objects, else made (`_source_row`)."""
+    seen = lines.get(rel)
+    if seen is not None and seen[0] is record and seen[1] is problems and seen[2] == digest:
+        return seen[3]
+    return _source_row(rel, digest, record, problems)
+
+
+def _kept_body_row(lines: dict[Any, tuple[Any, Any, str, msgspec.Raw]], body_key: Any, value: Any
+                   ) -> msgspec.Raw | None:
+    """A body's row: its bytes in `lines` when they were made of this very value, else made (`_body_row`)."""
+    seen = lines.get(body_key)
+    return seen[3] if seen is not None and seen[0] is value else _body_row(body_key, value)
+
+
 def prepare_rows(cache: BuildCache) -> None:
     """Make now the rows `dumps` would make of the sources and bodies the cache holds (all of a cold build's), and
     keep them in `lines` beside what they were made of: `dumps` then writes each from its bytes while it still holds
     the same objects. A build calls it while its pages are made on both cores, when the main process waits."""
     lines = cache.lines
     for rel, (digest, record, problems) in cache.sources.items():
-        seen = lines.get(rel)
-        if type(record) in _GROUPS and not (seen is not None and seen[0] is record and seen[1] is problems
-                                            and seen[2] == digest):
-            row = _source_row(rel, digest, record, problems)
-            if row is not None:
-                lines[rel] = (record, problems, digest, row)
+        if type(record) in _GROUPS and (row := _kept_source_row(lines, rel, digest, record, problems)) is not None:
+            lines[rel] = (record, problems, digest, row)
     for body_key, value in cache.bodies.items():
-        seen = lines.get(body_key)
-        if seen is None or seen[0] is not value:
-            row = _body_row(body_key, value)
-            if row is not None:
-                lines[body_key] = (value, None, "", row)
+        if (row := _kept_body_row(lines, body_key, value)) is not None:
+            lines[body_key] = (value, None, "", row)
 
 
 def dumps(cache: BuildCache, key: bytes) -> bytes:
@@ -324,19 +333,13 @@ def dumps(cache: BuildCache, key: bytes) -> bytes:
     groups: dict[type, list[msgspec.Raw]] = {kind: [] for kind in _GROUPS}
     for rel, (digest, record, problems) in cache.sources.items():
         group = groups.get(type(record))
-        seen = lines.get(rel)
         if group is None:
             continue  # not a record the cache keeps: read again next time
-        if seen is not None and seen[0] is record and seen[1] is problems and seen[2] == digest:
-            group.append(seen[3])
-        elif (row := _source_row(rel, digest, record, problems)) is not None:
+        if (row := _kept_source_row(lines, rel, digest, record, problems)) is not None:
             group.append(row)
     bodies: list[msgspec.Raw] = []
     for body_key, value in cache.bodies.items():
-        seen = lines.get(body_key)
-        if seen is not None and seen[0] is value:
-            bodies.append(seen[3])
-        elif (row := _body_row(body_key, value)) is not None:
+        if (row := _kept_body_row(lines, body_key, value)) is not None:
             bodies.append(row)
     payload = _ENCODER.encode((cache.output, *groups.values(), bodies, cache.keys, cache.stamps, cache.search_placed,
                                cache.search_bundles))
