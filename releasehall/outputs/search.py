@@ -66,14 +66,14 @@ def tags(hall: Hall, words: dict[str, str], subject: Entry | Department) -> Mark
     One element per key: the index reads one `key:value` from an attribute (as Pagefind did)."""
     dept, kind, moment = facets(hall, words, subject)
     dept, kind = escape(dept), escape(kind)  # (each written twice; a year and a date need no escaping)
-    tags = (f'<span hidden data-pagefind-filter="department:{dept}"></span>'
-            f'<span hidden data-pagefind-filter="kind:{kind}"></span>'
-            f'<span hidden data-pagefind-meta="department:{dept}"></span><span hidden data-pagefind-meta="kind:{kind}"></span>')
+    spans = (f'<span hidden data-pagefind-filter="department:{dept}"></span>'
+             f'<span hidden data-pagefind-filter="kind:{kind}"></span>'
+             f'<span hidden data-pagefind-meta="department:{dept}"></span><span hidden data-pagefind-meta="kind:{kind}"></span>')
     if moment is not None:
         local = moment.astimezone(hall.settings.tz)
-        tags += (f'<span hidden data-pagefind-filter="year:{local.year}"></span>'
-                 f'<span hidden data-pagefind-meta="date:{local:%Y-%m-%d}"></span>')
-    return Markup(tags)
+        spans += (f'<span hidden data-pagefind-filter="year:{local.year}"></span>'
+                  f'<span hidden data-pagefind-meta="date:{local:%Y-%m-%d}"></span>')
+    return Markup(spans)
 
 
 def filter_values(hall: Hall, words: dict[str, str]) -> dict[str, list[str]]:
